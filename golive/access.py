@@ -1,0 +1,210 @@
+"""The one place that decides what a user may see and do.
+
+Every view, list, export and API queryset asks an ``Access`` object. A role is granted per
+programme, either across the whole programme or for named areas; a capability held through
+an area-scoped grant applies only to those areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from golive.models import Area, GoLive, Programme, Role, RoleGrant, StaffMember
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from golive.models import User
+
+
+class Capability(StrEnum):
+    VIEW = "view"
+    VIEW_STAFF = "view_staff"
+    MANAGE_GO_LIVES = "manage_go_lives"
+    EDIT_READINESS = "edit_readiness"
+    SIGN_OFF_GATES = "sign_off_gates"
+    MANAGE_HAZARDS = "manage_hazards"
+    MANAGE_TRAINING = "manage_training"
+    MANAGE_CHAMPIONS = "manage_champions"
+    LOG_TICKETS = "log_tickets"
+    TRIAGE_TICKETS = "triage_tickets"
+    MANAGE_ADOPTION = "manage_adoption"
+    ADMINISTER = "administer"
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.PROGRAMME_MANAGER: frozenset(
+        {
+            C.VIEW,
+            C.VIEW_STAFF,
+            C.MANAGE_GO_LIVES,
+            C.EDIT_READINESS,
+            C.SIGN_OFF_GATES,
+            C.MANAGE_TRAINING,
+            C.MANAGE_CHAMPIONS,
+            C.LOG_TICKETS,
+            C.TRIAGE_TICKETS,
+            C.MANAGE_ADOPTION,
+        }
+    ),
+    Role.READINESS_CHAIR: frozenset({C.VIEW, C.EDIT_READINESS, C.SIGN_OFF_GATES, C.LOG_TICKETS}),
+    Role.CLINICAL_SAFETY_OFFICER: frozenset(
+        {
+            C.VIEW,
+            C.EDIT_READINESS,
+            C.SIGN_OFF_GATES,
+            C.MANAGE_HAZARDS,
+            C.LOG_TICKETS,
+            C.TRIAGE_TICKETS,
+        }
+    ),
+    Role.WARD_MANAGER: frozenset(
+        {C.VIEW, C.VIEW_STAFF, C.EDIT_READINESS, C.MANAGE_CHAMPIONS, C.LOG_TICKETS}
+    ),
+    Role.TRAINING_LEAD: frozenset({C.VIEW, C.VIEW_STAFF, C.MANAGE_TRAINING, C.LOG_TICKETS}),
+    Role.SERVICE_DESK_AGENT: frozenset({C.VIEW, C.LOG_TICKETS, C.TRIAGE_TICKETS}),
+    Role.CHAMPION: frozenset({C.VIEW, C.LOG_TICKETS}),
+    Role.EXECUTIVE: frozenset({C.VIEW}),
+    Role.ADMINISTRATOR: frozenset(Capability),
+}
+
+# Capabilities that change data; a user holding none of them is read-only.
+WRITE_CAPABILITIES = frozenset(Capability) - {C.VIEW, C.VIEW_STAFF}
+
+
+@dataclass(frozen=True)
+class _Grant:
+    role: str
+    programme_id: int
+    organisation_id: int
+    area_ids: frozenset[int]  # empty: the whole programme
+
+    def covers_area(self, area: Area) -> bool:
+        if self.area_ids:
+            return area.pk in self.area_ids
+        return area.site.organisation_id == self.organisation_id
+
+
+class Access:
+    """What one user may see and do. Build one per request with ``access_for``."""
+
+    def __init__(self, user: User | AnonymousUser) -> None:
+        self.user = user
+        self.is_authenticated = bool(user.is_authenticated)
+        self.is_superuser = bool(self.is_authenticated and user.is_superuser)
+
+    @cached_property
+    def grants(self) -> tuple[_Grant, ...]:
+        if not self.is_authenticated or self.user.pk is None:
+            return ()
+        rows = (
+            RoleGrant.objects.filter(user_id=int(self.user.pk))
+            .select_related("programme")
+            .prefetch_related("areas")
+        )
+        return tuple(
+            _Grant(
+                role=row.role,
+                programme_id=row.programme_id,
+                organisation_id=row.programme.organisation_id,
+                area_ids=frozenset(area.pk for area in row.areas.all()),
+            )
+            for row in rows
+        )
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if self.is_superuser:
+            return frozenset({Role.ADMINISTRATOR.value})
+        return frozenset(grant.role for grant in self.grants)
+
+    def _grants_with(self, capability: Capability) -> list[_Grant]:
+        return [g for g in self.grants if capability in ROLE_CAPABILITIES.get(g.role, frozenset())]
+
+    def has(
+        self,
+        capability: Capability,
+        *,
+        area: Area | None = None,
+        programme: Programme | None = None,
+    ) -> bool:
+        """Whether the user holds ``capability`` (for ``area`` / ``programme`` if given)."""
+        if self.is_superuser:
+            return True
+        for grant in self._grants_with(capability):
+            if programme is not None and grant.programme_id != programme.pk:
+                continue
+            if area is not None and not grant.covers_area(area):
+                continue
+            return True
+        return False
+
+    @property
+    def is_read_only(self) -> bool:
+        return not any(self.has(capability) for capability in WRITE_CAPABILITIES)
+
+    def _area_filter(self, capability: Capability, prefix: str = "") -> Q:
+        """A ``Q`` matching the areas where ``capability`` applies (nothing when none)."""
+        if self.is_superuser:
+            return Q()
+        condition = Q(pk__in=[])
+        for grant in self._grants_with(capability):
+            if grant.area_ids:
+                condition |= Q(**{f"{prefix}pk__in": grant.area_ids})
+            else:
+                condition |= Q(**{f"{prefix}site__organisation_id": grant.organisation_id})
+        return condition
+
+    def areas(self, capability: Capability = C.VIEW) -> QuerySet[Area]:
+        return Area.objects.filter(self._area_filter(capability)).select_related("site")
+
+    def programmes(self) -> QuerySet[Programme]:
+        if self.is_superuser:
+            return Programme.objects.all()
+        return Programme.objects.filter(pk__in={g.programme_id for g in self.grants})
+
+    def go_lives(self) -> QuerySet[GoLive]:
+        """Go-lives the user may see: all of a programme-wide grant's, else those touching
+        the user's areas."""
+        if self.is_superuser:
+            return GoLive.objects.select_related("programme")
+        condition = Q(pk__in=[])
+        for grant in self.grants:
+            if grant.area_ids:
+                condition |= Q(programme_id=grant.programme_id, areas__in=grant.area_ids)
+            else:
+                condition |= Q(programme_id=grant.programme_id)
+        visible = GoLive.objects.filter(condition).values("pk")
+        return GoLive.objects.filter(pk__in=visible).select_related("programme")
+
+    def staff(self) -> QuerySet[StaffMember]:
+        """Staff the user may see: those working in an area where they may view staff."""
+        if self.is_superuser:
+            return StaffMember.objects.all()
+        area_ids = self.areas(C.VIEW_STAFF).values("pk")
+        visible = StaffMember.objects.filter(areas__in=area_ids).values("pk")
+        return StaffMember.objects.filter(pk__in=visible)
+
+    def filter_by_area(
+        self, queryset: QuerySet, *, area_field: str, capability: Capability = C.VIEW
+    ) -> QuerySet:
+        """Scope any queryset whose rows belong to an area reached through ``area_field``."""
+        if self.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{area_field}__in": self.areas(capability).values("pk")})
+
+
+def access_for(request: HttpRequest) -> Access:
+    """The request's ``Access``, built once per request."""
+    cached: Access | None = getattr(request, "_golive_access", None)
+    if cached is None or cached.user is not request.user:
+        cached = Access(request.user)
+        request._golive_access = cached  # type: ignore[attr-defined]
+    return cached

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from golive.models import (
+    Area,
+    GoLive,
+    Organisation,
+    Programme,
+    Release,
+    RoleGrant,
+    Site,
+    StaffMember,
+    User,
+)
+
+admin.site.site_header = "Golive administration"
+admin.site.site_title = "Golive administration"
+
+
+@admin.register(User)
+class GoliveUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Single sign-on", {"fields": ("oidc_subject",)}),
+    )
+    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    autocomplete_fields = ("user", "areas")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "ods_code")
+    search_fields = ("name", "ods_code")
+
+
+@admin.register(Site)
+class SiteAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("name", "code")
+
+
+@admin.register(Area)
+class AreaAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "site", "area_type", "specialty", "is_active")
+    list_filter = ("site", "area_type", "is_active")
+    search_fields = ("name", "code", "specialty")
+    list_select_related = ("site",)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "organisation", "epr_supplier", "journey_stage")
+    inlines = (RoleGrantInline,)
+
+
+class ReleaseInline(admin.TabularInline):
+    model = Release
+    extra = 0
+
+
+@admin.register(GoLive)
+class GoLiveAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "programme",
+        "approach",
+        "technical_go_live_date",
+        "user_go_live_date",
+        "stage",
+    )
+    list_filter = ("programme", "approach", "stage")
+    filter_horizontal = ("areas",)
+    inlines = (ReleaseInline,)
+
+
+@admin.register(Release)
+class ReleaseAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "version", "go_live")
+    list_filter = ("go_live",)
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "staff_number", "role_group", "job_title", "start_date")
+    list_filter = ("role_group",)
+    search_fields = ("full_name", "staff_number", "epr_user_id")
+    autocomplete_fields = ("areas", "user")
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "programme")
+    list_filter = ("role", "programme")
+    search_fields = ("user__username",)
+    autocomplete_fields = ("user", "areas")

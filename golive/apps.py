@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GoliveConfig(AppConfig):
+    name = "golive"
+    verbose_name = "Golive core"

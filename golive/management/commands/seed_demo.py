@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from golive.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo trust (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--staff", type=int, default=4000, help="Number of demo staff.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["staff"] < 1:
+            self.stderr.write("--staff must be at least 1.")
+            raise SystemExit(2)
+        summary = seed_demo(staff_count=options["staff"])
+        self.stdout.write(
+            f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "
+            f"{summary.staff} staff, {summary.go_lives} go-lives."
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in summary.logins:
+            scope = ", ".join(login.area_codes) or "whole programme"
+            self.stdout.write(f"  {login.username:<14} {login.role.label} ({scope})")

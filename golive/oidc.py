@@ -1,0 +1,84 @@
+"""Single sign-on with OpenID Connect (authorisation-code flow with PKCE).
+
+mozilla-django-oidc checks ``state``, ``nonce``, the signature and expiry. This backend adds
+the issuer and audience checks it leaves out and matches users on the stable ``sub`` claim,
+never on e-mail (an address can be reassigned to another person).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
+from django.db.models import QuerySet
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from golive.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class GoliveOIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: Any, **kwargs: Any) -> User | None:
+        try:
+            user: User | None = super().authenticate(request, **kwargs)
+            return user
+        except SuspiciousOperation as error:
+            # A forged or mismatched token is a failed sign-in, not a server error.
+            logger.warning("Single sign-on refused: %s", error)
+            return None
+
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
+        payload: dict[str, Any] = super().verify_token(token, **kwargs)
+        if payload.get("iss") != self.get_settings("OIDC_OP_ISSUER"):
+            raise SuspiciousOperation("ID token issuer does not match OIDC_OP_ISSUER.")
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("ID token was not issued for this client.")
+        if not payload.get("sub"):
+            raise SuspiciousOperation("ID token has no subject.")
+        return payload
+
+    def get_userinfo(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        claims: dict[str, Any] = super().get_userinfo(access_token, id_token, payload)
+        if claims.get("sub") != payload["sub"]:
+            raise SuspiciousOperation("User info subject differs from the ID token subject.")
+        return claims
+
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
+        return bool(claims.get("sub"))
+
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
+        return User.objects.filter(oidc_subject=claims["sub"])
+
+    @transaction.atomic
+    def create_user(self, claims: dict[str, Any]) -> User:
+        """A new account with no roles: an administrator grants roles afterwards."""
+        base = (claims.get("preferred_username") or claims.get("email") or "sso-user")[:140]
+        username = base
+        suffix = 1
+        while User.objects.filter(username=username).exists():
+            suffix += 1
+            username = f"{base}-{suffix}"
+        user = User(
+            username=username,
+            email=claims.get("email", ""),
+            first_name=claims.get("given_name", "")[:150],
+            last_name=claims.get("family_name", "")[:150],
+            oidc_subject=claims["sub"],
+        )
+        user.set_unusable_password()
+        user.save()
+        return user
+
+    def update_user(self, user: User, claims: dict[str, Any]) -> User:
+        user.email = claims.get("email", user.email)
+        user.first_name = claims.get("given_name", user.first_name)[:150]
+        user.last_name = claims.get("family_name", user.last_name)[:150]
+        user.save(update_fields=["email", "first_name", "last_name"])
+        return user

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from golive import api, views
+
+router = DefaultRouter(use_regex_path=False)
+router.register("areas", api.AreaViewSet, basename="area")
+router.register("go-lives", api.GoLiveViewSet, basename="go-live")
+router.register("staff", api.StaffMemberViewSet, basename="staff")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("go-live/switch/", views.switch_go_live, name="switch_go_live"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/export.csv", views.staff_export, name="staff_export"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("readiness/", include("readiness.urls")),
+    path("training/", include("training.urls")),
+    path("adoption/", include("adoption.urls")),
+    path("support/", include("support.urls")),
+    path("api/v1/me/", api.me, name="api-me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.OIDC_ENABLED:
+    # Login views must be reachable before sign-in.
+    urlpatterns.append(path("oidc/", include("golive.oidc_urls")))

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from golive import health
+from golive.access import Capability, access_for
+from golive.dashboard import summarise_go_live
+from golive.exports import csv_response
+from golive.forms import GoLiveSwitchForm, SignInForm, StaffFilterForm
+from golive.http import HtmxHttpRequest
+from golive.models import Area, StaffMember
+from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    go_live = current_go_live(request)
+    summary = None
+    if go_live is not None:
+        summary = summarise_go_live(access_for(request), go_live, today=timezone.localdate())
+    return render(request, "golive/home.html", {"summary": summary})
+
+
+@require_POST
+def switch_go_live(request: HttpRequest) -> HttpResponse:
+    form = GoLiveSwitchForm(request.POST, go_lives=access_for(request).go_lives())
+    if not form.is_valid():
+        return render(request, "golive/switch_go_live.html", {"form": form}, status=200)
+    request.session[SESSION_GO_LIVE_KEY] = form.cleaned_data["go_live"].pk
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return HttpResponseRedirect(target)
+
+
+def _filtered_staff(request: HttpRequest, form: StaffFilterForm) -> QuerySet[StaffMember]:
+    access = access_for(request)
+    staff = access.staff().order_by("full_name", "staff_number")
+    visible_areas = access.areas(Capability.VIEW_STAFF)
+    staff = staff.prefetch_related(Prefetch("areas", queryset=visible_areas.order_by("name")))
+    if not form.is_valid():
+        return staff
+    data = form.cleaned_data
+    if data["q"]:
+        staff = staff.filter(
+            Q(full_name__icontains=data["q"])
+            | Q(staff_number__iexact=data["q"])
+            | Q(job_title__icontains=data["q"])
+        )
+    if data["area"]:
+        staff = staff.filter(areas=data["area"])
+    if data["role_group"]:
+        staff = staff.filter(role_group=data["role_group"])
+    return staff
+
+
+def _staff_filter_form(request: HttpRequest) -> StaffFilterForm:
+    areas: QuerySet[Area] = access_for(request).areas(Capability.VIEW_STAFF).order_by("name")
+    return StaffFilterForm(request.GET or None, areas=areas)
+
+
+@require_GET
+def staff_list(request: HtmxHttpRequest) -> HttpResponse:
+    require_section(request, "staff")
+    form = _staff_filter_form(request)
+    page = Paginator(_filtered_staff(request, form), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "golive/staff_list.html#results" if request.htmx else "golive/staff_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def staff_export(request: HttpRequest) -> HttpResponse:
+    require_section(request, "staff")
+    staff = _filtered_staff(request, _staff_filter_form(request))
+    rows = (
+        (
+            member.staff_number,
+            member.full_name,
+            member.get_role_group_display(),
+            member.job_title,
+            "; ".join(area.name for area in member.areas.all()),
+            member.start_date or "",
+        )
+        for member in staff
+    )
+    header = ("Staff number", "Name", "Role group", "Job title", "Areas", "Start date")
+    return csv_response("golive-staff.csv", header, rows)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Deliberately touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, broker and a recent worker heartbeat; 503 if any is failing."""
+    checks = health.run_checks()
+    ready = all(check.ok for check in checks)
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
+    }
+    return JsonResponse(body, status=200 if ready else 503)
