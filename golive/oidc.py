@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import jwt
+import requests
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,9 +27,12 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
         try:
             user: User | None = super().authenticate(request, **kwargs)
             return user
-        except SuspiciousOperation as error:
-            # A forged or mismatched token is a failed sign-in, not a server error.
+        except (SuspiciousOperation, jwt.InvalidTokenError) as error:
+            # A forged, expired or mismatched token is a failed sign-in, not a server error.
             logger.warning("Single sign-on refused: %s", error)
+            return None
+        except requests.RequestException as error:
+            logger.error("Single sign-on provider could not be reached: %s", type(error).__name__)
             return None
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -82,3 +87,13 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
         user.last_name = claims.get("family_name", user.last_name)[:150]
         user.save(update_fields=["email", "first_name", "last_name"])
         return user
+
+
+def is_single_sign_on_callback(request: Any, credentials: dict[str, Any] | None) -> bool:
+    """For django-axes: SSO callbacks carry no password, so they are not throttled as guesses.
+
+    Without this, five refused callbacks from a trust's shared outgoing address would lock
+    every SSO user behind it out for the cool-off period.
+    """
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "oidc_authentication_callback"

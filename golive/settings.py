@@ -113,7 +113,7 @@ if OIDC_ENABLED:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-LOGIN_REDIRECT_URL_FAILURE = "login"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # used as-is by mozilla-django-oidc
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,6 +130,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_WHITELIST_CALLABLE = "golive.oidc.is_single_sign_on_callback"
+# Behind a reverse proxy every request comes from the proxy's address; name how many proxies
+# append to X-Forwarded-For so throttling sees the user's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

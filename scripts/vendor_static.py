@@ -82,11 +82,21 @@ Hospital networks often block CDNs, so Golive serves every script and stylesheet
 Do not edit these files by hand: regenerate with `python scripts/vendor_static.py`
 (pinned versions are at the top of that script).
 
-| What | Package | Version | Licence | Files |
-| --- | --- | --- | --- | --- |
-| NHS.UK frontend | [nhsuk-frontend](https://www.npmjs.com/package/nhsuk-frontend) | {nhsuk} | MIT (see `nhsuk-frontend/LICENSE`) | `nhsuk-frontend/nhsuk-frontend.min.css`, `nhsuk-frontend/nhsuk-frontend.min.js` (ES module exporting `initAll`), `nhsuk-frontend/assets/images/` |
-| htmx | [htmx.org](https://www.npmjs.com/package/htmx.org) | {htmx} | 0BSD (see `htmx/LICENSE`) | `htmx/htmx.min.js` |
-| axe-core (browser tests only, not served) | [axe-core](https://www.npmjs.com/package/axe-core) | {axe} | MPL-2.0 (see `tests/browser/vendor/axe-core-LICENSE.txt`) | `tests/browser/vendor/axe.min.js` |
+| Package | Version | Licence | Where |
+| --- | --- | --- | --- |
+| [nhsuk-frontend][nhsuk] | {nhsuk} | MIT | `nhsuk-frontend/` |
+| [htmx.org][htmx] | {htmx} | 0BSD | `htmx/` |
+| [axe-core][axe] (tests only) | {axe} | MPL-2.0 | see below |
+
+[nhsuk]: https://www.npmjs.com/package/nhsuk-frontend
+[htmx]: https://www.npmjs.com/package/htmx.org
+[axe]: https://www.npmjs.com/package/axe-core
+
+- `nhsuk-frontend/`: `nhsuk-frontend.min.css`, `nhsuk-frontend.min.js` (an ES module exporting
+  `initAll`), `assets/images/` (favicons and icons) and `LICENSE`.
+- `htmx/`: `htmx.min.js` and `LICENSE`.
+- axe-core is used only by the browser tests and is not served: `tests/browser/vendor/axe.min.js`
+  with its licence in `tests/browser/vendor/axe-core-LICENSE.txt`.
 
 Changes made when vendoring NHS.UK frontend:
 
@@ -113,8 +123,15 @@ def npm_install(workdir: Path) -> Path:
     ]
     (workdir / "package.json").write_text('{"private": true}\n')
     subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--save-exact",
-         *packages],
+        [
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--save-exact",
+            *packages,
+        ],
         cwd=workdir,
         check=True,
     )
