@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
     go_lives = (
         access.go_lives()
-        .annotate(area_count=Count("areas", distinct=True))
+        .annotate(area_count=Count("areas", filter=Q(areas__in=access.areas()), distinct=True))
         .prefetch_related("releases")
         .order_by("user_go_live_date")
     )

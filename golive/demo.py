@@ -398,6 +398,8 @@ def _seed_staff(
         staff_number = f"N{index:06d}"
         home = rng.choice(area_list)
         placements[staff_number] = [home, rng.choice(area_list)] if rng.random() < 0.08 else [home]
+        job_title = rng.choice(titles[group])
+        # Every random draw happens before this check, so a re-run replays the same sequence.
         if staff_number in existing:
             continue
         new_members.append(
@@ -406,7 +408,7 @@ def _seed_staff(
                 staff_number=staff_number,
                 full_name=name,
                 role_group=group,
-                job_title=rng.choice(titles[group]),
+                job_title=job_title,
                 start_date=today - dt.timedelta(days=days_ago),
                 epr_user_id=f"EPR{100000 + index}",
             )

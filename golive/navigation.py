@@ -105,11 +105,13 @@ def require_section(request: HttpRequest, key: str) -> None:
 
 
 def nav_items(request: HttpRequest) -> list[dict[str, object]]:
-    current = request.resolver_match.namespace if request.resolver_match else ""
-    url_name = request.resolver_match.url_name if request.resolver_match else ""
+    match = request.resolver_match
+    namespace = match.namespace if match else ""
+    view_name = match.view_name if match else ""
     items = []
     for section in visible_sections(request):
-        active = section.key == current or section.url_name == url_name
+        # A section is current on its own page and on any page in its app's namespace.
+        active = view_name == section.url_name or (bool(namespace) and section.key == namespace)
         items.append({"label": section.label, "url": reverse(section.url_name), "active": active})
     return items
 

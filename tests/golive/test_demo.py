@@ -13,12 +13,21 @@ TODAY = dt.date(2026, 11, 26)
 
 @pytest.mark.django_db
 def test_demo_is_idempotent() -> None:
+    def counts() -> tuple[int, ...]:
+        placements = StaffMember.areas.through.objects.count()
+        return (
+            Area.objects.count(),
+            StaffMember.objects.count(),
+            GoLive.objects.count(),
+            placements,
+        )
+
     seed_demo(staff_count=200, today=TODAY)
-    counts = (Area.objects.count(), StaffMember.objects.count(), GoLive.objects.count())
+    first = counts()
 
     seed_demo(staff_count=200, today=TODAY)
 
-    assert (Area.objects.count(), StaffMember.objects.count(), GoLive.objects.count()) == counts
+    assert counts() == first
 
 
 @pytest.mark.django_db

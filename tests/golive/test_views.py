@@ -217,3 +217,19 @@ def test_administrator_role_grant_gives_every_section(client: Client, trust: Tru
     labels = {item["label"] for item in client.get("/").context["nav_items"]}
 
     assert labels == {"Home", "Readiness", "Training", "Service desk", "Adoption", "Staff"}
+
+
+def test_navigation_marks_only_the_current_section(client: Client, trust: Trust) -> None:
+    client.force_login(trust.programme_manager)
+
+    items = client.get("/training/").context["nav_items"]
+
+    assert [item["label"] for item in items if item["active"]] == ["Training"]
+
+
+def test_adoption_counts_only_areas_the_user_may_see(client: Client, trust: Trust) -> None:
+    client.force_login(trust.ward_manager)
+
+    go_lives = client.get("/adoption/").context["go_lives"]
+
+    assert {g.name: g.area_count for g in go_lives} == {"Wave 1": 1, "Wave 2": 1}
