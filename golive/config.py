@@ -38,8 +38,13 @@ def database_config(environ: Mapping[str, str], *, var_dir: Path) -> dict[str, A
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Persistent connections: measured at ~5x the throughput of a connection per request.
-        config["CONN_MAX_AGE"] = conn_max_age
+        if env_bool("DATABASE_POOL", False, environ=environ):
+            # psycopg's pool, managed by Django; it replaces persistent connections.
+            config["CONN_MAX_AGE"] = 0
+            config["OPTIONS"] = {"pool": True}
+        else:
+            # Persistent connections: measured at ~5x the throughput of a new one per request.
+            config["CONN_MAX_AGE"] = conn_max_age
         config["CONN_HEALTH_CHECKS"] = True
         if not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. .../golive.")

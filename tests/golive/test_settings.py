@@ -151,3 +151,13 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_postgresql_can_use_psycopgs_connection_pool(tmp_path: Path) -> None:
+    database = config.database_config(
+        {"DATABASE_URL": "postgresql://golive@db:5432/golive", "DATABASE_POOL": "true"},
+        var_dir=tmp_path,
+    )
+
+    assert database["OPTIONS"] == {"pool": True}
+    assert database["CONN_MAX_AGE"] == 0
