@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
     GOLIVE_VAR_DIR=/app/var \
+    DEBUG=false \
     WEB_CONCURRENCY=2
 
 # A fixed, unprivileged uid so volume ownership is predictable across rebuilds.

@@ -8,15 +8,19 @@ PYTEST_ARGS ?=
 
 .PHONY: run test check lint format install install-test migrate seed worker clean lock
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# A stamp, not .venv/bin/python: a half-made venv (no python3-venv) must not count as made.
+$(VENV)/.created:
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create .venv: install Python 3.11 with venv (apt-get install python3-venv)"; \
+		exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
 
-$(VENV)/.base-installed: requirements/base.lock | $(BIN)/python
+$(VENV)/.base-installed: requirements/base.lock | $(VENV)/.created
 	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
 	touch $@
 
-$(VENV)/.test-installed: requirements/test.lock | $(BIN)/python
+$(VENV)/.test-installed: requirements/test.lock | $(VENV)/.created
 	$(BIN)/pip install --quiet --require-hashes -r requirements/test.lock
 	touch $@ $(VENV)/.base-installed
 
@@ -35,15 +39,15 @@ run: seed
 	@echo "Golive is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops web and worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A golive worker --beat --pool solo --concurrency 1 \
-		--without-mingle --without-gossip --loglevel WARNING \
-		--schedule var/celery/beat-schedule & \
+		--without-mingle --without-gossip --loglevel WARNING & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/celery -A golive worker --beat --pool solo --loglevel INFO --schedule var/celery/beat-schedule
+	$(BIN)/celery -A golive worker --beat --pool solo --loglevel INFO
 
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m coverage report --skip-covered --sort=cover
 
 check: install-test
 	$(BIN)/ruff check .

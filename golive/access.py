@@ -87,9 +87,9 @@ class _Grant:
     area_ids: frozenset[int]  # empty: the whole programme
 
     def covers_area(self, area: Area) -> bool:
-        if self.area_ids:
-            return area.pk in self.area_ids
-        return area.site.organisation_id == self.organisation_id
+        if area.site.organisation_id != self.organisation_id:
+            return False
+        return not self.area_ids or area.pk in self.area_ids
 
 
 class Access:
@@ -157,7 +157,13 @@ class Access:
         condition = Q(pk__in=[])
         for grant in self._grants_with(capability):
             if grant.area_ids:
-                condition |= Q(**{f"{prefix}pk__in": grant.area_ids})
+                # The organisation check guards against a grant naming another trust's area.
+                condition |= Q(
+                    **{
+                        f"{prefix}pk__in": grant.area_ids,
+                        f"{prefix}site__organisation_id": grant.organisation_id,
+                    }
+                )
             else:
                 condition |= Q(**{f"{prefix}site__organisation_id": grant.organisation_id})
         return condition
@@ -198,7 +204,11 @@ class Access:
         """Scope any queryset whose rows belong to an area reached through ``area_field``."""
         if self.is_superuser:
             return queryset
-        return queryset.filter(**{f"{area_field}__in": self.areas(capability).values("pk")})
+        # Through a subquery, so rows linked to several visible areas appear once.
+        matching = queryset.model.objects.filter(
+            **{f"{area_field}__in": self.areas(capability).values("pk")}
+        ).values("pk")
+        return queryset.filter(pk__in=matching)
 
 
 def access_for(request: HttpRequest) -> Access:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,8 +19,27 @@ from golive.models import (
     User,
 )
 
-admin.site.site_header = "Golive administration"
-admin.site.site_title = "Golive administration"
+
+class RoleGrantForm(forms.ModelForm):
+    class Meta:
+        model = RoleGrant
+        fields = ("user", "role", "programme", "areas")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        programme = cleaned.get("programme")
+        foreign = [
+            area.name
+            for area in cleaned.get("areas") or []
+            if programme is not None and area.site.organisation_id != programme.organisation_id
+        ]
+        if foreign:
+            self.add_error(
+                "areas",
+                "These areas belong to another organisation than the programme: "
+                + ", ".join(foreign),
+            )
+        return cleaned
 
 
 @admin.register(User)
@@ -31,6 +53,7 @@ class GoliveUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
+    form = RoleGrantForm
     extra = 0
     autocomplete_fields = ("user", "areas")
 
@@ -98,6 +121,7 @@ class StaffMemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(SimpleHistoryAdmin):
+    form = RoleGrantForm
     list_display = ("user", "role", "programme")
     list_filter = ("role", "programme")
     search_fields = ("user__username",)

@@ -18,6 +18,7 @@ from golive.env import env_bool, env_int, env_str, env_url
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 REDIS_SCHEMES = {"redis", "rediss"}
 BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory"}
+RESULT_SCHEMES = {"redis", "rediss", "file", "cache"}
 
 OIDC_ENDPOINT_VARIABLES = (
     "OIDC_OP_ISSUER",
@@ -41,7 +42,7 @@ def database_config(environ: Mapping[str, str], *, var_dir: Path) -> dict[str, A
         if env_bool("DATABASE_POOL", False, environ=environ):
             # psycopg's pool, managed by Django; it replaces persistent connections.
             config["CONN_MAX_AGE"] = 0
-            config["OPTIONS"] = {"pool": True}
+            config.setdefault("OPTIONS", {})["pool"] = True
         else:
             # Persistent connections: measured at ~5x the throughput of a new one per request.
             config["CONN_MAX_AGE"] = conn_max_age
@@ -49,7 +50,11 @@ def database_config(environ: Mapping[str, str], *, var_dir: Path) -> dict[str, A
         if not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. .../golive.")
     else:
-        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            **config.get("OPTIONS", {}),
+        }
     return config
 
 
@@ -65,24 +70,27 @@ def celery_broker_url(environ: Mapping[str, str]) -> str:
 
 def celery_result_backend(environ: Mapping[str, str], *, var_dir: Path) -> str:
     fallback = redis_url(environ) or f"file://{var_dir / 'celery' / 'results'}"
-    return env_str("CELERY_RESULT_BACKEND", fallback, environ=environ)
+    return env_url("CELERY_RESULT_BACKEND", fallback, schemes=RESULT_SCHEMES, environ=environ)
 
 
 def filesystem_broker_options(var_dir: Path) -> dict[str, Any]:
     """Folders for kombu's filesystem transport, created here because kombu requires them."""
     queue_dir = var_dir / "celery" / "queue"
     processed_dir = var_dir / "celery" / "processed"
-    for folder in (queue_dir, processed_dir, var_dir / "celery" / "results"):
+    control_dir = var_dir / "celery" / "control"
+    for folder in (queue_dir, processed_dir, control_dir, var_dir / "celery" / "results"):
         folder.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),
+        # Without this kombu writes its broadcast files into the current directory.
+        "control_folder": str(control_dir),
         "store_processed": False,
     }
 
 
-def oidc_config(environ: Mapping[str, str]) -> dict[str, Any]:
+def oidc_config(environ: Mapping[str, str], *, debug: bool) -> dict[str, Any]:
     """OpenID Connect settings; SSO is on when ``OIDC_RP_CLIENT_ID`` is set.
 
     Once it is on, every endpoint and the client secret are required, so a half-configured
@@ -100,8 +108,10 @@ def oidc_config(environ: Mapping[str, str]) -> dict[str, Any]:
         raise ImproperlyConfigured(
             "OIDC_RP_CLIENT_ID is set, so these must be set too: " + ", ".join(missing) + "."
         )
+    # Plain HTTP only for a local test provider; tokens must not cross a network unencrypted.
+    schemes = {"https", "http"} if debug else {"https"}
     endpoints = {
-        name: env_url(name, "", schemes={"https", "http"}, environ=environ)
+        name: env_url(name, "", schemes=schemes, environ=environ)
         for name in OIDC_ENDPOINT_VARIABLES
     }
     algorithm = env_str("OIDC_RP_SIGN_ALGO", "RS256", environ=environ)

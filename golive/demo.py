@@ -441,13 +441,14 @@ def _seed_logins(programme: Programme, areas: dict[str, Area]) -> None:
                 "email": f"{login.username}@example.nhs.uk",
             },
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-        if login.role == Role.ADMINISTRATOR:
-            user.is_staff = True
-            user.is_superuser = True
+        if not created:
+            # An account with this name already exists: never change a real person's
+            # password, flags or roles.
+            continue
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_superuser = login.role == Role.ADMINISTRATOR
         user.save()
-        grant, _ = RoleGrant.objects.get_or_create(user=user, role=login.role, programme=programme)
+        grant = RoleGrant.objects.create(user=user, role=login.role, programme=programme)
         grant.areas.set([areas[code] for code in login.area_codes])
 
 

@@ -110,6 +110,8 @@ def env_secret(
         if required:
             raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
         return development_default
+    if required and value == development_default:
+        raise ImproperlyConfigured(f"{name} must not be the published development value.")
     if len(value) < min_length:
         raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long.")
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,6 +53,14 @@ def check_worker_heartbeat() -> Check:
     if age > settings.HEARTBEAT_MAX_AGE_SECONDS:
         return Check("worker", ok=False, detail=f"last heartbeat {int(age)} s ago")
     return Check("worker", ok=True, detail=f"last heartbeat {int(age)} s ago")
+
+
+def record_heartbeat() -> None:
+    """Upsert the single heartbeat row (idempotent)."""
+    WorkerHeartbeat.objects.update_or_create(
+        name=HEARTBEAT_NAME,
+        defaults={"beat_at": timezone.now(), "hostname": socket.gethostname()},
+    )
 
 
 def run_checks() -> list[Check]:

@@ -22,6 +22,12 @@ from golive.models import User
 logger = logging.getLogger(__name__)
 
 
+def _claim(claims: dict[str, Any], name: str) -> str:
+    """A text claim; providers may send null or omit it."""
+    value = claims.get(name)
+    return value if isinstance(value, str) else ""
+
+
 class GoliveOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request: Any, **kwargs: Any) -> User | None:
         try:
@@ -64,7 +70,7 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
     @transaction.atomic
     def create_user(self, claims: dict[str, Any]) -> User:
         """A new account with no roles: an administrator grants roles afterwards."""
-        base = (claims.get("preferred_username") or claims.get("email") or "sso-user")[:140]
+        base = str(claims.get("preferred_username") or claims.get("email") or "sso-user")[:140]
         username = base
         suffix = 1
         while User.objects.filter(username=username).exists():
@@ -72,9 +78,9 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
             username = f"{base}-{suffix}"
         user = User(
             username=username,
-            email=claims.get("email", ""),
-            first_name=claims.get("given_name", "")[:150],
-            last_name=claims.get("family_name", "")[:150],
+            email=_claim(claims, "email"),
+            first_name=_claim(claims, "given_name")[:150],
+            last_name=_claim(claims, "family_name")[:150],
             oidc_subject=claims["sub"],
         )
         user.set_unusable_password()
@@ -82,9 +88,9 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
         return user
 
     def update_user(self, user: User, claims: dict[str, Any]) -> User:
-        user.email = claims.get("email", user.email)
-        user.first_name = claims.get("given_name", user.first_name)[:150]
-        user.last_name = claims.get("family_name", user.last_name)[:150]
+        user.email = _claim(claims, "email") or user.email
+        user.first_name = (_claim(claims, "given_name") or user.first_name)[:150]
+        user.last_name = (_claim(claims, "family_name") or user.last_name)[:150]
         user.save(update_fields=["email", "first_name", "last_name"])
         return user
 

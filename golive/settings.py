@@ -13,6 +13,8 @@ from golive.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GOLIVE_VAR_DIR", str(BASE_DIR / "var")))
+# The SQLite file, uploads and beat's schedule live here; create it so a first run just works.
+(VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)
 ENVIRON = os.environ
 
 # A first run on a laptop works with no configuration; production sets DEBUG=false and must
@@ -35,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "golive.admin_site.GoliveAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,7 +106,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-_OIDC = config.oidc_config(ENVIRON)
+_OIDC = config.oidc_config(ENVIRON, debug=DEBUG)
 OIDC_ENABLED: bool = _OIDC["OIDC_ENABLED"]
 if OIDC_ENABLED:
     globals().update({key: value for key, value in _OIDC.items() if key != "OIDC_ENABLED"})
@@ -194,7 +196,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["golive.api_permissions.RoleScopedAccess"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "golive.api_pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "golive.api_errors.structured_exception_handler",
 }
@@ -203,6 +205,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Readiness, training, support and adoption data for EPR go-lives.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -228,6 +231,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 30, minimum=5)
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
+WORKER_HEARTBEAT_THREAD = env_bool("WORKER_HEARTBEAT_THREAD", True)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "golive.tasks.record_worker_heartbeat",
@@ -246,5 +250,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own console handler would print every error a second time.
+        "django": {"handlers": [], "propagate": True},
+    },
 }

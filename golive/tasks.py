@@ -1,25 +1,19 @@
 from __future__ import annotations
 
-import socket
-
 from celery import shared_task
-from django.utils import timezone
 
-from golive.health import HEARTBEAT_NAME
-from golive.models import WorkerHeartbeat
+from golive.health import record_heartbeat
 
 
 @shared_task(ignore_result=True)
 def record_worker_heartbeat() -> None:
-    """Record that a worker is consuming the queue. Idempotent: one row, upserted."""
-    WorkerHeartbeat.objects.update_or_create(
-        name=HEARTBEAT_NAME,
-        defaults={"beat_at": timezone.now(), "hostname": socket.gethostname()},
-    )
+    """Proves the queue is being consumed end to end (the heartbeat thread proves the worker
+    process is alive). Idempotent: one row, upserted."""
+    record_heartbeat()
 
 
 @shared_task
 def ping() -> str:
     """A round trip through the broker and result backend, used by tests and operators."""
-    record_worker_heartbeat()
+    record_heartbeat()
     return "pong"

@@ -45,3 +45,33 @@ def test_changes_made_in_admin_keep_history_of_who_changed_what(
     latest = area.history.latest()
     assert latest.name == "Ward A (renamed)"
     assert latest.history_user == admin_user
+
+
+def test_staff_user_who_is_not_a_superuser_cannot_open_the_admin(
+    client: Client, trust: Trust
+) -> None:
+    client.force_login(f.UserFactory(is_staff=True))
+
+    response = client.get("/admin/golive/staffmember/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_role_grant_cannot_name_another_organisations_area(client: Client, trust: Trust) -> None:
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    foreign = f.AreaFactory()
+
+    response = client.post(
+        reverse("admin:golive_rolegrant_add"),
+        {
+            "user": trust.outsider.pk,
+            "role": "ward_manager",
+            "programme": trust.programme.pk,
+            "areas": [foreign.pk],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "belong to another organisation" in response.content.decode()
+    assert not trust.outsider.role_grants.exists()

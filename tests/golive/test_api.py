@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+import pytest
 from django.test import Client
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
 
+from golive.access import Capability
+from golive.api_pagination import CappedLimitOffsetPagination
+from golive.models import User
+from tests import factories as f
 from tests.conftest import Trust
 
 
@@ -36,13 +45,41 @@ def test_executive_gets_no_staff_records(client: Client, trust: Trust) -> None:
     assert client.get("/api/v1/staff/").json()["count"] == 0
 
 
-def test_executive_cannot_write_through_the_api(client: Client, trust: Trust) -> None:
-    client.force_login(trust.executive)
+class _WritableView(APIView):
+    write_capability = Capability.MANAGE_GO_LIVES
+
+    def post(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+@pytest.mark.parametrize(("username", "status"), [("pm", 200), ("exec", 403), ("wm", 403)])
+def test_writes_need_the_views_write_capability(trust: Trust, username: str, status: int) -> None:
+    request = APIRequestFactory().post("/x/", {}, format="json")
+    force_authenticate(request, user=User.objects.get(username=username))
+
+    response = _WritableView.as_view()(request)
+
+    assert response.status_code == status
+
+
+def test_views_without_a_write_capability_refuse_every_write(client: Client, trust: Trust) -> None:
+    client.force_login(trust.programme_manager)
 
     response = client.post("/api/v1/areas/", {"name": "New"}, content_type="application/json")
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
+
+
+def test_page_size_is_capped(client: Client, trust: Trust) -> None:
+    for _ in range(3):
+        f.AreaFactory(site=trust.ward_a.site)
+    client.force_login(trust.programme_manager)
+
+    response = client.get("/api/v1/areas/", {"limit": 2})
+
+    assert len(response.json()["results"]) == 2
+    assert CappedLimitOffsetPagination.max_limit == 500
 
 
 def test_me_describes_the_callers_roles(client: Client, trust: Trust) -> None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from golive.access import Access
 from golive.demo import DEMO_LOGINS, seed_demo
@@ -60,3 +62,23 @@ def test_demo_ward_manager_sees_only_their_two_areas() -> None:
     areas = Access(User.objects.get(username="ward.manager")).areas()
 
     assert sorted(area.name for area in areas) == ["Main Theatres", "Ward 7B"]
+
+
+@pytest.mark.django_db
+def test_demo_never_changes_an_existing_account_with_a_demo_name() -> None:
+    real_admin = User.objects.create_user("admin", password="a-real-secret-password")
+
+    seed_demo(staff_count=10, today=TODAY)
+
+    real_admin.refresh_from_db()
+    assert real_admin.check_password("a-real-secret-password")
+    assert not real_admin.is_superuser
+    assert not real_admin.role_grants.exists()
+
+
+@pytest.mark.django_db
+def test_seed_command_refuses_when_debug_is_off(settings: Any) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="allow-non-debug"):
+        call_command("seed_demo", "--staff", "10")

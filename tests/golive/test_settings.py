@@ -67,6 +67,33 @@ def test_short_secret_is_refused() -> None:
         )
 
 
+def test_published_development_secret_is_refused_in_production() -> None:
+    with pytest.raises(ImproperlyConfigured, match="published development value"):
+        env_secret(
+            "SECRET_KEY",
+            required=True,
+            development_default="dev",
+            min_length=1,
+            environ={"SECRET_KEY": "dev"},
+        )
+
+
+def test_sso_endpoints_must_use_https_in_production() -> None:
+    environ = {
+        "OIDC_RP_CLIENT_ID": "golive",
+        "OIDC_RP_CLIENT_SECRET": "s",
+        **dict.fromkeys(config.OIDC_ENDPOINT_VARIABLES, "http://idp.example/x"),
+    }
+
+    with pytest.raises(ImproperlyConfigured, match="https"):
+        config.oidc_config(environ, debug=False)
+
+
+def test_result_backend_with_an_unknown_scheme_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ImproperlyConfigured, match="CELERY_RESULT_BACKEND"):
+        config.celery_result_backend({"CELERY_RESULT_BACKEND": "bogus"}, var_dir=tmp_path)
+
+
 def test_development_secret_is_used_only_for_a_first_run() -> None:
     assert env_secret("SECRET_KEY", required=False, development_default="dev", environ={}) == "dev"
 
@@ -98,12 +125,14 @@ def test_broker_needs_no_server_by_default() -> None:
 
 
 def test_sso_is_off_without_a_client_id() -> None:
-    assert config.oidc_config({}) == {"OIDC_ENABLED": False}
+    assert config.oidc_config({}, debug=True) == {"OIDC_ENABLED": False}
 
 
 def test_half_configured_sso_lists_every_missing_variable() -> None:
     with pytest.raises(ImproperlyConfigured) as raised:
-        config.oidc_config({"OIDC_RP_CLIENT_ID": "golive", "OIDC_OP_ISSUER": "https://idp"})
+        config.oidc_config(
+            {"OIDC_RP_CLIENT_ID": "golive", "OIDC_OP_ISSUER": "https://idp"}, debug=True
+        )
 
     message = str(raised.value)
     assert "OIDC_RP_CLIENT_SECRET" in message
@@ -120,7 +149,7 @@ def test_sso_refuses_a_symmetric_signing_algorithm() -> None:
     }
 
     with pytest.raises(ImproperlyConfigured, match="OIDC_RP_SIGN_ALGO"):
-        config.oidc_config(environ)
+        config.oidc_config(environ, debug=True)
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -145,6 +174,7 @@ def test_bad_environment_value_stops_start_up_naming_the_variable() -> None:
 
     assert result.returncode != 0
     assert "SESSION_IDLE_MINUTES must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist() -> None:
@@ -155,9 +185,12 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
 
 def test_postgresql_can_use_psycopgs_connection_pool(tmp_path: Path) -> None:
     database = config.database_config(
-        {"DATABASE_URL": "postgresql://golive@db:5432/golive", "DATABASE_POOL": "true"},
+        {
+            "DATABASE_URL": "postgresql://golive@db:5432/golive?sslmode=require",
+            "DATABASE_POOL": "true",
+        },
         var_dir=tmp_path,
     )
 
-    assert database["OPTIONS"] == {"pool": True}
+    assert database["OPTIONS"] == {"sslmode": "require", "pool": True}
     assert database["CONN_MAX_AGE"] == 0

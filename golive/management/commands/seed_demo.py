@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from golive.demo import DEMO_PASSWORD, seed_demo
 
@@ -12,11 +13,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--staff", type=int, default=4000, help="Number of demo staff.")
+        parser.add_argument(
+            "--allow-non-debug",
+            action="store_true",
+            help="Seed even though DEBUG is off (demo logins share a published password).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["staff"] < 1:
-            self.stderr.write("--staff must be at least 1.")
-            raise SystemExit(2)
+            raise CommandError("--staff must be at least 1.")
+        if not settings.DEBUG and not options["allow_non_debug"]:
+            raise CommandError(
+                "DEBUG is off, so this looks like a real installation: the demo adds logins "
+                "with a published password. Pass --allow-non-debug to seed anyway."
+            )
         summary = seed_demo(staff_count=options["staff"])
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "
