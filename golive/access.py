@@ -35,6 +35,7 @@ class Capability(StrEnum):
     LOG_TICKETS = "log_tickets"
     TRIAGE_TICKETS = "triage_tickets"
     MANAGE_ADOPTION = "manage_adoption"
+    IMPORT_STAFF = "import_staff"
     ADMINISTER = "administer"
 
 
@@ -52,6 +53,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.LOG_TICKETS,
             C.TRIAGE_TICKETS,
             C.MANAGE_ADOPTION,
+            C.IMPORT_STAFF,
         }
     ),
     Role.READINESS_CHAIR: frozenset({C.VIEW, C.EDIT_READINESS, C.SIGN_OFF_GATES, C.LOG_TICKETS}),
@@ -66,9 +68,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.WARD_MANAGER: frozenset(
-        {C.VIEW, C.VIEW_STAFF, C.EDIT_READINESS, C.MANAGE_CHAMPIONS, C.LOG_TICKETS}
+        {C.VIEW, C.VIEW_STAFF, C.EDIT_READINESS, C.MANAGE_CHAMPIONS, C.LOG_TICKETS, C.IMPORT_STAFF}
     ),
-    Role.TRAINING_LEAD: frozenset({C.VIEW, C.VIEW_STAFF, C.MANAGE_TRAINING, C.LOG_TICKETS}),
+    Role.TRAINING_LEAD: frozenset(
+        {C.VIEW, C.VIEW_STAFF, C.MANAGE_TRAINING, C.LOG_TICKETS, C.IMPORT_STAFF}
+    ),
     Role.SERVICE_DESK_AGENT: frozenset({C.VIEW, C.LOG_TICKETS, C.TRIAGE_TICKETS}),
     Role.CHAMPION: frozenset({C.VIEW, C.LOG_TICKETS}),
     Role.EXECUTIVE: frozenset({C.VIEW}),

@@ -141,3 +141,44 @@ def trust(db: None) -> Trust:
 def _fast_password_hashing(settings: Any) -> None:
     # Production hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+EVENTS_HEADER = "event_id,occurred_at,event_type,order_type,user_id,role,area,patient_id"
+
+
+@pytest.fixture
+def import_file(trust: Trust, settings: Any, tmp_path: Any) -> Any:
+    """Upload ``content`` as ``user`` (the programme manager by default) and run the batch
+    in-process, as a worker would; returns the batch as it ended."""
+    import io  # noqa: PLC0415
+
+    from adoption import services  # noqa: PLC0415
+    from adoption.imports import pipeline  # noqa: PLC0415
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    settings.IMPORT_WORK_DIR = tmp_path / "work"
+
+    def run(
+        content: str | bytes,
+        *,
+        kind: str = "events",
+        profile: str = "golive-events",
+        user: Any = None,
+        file_name: str = "extract.csv",
+    ) -> Any:
+        data = content.encode() if isinstance(content, str) else content
+        batch = services.create_import_batch(
+            user=user or trust.programme_manager,
+            programme=trust.programme,
+            kind=kind,
+            profile_name=profile
+            if kind == "events" or profile != "golive-events"
+            else f"golive-{kind}",
+            upload=io.BytesIO(data),
+            file_name=file_name,
+        )
+        pipeline.run(batch.pk)
+        batch.refresh_from_db()
+        return batch
+
+    return run

@@ -1,0 +1,83 @@
+"""What each import kind reads: Golive's fields, their types and limits. This is also the
+reference file format (the column names of Golive's own format are the field names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    CODE = "code"  # mapped through a value map to one of ``choices``
+    AREA = "area"  # a ward/department code, resolved to an Area
+    STAFF_ID = "staff_id"  # a staff identifier; masked in reports
+    PATIENT_ID = "patient_id"  # pseudonymised; never stored or shown raw
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool
+    max_length: int = 200
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def is_identifier(self) -> bool:
+        return self.type in {FieldType.STAFF_ID, FieldType.PATIENT_ID}
+
+
+EVENT_TYPES = (
+    "login",
+    "login_failed",
+    "order_placed",
+    "result_viewed",
+    "note_signed",
+    "documentation",
+    "medication_administered",
+    "procedure_recorded",
+)
+ORDER_TYPES = ("pathology", "radiology", "pharmacy", "microbiology", "other")
+ROLE_GROUPS = ("nursing", "medical", "ahp", "pharmacy", "scientific", "admin", "support", "other")
+
+EVENT_FIELDS: tuple[Field, ...] = (
+    Field(
+        "event_id",
+        FieldType.TEXT,
+        required=False,
+        max_length=64,
+        help="the EPR's own id for the event, if the extract has one",
+    ),
+    Field("occurred_at", FieldType.DATETIME, required=True, help="when it happened"),
+    Field("event_type", FieldType.CODE, required=True, choices=EVENT_TYPES),
+    Field("order_type", FieldType.CODE, required=False, choices=ORDER_TYPES),
+    Field(
+        "user_id",
+        FieldType.STAFF_ID,
+        required=True,
+        max_length=64,
+        help="the EPR user id, joined to staff members",
+    ),
+    Field("role", FieldType.CODE, required=False, choices=ROLE_GROUPS),
+    Field("area", FieldType.AREA, required=True, max_length=65),
+    Field("patient_id", FieldType.PATIENT_ID, required=False, max_length=64),
+)
+
+STAFF_FIELDS: tuple[Field, ...] = (
+    Field("staff_number", FieldType.STAFF_ID, required=True, max_length=32),
+    Field("full_name", FieldType.TEXT, required=True, max_length=200),
+    Field("role_group", FieldType.CODE, required=True, choices=ROLE_GROUPS),
+    Field("job_title", FieldType.TEXT, required=False, max_length=200),
+    Field("area", FieldType.AREA, required=True, max_length=65),
+    Field("start_date", FieldType.DATE, required=False),
+    Field("epr_user_id", FieldType.STAFF_ID, required=False, max_length=64),
+)
+
+FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
+    "events": EVENT_FIELDS,
+    "staff": STAFF_FIELDS,
+}

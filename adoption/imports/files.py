@@ -1,0 +1,181 @@
+"""File-level checks and streaming. Nothing here holds a whole file in memory."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+CHUNK = 1 << 20
+SNIFF_BYTES = 64 * 1024
+
+
+class FileRefused(Exception):  # noqa: N818 - a refusal, not a programming error
+    """The file as a whole cannot be imported; ``code`` is the stable reason."""
+
+    def __init__(self, code: str, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+
+
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size = size / 1000  # type: ignore[assignment]
+    return f"{size} bytes"
+
+
+def too_large(size: int, limit: int) -> FileRefused:
+    return FileRefused(
+        "FILE_TOO_LARGE",
+        f"The file is {human_size(size)} when uncompressed; the limit is {human_size(limit)}. "
+        "Split the extract by date range and upload the parts.",
+    )
+
+
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
+def open_binary(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")  # type: ignore[return-value]
+
+
+def check_not_binary(head: bytes) -> None:
+    """Refuse spreadsheets, archives and other binaries renamed to .csv."""
+    if head.startswith(ZIP_MAGIC):
+        raise FileRefused(
+            "FILE_NOT_TEXT_CSV",
+            "This is a ZIP or Excel (.xlsx) file, not a CSV. Save or export it as "
+            "'CSV UTF-8 (comma delimited)' and upload that.",
+        )
+    if b"\x00" in head:
+        raise FileRefused(
+            "FILE_NOT_TEXT_CSV",
+            "The file contains binary data (NUL bytes), so it is not a text CSV. "
+            "Export the report as CSV and upload that.",
+        )
+
+
+def check_uncompressed_size(path: Path, limit: int) -> int:
+    """The uncompressed size, stopping as soon as it passes ``limit`` (a compressed bomb)."""
+    if not is_gzip(path):
+        size = path.stat().st_size
+        if size > limit:
+            raise too_large(size, limit)
+        return size
+    total = 0
+    decompressor = zlib.decompressobj(wbits=47)  # gzip or zlib header
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            while chunk:
+                try:
+                    # Bounded output per call, so a bomb never expands past the limit in memory.
+                    out = decompressor.decompress(chunk, CHUNK)
+                except zlib.error:
+                    raise FileRefused(
+                        "FILE_NOT_TEXT_CSV", "The .gz file is damaged and cannot be opened."
+                    ) from None
+                total += len(out)
+                if total > limit:
+                    raise too_large(total, limit)
+                chunk = decompressor.unconsumed_tail
+    return total
+
+
+def read_head(path: Path) -> bytes:
+    with open_binary(path) as handle:
+        try:
+            return handle.read(SNIFF_BYTES)
+        except (OSError, EOFError, zlib.error):
+            raise FileRefused(
+                "FILE_NOT_TEXT_CSV", "The .gz file is damaged and cannot be opened."
+            ) from None
+
+
+@dataclass
+class LineReader:
+    """Decodes a byte stream as UTF-8 line by line, counting lines and bytes, and refusing
+    the first invalid byte with its line and offset."""
+
+    stream: BinaryIO
+    line_no: int = 0
+    bytes_read: int = 0
+
+    def __iter__(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        for raw in self.stream:
+            self.line_no += 1
+            try:
+                text = decoder.decode(raw)
+            except UnicodeDecodeError as error:
+                offset = self.bytes_read + error.start + 1
+                raise FileRefused(
+                    "FILE_ENCODING",
+                    f"Line {self.line_no} is not valid UTF-8 (byte {offset} of the file). "
+                    "Re-export the file as UTF-8 (in Excel: 'CSV UTF-8').",
+                    line=self.line_no,
+                ) from None
+            if self.line_no == 1 and text.startswith("\ufeff"):
+                text = text[1:]  # a UTF-8 byte order mark, as Excel writes
+            self.bytes_read += len(raw)
+            yield text
+
+
+@dataclass(frozen=True)
+class Record:
+    line: int  # the line the record starts on, as an editor numbers it (header = 1)
+    cells: list[str]
+
+
+def records(reader: LineReader) -> Iterator[Record]:
+    """CSV records with the line each starts on (quoted cells may span lines)."""
+    rows = csv.reader(reader, strict=True)
+    previous_end = 0
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FileRefused(
+                "FILE_NOT_TEXT_CSV",
+                f"Line {previous_end + 1} cannot be read as CSV ({error}). Check for an "
+                "unclosed quote.",
+                line=previous_end + 1,
+            ) from None
+        start = previous_end + 1
+        previous_end = rows.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines, e.g. a trailing newline from a spreadsheet
+        yield Record(start, cells)
+
+
+def first_records(path: Path, count: int) -> list[Record]:
+    """The header and first data rows, for checks at upload time."""
+    head = read_head(path)
+    reader = LineReader(io.BytesIO(head))
+    found: list[Record] = []
+    try:
+        for record in records(reader):
+            found.append(record)
+            if len(found) >= count:
+                break
+    except FileRefused:
+        # A record cut off by the sniff window is not an error in the file; the full read
+        # in the worker checks the rest.
+        if len(head) < SNIFF_BYTES:
+            raise
+    return found

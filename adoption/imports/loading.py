@@ -1,0 +1,158 @@
+"""Set-wise merge of validated, pseudonymised rows from a work file into the live tables.
+
+PostgreSQL: ``COPY`` into a temporary staging table, then one ``INSERT ... SELECT ... ON
+CONFLICT DO NOTHING``. SQLite (the embedded default): the same shape with ``executemany``.
+Both run inside the caller's transaction, so a batch lands completely or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+
+DUPLICATE_REPORT_CAP = 1000
+STAGE_COLUMNS = (
+    "line",
+    "event_key",
+    "occurred_at",
+    "local_date",
+    "event_type",
+    "order_type",
+    "area_id",
+    "epr_user_id",
+    "staff_id",
+    "role_group",
+    "patient_pseudonym",
+)
+PG_STAGE = """
+CREATE TEMPORARY TABLE golive_stage_events (
+    line integer, event_key uuid, occurred_at timestamptz, local_date date, event_type text,
+    order_type text, area_id bigint, epr_user_id text, staff_id bigint, role_group text,
+    patient_pseudonym text
+) ON COMMIT DROP
+"""
+SQLITE_STAGE = """
+CREATE TEMPORARY TABLE golive_stage_events (
+    line integer, event_key char(32), occurred_at text, local_date text, event_type text,
+    order_type text, area_id integer, epr_user_id text, staff_id integer, role_group text,
+    patient_pseudonym text
+)
+"""
+DUPLICATES = """
+SELECT event_key, count(*) AS n, min(line) AS first_line
+FROM golive_stage_events GROUP BY event_key HAVING count(*) > 1 ORDER BY min(line)
+"""
+PG_MERGE = """
+INSERT INTO adoption_event (event_key, batch_id, occurred_at, local_date, event_type,
+    order_type, area_id, epr_user_id, staff_id, role_group, patient_pseudonym)
+SELECT DISTINCT ON (event_key) event_key, %s, occurred_at, local_date, event_type,
+    coalesce(order_type, ''), area_id, epr_user_id, staff_id, coalesce(role_group, ''),
+    coalesce(patient_pseudonym, '')
+FROM golive_stage_events ORDER BY event_key, line
+ON CONFLICT (event_key) DO NOTHING
+"""
+# ON CONFLICT, not INSERT OR IGNORE: the latter would also swallow NOT NULL violations.
+SQLITE_MERGE = """
+INSERT INTO adoption_event (event_key, batch_id, occurred_at, local_date,
+    event_type, order_type, area_id, epr_user_id, staff_id, role_group, patient_pseudonym)
+SELECT event_key, %s, occurred_at, local_date, event_type, coalesce(order_type, ''), area_id,
+    epr_user_id, staff_id, coalesce(role_group, ''), coalesce(patient_pseudonym, '')
+FROM golive_stage_events s
+WHERE line = (SELECT min(line) FROM golive_stage_events t WHERE t.event_key = s.event_key)
+ON CONFLICT (event_key) DO NOTHING
+"""
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    first_line: int
+    lines: list[int]
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    staged: int
+    inserted: int
+    unchanged: int
+    duplicate_rows: int
+    duplicates: list[Duplicate]
+    updated: int = 0
+
+
+def _work_rows(path: Path) -> Iterator[list[str | None]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            yield [cell if cell != "" else None for cell in row]
+
+
+def _chunks(rows: Iterator[list[str | None]], size: int) -> Iterator[list[list[str | None]]]:
+    """Rows in lists of ``size``; event keys lose their dashes (Django's SQLite UUID form)."""
+    chunk: list[list[str | None]] = []
+    for row in rows:
+        row[1] = (row[1] or "").replace("-", "")
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _duplicates(cursor: object) -> tuple[int, list[Duplicate]]:
+    cursor.execute(DUPLICATES)  # type: ignore[attr-defined]
+    rows = cursor.fetchall()  # type: ignore[attr-defined]
+    extra = sum(n - 1 for _, n, _ in rows)
+    found = []
+    for key, _, first in rows[:DUPLICATE_REPORT_CAP]:
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT line FROM golive_stage_events WHERE event_key = %s ORDER BY line LIMIT 20",
+            [key],
+        )
+        found.append(Duplicate(first, [line for (line,) in cursor.fetchall()]))  # type: ignore[attr-defined]
+    return extra, found
+
+
+def merge_events(*, batch_id: int, work_file: Path) -> MergeResult:
+    """Load the work file's events. Call inside ``transaction.atomic``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(PG_STAGE)
+            raw = cursor.cursor  # psycopg 3 cursor, for its streaming COPY
+            with (
+                raw.copy(
+                    f"COPY golive_stage_events ({', '.join(STAGE_COLUMNS)}) FROM STDIN "
+                    "WITH (FORMAT csv)"
+                ) as copy,
+                work_file.open("rb") as handle,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+            merge_sql = PG_MERGE
+        else:
+            cursor.execute("DROP TABLE IF EXISTS golive_stage_events")
+            cursor.execute(SQLITE_STAGE)
+            placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
+            insert = f"INSERT INTO golive_stage_events VALUES ({placeholders})"  # noqa: S608
+            for rows in _chunks(_work_rows(work_file), 5000):
+                cursor.executemany(insert, rows)
+            cursor.execute("CREATE INDEX golive_stage_key ON golive_stage_events (event_key)")
+            merge_sql = SQLITE_MERGE
+        cursor.execute("SELECT count(*) FROM golive_stage_events")
+        (staged,) = cursor.fetchone()
+        duplicate_rows, duplicates = _duplicates(cursor)
+        cursor.execute(merge_sql, [batch_id])
+        inserted = cursor.rowcount
+        if connection.vendor != "postgresql":
+            cursor.execute("DROP TABLE golive_stage_events")
+    distinct = staged - duplicate_rows
+    return MergeResult(
+        staged=staged,
+        inserted=inserted,
+        unchanged=distinct - inserted,
+        duplicate_rows=duplicate_rows,
+        duplicates=duplicates,
+    )

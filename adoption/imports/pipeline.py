@@ -1,0 +1,303 @@
+"""One batch, start to finish: claim it, check the file, validate every row, and merge
+the valid rows in a single transaction (or none at all)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from adoption.imports import loading
+from adoption.imports.files import (
+    FileRefused,
+    LineReader,
+    check_not_binary,
+    check_uncompressed_size,
+    open_binary,
+    read_head,
+    records,
+)
+from adoption.imports.profiles import Profile, parse_spec
+from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
+from adoption.models import ImportBatch, ImportIssue
+from golive.access import Access
+from golive.models import Area, StaffMember
+
+logger = logging.getLogger(__name__)
+Status = ImportBatch.Status
+PROGRESS_EVERY_ROWS = 20_000
+
+
+def issue_cap() -> int:
+    return int(settings.IMPORT_ISSUE_CAP)
+
+
+@dataclass
+class Collected:
+    """Row problems found so far: a capped list and the full counts."""
+
+    cap: int
+    issues: list[Issue] = field(default_factory=list)
+    total: int = 0
+    rows_rejected: int = 0
+
+    def add_row(self, issues: list[Issue]) -> None:
+        self.rows_rejected += 1
+        self.total += len(issues)
+        room = self.cap - len(self.issues)
+        if room > 0:
+            self.issues.extend(issues[:room])
+
+
+def claim(batch_id: int) -> ImportBatch | None:
+    """Move a queued batch to validating; exactly one caller wins."""
+    now = timezone.now()
+    won = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
+        status=Status.VALIDATING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now
+    )
+    return ImportBatch.objects.get(pk=batch_id) if won == 1 else None
+
+
+def _lookups(batch: ImportBatch, kind: str) -> Lookups:
+    organisation_id = batch.programme.organisation_id
+    areas: dict[str, int] = {}
+    bare: dict[str, list[int]] = {}
+    for pk, site_code, code in Area.objects.filter(
+        site__organisation_id=organisation_id
+    ).values_list("pk", "site__code", "code"):
+        areas[f"{site_code}/{code}".upper()] = pk
+        bare.setdefault(code.upper(), []).append(pk)
+    areas.update(
+        {code: ids[0] for code, ids in bare.items() if len(ids) == 1 and code not in areas}
+    )
+    from adoption.imports.permissions import capability_for  # noqa: PLC0415 - avoid a cycle
+
+    access = Access(batch.uploaded_by)
+    allowed = (
+        None
+        if access.is_superuser
+        else set(access.areas(capability_for(kind)).values_list("pk", flat=True))
+    )
+    staff = {}
+    if kind == "events":
+        staff = {
+            epr.upper(): pk
+            for pk, epr in StaffMember.objects.filter(organisation_id=organisation_id)
+            .exclude(epr_user_id="")
+            .values_list("pk", "epr_user_id")
+        }
+    return Lookups(
+        areas=areas,
+        allowed_area_ids=allowed,
+        staff_by_epr_id=staff,
+        pseudonym_key=settings.PSEUDONYMISATION_KEY,
+        now=timezone.now(),
+    )
+
+
+def _progress(batch: ImportBatch, *, rows: int, bytes_done: int) -> None:
+    ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
+        rows_read=rows, bytes_processed=bytes_done, heartbeat_at=timezone.now()
+    )
+
+
+def work_path(batch: ImportBatch) -> Path:
+    folder = Path(settings.IMPORT_WORK_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"batch-{batch.pk}-attempt-{batch.attempts}.csv"
+
+
+def _validate(
+    batch: ImportBatch, profile: Profile, work_file: Path
+) -> tuple[int, Collected, list[str]]:
+    """Stream the file once: check every row, write valid ones (transformed) to the work
+    file. Returns rows read, problems and notices."""
+    path = Path(batch.stored_path)
+    check_not_binary(read_head(path))
+    total = check_uncompressed_size(path, settings.IMPORT_MAX_BYTES)
+    ImportBatch.objects.filter(pk=batch.pk).update(bytes_total=total)
+    lookups = _lookups(batch, profile.kind)
+    stage = STAGERS[profile.kind]
+    collected = Collected(cap=issue_cap())
+    rows = 0
+    with open_binary(path) as stream, work_file.open("w", newline="", encoding="utf-8") as out:
+        reader = LineReader(stream)
+        writer = csv.writer(out)
+        stream_records = records(reader)
+        header = next(stream_records, None)
+        if header is None:
+            raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")
+        layout = read_header(header, profile)
+        for record in stream_records:
+            rows += 1
+            result = check_record(record, layout, profile, lookups)
+            if result.issues:
+                collected.add_row(result.issues)
+            else:
+                writer.writerow(stage(record.line, result.values, profile, lookups))
+            if rows % PROGRESS_EVERY_ROWS == 0:
+                _progress(batch, rows=rows, bytes_done=reader.bytes_read)
+    if rows == 0:
+        raise FileRefused("NO_DATA_ROWS", "The file has a header but no data rows.", line=2)
+    return rows, collected, layout.notices
+
+
+def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:
+    ImportIssue.objects.filter(batch=batch).delete()
+    ImportIssue.objects.bulk_create(
+        [
+            ImportIssue(
+                batch=batch,
+                line=i.line,
+                column=i.column[:200],
+                code=i.code,
+                message=i.message,
+                value=i.value[:200],
+                expected=i.expected[:200],
+            )
+            for i in issues
+        ],
+        batch_size=2000,
+    )
+
+
+def _finish(batch: ImportBatch, *, status: str, message: str, **counters: int) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status,
+        message=message,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        **counters,
+    )
+
+
+def refuse(batch: ImportBatch, refusal: FileRefused) -> None:
+    with transaction.atomic():
+        _save_issues(batch, [Issue(refusal.line, "", refusal.code, refusal.message)])
+        _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1)
+
+
+def _reject_rows(batch: ImportBatch, rows: int, collected: Collected, allowed_share: float) -> None:
+    share = collected.rows_rejected / rows
+    message = (
+        f"{collected.rows_rejected:,} of {rows:,} rows have problems, so nothing was imported. "
+        "Download the error report, fix the file and upload it again."
+    )
+    if share <= allowed_share and not batch.partial_allowed:
+        message += (
+            f" Because no more than {allowed_share:.1%} of rows were rejected, a programme "
+            "manager may instead choose to commit the valid rows only."
+        )
+    with transaction.atomic():
+        _save_issues(batch, collected.issues)
+        _finish(
+            batch,
+            status=Status.REJECTED,
+            message=message,
+            rows_read=rows,
+            rows_rejected=collected.rows_rejected,
+            issues_total=collected.total,
+        )
+
+
+@dataclass(frozen=True)
+class Validated:
+    rows: int
+    collected: Collected
+    notices: list[str]
+
+
+def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated) -> bool:
+    """Merge valid rows and mark the batch committed, all in one transaction. Returns False
+    (and changes nothing) if another attempt has taken the batch over meanwhile."""
+    rows, collected, notices = validated.rows, validated.collected, validated.notices
+    with transaction.atomic():
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if current.attempts != batch.attempts or current.status != Status.LOADING:
+            return False
+        merged = MERGERS[profile.kind](batch_id=batch.pk, work_file=work_file)
+        issues = list(collected.issues)
+        for duplicate in merged.duplicates:
+            if len(issues) >= issue_cap():
+                break
+            lines = ", ".join(str(line) for line in duplicate.lines)
+            issues.append(
+                Issue(
+                    duplicate.first_line,
+                    "",
+                    "DUPLICATE_IN_FILE",
+                    f"The same record appears on lines {lines}; it was counted once.",
+                )
+            )
+        _save_issues(batch, issues)
+        message = "Committed."
+        if collected.rows_rejected:
+            message = f"Committed with {collected.rows_rejected:,} rows rejected."
+        ImportBatch.objects.filter(pk=batch.pk).update(notices=notices)
+        _finish(
+            batch,
+            status=Status.COMMITTED,
+            message=message,
+            rows_read=rows,
+            rows_inserted=merged.inserted,
+            rows_updated=merged.updated,
+            rows_unchanged=merged.unchanged,
+            rows_duplicate=merged.duplicate_rows,
+            rows_rejected=collected.rows_rejected,
+            issues_total=collected.total + len(merged.duplicates),
+        )
+    return True
+
+
+def process(batch: ImportBatch) -> None:
+    """Validate and load a claimed batch. Raises only for transient failures (retried)."""
+    profile = parse_spec(batch.profile_name, batch.profile_spec)
+    work_file = work_path(batch)
+    try:
+        try:
+            rows, collected, notices = _validate(batch, profile, work_file)
+        except FileRefused as refusal:
+            refuse(batch, refusal)
+            return
+        allowed_share = profile.max_rejected_share
+        if collected.rows_rejected and (
+            not batch.partial_allowed or collected.rows_rejected / rows > allowed_share
+        ):
+            _reject_rows(batch, rows, collected, allowed_share)
+            return
+        moved = ImportBatch.objects.filter(
+            pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
+        ).update(status=Status.LOADING, rows_read=rows, heartbeat_at=timezone.now())
+        validated = Validated(rows, collected, notices)
+        if moved and not _merge(batch, profile, work_file, validated):
+            logger.warning("Import batch %s was taken over by a newer attempt", batch.pk)
+    finally:
+        work_file.unlink(missing_ok=True)
+
+
+def run(batch_id: int) -> None:
+    """Claim and process one batch; a no-op unless the batch is queued (idempotent)."""
+    batch = claim(batch_id)
+    if batch is None:
+        return
+    process(batch)
+
+
+def stalled_before(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=settings.IMPORT_STALL_SECONDS)
+
+
+def _merge_staff(*, batch_id: int, work_file: Path) -> loading.MergeResult:
+    from adoption.imports.staff import merge_staff  # noqa: PLC0415
+
+    return merge_staff(batch_id=batch_id, work_file=work_file)
+
+
+MERGERS = {"events": loading.merge_events, "staff": _merge_staff}

@@ -1,0 +1,155 @@
+"""Mapping profiles: which source column feeds each Golive field, how codes translate, how
+dates are written. A profile is data (JSON), validated here; the built-in ones read Golive's
+own reference formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from adoption.imports.fields import FIELDS_BY_KIND, FieldType
+
+ISO = "iso"
+PATIENT_ID_TYPES = ("nhs_number", "mrn", "other")
+
+
+class ProfileError(ValueError):
+    """The profile itself is wrong; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kind: str
+    columns: dict[str, str]  # Golive field -> source column
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_format: str = ISO
+    time_zone: str = "Europe/London"
+    patient_id_type: str = "nhs_number"
+    dates_are_shifted: bool = False  # research extracts (e.g. MIMIC) move dates into the future
+    max_rejected_share: float = 0.005
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def to_spec(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "columns": dict(self.columns),
+            "value_maps": {name: dict(mapping) for name, mapping in self.value_maps.items()},
+            "date_format": self.date_format,
+            "time_zone": self.time_zone,
+            "patient_id_type": self.patient_id_type,
+            "dates_are_shifted": self.dates_are_shifted,
+            "max_rejected_share": self.max_rejected_share,
+        }
+
+
+def _text_map(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
+    ):
+        raise ProfileError(f"{where} must be an object of text to text.")
+    return dict(raw)
+
+
+def parse_spec(name: str, spec: Any) -> Profile:
+    """Validate a profile's JSON; raises ``ProfileError`` naming the first problem."""
+    if not isinstance(spec, dict):
+        raise ProfileError("A profile must be a JSON object.")
+    kind = spec.get("kind")
+    if kind not in FIELDS_BY_KIND:
+        raise ProfileError(f"kind must be one of {', '.join(FIELDS_BY_KIND)}.")
+    fields = {f.name: f for f in FIELDS_BY_KIND[kind]}
+    columns = _text_map(spec.get("columns", {}), "columns")
+    unknown = sorted(set(columns) - set(fields))
+    if unknown:
+        raise ProfileError(f"columns names unknown Golive fields: {', '.join(unknown)}.")
+    missing = sorted(n for n, f in fields.items() if f.required and n not in columns)
+    if missing:
+        raise ProfileError(f"columns must map the required fields: {', '.join(missing)}.")
+    value_maps_raw = spec.get("value_maps", {})
+    if not isinstance(value_maps_raw, dict):
+        raise ProfileError("value_maps must be an object.")
+    value_maps: dict[str, dict[str, str]] = {}
+    for target, mapping in value_maps_raw.items():
+        target_field = fields.get(target)
+        if target_field is None or target_field.type not in {FieldType.CODE, FieldType.AREA}:
+            raise ProfileError(f"value_maps.{target}: only code and area fields take a value map.")
+        value_maps[target] = _text_map(mapping, f"value_maps.{target}")
+        allowed = set(target_field.choices)
+        bad = sorted(set(value_maps[target].values()) - allowed) if allowed else []
+        if bad:
+            raise ProfileError(
+                f"value_maps.{target} maps to unknown values: {', '.join(bad)} "
+                f"(allowed: {', '.join(target_field.choices)})."
+            )
+    date_format = spec.get("date_format", ISO)
+    if not isinstance(date_format, str) or (date_format != ISO and "%" not in date_format):
+        raise ProfileError(
+            "date_format must be 'iso' or a strftime pattern such as %d/%m/%Y %H:%M."
+        )
+    time_zone = spec.get("time_zone", "Europe/London")
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ProfileError(f"time_zone {time_zone!r} is not a known time zone.") from None
+    patient_id_type = spec.get("patient_id_type", "nhs_number")
+    if patient_id_type not in PATIENT_ID_TYPES:
+        raise ProfileError(f"patient_id_type must be one of {', '.join(PATIENT_ID_TYPES)}.")
+    share = spec.get("max_rejected_share", 0.005)
+    if not isinstance(share, int | float) or not 0 <= share <= 0.2:
+        raise ProfileError("max_rejected_share must be a number from 0 to 0.2.")
+    return Profile(
+        name=name,
+        kind=kind,
+        columns=columns,
+        value_maps=value_maps,
+        date_format=date_format,
+        time_zone=time_zone,
+        patient_id_type=patient_id_type,
+        dates_are_shifted=bool(spec.get("dates_are_shifted", False)),
+        max_rejected_share=float(share),
+    )
+
+
+def reference_profile(kind: str) -> Profile:
+    """Golive's own format: column names are the field names, ISO dates, London time."""
+    return Profile(
+        name=f"golive-{kind}",
+        kind=kind,
+        columns={f.name: f.name for f in FIELDS_BY_KIND[kind]},
+    )
+
+
+BUILTIN_NAMES = {f"golive-{kind}": kind for kind in FIELDS_BY_KIND}
+
+
+def parse_datetime(text: str, profile: Profile) -> dt.datetime:
+    """A local or offset-carrying timestamp, returned in UTC. Raises ValueError."""
+    if profile.date_format == ISO:
+        value = dt.datetime.fromisoformat(text)
+    else:
+        value = dt.datetime.strptime(text, profile.date_format)  # noqa: DTZ007 - zone added below
+    if value.tzinfo is None:
+        # fold=0: an ambiguous time in the October clock change is read as the first one.
+        value = value.replace(tzinfo=profile.tz)
+    return value.astimezone(dt.UTC)
+
+
+def parse_date(text: str, profile: Profile) -> dt.date:
+    if profile.date_format == ISO:
+        return dt.date.fromisoformat(text)
+    pattern = profile.date_format.split(" ")[0]
+    return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
+
+
+def expected_format(field_type: FieldType, profile: Profile) -> str:
+    if field_type == FieldType.DATETIME:
+        return "YYYY-MM-DD HH:MM:SS" if profile.date_format == ISO else profile.date_format
+    if field_type == FieldType.DATE:
+        return "YYYY-MM-DD" if profile.date_format == ISO else profile.date_format.split(" ")[0]
+    return ""

@@ -1,0 +1,266 @@
+"""Row validation and transformation. Errors are collected, never thrown: every row gets a
+verdict and processing continues to the end of the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
+from adoption.imports.files import FileRefused, Record
+from adoption.imports.identifiers import is_valid_nhs_number, mask, pseudonymise
+from adoption.imports.profiles import Profile, expected_format, parse_date, parse_datetime
+
+
+@dataclass(frozen=True)
+class Issue:
+    line: int | None
+    column: str
+    code: str
+    message: str
+    value: str = ""
+    expected: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each mapped field sits in the file's header."""
+
+    positions: dict[str, int]  # Golive field -> column index
+    width: int
+    notices: list[str]
+
+
+def read_header(record: Record, profile: Profile) -> Layout:
+    """Match the file's header to the profile, refusing the file before any row is read."""
+    header = [cell.strip() for cell in record.cells]
+    duplicates = sorted({name for name in header if header.count(name) > 1 and name})
+    if duplicates:
+        raise FileRefused(
+            "HEADER_MISMATCH",
+            f"The header repeats column names: {', '.join(duplicates)}. Each column needs a "
+            "unique name.",
+            line=1,
+        )
+    fields = {f.name: f for f in FIELDS_BY_KIND[profile.kind]}
+    positions: dict[str, int] = {}
+    missing: list[str] = []
+    notices: list[str] = []
+    for name, source in profile.columns.items():
+        if source in header:
+            positions[name] = header.index(source)
+        elif fields[name].required:
+            missing.append(source)
+        else:
+            notices.append(f"Column '{source}' (for {name}) is not in the file; left blank.")
+    if missing:
+        raise FileRefused(
+            "HEADER_MISMATCH",
+            f"Required columns are missing: {', '.join(missing)}. Expected the columns "
+            f"{', '.join(profile.columns.values())}; found {', '.join(header) or 'nothing'}. "
+            f"Check that the mapping profile '{profile.name}' matches this report.",
+            line=1,
+        )
+    used = set(profile.columns.values())
+    notices.extend(
+        f"Column '{name}' is not needed and was not stored." for name in header if name not in used
+    )
+    return Layout(positions=positions, width=len(header), notices=notices)
+
+
+@dataclass
+class Lookups:
+    """Reference data a row is checked against, loaded once per batch."""
+
+    areas: dict[str, int]  # "SITE/CODE" and unambiguous bare "CODE" (upper case) -> area id
+    allowed_area_ids: set[int] | None  # None: the uploader may load any area
+    staff_by_epr_id: dict[str, int]
+    pseudonym_key: str
+    now: dt.datetime
+    earliest: dt.date = dt.date(2000, 1, 1)
+
+
+@dataclass
+class RowResult:
+    values: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell being converted: where it is, what it holds, and what it should become."""
+
+    line: int
+    column: str
+    raw: str
+    spec: Field
+
+    def issue(self, code: str, message: str, expected: str = "", *, masked: bool = False) -> Issue:
+        shown = mask(self.raw) if masked or self.spec.is_identifier else self.raw[:200]
+        return Issue(self.line, self.column, code, message, shown, expected)
+
+
+Converted = tuple[Any, Issue | None]
+
+
+def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    try:
+        value = parse_datetime(cell.raw, profile)
+    except ValueError:
+        message = f"'{cell.raw}' is not a valid date and time."
+        return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
+    too_late = value > lookups.now + dt.timedelta(minutes=5)
+    if not profile.dates_are_shifted and (too_late or value.date() < lookups.earliest):
+        message = f"'{cell.raw}' is in the future or before {lookups.earliest:%Y}."
+        return None, cell.issue("DATE_OUT_OF_RANGE", message, "a date between 2000 and now")
+    return value, None
+
+
+def _to_date(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    try:
+        return parse_date(cell.raw, profile), None
+    except ValueError:
+        message = f"'{cell.raw}' is not a valid date."
+        return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
+
+
+def _to_code(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    name = cell.spec.name
+    normalised = profile.value_maps.get(name, {}).get(cell.raw, cell.raw).strip().lower()
+    if normalised in cell.spec.choices:
+        return normalised, None
+    message = (
+        f"'{cell.raw}' is not a known {name.replace('_', ' ')}. Add it to the profile's value "
+        f"map for {name}."
+    )
+    return None, cell.issue("UNKNOWN_CODE", message, ", ".join(cell.spec.choices))
+
+
+def _to_area(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    mapped = profile.value_maps.get("area", {}).get(cell.raw, cell.raw).strip().upper()
+    area_id = lookups.areas.get(mapped)
+    if area_id is None:
+        message = (
+            f"'{cell.raw}' is not an area Golive knows. Add it to the profile's area value map "
+            "or create the area."
+        )
+        return None, cell.issue("UNKNOWN_AREA", message, "SITE/AREA code, e.g. NGH/W7B")
+    if lookups.allowed_area_ids is not None and area_id not in lookups.allowed_area_ids:
+        message = f"'{cell.raw}' is not one of your areas, so you cannot load rows for it."
+        return None, cell.issue("NOT_YOUR_AREA", message)
+    return area_id, None
+
+
+def _to_patient(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    if profile.patient_id_type == "nhs_number" and not is_valid_nhs_number(cell.raw):
+        message = "Not a valid NHS number (10 digits with a correct check digit)."
+        return None, cell.issue("INVALID_IDENTIFIER", message, "10-digit NHS number")
+    return pseudonymise(cell.raw, key=lookups.pseudonym_key), None
+
+
+def _as_text(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    return cell.raw, None
+
+
+CONVERTERS: dict[FieldType, Callable[[Cell, Profile, Lookups], Converted]] = {
+    FieldType.DATETIME: _to_datetime,
+    FieldType.DATE: _to_date,
+    FieldType.CODE: _to_code,
+    FieldType.AREA: _to_area,
+    FieldType.PATIENT_ID: _to_patient,
+    FieldType.TEXT: _as_text,
+    FieldType.STAFF_ID: _as_text,
+}
+
+
+def check_record(record: Record, layout: Layout, profile: Profile, lookups: Lookups) -> RowResult:
+    result = RowResult()
+    if len(record.cells) != layout.width:
+        message = f"This row has {len(record.cells)} cells; the header has {layout.width}."
+        result.issues.append(
+            Issue(record.line, "", "COLUMN_COUNT", message, expected=f"{layout.width} cells")
+        )
+        return result
+    for spec in FIELDS_BY_KIND[profile.kind]:
+        position = layout.positions.get(spec.name)
+        column = profile.columns.get(spec.name, spec.name)
+        cell = Cell(
+            record.line,
+            column,
+            record.cells[position].strip() if position is not None else "",
+            spec,
+        )
+        result.values[spec.name] = None
+        if not cell.raw:
+            if spec.required:
+                result.issues.append(cell.issue("MISSING_VALUE", f"{column} is required."))
+        elif len(cell.raw) > spec.max_length:
+            message = f"{len(cell.raw)} characters; at most {spec.max_length} fit."
+            result.issues.append(
+                cell.issue("FIELD_TOO_LONG", message, f"at most {spec.max_length} characters")
+            )
+        else:
+            value, issue = CONVERTERS[spec.type](cell, profile, lookups)
+            if issue is not None:
+                result.issues.append(issue)
+            result.values[spec.name] = value
+    return result
+
+
+def event_key(values: dict[str, Any]) -> uuid.UUID:
+    """The natural key of an event: the EPR's own id when the extract has one, otherwise the
+    event's content (time, type, user, area, patient)."""
+    if values.get("event_id"):
+        canonical = f"id|{values['event_id']}"
+    else:
+        canonical = "|".join(
+            str(values.get(name) or "")
+            for name in ("occurred_at", "event_type", "order_type", "user_id", "area", "patient_id")
+        )
+    return uuid.UUID(bytes=hashlib.blake2b(canonical.encode(), digest_size=16).digest())
+
+
+StagedRow = tuple[Any, ...]
+
+
+def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lookups) -> StagedRow:
+    occurred: dt.datetime = values["occurred_at"]
+    user_id: str = values["user_id"]
+    return (
+        line,
+        str(event_key(values)),
+        # Naive UTC text, the form Django itself writes (and compares) on both databases.
+        occurred.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
+        occurred.astimezone(profile.tz).date().isoformat(),
+        values["event_type"],
+        values.get("order_type") or "",
+        values["area"],
+        user_id,
+        lookups.staff_by_epr_id.get(user_id.upper()),
+        values.get("role") or "",
+        values.get("patient_id") or "",
+    )
+
+
+def stage_staff(line: int, values: dict[str, Any], profile: Profile, lookups: Lookups) -> StagedRow:
+    start: dt.date | None = values.get("start_date")
+    return (
+        line,
+        values["staff_number"],
+        values["full_name"],
+        values["role_group"],
+        values.get("job_title") or "",
+        values["area"],
+        start.isoformat() if start else "",
+        values.get("epr_user_id") or "",
+    )
+
+
+STAGERS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], StagedRow]] = {
+    "events": stage_event,
+    "staff": stage_staff,
+}

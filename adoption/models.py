@@ -1,0 +1,198 @@
+"""Adoption: extract imports (batches, mapping profiles, reported problems) and the
+pseudonymised EPR events they load."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from golive.models import Area, Programme, RoleGroup, StaffMember
+
+
+class ImportKind(models.TextChoices):
+    EVENTS = "events", "EPR event extract"
+    STAFF = "staff", "Staff list"
+    TRAINING = "training", "Training completions"
+
+
+class MappingProfile(models.Model):
+    """How one vendor report's columns, codes and dates map onto a Golive import kind.
+
+    ``spec`` is validated by ``adoption.imports.profiles.parse_spec``; built-in profiles for
+    Golive's own reference formats live in code, not in this table.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="mapping_profiles"
+    )
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    description = models.TextField(blank=True)
+    spec = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="mapping_profile_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One uploaded file and everything that happened to it. The row, not the broker, is the
+    record of the work: a task claims it by moving it out of ``queued``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        VALIDATING = "validating", "Validating"
+        LOADING = "loading", "Loading"
+        COMMITTED = "committed", "Committed"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.VALIDATING, Status.LOADING)
+    FINAL = (Status.COMMITTED, Status.REJECTED, Status.FAILED)
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="imports")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    profile_name = models.CharField(max_length=100)
+    profile_spec = models.JSONField(help_text="The mapping as it was when the batch ran.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_path = models.CharField(max_length=500)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    partial_allowed = models.BooleanField(
+        default=False, help_text="Commit valid rows only (confirmed after seeing the errors)."
+    )
+    partial_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partial_confirmed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_read = models.BigIntegerField(default=0)
+    rows_inserted = models.BigIntegerField(default=0)
+    rows_updated = models.BigIntegerField(default=0)
+    rows_unchanged = models.BigIntegerField(default=0)
+    rows_rejected = models.BigIntegerField(default=0)
+    rows_duplicate = models.BigIntegerField(default=0)
+    issues_total = models.BigIntegerField(default=0)
+    bytes_processed = models.BigIntegerField(default=0)
+    bytes_total = models.BigIntegerField(default=0, help_text="Uncompressed size.")
+    message = models.TextField(blank=True)
+    notices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="import_batch_sweep_idx")]
+        constraints = [
+            # One committed batch per file content: the "already imported" rule, enforced.
+            models.UniqueConstraint(
+                fields=["programme", "kind", "sha256"],
+                condition=~Q(status__in=["rejected", "failed"]),
+                name="import_batch_file_once",
+            ),
+        ]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Batch {self.pk}: {self.file_name}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def committed_with_rejections(self) -> bool:
+        return self.status == self.Status.COMMITTED and self.rows_rejected > 0
+
+    @property
+    def status_label(self) -> str:
+        if self.committed_with_rejections:
+            return f"Committed with {self.rows_rejected:,} rows rejected"
+        return self.get_status_display()
+
+
+class ImportIssue(models.Model):
+    """A problem found in a file: a row error, an in-file duplicate, or a file-level refusal.
+    Values are stored masked when they are identifiers."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues")
+    line = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=40)
+    message = models.TextField()
+    value = models.CharField(max_length=200, blank=True)
+    expected = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["line", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} at line {self.line}" if self.line else self.code
+
+
+class EventType(models.TextChoices):
+    LOGIN = "login", "Login"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    ORDER_PLACED = "order_placed", "Order placed"
+    RESULT_VIEWED = "result_viewed", "Result viewed"
+    NOTE_SIGNED = "note_signed", "Note signed"
+    DOCUMENTATION = "documentation", "Documentation recorded"
+    MEDICATION_ADMINISTERED = "medication_administered", "Medication administered"
+    PROCEDURE_RECORDED = "procedure_recorded", "Procedure recorded"
+
+
+class OrderType(models.TextChoices):
+    PATHOLOGY = "pathology", "Pathology"
+    RADIOLOGY = "radiology", "Radiology"
+    PHARMACY = "pharmacy", "Pharmacy"
+    MICROBIOLOGY = "microbiology", "Microbiology"
+    OTHER = "other", "Other"
+
+
+class Event(models.Model):
+    """One pseudonymised EPR event. ``event_key`` is the natural key that makes re-imports
+    and overlapping extracts insert nothing twice."""
+
+    event_key = models.UUIDField(unique=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="events")
+    occurred_at = models.DateTimeField()
+    local_date = models.DateField(help_text="The day in the trust's time zone.")
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    order_type = models.CharField(max_length=20, choices=OrderType.choices, blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="events")
+    epr_user_id = models.CharField(max_length=64)
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    patient_pseudonym = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["area", "local_date", "event_type"], name="event_rollup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
