@@ -16,6 +16,7 @@ from django.utils import timezone
 from adoption import tasks
 from adoption.imports.files import (
     FileRefused,
+    check_head_encoding,
     check_not_binary,
     check_uncompressed_size,
     first_records,
@@ -83,6 +84,7 @@ def _precheck(path: Path, profile: Profile) -> None:
     try:
         check_not_binary(read_head(path))
         check_uncompressed_size(path, settings.IMPORT_MAX_BYTES)
+        check_head_encoding(path)
         found = first_records(path, 2)
         if not found:
             raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")

@@ -163,6 +163,15 @@ def records(reader: LineReader) -> Iterator[Record]:
         yield Record(start, cells)
 
 
+def check_head_encoding(path: Path) -> None:
+    """Refuse a file whose first block is not UTF-8, at upload, before any row work. A
+    multi-byte character cut by the end of the block is not an error."""
+    head = read_head(path)
+    complete = head if len(head) < SNIFF_BYTES else head[: head.rfind(b"\n") + 1]
+    for _ in LineReader(io.BytesIO(complete)):
+        pass
+
+
 def first_records(path: Path, count: int) -> list[Record]:
     """The header and first data rows, for checks at upload time."""
     head = read_head(path)

@@ -119,6 +119,8 @@ def _duplicates(cursor: object) -> tuple[int, list[Duplicate]]:
 def merge_events(*, batch_id: int, work_file: Path) -> MergeResult:
     """Load the work file's events. Call inside ``transaction.atomic``."""
     with connection.cursor() as cursor:
+        # Dropped explicitly too: inside an enclosing transaction ON COMMIT never comes.
+        cursor.execute("DROP TABLE IF EXISTS golive_stage_events")
         if connection.vendor == "postgresql":
             cursor.execute(PG_STAGE)
             raw = cursor.cursor  # psycopg 3 cursor, for its streaming COPY
@@ -133,7 +135,6 @@ def merge_events(*, batch_id: int, work_file: Path) -> MergeResult:
                     copy.write(chunk)
             merge_sql = PG_MERGE
         else:
-            cursor.execute("DROP TABLE IF EXISTS golive_stage_events")
             cursor.execute(SQLITE_STAGE)
             placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
             insert = f"INSERT INTO golive_stage_events VALUES ({placeholders})"  # noqa: S608
@@ -146,8 +147,7 @@ def merge_events(*, batch_id: int, work_file: Path) -> MergeResult:
         duplicate_rows, duplicates = _duplicates(cursor)
         cursor.execute(merge_sql, [batch_id])
         inserted = cursor.rowcount
-        if connection.vendor != "postgresql":
-            cursor.execute("DROP TABLE golive_stage_events")
+        cursor.execute("DROP TABLE golive_stage_events")
     distinct = staged - duplicate_rows
     return MergeResult(
         staged=staged,
