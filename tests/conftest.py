@@ -182,3 +182,19 @@ def import_file(trust: Trust, settings: Any, tmp_path: Any) -> Any:
         return batch
 
     return run
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Any:
+    """The shared real public data sets (../shared/realdata); tests using them skip without."""
+    from pathlib import Path  # noqa: PLC0415
+
+    candidates = [
+        os.environ.get("GOLIVE_REALDATA_DIR", ""),
+        str(Path(__file__).resolve().parents[2] / "shared" / "realdata"),
+        "/work/shared/realdata",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "mimic3_demo" / "CAREGIVERS.csv").exists():
+            return Path(candidate)
+    pytest.skip("needs ../shared/realdata (set GOLIVE_REALDATA_DIR)")

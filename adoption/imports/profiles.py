@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-from adoption.imports.fields import FIELDS_BY_KIND, FieldType
+from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
 
 ISO = "iso"
 PATIENT_ID_TYPES = ("nhs_number", "mrn", "other")
@@ -25,6 +25,8 @@ class Profile:
     kind: str
     columns: dict[str, str]  # Golive field -> source column
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)  # a fixed value for a blank field
+    unmapped_codes: dict[str, str] = field(default_factory=dict)  # fallback for unknown codes
     date_format: str = ISO
     time_zone: str = "Europe/London"
     patient_id_type: str = "nhs_number"
@@ -40,6 +42,8 @@ class Profile:
             "kind": self.kind,
             "columns": dict(self.columns),
             "value_maps": {name: dict(mapping) for name, mapping in self.value_maps.items()},
+            "defaults": dict(self.defaults),
+            "unmapped_codes": dict(self.unmapped_codes),
             "date_format": self.date_format,
             "time_zone": self.time_zone,
             "patient_id_type": self.patient_id_type,
@@ -56,37 +60,59 @@ def _text_map(raw: Any, where: str) -> dict[str, str]:
     return dict(raw)
 
 
-def parse_spec(name: str, spec: Any) -> Profile:
-    """Validate a profile's JSON; raises ``ProfileError`` naming the first problem."""
-    if not isinstance(spec, dict):
-        raise ProfileError("A profile must be a JSON object.")
-    kind = spec.get("kind")
-    if kind not in FIELDS_BY_KIND:
-        raise ProfileError(f"kind must be one of {', '.join(FIELDS_BY_KIND)}.")
-    fields = {f.name: f for f in FIELDS_BY_KIND[kind]}
+def normalise_code(value: str) -> str:
+    """Value-map keys and cells are compared trimmed and case-insensitively ('rn' = 'RN')."""
+    return value.strip().upper()
+
+
+def _parse_columns(spec: dict[str, Any], fields: dict[str, Field]) -> dict[str, str]:
     columns = _text_map(spec.get("columns", {}), "columns")
     unknown = sorted(set(columns) - set(fields))
     if unknown:
         raise ProfileError(f"columns names unknown Golive fields: {', '.join(unknown)}.")
-    missing = sorted(n for n, f in fields.items() if f.required and n not in columns)
-    if missing:
-        raise ProfileError(f"columns must map the required fields: {', '.join(missing)}.")
-    value_maps_raw = spec.get("value_maps", {})
-    if not isinstance(value_maps_raw, dict):
+    return columns
+
+
+def _check_targets(values: dict[str, str], target: Field, where: str) -> None:
+    allowed = set(target.choices)
+    bad = sorted(set(values.values()) - allowed) if allowed else []
+    if bad:
+        raise ProfileError(
+            f"{where} maps to unknown values: {', '.join(bad)} "
+            f"(allowed: {', '.join(target.choices)})."
+        )
+
+
+def _parse_value_maps(spec: dict[str, Any], fields: dict[str, Field]) -> dict[str, dict[str, str]]:
+    raw = spec.get("value_maps", {})
+    if not isinstance(raw, dict):
         raise ProfileError("value_maps must be an object.")
     value_maps: dict[str, dict[str, str]] = {}
-    for target, mapping in value_maps_raw.items():
-        target_field = fields.get(target)
-        if target_field is None or target_field.type not in {FieldType.CODE, FieldType.AREA}:
+    for target, mapping in raw.items():
+        field_spec = fields.get(target)
+        if field_spec is None or field_spec.type not in {FieldType.CODE, FieldType.AREA}:
             raise ProfileError(f"value_maps.{target}: only code and area fields take a value map.")
-        value_maps[target] = _text_map(mapping, f"value_maps.{target}")
-        allowed = set(target_field.choices)
-        bad = sorted(set(value_maps[target].values()) - allowed) if allowed else []
-        if bad:
-            raise ProfileError(
-                f"value_maps.{target} maps to unknown values: {', '.join(bad)} "
-                f"(allowed: {', '.join(target_field.choices)})."
-            )
+        entries = _text_map(mapping, f"value_maps.{target}")
+        _check_targets(entries, field_spec, f"value_maps.{target}")
+        value_maps[target] = {normalise_code(key): value for key, value in entries.items()}
+    return value_maps
+
+
+def _parse_constants(
+    spec: dict[str, Any], key: str, fields: dict[str, Field], *, codes_only: bool
+) -> dict[str, str]:
+    constants = _text_map(spec.get(key, {}), key)
+    for name, value in constants.items():
+        field_spec = fields.get(name)
+        if field_spec is None or field_spec.is_identifier:
+            raise ProfileError(f"{key}.{name}: not a field that can take a fixed value.")
+        if codes_only and field_spec.type != FieldType.CODE:
+            raise ProfileError(f"{key}.{name}: only code fields can fall back to a value.")
+        _check_targets({name: value}, field_spec, f"{key}.{name}")
+    return constants
+
+
+def _parse_options(spec: dict[str, Any]) -> dict[str, Any]:
     date_format = spec.get("date_format", ISO)
     if not isinstance(date_format, str) or (date_format != ISO and "%" not in date_format):
         raise ProfileError(
@@ -103,16 +129,41 @@ def parse_spec(name: str, spec: Any) -> Profile:
     share = spec.get("max_rejected_share", 0.005)
     if not isinstance(share, int | float) or not 0 <= share <= 0.2:
         raise ProfileError("max_rejected_share must be a number from 0 to 0.2.")
+    return {
+        "date_format": date_format,
+        "time_zone": time_zone,
+        "patient_id_type": patient_id_type,
+        "dates_are_shifted": bool(spec.get("dates_are_shifted", False)),
+        "max_rejected_share": float(share),
+    }
+
+
+def parse_spec(name: str, spec: Any) -> Profile:
+    """Validate a profile's JSON; raises ``ProfileError`` naming the first problem."""
+    if not isinstance(spec, dict):
+        raise ProfileError("A profile must be a JSON object.")
+    kind = spec.get("kind")
+    if kind not in FIELDS_BY_KIND:
+        raise ProfileError(f"kind must be one of {', '.join(FIELDS_BY_KIND)}.")
+    fields = {f.name: f for f in FIELDS_BY_KIND[kind]}
+    columns = _parse_columns(spec, fields)
+    defaults = _parse_constants(spec, "defaults", fields, codes_only=False)
+    missing = sorted(
+        n for n, f in fields.items() if f.required and n not in columns and n not in defaults
+    )
+    if missing:
+        raise ProfileError(
+            f"columns must map the required fields (or defaults give them a value): "
+            f"{', '.join(missing)}."
+        )
     return Profile(
         name=name,
         kind=kind,
         columns=columns,
-        value_maps=value_maps,
-        date_format=date_format,
-        time_zone=time_zone,
-        patient_id_type=patient_id_type,
-        dates_are_shifted=bool(spec.get("dates_are_shifted", False)),
-        max_rejected_share=float(share),
+        value_maps=_parse_value_maps(spec, fields),
+        defaults=defaults,
+        unmapped_codes=_parse_constants(spec, "unmapped_codes", fields, codes_only=True),
+        **_parse_options(spec),
     )
 
 

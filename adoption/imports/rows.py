@@ -13,7 +13,13 @@ from typing import Any
 from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
 from adoption.imports.files import FileRefused, Record
 from adoption.imports.identifiers import is_valid_nhs_number, mask, pseudonymise
-from adoption.imports.profiles import Profile, expected_format, parse_date, parse_datetime
+from adoption.imports.profiles import (
+    Profile,
+    expected_format,
+    normalise_code,
+    parse_date,
+    parse_datetime,
+)
 
 
 @dataclass(frozen=True)
@@ -130,9 +136,12 @@ def _to_date(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 def _to_code(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     name = cell.spec.name
-    normalised = profile.value_maps.get(name, {}).get(cell.raw, cell.raw).strip().lower()
+    mapped = profile.value_maps.get(name, {}).get(normalise_code(cell.raw), cell.raw)
+    normalised = mapped.strip().lower()
     if normalised in cell.spec.choices:
         return normalised, None
+    if name in profile.unmapped_codes:
+        return profile.unmapped_codes[name], None
     message = (
         f"'{cell.raw}' is not a known {name.replace('_', ' ')}. Add it to the profile's value "
         f"map for {name}."
@@ -141,7 +150,9 @@ def _to_code(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 
 def _to_area(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
-    mapped = profile.value_maps.get("area", {}).get(cell.raw, cell.raw).strip().upper()
+    mapped = normalise_code(
+        profile.value_maps.get("area", {}).get(normalise_code(cell.raw), cell.raw)
+    )
     area_id = lookups.areas.get(mapped)
     if area_id is None:
         message = (
@@ -188,12 +199,9 @@ def check_record(record: Record, layout: Layout, profile: Profile, lookups: Look
     for spec in FIELDS_BY_KIND[profile.kind]:
         position = layout.positions.get(spec.name)
         column = profile.columns.get(spec.name, spec.name)
-        cell = Cell(
-            record.line,
-            column,
-            record.cells[position].strip() if position is not None else "",
-            spec,
-        )
+        raw = record.cells[position].strip() if position is not None else ""
+        cell = Cell(record.line, column, raw or profile.defaults.get(spec.name, ""), spec)
+
         result.values[spec.name] = None
         if not cell.raw:
             if spec.required:
