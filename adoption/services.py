@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,6 +34,12 @@ from golive.access import Access
 from golive.models import Programme, User
 
 Status = ImportBatch.Status
+
+
+def _queue_after_commit(batch_id: int) -> None:
+    """Queue the import once the batch row is committed. ``robust``: if the broker is down the
+    upload still succeeds; the batch stays queued and the sweeper sends it again."""
+    transaction.on_commit(partial(tasks.run_import.delay, batch_id), robust=True)
 
 
 def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
@@ -145,7 +152,7 @@ def create_import_batch(
                 sha256=sha256,
                 stored_path=str(path),
             )
-            tasks.run_import.delay_on_commit(batch.pk)  # type: ignore[attr-defined]
+            _queue_after_commit(batch.pk)
     except IntegrityError:
         path.unlink(missing_ok=True)
         earlier = _already_imported(programme, kind, sha256)
@@ -191,7 +198,7 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
             "message",
         ]
     )
-    tasks.run_import.delay_on_commit(locked.pk)  # type: ignore[attr-defined]
+    _queue_after_commit(locked.pk)
     return locked
 
 
@@ -269,5 +276,10 @@ def save_mapping_profile(
     row.kind = parsed.kind
     row.spec = parsed.to_spec()
     row.updated_by = user
+    clash = MappingProfile.objects.filter(programme=programme, name=name).exclude(pk=row.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"name": ValidationError(f"A profile called {name} exists.", "unique")}
+        )
     row.save()
     return row

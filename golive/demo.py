@@ -30,7 +30,8 @@ from golive.models import (
 )
 
 DEMO_PASSWORD = "golive-demo"  # noqa: S105 - published demo credentials, local use only
-ODS_CODE = "ZZX"  # Z-prefixed codes are not issued to real trusts
+ODS_CODE = "ZZX"
+DEMO_PROGRAMME = "Northshire EPR Programme"  # Z-prefixed codes are not issued to real trusts
 A = Area.AreaType
 
 SITES: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
@@ -308,7 +309,7 @@ def _seed_programme(
 ) -> tuple[Programme, list[GoLive]]:
     programme, _ = Programme.objects.get_or_create(
         organisation=organisation,
-        name="Northshire EPR Programme",
+        name=DEMO_PROGRAMME,
         defaults={
             "epr_supplier": "Example EPR Supplier Ltd",
             "journey_stage": Programme.JourneyStage.PHASED_GO_LIVE,

@@ -5,12 +5,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from adoption import api as adoption_api
 from golive import api, views
 
 router = DefaultRouter(use_regex_path=False)
 router.register("areas", api.AreaViewSet, basename="area")
 router.register("go-lives", api.GoLiveViewSet, basename="go-live")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
+router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
+router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")
 
 urlpatterns = [
     path("", views.home, name="home"),

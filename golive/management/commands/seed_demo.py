@@ -5,7 +5,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from golive.demo import DEMO_PASSWORD, seed_demo
+from adoption.demo import seed_adoption_demo
+from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
+from golive.models import Programme, User
 
 
 class Command(BaseCommand):
@@ -28,6 +30,10 @@ class Command(BaseCommand):
                 "with a published password. Pass --allow-non-debug to seed anyway."
             )
         summary = seed_demo(staff_count=options["staff"])
+        programme = Programme.objects.get(name=DEMO_PROGRAMME)
+        importer = User.objects.get(username="pm")
+        for line in seed_adoption_demo(programme=programme, user=importer):
+            self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "
             f"{summary.staff} staff, {summary.go_lives} go-lives."
