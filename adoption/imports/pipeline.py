@@ -85,7 +85,15 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
         if access.is_superuser
         else set(access.areas(capability_for(kind)).values_list("pk", flat=True))
     )
-    staff = {}
+    staff: dict[str, int] = {}
+    epr_owners: dict[str, str] = {}
+    if kind == "staff":
+        epr_owners = {
+            epr.upper(): number
+            for number, epr in StaffMember.objects.filter(organisation_id=organisation_id)
+            .exclude(epr_user_id="")
+            .values_list("staff_number", "epr_user_id")
+        }
     if kind == "events":
         staff = {
             epr.upper(): pk
@@ -97,6 +105,7 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
         areas=areas,
         allowed_area_ids=allowed,
         staff_by_epr_id=staff,
+        epr_owners=epr_owners,
         pseudonym_key=settings.PSEUDONYMISATION_KEY,
         now=timezone.now(),
     )

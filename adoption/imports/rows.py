@@ -88,6 +88,9 @@ class Lookups:
     pseudonym_key: str
     now: dt.datetime
     earliest: dt.date = dt.date(2000, 1, 1)
+    # Staff lists: who holds each EPR user id (database, then this file as it is read).
+    epr_owners: dict[str, str] = field(default_factory=dict)
+    epr_owners_in_file: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -216,7 +219,31 @@ def check_record(record: Record, layout: Layout, profile: Profile, lookups: Look
             if issue is not None:
                 result.issues.append(issue)
             result.values[spec.name] = value
+    extra_check = ROW_CHECKS.get(profile.kind)
+    if extra_check is not None and not result.issues:
+        result.issues.extend(extra_check(record.line, result.values, profile, lookups))
     return result
+
+
+def check_staff_row(
+    line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
+) -> list[Issue]:
+    """An EPR user id belongs to one staff member: refuse a row that gives it to another."""
+    epr, number = values.get("epr_user_id"), values.get("staff_number")
+    if not epr or not number:
+        return []
+    key = epr.upper()
+    owner = lookups.epr_owners.get(key) or lookups.epr_owners_in_file.setdefault(key, number)
+    if owner == number:
+        return []
+    column = profile.columns.get("epr_user_id", "epr_user_id")
+    message = f"This EPR user id already belongs to staff number {owner}."
+    return [Issue(line, column, "DUPLICATE_IDENTIFIER", message, mask(epr), "a unique EPR user id")]
+
+
+ROW_CHECKS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], list[Issue]]] = {
+    "staff": check_staff_row,
+}
 
 
 def event_key(values: dict[str, Any]) -> uuid.UUID:

@@ -253,3 +253,26 @@ def test_ward_manager_rows_for_another_ward_are_rejected_not_your_area(
          "'N/WB' is not one of your areas, so you cannot load rows for it.", "N/WB", ""),
     ]  # fmt: skip
     assert not StaffMember.objects.filter(staff_number__in=["N901", "N902"]).exists()
+
+
+def test_staff_row_giving_an_epr_user_id_to_a_second_person_is_rejected(
+    trust: Trust, import_file: Any
+) -> None:
+    trust.staff_a.epr_user_id = "EPR777"
+    trust.staff_a.save()
+    staff = "staff_number,full_name,role_group,job_title,area,start_date,epr_user_id\n" + (
+        "N903,Fay Ward-A,nursing,Nurse,N/WA,,EPR777\n"
+        "N904,Gus Ward-A,nursing,Nurse,N/WA,,EPR888\nN905,Hal Ward-A,nursing,Nurse,N/WA,,epr888\n"
+    )
+
+    batch = import_file(staff, kind="staff", profile="golive-staff")
+
+    assert batch.status == Status.REJECTED
+    assert report(batch) == [
+        (2, "epr_user_id", "DUPLICATE_IDENTIFIER",
+         f"This EPR user id already belongs to staff number {trust.staff_a.staff_number}.",
+         "****77", "a unique EPR user id"),
+        (4, "epr_user_id", "DUPLICATE_IDENTIFIER",
+         "This EPR user id already belongs to staff number N904.", "****88",
+         "a unique EPR user id"),
+    ]  # fmt: skip
