@@ -19,11 +19,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from adoption import services
 from adoption.imports import pipeline
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Area, GoLive, Programme, StaffMember, User
+from training.models import Course
 
 VENDOR_PROFILE_NAME = "Example EPR audit report"
 VENDOR_PROFILE = {
@@ -174,6 +176,46 @@ def _csv(rows: Iterator[list[str]] | list[list[str]], header: list[str]) -> byte
     return out.getvalue().encode()
 
 
+COURSES = [
+    ("EPR101", "EPR essentials", Course.Delivery.E_LEARNING, 90),
+    ("EPR201", "Ward workflows in the EPR", Course.Delivery.CLASSROOM, 180),
+    ("SU301", "Super-user training", Course.Delivery.SUPER_USER, 360),
+]
+
+
+def _seed_completions(*, programme: Programme, user: User) -> str:
+    """An LMS export: most of the live wave trained before go-live, the next wave part-way."""
+    for code, name, delivery, minutes in COURSES:
+        Course.objects.get_or_create(
+            programme=programme,
+            code=code,
+            defaults={"name": name, "delivery": delivery, "duration_minutes": minutes},
+        )
+    rng = random.Random(11)
+    waves = list(GoLive.objects.filter(programme=programme).order_by("user_go_live_date")[:2])
+    rows: list[list[str]] = []
+    for wave, share in zip(waves, (0.93, 0.55), strict=False):
+        cutoff = wave.user_go_live_date - dt.timedelta(days=3)
+        staff = StaffMember.objects.filter(areas__in=wave.areas.all(), start_date__lte=cutoff)
+        for number in staff.distinct().order_by("pk").values_list("staff_number", flat=True):
+            if rng.random() > share:
+                continue
+            for code, *_ in COURSES[:2]:
+                # A wave still to come has only trained up to yesterday.
+                last = min(cutoff, timezone.localdate() - dt.timedelta(days=1))
+                day = last - dt.timedelta(days=rng.randint(0, 70))
+                rows.append([number, code, day.isoformat()])
+    data = _csv(rows, ["staff_number", "course", "completed_on"])
+    return _import(
+        programme=programme,
+        user=user,
+        kind="training",
+        profile="golive-training",
+        data=data,
+        name="lms-completions.csv",
+    )
+
+
 def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400) -> list[str]:
     """Import the demo extracts; returns one line per file saying what happened."""
     MappingProfile.objects.get_or_create(
@@ -262,6 +304,7 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             "epr_user_id",
         ],
     )
+    results.append("Training completions: " + _seed_completions(programme=programme, user=user))
     results.append(
         "New starters staff list: "
         + _import(

@@ -36,6 +36,7 @@ class Capability(StrEnum):
     TRIAGE_TICKETS = "triage_tickets"
     MANAGE_ADOPTION = "manage_adoption"
     IMPORT_STAFF = "import_staff"
+    RECORD_COMPLETIONS = "record_completions"
     ADMINISTER = "administer"
 
 
@@ -54,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.TRIAGE_TICKETS,
             C.MANAGE_ADOPTION,
             C.IMPORT_STAFF,
+            C.RECORD_COMPLETIONS,
         }
     ),
     Role.READINESS_CHAIR: frozenset({C.VIEW, C.EDIT_READINESS, C.SIGN_OFF_GATES, C.LOG_TICKETS}),
@@ -68,10 +70,25 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.WARD_MANAGER: frozenset(
-        {C.VIEW, C.VIEW_STAFF, C.EDIT_READINESS, C.MANAGE_CHAMPIONS, C.LOG_TICKETS, C.IMPORT_STAFF}
+        {
+            C.VIEW,
+            C.VIEW_STAFF,
+            C.EDIT_READINESS,
+            C.MANAGE_CHAMPIONS,
+            C.LOG_TICKETS,
+            C.IMPORT_STAFF,
+            C.RECORD_COMPLETIONS,
+        }
     ),
     Role.TRAINING_LEAD: frozenset(
-        {C.VIEW, C.VIEW_STAFF, C.MANAGE_TRAINING, C.LOG_TICKETS, C.IMPORT_STAFF}
+        {
+            C.VIEW,
+            C.VIEW_STAFF,
+            C.MANAGE_TRAINING,
+            C.LOG_TICKETS,
+            C.IMPORT_STAFF,
+            C.RECORD_COMPLETIONS,
+        }
     ),
     Role.SERVICE_DESK_AGENT: frozenset({C.VIEW, C.LOG_TICKETS, C.TRIAGE_TICKETS}),
     Role.CHAMPION: frozenset({C.VIEW, C.LOG_TICKETS}),

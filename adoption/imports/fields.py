@@ -15,6 +15,8 @@ class FieldType(StrEnum):
     AREA = "area"  # a ward/department code, resolved to an Area
     STAFF_ID = "staff_id"  # a staff identifier; masked in reports
     PATIENT_ID = "patient_id"  # pseudonymised; never stored or shown raw
+    STAFF_REF = "staff_ref"  # a staff number Golive must already know; masked in reports
+    COURSE = "course"  # a course code of the programme
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,11 @@ class Field:
     max_length: int = 200
     choices: tuple[str, ...] = ()
     help: str = ""
+    allow_future: bool = False  # dates only: e.g. a new starter's start date
 
     @property
     def is_identifier(self) -> bool:
-        return self.type in {FieldType.STAFF_ID, FieldType.PATIENT_ID}
+        return self.type in {FieldType.STAFF_ID, FieldType.PATIENT_ID, FieldType.STAFF_REF}
 
 
 EVENT_TYPES = (
@@ -73,11 +76,18 @@ STAFF_FIELDS: tuple[Field, ...] = (
     Field("role_group", FieldType.CODE, required=True, choices=ROLE_GROUPS),
     Field("job_title", FieldType.TEXT, required=False, max_length=200),
     Field("area", FieldType.AREA, required=True, max_length=65),
-    Field("start_date", FieldType.DATE, required=False),
+    Field("start_date", FieldType.DATE, required=False, allow_future=True),
     Field("epr_user_id", FieldType.STAFF_ID, required=False, max_length=64),
+)
+
+TRAINING_FIELDS: tuple[Field, ...] = (
+    Field("staff_number", FieldType.STAFF_REF, required=True, max_length=32),
+    Field("course", FieldType.COURSE, required=True, max_length=32),
+    Field("completed_on", FieldType.DATE, required=True),
 )
 
 FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
     "events": EVENT_FIELDS,
     "staff": STAFF_FIELDS,
+    "training": TRAINING_FIELDS,
 }

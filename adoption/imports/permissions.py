@@ -5,7 +5,7 @@ from golive.access import Capability
 IMPORT_CAPABILITY: dict[str, Capability] = {
     "events": Capability.MANAGE_ADOPTION,
     "staff": Capability.IMPORT_STAFF,
-    "training": Capability.MANAGE_TRAINING,
+    "training": Capability.RECORD_COMPLETIONS,
 }
 
 

@@ -29,6 +29,7 @@ from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_he
 from adoption.models import ImportBatch, ImportIssue
 from golive.access import Access
 from golive.models import Area, StaffMember
+from training.models import Course
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -101,7 +102,29 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
             .exclude(epr_user_id="")
             .values_list("pk", "epr_user_id")
         }
+    staff_by_number: dict[str, tuple[int, frozenset[int]]] = {}
+    courses: dict[str, int] = {}
+    if kind == "training":
+        placements: dict[int, set[int]] = {}
+        for staff_id, area_id in StaffMember.areas.through.objects.filter(
+            staffmember__organisation_id=organisation_id
+        ).values_list("staffmember_id", "area_id"):
+            placements.setdefault(staff_id, set()).add(area_id)
+        staff_by_number = {
+            number.upper(): (pk, frozenset(placements.get(pk, ())))
+            for pk, number in StaffMember.objects.filter(
+                organisation_id=organisation_id
+            ).values_list("pk", "staff_number")
+        }
+        courses = {
+            code.upper(): pk
+            for pk, code in Course.objects.filter(programme_id=batch.programme_id).values_list(
+                "pk", "code"
+            )
+        }
     return Lookups(
+        staff_by_number=staff_by_number,
+        courses=courses,
         areas=areas,
         allowed_area_ids=allowed,
         staff_by_epr_id=staff,
@@ -309,4 +332,14 @@ def _merge_staff(*, batch_id: int, work_file: Path) -> loading.MergeResult:
     return merge_staff(batch_id=batch_id, work_file=work_file)
 
 
-MERGERS = {"events": loading.merge_events, "staff": _merge_staff}
+def _merge_training(*, batch_id: int, work_file: Path) -> loading.MergeResult:
+    from adoption.imports.training import merge_completions  # noqa: PLC0415
+
+    return merge_completions(batch_id=batch_id, work_file=work_file)
+
+
+MERGERS = {
+    "events": loading.merge_events,
+    "staff": _merge_staff,
+    "training": _merge_training,
+}

@@ -90,7 +90,11 @@ def _parse_value_maps(spec: dict[str, Any], fields: dict[str, Field]) -> dict[st
     value_maps: dict[str, dict[str, str]] = {}
     for target, mapping in raw.items():
         field_spec = fields.get(target)
-        if field_spec is None or field_spec.type not in {FieldType.CODE, FieldType.AREA}:
+        if field_spec is None or field_spec.type not in {
+            FieldType.CODE,
+            FieldType.AREA,
+            FieldType.COURSE,
+        }:
             raise ProfileError(f"value_maps.{target}: only code and area fields take a value map.")
         entries = _text_map(mapping, f"value_maps.{target}")
         _check_targets(entries, field_spec, f"value_maps.{target}")

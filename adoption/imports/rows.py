@@ -91,6 +91,9 @@ class Lookups:
     # Staff lists: who holds each EPR user id (database, then this file as it is read).
     epr_owners: dict[str, str] = field(default_factory=dict)
     epr_owners_in_file: dict[str, str] = field(default_factory=dict)
+    # Training completions: staff number -> (staff id, their area ids); course code -> id.
+    staff_by_number: dict[str, tuple[int, frozenset[int]]] = field(default_factory=dict)
+    courses: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,10 +134,37 @@ def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 def _to_date(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     try:
-        return parse_date(cell.raw, profile), None
+        value = parse_date(cell.raw, profile)
     except ValueError:
         message = f"'{cell.raw}' is not a valid date."
         return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
+    today = lookups.now.astimezone(profile.tz).date()
+    too_late = value > today and not cell.spec.allow_future
+    if not profile.dates_are_shifted and (too_late or value < lookups.earliest):
+        message = f"'{cell.raw}' is in the future or before {lookups.earliest:%Y}."
+        return None, cell.issue("DATE_OUT_OF_RANGE", message, "a date between 2000 and today")
+    return value, None
+
+
+def _to_staff(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    found = lookups.staff_by_number.get(cell.raw.upper())
+    if found is None:
+        message = "Golive has no staff member with this staff number. Import the staff list first."
+        return None, cell.issue("UNKNOWN_STAFF", message, "a staff number from the staff list")
+    staff_id, area_ids = found
+    if lookups.allowed_area_ids is not None and not area_ids & lookups.allowed_area_ids:
+        message = "This staff member does not work in any of your areas."
+        return None, cell.issue("NOT_YOUR_AREA", message)
+    return staff_id, None
+
+
+def _to_course(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
+    mapped = profile.value_maps.get("course", {}).get(normalise_code(cell.raw), cell.raw)
+    course_id = lookups.courses.get(normalise_code(mapped))
+    if course_id is None:
+        message = f"'{cell.raw}' is not a course of this programme. Add the course or map it."
+        return None, cell.issue("UNKNOWN_COURSE", message, "a course code")
+    return course_id, None
 
 
 def _to_code(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
@@ -188,6 +218,8 @@ CONVERTERS: dict[FieldType, Callable[[Cell, Profile, Lookups], Converted]] = {
     FieldType.PATIENT_ID: _to_patient,
     FieldType.TEXT: _as_text,
     FieldType.STAFF_ID: _as_text,
+    FieldType.STAFF_REF: _to_staff,
+    FieldType.COURSE: _to_course,
 }
 
 
@@ -295,7 +327,15 @@ def stage_staff(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
     )
 
 
+def stage_training(
+    line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
+) -> StagedRow:
+    completed: dt.date = values["completed_on"]
+    return (line, values["staff_number"], values["course"], completed.isoformat())
+
+
 STAGERS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], StagedRow]] = {
     "events": stage_event,
     "staff": stage_staff,
+    "training": stage_training,
 }

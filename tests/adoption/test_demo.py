@@ -30,6 +30,7 @@ def test_demo_imports_an_extract_a_rejected_file_and_new_starters_once(
     assert first == [
         "EPR audit extract: Committed",
         "Extract with mistakes: Rejected",
+        "Training completions: Committed",
         "New starters staff list: Committed",
     ]
     assert again[0] == "EPR audit extract: already imported"

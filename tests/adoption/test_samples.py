@@ -14,14 +14,37 @@ from adoption.imports import pipeline
 from adoption.models import ImportBatch
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
+from training.models import Course
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+
+
+def _import_sample_staff_first(kind: str, settings: Any) -> None:
+    """Training completions refer to staff, so the sample staff list goes in first."""
+    if kind != "training":
+        return
+    programme = Programme.objects.get(name=DEMO_PROGRAMME)
+    for code, name in (("EPR101", "EPR essentials"), ("EPR201", "Ward workflows")):
+        Course.objects.create(programme=programme, code=code, name=name, delivery="e_learning")
+    batch = services.create_import_batch(
+        user=User.objects.get(username="pm"),
+        programme=programme,
+        kind="staff",
+        profile_name="golive-staff",
+        upload=io.BytesIO((SAMPLES / "staff-reference.csv").read_bytes()),
+        file_name="staff-reference.csv",
+    )
+    pipeline.run(batch.pk)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("kind", "file_name", "inserted"),
-    [("staff", "staff-reference.csv", 3), ("events", "events-reference.csv", 8)],
+    [
+        ("staff", "staff-reference.csv", 3),
+        ("events", "events-reference.csv", 8),
+        ("training", "training-reference.csv", 3),
+    ],
 )
 def test_readme_sample_imports_with_the_built_in_profile(
     settings: Any, tmp_path: Path, kind: str, file_name: str, inserted: int
@@ -29,6 +52,7 @@ def test_readme_sample_imports_with_the_built_in_profile(
     settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
     settings.IMPORT_WORK_DIR = tmp_path / "work"
     seed_demo(staff_count=10, today=dt.date(2026, 11, 26))
+    _import_sample_staff_first(kind, settings)
 
     batch = services.create_import_batch(
         user=User.objects.get(username="pm"),
