@@ -45,7 +45,10 @@ run: seed
 worker: install
 	$(BIN)/celery -A golive worker --beat --pool solo --loglevel INFO
 
+# Tests keep their own var/ (SQLite files, queued messages) apart from the demo's.
+test: export GOLIVE_VAR_DIR ?= $(CURDIR)/var/test
 test: install-test
+	rm -rf "$(GOLIVE_VAR_DIR)"
 	$(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m coverage report --skip-covered --sort=cover
 

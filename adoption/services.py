@@ -277,9 +277,12 @@ def save_mapping_profile(
     row.spec = parsed.to_spec()
     row.updated_by = user
     clash = MappingProfile.objects.filter(programme=programme, name=name).exclude(pk=row.pk)
+    taken = ValidationError({"name": ValidationError(f"A profile called {name} exists.", "unique")})
     if clash.exists():
-        raise ValidationError(
-            {"name": ValidationError(f"A profile called {name} exists.", "unique")}
-        )
-    row.save()
+        raise taken
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise taken from None  # a concurrent save of the same name
     return row

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -200,43 +201,20 @@ def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:
     )
 
 
-def _finish(batch: ImportBatch, *, status: str, message: str, **counters: int) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=status,
-        message=message,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        **counters,
+def _finish(batch: ImportBatch, *, status: str, message: str, **fields: Any) -> bool:
+    """Record the outcome, unless a newer attempt owns the batch now (then False)."""
+    now = timezone.now()
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
+            status=status, message=message, finished_at=now, heartbeat_at=now, **fields
+        )
     )
 
 
 def refuse(batch: ImportBatch, refusal: FileRefused) -> None:
     with transaction.atomic():
-        _save_issues(batch, [Issue(refusal.line, "", refusal.code, refusal.message)])
-        _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1)
-
-
-def _reject_rows(batch: ImportBatch, rows: int, collected: Collected, allowed_share: float) -> None:
-    share = collected.rows_rejected / rows
-    message = (
-        f"{collected.rows_rejected:,} of {rows:,} rows have problems, so nothing was imported. "
-        "Download the error report, fix the file and upload it again."
-    )
-    if share <= allowed_share and not batch.partial_allowed:
-        message += (
-            f" Because no more than {allowed_share:.1%} of rows were rejected, a programme "
-            "manager may instead choose to commit the valid rows only."
-        )
-    with transaction.atomic():
-        _save_issues(batch, collected.issues)
-        _finish(
-            batch,
-            status=Status.REJECTED,
-            message=message,
-            rows_read=rows,
-            rows_rejected=collected.rows_rejected,
-            issues_total=collected.total,
-        )
+        if _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1):
+            _save_issues(batch, [Issue(refusal.line, "", refusal.code, refusal.message)])
 
 
 @dataclass(frozen=True)
@@ -244,6 +222,30 @@ class Validated:
     rows: int
     collected: Collected
     notices: list[str]
+
+
+def _reject_rows(batch: ImportBatch, validated: Validated, allowed_share: float) -> None:
+    rows, collected = validated.rows, validated.collected
+    message = (
+        f"{collected.rows_rejected:,} of {rows:,} rows have problems, so nothing was imported. "
+        "Download the error report, fix the file and upload it again."
+    )
+    if collected.rows_rejected / rows <= allowed_share and not batch.partial_allowed:
+        message += (
+            f" Because no more than {allowed_share:.1%} of rows were rejected, a programme "
+            "manager may instead choose to commit the valid rows only."
+        )
+    with transaction.atomic():
+        if _finish(
+            batch,
+            status=Status.REJECTED,
+            message=message,
+            notices=validated.notices,
+            rows_read=rows,
+            rows_rejected=collected.rows_rejected,
+            issues_total=collected.total,
+        ):
+            _save_issues(batch, collected.issues)
 
 
 def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated) -> bool:
@@ -272,11 +274,11 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
         message = "Committed."
         if collected.rows_rejected:
             message = f"Committed with {collected.rows_rejected:,} rows rejected."
-        ImportBatch.objects.filter(pk=batch.pk).update(notices=notices)
         _finish(
             batch,
             status=Status.COMMITTED,
             message=message,
+            notices=notices,
             rows_read=rows,
             rows_inserted=merged.inserted,
             rows_updated=merged.updated,
@@ -302,7 +304,7 @@ def process(batch: ImportBatch) -> None:
         if collected.rows_rejected and (
             not batch.partial_allowed or collected.rows_rejected / rows > allowed_share
         ):
-            _reject_rows(batch, rows, collected, allowed_share)
+            _reject_rows(batch, Validated(rows, collected, notices), allowed_share)
             return
         moved = ImportBatch.objects.filter(
             pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
