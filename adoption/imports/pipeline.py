@@ -168,9 +168,10 @@ def _validate(
         if header is None:
             raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")
         layout = read_header(header, profile)
+        plan = layout.plan(profile)
         for record in stream_records:
             rows += 1
-            result = check_record(record, layout, profile, lookups)
+            result = check_record(record, layout, profile, lookups, plan)
             if result.issues:
                 collected.add_row(result.issues)
             else:

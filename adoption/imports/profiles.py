@@ -5,6 +5,8 @@ own reference formats."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,12 +185,55 @@ def reference_profile(kind: str) -> Profile:
 BUILTIN_NAMES = {f"golive-{kind}": kind for kind in FIELDS_BY_KIND}
 
 
+# strptime re-reads its format on every call; extracts have millions of rows in one format,
+# so the common numeric directives are compiled once into a regular expression.
+_DIRECTIVES = {
+    "d": r"(?P<day>\d{1,2})",
+    "m": r"(?P<month>\d{1,2})",
+    "Y": r"(?P<year>\d{4})",
+    "H": r"(?P<hour>\d{1,2})",
+    "M": r"(?P<minute>\d{1,2})",
+    "S": r"(?P<second>\d{1,2})",
+}
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(date_format: str) -> re.Pattern[str] | None:
+    """A regex for ``date_format`` if it uses only %d %m %Y %H %M %S; else None (strptime)."""
+    parts, position = [], 0
+    for match in re.finditer(r"%(.)", date_format):
+        if match.group(1) not in _DIRECTIVES:
+            return None
+        parts += [re.escape(date_format[position : match.start()]), _DIRECTIVES[match.group(1)]]
+        position = match.end()
+    parts.append(re.escape(date_format[position:]))
+    return re.compile("".join(parts) + r"\Z")
+
+
+def _parse_local(text: str, date_format: str) -> dt.datetime:
+    pattern = _compiled(date_format)
+    if pattern is None:
+        return dt.datetime.strptime(text, date_format)  # noqa: DTZ007 - zone added by caller
+    found = pattern.match(text)
+    if found is None:
+        raise ValueError(f"{text!r} does not match {date_format!r}")
+    fields = {name: int(value) for name, value in found.groupdict().items()}
+    return dt.datetime(  # noqa: DTZ001 - zone added by caller
+        fields.get("year", 1900),
+        fields.get("month", 1),
+        fields.get("day", 1),
+        fields.get("hour", 0),
+        fields.get("minute", 0),
+        fields.get("second", 0),
+    )
+
+
 def parse_datetime(text: str, profile: Profile) -> dt.datetime:
     """A local or offset-carrying timestamp, returned in UTC. Raises ValueError."""
     if profile.date_format == ISO:
         value = dt.datetime.fromisoformat(text)
     else:
-        value = dt.datetime.strptime(text, profile.date_format)  # noqa: DTZ007 - zone added below
+        value = _parse_local(text, profile.date_format)
     if value.tzinfo is None:
         # fold=0: an ambiguous time in the October clock change is read as the first one.
         value = value.replace(tzinfo=profile.tz)
@@ -198,8 +243,7 @@ def parse_datetime(text: str, profile: Profile) -> dt.datetime:
 def parse_date(text: str, profile: Profile) -> dt.date:
     if profile.date_format == ISO:
         return dt.date.fromisoformat(text)
-    pattern = profile.date_format.split(" ")[0]
-    return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
+    return _parse_local(text, profile.date_format.split(" ")[0]).date()
 
 
 def expected_format(field_type: FieldType, profile: Profile) -> str:

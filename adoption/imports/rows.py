@@ -40,6 +40,19 @@ class Layout:
     width: int
     notices: list[str]
 
+    def plan(self, profile: Profile) -> list[tuple[Field, int, str, str]]:
+        """Per field: its spec, column index (-1: not in the file), column name and default;
+        worked out once per file rather than once per row."""
+        return [
+            (
+                spec,
+                self.positions.get(spec.name, -1),
+                profile.columns.get(spec.name, spec.name),
+                profile.defaults.get(spec.name, ""),
+            )
+            for spec in FIELDS_BY_KIND[profile.kind]
+        ]
+
 
 def read_header(record: Record, profile: Profile) -> Layout:
     """Match the file's header to the profile, refusing the file before any row is read."""
@@ -94,6 +107,7 @@ class Lookups:
     # Training completions: staff number -> (staff id, their area ids); course code -> id.
     staff_by_number: dict[str, tuple[int, frozenset[int]]] = field(default_factory=dict)
     courses: dict[str, int] = field(default_factory=dict)
+    pseudonyms: dict[str, str] = field(default_factory=dict)  # raw -> pseudonym ("" = invalid)
 
 
 @dataclass
@@ -102,7 +116,7 @@ class RowResult:
     issues: list[Issue] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell:
     """One cell being converted: where it is, what it holds, and what it should become."""
 
@@ -117,6 +131,7 @@ class Cell:
 
 
 Converted = tuple[Any, Issue | None]
+PSEUDONYM_MEMO_SIZE = 500_000  # bounded: about 60 MB at most
 
 
 def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
@@ -200,10 +215,18 @@ def _to_area(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 
 def _to_patient(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
-    if profile.patient_id_type == "nhs_number" and not is_valid_nhs_number(cell.raw):
+    # Extracts name the same patients thousands of times: remember each answer for the
+    # batch (the memo lives in ``lookups`` and goes when the batch ends).
+    known = lookups.pseudonyms.get(cell.raw)
+    if known is None:
+        valid = profile.patient_id_type != "nhs_number" or is_valid_nhs_number(cell.raw)
+        known = pseudonymise(cell.raw, key=lookups.pseudonym_key) if valid else ""
+        if len(lookups.pseudonyms) < PSEUDONYM_MEMO_SIZE:
+            lookups.pseudonyms[cell.raw] = known
+    if not known:
         message = "Not a valid NHS number (10 digits with a correct check digit)."
         return None, cell.issue("INVALID_IDENTIFIER", message, "10-digit NHS number")
-    return pseudonymise(cell.raw, key=lookups.pseudonym_key), None
+    return known, None
 
 
 def _as_text(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
@@ -223,7 +246,14 @@ CONVERTERS: dict[FieldType, Callable[[Cell, Profile, Lookups], Converted]] = {
 }
 
 
-def check_record(record: Record, layout: Layout, profile: Profile, lookups: Lookups) -> RowResult:
+def check_record(
+    record: Record,
+    layout: Layout,
+    profile: Profile,
+    lookups: Lookups,
+    plan: list[tuple[Field, int, str, str]] | None = None,
+) -> RowResult:
+    """Check and convert one row; ``plan`` (from ``layout.plan``) saves recomputing it."""
     result = RowResult()
     if len(record.cells) != layout.width:
         message = f"This row has {len(record.cells)} cells; the header has {layout.width}."
@@ -231,26 +261,25 @@ def check_record(record: Record, layout: Layout, profile: Profile, lookups: Look
             Issue(record.line, "", "COLUMN_COUNT", message, expected=f"{layout.width} cells")
         )
         return result
-    for spec in FIELDS_BY_KIND[profile.kind]:
-        position = layout.positions.get(spec.name)
-        column = profile.columns.get(spec.name, spec.name)
-        raw = record.cells[position].strip() if position is not None else ""
-        cell = Cell(record.line, column, raw or profile.defaults.get(spec.name, ""), spec)
-
-        result.values[spec.name] = None
-        if not cell.raw:
+    cells, values, issues = record.cells, result.values, result.issues
+    for spec, position, column, default in plan or layout.plan(profile):
+        raw = (cells[position].strip() if position >= 0 else "") or default
+        values[spec.name] = None
+        if not raw:
             if spec.required:
-                result.issues.append(cell.issue("MISSING_VALUE", f"{column} is required."))
-        elif len(cell.raw) > spec.max_length:
-            message = f"{len(cell.raw)} characters; at most {spec.max_length} fit."
-            result.issues.append(
+                issues.append(Issue(record.line, column, "MISSING_VALUE", f"{column} is required."))
+            continue
+        cell = Cell(record.line, column, raw, spec)
+        if len(raw) > spec.max_length:
+            message = f"{len(raw)} characters; at most {spec.max_length} fit."
+            issues.append(
                 cell.issue("FIELD_TOO_LONG", message, f"at most {spec.max_length} characters")
             )
-        else:
-            value, issue = CONVERTERS[spec.type](cell, profile, lookups)
-            if issue is not None:
-                result.issues.append(issue)
-            result.values[spec.name] = value
+            continue
+        value, issue = CONVERTERS[spec.type](cell, profile, lookups)
+        if issue is not None:
+            issues.append(issue)
+        values[spec.name] = value
     extra_check = ROW_CHECKS.get(profile.kind)
     if extra_check is not None and not result.issues:
         result.issues.extend(extra_check(record.line, result.values, profile, lookups))
