@@ -10,7 +10,8 @@ from adoption.imports import pipeline
 
 @shared_task(
     autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
+    retry_backoff=5,
+    retry_jitter=True,
     max_retries=3,
     acks_late=True,
 )

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -317,12 +318,58 @@ def process(batch: ImportBatch) -> None:
         work_file.unlink(missing_ok=True)
 
 
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def _release_for_retry(batch: ImportBatch) -> None:
+    """Put an interrupted batch back in the queue so the task's retry can claim it. If the
+    database is still away this fails too, and the sweeper does it later."""
+    limit = settings.IMPORT_MAX_ATTEMPTS
+    try:
+        if batch.attempts >= limit:
+            _finish(
+                batch,
+                status=Status.FAILED,
+                message=(
+                    f"Processing failed after {batch.attempts} attempts; nothing was imported. "
+                    f"Quote reference IMPORT-{batch.pk}-{batch.attempts} to the Golive "
+                    "administrator."
+                ),
+            )
+            return
+        ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
+            status=Status.QUEUED,
+            heartbeat_at=timezone.now(),
+            message=(
+                "Processing was interrupted; it will retry automatically "
+                f"(attempt {batch.attempts + 1} of {limit})."
+            ),
+        )
+    except TRANSIENT_ERRORS:
+        logger.warning("Import batch %s left for the sweeper to re-queue", batch.pk)
+
+
 def run(batch_id: int) -> None:
-    """Claim and process one batch; a no-op unless the batch is queued (idempotent)."""
+    """Claim and process one batch; a no-op unless the batch is queued (idempotent).
+    Transient database errors put the batch back in the queue and are raised for the task
+    to retry; a batch that hits the time limit fails (trying again would hit it again)."""
     batch = claim(batch_id)
     if batch is None:
         return
-    process(batch)
+    try:
+        process(batch)
+    except TRANSIENT_ERRORS:
+        _release_for_retry(batch)
+        raise
+    except SoftTimeLimitExceeded:
+        _finish(
+            batch,
+            status=Status.FAILED,
+            message=(
+                "Processing took longer than the time limit; nothing was imported. Split the "
+                f"extract by date range (reference IMPORT-{batch.pk}-{batch.attempts})."
+            ),
+        )
 
 
 def stalled_before(now: dt.datetime) -> dt.datetime:

@@ -218,3 +218,47 @@ def test_canary_patient_identifiers_appear_nowhere_after_an_import(
     assert canary_valid not in everything
     assert canary_invalid not in everything
     assert Event.objects.get().patient_pseudonym != ""
+
+
+def test_database_interruption_requeues_the_batch_for_the_tasks_retry(
+    trust: Trust, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from django.db import OperationalError  # noqa: PLC0415
+
+    batch = queue(trust, events(row(1)), settings, tmp_path)
+
+    def database_restarts(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(pipeline, "_validate", database_restarts)
+    with pytest.raises(OperationalError):
+        pipeline.run(batch.pk)
+
+    batch.refresh_from_db()
+    assert batch.status == Status.QUEUED
+    assert (
+        batch.message == "Processing was interrupted; it will retry automatically (attempt 2 of 3)."
+    )
+    monkeypatch.undo()
+    pipeline.run(batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, Event.objects.count()) == (Status.COMMITTED, 2, 1)
+
+
+def test_batch_that_hits_the_time_limit_fails_with_nothing_imported(
+    trust: Trust, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded  # noqa: PLC0415
+
+    batch = queue(trust, events(row(1)), settings, tmp_path)
+
+    def too_slow(*args: Any, **kwargs: Any) -> None:
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(pipeline, "_validate", too_slow)
+    pipeline.run(batch.pk)
+
+    batch.refresh_from_db()
+    assert batch.status == Status.FAILED
+    assert batch.message.startswith("Processing took longer than the time limit")
+    assert Event.objects.count() == 0
