@@ -28,7 +28,7 @@ COPY . /app
 # var/ is the only place the app writes: static files (built below) and beat's schedule,
 # which docker-compose mounts as a volume at var/celery (a fresh named volume takes this
 # directory's owner, so beat can write to it).
-RUN mkdir -p /app/var/celery && chown -R golive:golive /app/var
+RUN mkdir -p /app/var/celery /app/var/imports && chown -R golive:golive /app/var
 
 USER golive
 
