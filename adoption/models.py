@@ -74,6 +74,11 @@ class ImportBatch(models.Model):
     file_size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     stored_path = models.CharField(max_length=500)
+    file_deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the uploaded file (which holds raw identifiers) was deleted.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     partial_allowed = models.BooleanField(
         default=False, help_text="Commit valid rows only (confirmed after seeing the errors)."

@@ -3,6 +3,7 @@ re-queueing stalled work, saving mapping profiles."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from functools import partial
@@ -12,6 +13,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from adoption import tasks
@@ -29,7 +31,7 @@ from adoption.imports.pipeline import stalled_before
 from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, parse_spec
 from adoption.imports.profiles import reference_profile as builtin_profile
 from adoption.imports.rows import read_header
-from adoption.models import ImportBatch, MappingProfile
+from adoption.models import ImportBatch, ImportIssue, MappingProfile
 from golive.access import Access
 from golive.models import Programme, User
 
@@ -172,6 +174,10 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
         raise PermissionDenied("You may not import this kind of file.")
     if locked.status != Status.REJECTED or not locked.rows_rejected:
         raise ValidationError("Only a batch rejected for row errors can do this.", "not_rejected")
+    if locked.file_deleted_at is not None:
+        raise ValidationError(
+            "The file has been deleted since it was rejected; upload it again.", "file_deleted"
+        )
     share = locked.rows_rejected / max(locked.rows_read, 1)
     bound = parse_spec(locked.profile_name, locked.profile_spec).max_rejected_share
     if share > bound:
@@ -251,6 +257,26 @@ def sweep_stalled_imports() -> dict[str, int]:
         tasks.run_import.delay(pk)
         requeued += 1
     return {"requeued": requeued, "failed": failed}
+
+
+def purge_expired_imports(*, now: dt.datetime | None = None) -> int:
+    """Delete uploaded files (raw identifiers) and error reports of batches that ended more
+    than ``IMPORT_RETENTION_DAYS`` ago; failed batches' files go at once. Idempotent."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    expired = ImportBatch.objects.filter(file_deleted_at__isnull=True).filter(
+        Q(status=Status.REJECTED, finished_at__lt=cutoff)
+        | Q(status__in=[Status.FAILED, Status.COMMITTED])
+    )
+    purged = 0
+    for batch in expired:
+        Path(batch.stored_path).unlink(missing_ok=True)
+        with transaction.atomic():
+            if batch.status == Status.REJECTED:
+                ImportIssue.objects.filter(batch=batch).delete()
+            ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=now)
+        purged += 1
+    return purged
 
 
 @transaction.atomic

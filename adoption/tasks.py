@@ -23,7 +23,9 @@ def run_import(batch_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_stalled_imports() -> None:
-    """Re-queue stalled or lost imports; fail them after the attempt cap."""
+    """Re-queue stalled or lost imports; fail them after the attempt cap; delete expired
+    uploads and error reports."""
     from adoption import services  # noqa: PLC0415 - services import this module
 
     services.sweep_stalled_imports()
+    services.purge_expired_imports()

@@ -244,6 +244,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 500, minimum=1) * 1_000_000
 IMPORT_ISSUE_CAP = env_int("IMPORT_ISSUE_CAP", 10_000, minimum=100)
 IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 600, minimum=30)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 7, minimum=1)
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports" / "files"
 IMPORT_WORK_DIR = VAR_DIR / "imports" / "work"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger uploads stream to a temporary file

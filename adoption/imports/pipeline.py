@@ -312,7 +312,9 @@ def process(batch: ImportBatch) -> None:
             pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
         ).update(status=Status.LOADING, rows_read=rows, heartbeat_at=timezone.now())
         validated = Validated(rows, collected, notices)
-        if moved and not _merge(batch, profile, work_file, validated):
+        if moved and _merge(batch, profile, work_file, validated):
+            delete_uploaded_file(batch)
+        elif moved:
             logger.warning("Import batch %s was taken over by a newer attempt", batch.pk)
     finally:
         work_file.unlink(missing_ok=True)
@@ -349,6 +351,13 @@ def _release_for_retry(batch: ImportBatch) -> None:
         logger.warning("Import batch %s left for the sweeper to re-queue", batch.pk)
 
 
+def delete_uploaded_file(batch: ImportBatch) -> None:
+    """The upload holds raw patient identifiers: once its rows are loaded (or it can never
+    load) it is deleted; only pseudonymised data stays."""
+    Path(batch.stored_path).unlink(missing_ok=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=timezone.now())
+
+
 def run(batch_id: int) -> None:
     """Claim and process one batch; a no-op unless the batch is queued (idempotent).
     Transient database errors put the batch back in the queue and are raised for the task
@@ -362,6 +371,7 @@ def run(batch_id: int) -> None:
         _release_for_retry(batch)
         raise
     except SoftTimeLimitExceeded:
+        delete_uploaded_file(batch)
         _finish(
             batch,
             status=Status.FAILED,

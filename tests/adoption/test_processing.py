@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -262,3 +263,31 @@ def test_batch_that_hits_the_time_limit_fails_with_nothing_imported(
     assert batch.status == Status.FAILED
     assert batch.message.startswith("Processing took longer than the time limit")
     assert Event.objects.count() == 0
+
+
+def test_uploaded_file_with_raw_identifiers_is_deleted_once_committed(
+    trust: Trust, import_file: Any
+) -> None:
+    batch = import_file(events(row(1)))
+
+    assert batch.file_deleted_at is not None
+    assert not Path(batch.stored_path).exists()
+
+
+def test_rejected_upload_and_its_report_are_kept_then_purged_after_retention(
+    trust: Trust, import_file: Any, settings: Any
+) -> None:
+    settings.IMPORT_RETENTION_DAYS = 7
+    batch = import_file(events(row(1), row(2, patient="123")))
+    assert Path(batch.stored_path).exists()
+
+    kept = services.purge_expired_imports(now=batch.finished_at + dt.timedelta(days=6))
+    purged = services.purge_expired_imports(now=batch.finished_at + dt.timedelta(days=8))
+
+    batch.refresh_from_db()
+    assert (kept, purged) == (0, 1)
+    assert not Path(batch.stored_path).exists()
+    assert not batch.issues.exists()
+    with pytest.raises(services.ValidationError) as raised:
+        services.commit_valid_rows_only(batch=batch, user=trust.programme_manager)
+    assert raised.value.code == "file_deleted"
