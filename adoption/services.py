@@ -32,7 +32,7 @@ from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, pars
 from adoption.imports.profiles import reference_profile as builtin_profile
 from adoption.imports.rows import read_header
 from adoption.models import ImportBatch, ImportIssue, MappingProfile
-from golive.access import Access
+from golive.access import Access, Capability
 from golive.models import Programme, User
 
 Status = ImportBatch.Status
@@ -170,8 +170,8 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
     """A named user accepts that the rejected rows will be left out; the batch runs again in
     partial mode. Only for rejected batches within the profile's bound."""
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if not Access(user).has(capability_for(locked.kind), programme=locked.programme):
-        raise PermissionDenied("You may not import this kind of file.")
+    if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
+        raise PermissionDenied("Only a programme manager may commit the valid rows only.")
     if locked.status != Status.REJECTED or not locked.rows_rejected:
         raise ValidationError("Only a batch rejected for row errors can do this.", "not_rejected")
     if locked.file_deleted_at is not None:
@@ -191,8 +191,9 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
     locked.partial_allowed = True
     locked.partial_confirmed_by = user
     locked.partial_confirmed_at = timezone.now()
+    # attempts keep counting up, so a worker still busy with an earlier attempt can never
+    # record its outcome over this one.
     locked.status = Status.QUEUED
-    locked.attempts = 0
     locked.message = "Queued to commit the valid rows only."
     locked.save(
         update_fields=[
@@ -200,7 +201,6 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
             "partial_confirmed_by",
             "partial_confirmed_at",
             "status",
-            "attempts",
             "message",
         ]
     )

@@ -35,7 +35,7 @@ from adoption.selectors import (
     visible_batches,
     visible_profiles,
 )
-from golive.access import Access, access_for
+from golive.access import Access, Capability, access_for
 from golive.exports import csv_response
 from golive.http import HtmxHttpRequest
 from golive.models import Programme, User
@@ -182,7 +182,9 @@ def _may_commit_valid_rows(access: Access, batch: ImportBatch) -> bool:
     """The offer the service would accept: a batch rejected for a few bad rows."""
     if batch.status != ImportBatch.Status.REJECTED or not batch.rows_rejected:
         return False
-    if not access.has(capability_for(batch.kind), programme=batch.programme):
+    if batch.file_deleted_at is not None:
+        return False
+    if not access.has(Capability.MANAGE_GO_LIVES, programme=batch.programme):
         return False
     try:
         bound = parse_spec(batch.profile_name, batch.profile_spec).max_rejected_share

@@ -77,21 +77,18 @@ def check_uncompressed_size(path: Path, limit: int) -> int:
             raise too_large(size, limit)
         return size
     total = 0
-    decompressor = zlib.decompressobj(wbits=47)  # gzip or zlib header
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            while chunk:
-                try:
-                    # Bounded output per call, so a bomb never expands past the limit in memory.
-                    out = decompressor.decompress(chunk, CHUNK)
-                except zlib.error:
-                    raise FileRefused(
-                        "FILE_NOT_TEXT_CSV", "The .gz file is damaged and cannot be opened."
-                    ) from None
-                total += len(out)
+    # gzip.open reads every member of a multi-member file, as the import will; reading in
+    # bounded chunks means a bomb never expands past the limit in memory.
+    try:
+        with gzip.open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                total += len(chunk)
                 if total > limit:
                     raise too_large(total, limit)
-                chunk = decompressor.unconsumed_tail
+    except (OSError, EOFError, zlib.error):
+        raise FileRefused(
+            "FILE_NOT_TEXT_CSV", "The .gz file is damaged and cannot be opened."
+        ) from None
     return total
 
 
@@ -132,6 +129,15 @@ class LineReader:
                 text = text[1:]  # a UTF-8 byte order mark, as Excel writes
             self.bytes_read += len(raw)
             yield text
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise FileRefused(
+                "FILE_ENCODING",
+                f"The file ends part-way through a character (line {self.line_no}). Re-export "
+                "the file as UTF-8 (in Excel: 'CSV UTF-8').",
+                line=self.line_no,
+            ) from None
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def _duplicates(cursor: object) -> tuple[int, list[Duplicate]]:
     return extra, found
 
 
-def merge_events(*, batch_id: int, work_file: Path) -> MergeResult:
+def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
     """Load the work file's events. Call inside ``transaction.atomic``."""
     with connection.cursor() as cursor:
         # Dropped explicitly too: inside an enclosing transaction ON COMMIT never comes.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from adoption.imports.files import (
 )
 from adoption.imports.profiles import Profile, parse_spec
 from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
+from adoption.imports.staff import merge_staff
+from adoption.imports.training import merge_completions
 from adoption.models import ImportBatch, ImportIssue
 from golive.access import Access
 from golive.models import Area, StaffMember
@@ -35,6 +38,7 @@ from training.models import Course
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
+ACTIVE = [Status.VALIDATING, Status.LOADING]
 PROGRESS_EVERY_ROWS = 20_000
 
 
@@ -106,7 +110,7 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
         }
     staff_by_number: dict[str, tuple[int, frozenset[int]]] = {}
     courses: dict[str, int] = {}
-    if kind == "training":
+    if kind in {"training", "staff"}:
         placements: dict[int, set[int]] = {}
         for staff_id, area_id in StaffMember.areas.through.objects.filter(
             staffmember__organisation_id=organisation_id
@@ -118,6 +122,7 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
                 organisation_id=organisation_id
             ).values_list("pk", "staff_number")
         }
+    if kind == "training":
         courses = {
             code.upper(): pk
             for pk, code in Course.objects.filter(programme_id=batch.programme_id).values_list(
@@ -125,6 +130,7 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
             )
         }
     return Lookups(
+        organisation_id=organisation_id,
         staff_by_number=staff_by_number,
         courses=courses,
         areas=areas,
@@ -137,7 +143,7 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
 
 
 def _progress(batch: ImportBatch, *, rows: int, bytes_done: int) -> None:
-    ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
+    ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts, status__in=ACTIVE).update(
         rows_read=rows, bytes_processed=bytes_done, heartbeat_at=timezone.now()
     )
 
@@ -148,11 +154,17 @@ def work_path(batch: ImportBatch) -> Path:
     return folder / f"batch-{batch.pk}-attempt-{batch.attempts}.csv"
 
 
-def _validate(
-    batch: ImportBatch, profile: Profile, work_file: Path
-) -> tuple[int, Collected, list[str]]:
+@dataclass(frozen=True)
+class Validated:
+    rows: int
+    collected: Collected
+    notices: list[str]
+    present_fields: frozenset[str] = frozenset()  # fields the file (or profile) supplies
+
+
+def _validate(batch: ImportBatch, profile: Profile, work_file: Path) -> Validated:
     """Stream the file once: check every row, write valid ones (transformed) to the work
-    file. Returns rows read, problems and notices."""
+    file."""
     path = Path(batch.stored_path)
     check_not_binary(read_head(path))
     total = check_uncompressed_size(path, settings.IMPORT_MAX_BYTES)
@@ -181,7 +193,10 @@ def _validate(
                 _progress(batch, rows=rows, bytes_done=reader.bytes_read)
     if rows == 0:
         raise FileRefused("NO_DATA_ROWS", "The file has a header but no data rows.", line=2)
-    return rows, collected, layout.notices
+    present = frozenset(
+        spec.name for spec, position, _, default in plan if position >= 0 or default
+    )
+    return Validated(rows, collected, layout.notices, present)
 
 
 def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:
@@ -207,7 +222,7 @@ def _finish(batch: ImportBatch, *, status: str, message: str, **fields: Any) -> 
     """Record the outcome, unless a newer attempt owns the batch now (then False)."""
     now = timezone.now()
     return bool(
-        ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
+        ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts, status__in=ACTIVE).update(
             status=status, message=message, finished_at=now, heartbeat_at=now, **fields
         )
     )
@@ -215,15 +230,11 @@ def _finish(batch: ImportBatch, *, status: str, message: str, **fields: Any) -> 
 
 def refuse(batch: ImportBatch, refusal: FileRefused) -> None:
     with transaction.atomic():
-        if _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1):
+        finished = _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1)
+        if finished:
             _save_issues(batch, [Issue(refusal.line, "", refusal.code, refusal.message)])
-
-
-@dataclass(frozen=True)
-class Validated:
-    rows: int
-    collected: Collected
-    notices: list[str]
+    if finished:
+        delete_uploaded_file(batch)  # a refused file can never be committed
 
 
 def _reject_rows(batch: ImportBatch, validated: Validated, allowed_share: float) -> None:
@@ -258,7 +269,9 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.attempts != batch.attempts or current.status != Status.LOADING:
             return False
-        merged = MERGERS[profile.kind](batch_id=batch.pk, work_file=work_file)
+        merged = MERGERS[profile.kind](
+            batch_id=batch.pk, work_file=work_file, present_fields=validated.present_fields
+        )
         issues = list(collected.issues)
         for duplicate in merged.duplicates:
             if len(issues) >= issue_cap():
@@ -298,20 +311,18 @@ def process(batch: ImportBatch) -> None:
     work_file = work_path(batch)
     try:
         try:
-            rows, collected, notices = _validate(batch, profile, work_file)
+            validated = _validate(batch, profile, work_file)
         except FileRefused as refusal:
             refuse(batch, refusal)
             return
         allowed_share = profile.max_rejected_share
-        if collected.rows_rejected and (
-            not batch.partial_allowed or collected.rows_rejected / rows > allowed_share
-        ):
-            _reject_rows(batch, Validated(rows, collected, notices), allowed_share)
+        rejected = validated.collected.rows_rejected
+        if rejected and (not batch.partial_allowed or rejected / validated.rows > allowed_share):
+            _reject_rows(batch, validated, allowed_share)
             return
         moved = ImportBatch.objects.filter(
             pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
-        ).update(status=Status.LOADING, rows_read=rows, heartbeat_at=timezone.now())
-        validated = Validated(rows, collected, notices)
+        ).update(status=Status.LOADING, rows_read=validated.rows, heartbeat_at=timezone.now())
         if moved and _merge(batch, profile, work_file, validated):
             delete_uploaded_file(batch)
         elif moved:
@@ -371,35 +382,31 @@ def run(batch_id: int) -> None:
         _release_for_retry(batch)
         raise
     except SoftTimeLimitExceeded:
-        delete_uploaded_file(batch)
-        _finish(
+        _fail(
             batch,
-            status=Status.FAILED,
-            message=(
-                "Processing took longer than the time limit; nothing was imported. Split the "
-                f"extract by date range (reference IMPORT-{batch.pk}-{batch.attempts})."
-            ),
+            "Processing took longer than the time limit; nothing was imported. Split "
+            "the extract by date range",
         )
+    except Exception as error:
+        # Unexpected: fail now with a reference rather than leave the batch looking busy.
+        # Only the type is logged: a message could quote a row of the file.
+        logger.error("Import batch %s failed: %s", batch.pk, type(error).__name__)
+        _fail(batch, "Processing failed unexpectedly; nothing was imported")
+
+
+def _fail(batch: ImportBatch, reason: str) -> None:
+    reference = f"IMPORT-{batch.pk}-{batch.attempts}"
+    message = f"{reason}. Quote reference {reference} to the Golive administrator."
+    if _finish(batch, status=Status.FAILED, message=message):
+        delete_uploaded_file(batch)
 
 
 def stalled_before(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=settings.IMPORT_STALL_SECONDS)
 
 
-def _merge_staff(*, batch_id: int, work_file: Path) -> loading.MergeResult:
-    from adoption.imports.staff import merge_staff  # noqa: PLC0415
-
-    return merge_staff(batch_id=batch_id, work_file=work_file)
-
-
-def _merge_training(*, batch_id: int, work_file: Path) -> loading.MergeResult:
-    from adoption.imports.training import merge_completions  # noqa: PLC0415
-
-    return merge_completions(batch_id=batch_id, work_file=work_file)
-
-
-MERGERS = {
+MERGERS: dict[str, Callable[..., loading.MergeResult]] = {
     "events": loading.merge_events,
-    "staff": _merge_staff,
-    "training": _merge_training,
+    "staff": merge_staff,
+    "training": merge_completions,
 }

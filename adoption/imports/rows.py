@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,15 +55,26 @@ class Layout:
         ]
 
 
+IDENTIFIER_LIKE = re.compile(r"\d{6,}")
+
+
+def _shown_header_cell(cell: str) -> str:
+    """A header cell as quoted back to the user. If the file has no header row, its first
+    line is data: never echo anything that could be an identifier."""
+    if IDENTIFIER_LIKE.search(cell):
+        return "(a value that looks like an identifier)"
+    return cell[:40]
+
+
 def read_header(record: Record, profile: Profile) -> Layout:
     """Match the file's header to the profile, refusing the file before any row is read."""
     header = [cell.strip() for cell in record.cells]
     duplicates = sorted({name for name in header if header.count(name) > 1 and name})
     if duplicates:
+        shown = ", ".join(_shown_header_cell(name) for name in duplicates)
         raise FileRefused(
             "HEADER_MISMATCH",
-            f"The header repeats column names: {', '.join(duplicates)}. Each column needs a "
-            "unique name.",
+            f"The header repeats column names: {shown}. Each column needs a unique name.",
             line=1,
         )
     fields = {f.name: f for f in FIELDS_BY_KIND[profile.kind]}
@@ -80,7 +92,8 @@ def read_header(record: Record, profile: Profile) -> Layout:
         raise FileRefused(
             "HEADER_MISMATCH",
             f"Required columns are missing: {', '.join(missing)}. Expected the columns "
-            f"{', '.join(profile.columns.values())}; found {', '.join(header) or 'nothing'}. "
+            f"{', '.join(profile.columns.values())}; found "
+            f"{', '.join(_shown_header_cell(cell) for cell in header) or 'nothing'}. "
             f"Check that the mapping profile '{profile.name}' matches this report.",
             line=1,
         )
@@ -95,6 +108,7 @@ def read_header(record: Record, profile: Profile) -> Layout:
 class Lookups:
     """Reference data a row is checked against, loaded once per batch."""
 
+    organisation_id: int
     areas: dict[str, int]  # "SITE/CODE" and unambiguous bare "CODE" (upper case) -> area id
     allowed_area_ids: set[int] | None  # None: the uploader may load any area
     staff_by_epr_id: dict[str, int]
@@ -137,7 +151,7 @@ PSEUDONYM_MEMO_SIZE = 500_000  # bounded: about 60 MB at most
 def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     try:
         value = parse_datetime(cell.raw, profile)
-    except ValueError:
+    except (ValueError, OverflowError):
         message = f"'{cell.raw}' is not a valid date and time."
         return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
     too_late = value > lookups.now + dt.timedelta(minutes=5)
@@ -150,7 +164,7 @@ def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 def _to_date(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     try:
         value = parse_date(cell.raw, profile)
-    except ValueError:
+    except (ValueError, OverflowError):
         message = f"'{cell.raw}' is not a valid date."
         return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
     today = lookups.now.astimezone(profile.tz).date()
@@ -290,7 +304,18 @@ def check_staff_row(
     line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
 ) -> list[Issue]:
     """An EPR user id belongs to one staff member: refuse a row that gives it to another."""
-    epr, number = values.get("epr_user_id"), values.get("staff_number")
+    number = values.get("staff_number")
+    existing = lookups.staff_by_number.get((number or "").upper())
+    restricted = lookups.allowed_area_ids is not None
+    if (
+        existing is not None
+        and restricted
+        and not existing[1] & (lookups.allowed_area_ids or set())
+    ):
+        column = profile.columns.get("staff_number", "staff_number")
+        message = "This staff member works outside your areas, so you cannot change them."
+        return [Issue(line, column, "NOT_YOUR_AREA", message, mask(number or ""))]
+    epr = values.get("epr_user_id")
     if not epr or not number:
         return []
     key = epr.upper()
@@ -307,13 +332,13 @@ ROW_CHECKS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], list[Iss
 }
 
 
-def event_key(values: dict[str, Any]) -> uuid.UUID:
-    """The natural key of an event: the EPR's own id when the extract has one, otherwise the
-    event's content (time, type, user, area, patient)."""
+def event_key(values: dict[str, Any], organisation_id: int) -> uuid.UUID:
+    """The natural key of an event within a trust: the EPR's own id when the extract has one,
+    otherwise the event's content (time, type, user, area, patient)."""
     if values.get("event_id"):
-        canonical = f"id|{values['event_id']}"
+        canonical = f"{organisation_id}|id|{values['event_id']}"
     else:
-        canonical = "|".join(
+        canonical = f"{organisation_id}|" + "|".join(
             str(values.get(name) or "")
             for name in ("occurred_at", "event_type", "order_type", "user_id", "area", "patient_id")
         )
@@ -328,7 +353,7 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
     user_id: str = values["user_id"]
     return (
         line,
-        str(event_key(values)),
+        str(event_key(values, lookups.organisation_id)),
         # Naive UTC text, the form Django itself writes (and compares) on both databases.
         occurred.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
         occurred.astimezone(profile.tz).date().isoformat(),

@@ -36,8 +36,11 @@ def _read(work_file: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, i
     return people, placements
 
 
-def merge_staff(*, batch_id: int, work_file: Path) -> MergeResult:
-    """Insert new staff, update changed ones, add their areas. Call inside a transaction."""
+def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
+    """Insert new staff, update changed ones, add their areas. Call inside a transaction.
+    Only fields the file supplies are updated: a list without job titles keeps the ones
+    Golive has."""
+    updatable = [name for name in UPDATABLE if name in present_fields]
     batch = ImportBatch.objects.select_related("programme", "uploaded_by").get(pk=batch_id)
     organisation_id = batch.programme.organisation_id
     people, placements = _read(work_file)
@@ -52,13 +55,14 @@ def merge_staff(*, batch_id: int, work_file: Path) -> MergeResult:
         member = existing.get(number)
         if member is None:
             new.append(StaffMember(organisation_id=organisation_id, staff_number=number, **values))
-        elif any(getattr(member, name) != values[name] for name in UPDATABLE):
-            for name in UPDATABLE:
+        elif any(getattr(member, name) != values[name] for name in updatable):
+            for name in updatable:
                 setattr(member, name, values[name])
             changed.append(member)
     user = batch.uploaded_by
     bulk_create_with_history(new, StaffMember, default_user=user)
-    bulk_update_with_history(changed, StaffMember, list(UPDATABLE), default_user=user)
+    if changed:
+        bulk_update_with_history(changed, StaffMember, updatable, default_user=user)
     ids = dict(
         StaffMember.objects.filter(
             organisation_id=organisation_id, staff_number__in=list(people)

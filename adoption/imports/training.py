@@ -14,7 +14,9 @@ from adoption.models import ImportBatch
 from training.models import Completion
 
 
-def merge_completions(*, batch_id: int, work_file: Path) -> MergeResult:
+def merge_completions(
+    *, batch_id: int, work_file: Path, present_fields: frozenset[str]
+) -> MergeResult:
     batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     latest: dict[tuple[int, int], dt.date] = {}
     lines: dict[tuple[int, int], list[int]] = {}

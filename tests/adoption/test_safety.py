@@ -1,0 +1,116 @@
+"""Imports never mix trusts, never lose data a file does not carry, never echo identifiers,
+and never leave a batch looking busy after an unexpected failure."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from adoption.imports import pipeline
+from adoption.models import Event, ImportBatch
+from golive.models import Role, StaffMember
+from tests import factories as f
+from tests.conftest import EVENTS_HEADER, Trust
+
+NHS = "9434765919"
+STAFF_HEADER = "staff_number,full_name,role_group,job_title,area,start_date,epr_user_id"
+
+
+def test_the_same_event_id_in_two_trusts_is_two_events(
+    trust: Trust, import_file: Any, settings: Any
+) -> None:
+    import_file(f"{EVENTS_HEADER}\nE1,2026-10-01 09:00:00,login,,EPR1,,N/WA,\n")
+    other_site = f.SiteFactory(code="X")
+    f.AreaFactory(site=other_site, code="WX")
+    other = f.ProgrammeFactory(organisation=other_site.organisation)
+    f.grant(trust.programme_manager, Role.PROGRAMME_MANAGER, other)
+    trust.programme = other  # the fixture uploads into trust.programme
+
+    batch = import_file(f"{EVENTS_HEADER}\nE1,2026-10-01 09:00:00,login,,EPR1,,X/WX,\n")
+
+    assert batch.rows_inserted == 1
+    assert Event.objects.count() == 2
+
+
+def test_staff_list_without_optional_columns_keeps_what_golive_has(
+    trust: Trust, import_file: Any
+) -> None:
+    trust.staff_a.epr_user_id, trust.staff_a.job_title = "EPRA", "Sister"
+    trust.staff_a.save()
+    number = trust.staff_a.staff_number
+    short_list = f"staff_number,full_name,role_group,area\n{number},Alice Renamed,nursing,N/WA\n"
+
+    batch = import_file(short_list, kind="staff", profile="golive-staff")
+
+    trust.staff_a.refresh_from_db()
+    assert batch.rows_updated == 1
+    assert (trust.staff_a.full_name, trust.staff_a.epr_user_id, trust.staff_a.job_title) == (
+        "Alice Renamed",
+        "EPRA",
+        "Sister",
+    )
+
+
+def test_file_without_a_header_row_never_echoes_identifiers(trust: Trust, import_file: Any) -> None:
+    with pytest.raises(ValidationError) as raised:
+        import_file(f"E1,2026-10-01 09:00:00,login,,EPR1,,N/WA,{NHS}\n" * 2)
+
+    assert raised.value.code == "HEADER_MISMATCH"
+    assert NHS not in raised.value.message
+
+
+def test_every_member_of_a_multi_member_gzip_counts_towards_the_limit(
+    trust: Trust, import_file: Any, settings: Any
+) -> None:
+    settings.IMPORT_MAX_BYTES = 5_000
+    first = gzip.compress(f"{EVENTS_HEADER}\n".encode())
+    second = gzip.compress(b"x" * 50_000)
+
+    with pytest.raises(ValidationError) as raised:
+        import_file(first + second, file_name="extract.csv.gz")
+
+    assert raised.value.code == "FILE_TOO_LARGE"
+
+
+def test_ward_manager_cannot_change_a_staff_member_from_another_ward(
+    trust: Trust, import_file: Any
+) -> None:
+    number = trust.staff_b.staff_number
+    row = f"{number},Bob Taken-Over,medical,Consultant,N/WA,,"
+
+    batch = import_file(
+        f"{STAFF_HEADER}\n{row}\n", kind="staff", profile="golive-staff", user=trust.ward_manager
+    )
+
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert list(batch.issues.values_list("code", flat=True)) == ["NOT_YOUR_AREA"]
+    assert StaffMember.objects.get(pk=trust.staff_b.pk).full_name == "Bob Ward-B"
+
+
+def test_unexpected_error_fails_the_batch_at_once_with_a_reference(
+    trust: Trust, import_file: Any, monkeypatch: Any
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError(NHS)
+
+    monkeypatch.setattr(pipeline, "_validate", broken)
+
+    batch = import_file(f"{EVENTS_HEADER}\nE1,2026-10-01 09:00:00,login,,EPR1,,N/WA,\n")
+
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.message.startswith("Processing failed unexpectedly; nothing was imported.")
+    assert f"IMPORT-{batch.pk}-1" in batch.message
+    assert NHS not in batch.message
+    assert batch.file_deleted_at is not None
+
+
+def test_a_year_beyond_the_calendar_is_a_row_error_not_a_crash(
+    trust: Trust, import_file: Any
+) -> None:
+    batch = import_file(f"{EVENTS_HEADER}\nE1,9999-12-31T23:59:59-01:00,login,,EPR1,,N/WA,\n")
+
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert list(batch.issues.values_list("code", flat=True)) == ["INVALID_DATE"]
