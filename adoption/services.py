@@ -159,7 +159,8 @@ def create_import_batch(
         path.unlink(missing_ok=True)
         earlier = _already_imported(programme, kind, sha256)
         raise _duplicate_error(earlier) if earlier else ValidationError("Try again.") from None
-    except ValidationError:
+    except BaseException:
+        # Whatever went wrong, no batch row points at the file: do not keep it.
         path.unlink(missing_ok=True)
         raise
     return batch

@@ -171,12 +171,17 @@ class Access:
     def is_read_only(self) -> bool:
         return not any(self.has(capability) for capability in WRITE_CAPABILITIES)
 
-    def _area_filter(self, capability: Capability, prefix: str = "") -> Q:
-        """A ``Q`` matching the areas where ``capability`` applies (nothing when none)."""
+    def _area_filter(
+        self, capability: Capability, prefix: str = "", programme: Programme | None = None
+    ) -> Q:
+        """A ``Q`` matching the areas where ``capability`` applies (nothing when none),
+        through grants on ``programme`` only when one is given."""
         if self.is_superuser:
             return Q()
         condition = Q(pk__in=[])
         for grant in self._grants_with(capability):
+            if programme is not None and grant.programme_id != programme.pk:
+                continue
             if grant.area_ids:
                 # The organisation check guards against a grant naming another trust's area.
                 condition |= Q(
@@ -189,8 +194,11 @@ class Access:
                 condition |= Q(**{f"{prefix}site__organisation_id": grant.organisation_id})
         return condition
 
-    def areas(self, capability: Capability = C.VIEW) -> QuerySet[Area]:
-        return Area.objects.filter(self._area_filter(capability)).select_related("site")
+    def areas(
+        self, capability: Capability = C.VIEW, *, programme: Programme | None = None
+    ) -> QuerySet[Area]:
+        condition = self._area_filter(capability, programme=programme)
+        return Area.objects.filter(condition).select_related("site")
 
     def programmes(self) -> QuerySet[Programme]:
         if self.is_superuser:

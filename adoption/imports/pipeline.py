@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,11 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
     allowed = (
         None
         if access.is_superuser
-        else set(access.areas(capability_for(kind)).values_list("pk", flat=True))
+        else set(
+            access.areas(capability_for(kind), programme=batch.programme).values_list(
+                "pk", flat=True
+            )
+        )
     )
     staff: dict[str, int] = {}
     epr_owners: dict[str, str] = {}
@@ -131,6 +136,7 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
         }
     return Lookups(
         organisation_id=organisation_id,
+        trust_tz=zoneinfo.ZoneInfo(settings.TIME_ZONE),
         staff_by_number=staff_by_number,
         courses=courses,
         areas=areas,
@@ -193,6 +199,13 @@ def _validate(batch: ImportBatch, profile: Profile, work_file: Path) -> Validate
                 _progress(batch, rows=rows, bytes_done=reader.bytes_read)
     if rows == 0:
         raise FileRefused("NO_DATA_ROWS", "The file has a header but no data rows.", line=2)
+    unlinked = len(lookups.unlinked_users)
+    if unlinked:
+        who = "1 EPR user id is" if unlinked == 1 else f"{unlinked:,} EPR user ids are"
+        layout.notices.append(
+            f"{who} not on the staff list; their events were kept but are not linked to a "
+            "staff member."
+        )
     present = frozenset(
         spec.name for spec, position, _, default in plan if position >= 0 or default
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,8 @@ class Lookups:
     staff_by_number: dict[str, tuple[int, frozenset[int]]] = field(default_factory=dict)
     courses: dict[str, int] = field(default_factory=dict)
     pseudonyms: dict[str, str] = field(default_factory=dict)  # raw -> pseudonym ("" = invalid)
+    unlinked_users: set[str] = field(default_factory=set)  # EPR user ids not on the staff list
+    trust_tz: zoneinfo.ZoneInfo = field(default_factory=lambda: zoneinfo.ZoneInfo("UTC"))
 
 
 @dataclass
@@ -348,6 +351,13 @@ def event_key(values: dict[str, Any], organisation_id: int) -> uuid.UUID:
 StagedRow = tuple[Any, ...]
 
 
+def _staff_for(user_id: str, lookups: Lookups) -> int | None:
+    staff_id = lookups.staff_by_epr_id.get(user_id.upper())
+    if staff_id is None:
+        lookups.unlinked_users.add(user_id.upper())
+    return staff_id
+
+
 def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lookups) -> StagedRow:
     occurred: dt.datetime = values["occurred_at"]
     user_id: str = values["user_id"]
@@ -356,12 +366,13 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
         str(event_key(values, lookups.organisation_id)),
         # Naive UTC text, the form Django itself writes (and compares) on both databases.
         occurred.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
-        occurred.astimezone(profile.tz).date().isoformat(),
+        # Daily figures use the trust's local day, whatever zone the extract was written in.
+        occurred.astimezone(lookups.trust_tz).date().isoformat(),
         values["event_type"],
         values.get("order_type") or "",
         values["area"],
         user_id,
-        lookups.staff_by_epr_id.get(user_id.upper()),
+        _staff_for(user_id, lookups),
         values.get("role") or "",
         values.get("patient_id") or "",
     )

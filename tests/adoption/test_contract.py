@@ -150,7 +150,11 @@ def test_unknown_columns_are_dropped_with_one_notice_each(trust: Trust, import_f
     batch = import_file(events(row() + ",X", header=EVENTS_HEADER + ",NHS_NUMBER"))
 
     assert batch.status == Status.COMMITTED
-    assert batch.notices == ["Column 'NHS_NUMBER' is not needed and was not stored."]
+    assert batch.notices == [
+        "Column 'NHS_NUMBER' is not needed and was not stored.",
+        "1 EPR user id is not on the staff list; their events were kept but are not linked "
+        "to a staff member.",
+    ]
 
 
 def test_header_only_file_has_no_data_rows(trust: Trust, import_file: Any) -> None:

@@ -114,3 +114,61 @@ def test_a_year_beyond_the_calendar_is_a_row_error_not_a_crash(
 
     assert batch.status == ImportBatch.Status.REJECTED
     assert list(batch.issues.values_list("code", flat=True)) == ["INVALID_DATE"]
+
+
+def test_daily_figures_use_the_trusts_local_day_whatever_zone_the_extract_uses(
+    trust: Trust, import_file: Any
+) -> None:
+    from adoption import services  # noqa: PLC0415
+
+    spec = {
+        "kind": "events",
+        "columns": {
+            "occurred_at": "when_utc",
+            "event_type": "type",
+            "user_id": "user",
+            "area": "ward",
+        },
+        "time_zone": "UTC",
+    }
+    services.save_mapping_profile(
+        programme=trust.programme,
+        user=trust.programme_manager,
+        name="utc-report",
+        description="",
+        spec=spec,
+    )
+
+    batch = import_file(
+        "when_utc,type,user,ward\n2026-06-30 23:30:00,login,EPR1,N/WA\n"
+        "2025-12-31 23:30:00,login,EPR1,N/WA\n",
+        profile="utc-report",
+    )
+
+    assert batch.status == ImportBatch.Status.COMMITTED, list(batch.issues.values_list("message"))
+    assert sorted(str(day) for day in Event.objects.values_list("local_date", flat=True)) == [
+        "2026-07-01",  # 00:30 British Summer Time
+        "2025-12-31",  # 23:30 GMT
+    ]
+
+
+def test_a_training_lead_in_one_programme_cannot_record_for_another(
+    trust: Trust, import_file: Any
+) -> None:
+    from training.models import Course  # noqa: PLC0415
+
+    lead = f.UserFactory()
+    other = f.ProgrammeFactory(organisation=trust.organisation, name="Other programme")
+    f.grant(lead, Role.TRAINING_LEAD, other)
+    f.grant(lead, Role.WARD_MANAGER, trust.programme, [trust.ward_a])
+    Course.objects.create(programme=trust.programme, code="C1", name="C1", delivery="e_learning")
+    number = trust.staff_b.staff_number
+
+    batch = import_file(
+        f"staff_number,course,completed_on\n{number},C1,2026-09-01\n",
+        kind="training",
+        profile="golive-training",
+        user=lead,
+    )
+
+    assert list(batch.issues.values_list("code", flat=True)) == ["NOT_YOUR_AREA"]
