@@ -147,8 +147,8 @@ def test_daily_figures_use_the_trusts_local_day_whatever_zone_the_extract_uses(
 
     assert batch.status == ImportBatch.Status.COMMITTED, list(batch.issues.values_list("message"))
     assert sorted(str(day) for day in Event.objects.values_list("local_date", flat=True)) == [
-        "2026-07-01",  # 00:30 British Summer Time
         "2025-12-31",  # 23:30 GMT
+        "2026-07-01",  # 00:30 British Summer Time
     ]
 
 
