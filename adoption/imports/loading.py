@@ -112,6 +112,27 @@ def _chunks(rows: Iterator[list[str | None]], size: int) -> Iterator[list[list[s
         yield chunk
 
 
+MISSING_REFERENCES = """
+SELECT count(*) FROM golive_stage_events s
+WHERE NOT EXISTS (SELECT 1 FROM golive_area a WHERE a.id = s.area_id)
+   OR (s.staff_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM golive_staffmember m WHERE m.id = s.staff_id))
+"""
+
+
+def _check_references(cursor: object) -> None:
+    """The events table has no database keys (they cost more than the load): one set-wise
+    check that every area and staff member still exists stands in for them."""
+    cursor.execute(MISSING_REFERENCES)  # type: ignore[attr-defined]
+    (missing,) = cursor.fetchone()  # type: ignore[attr-defined]
+    if missing:
+        raise MissingReferenceError(f"{missing} staged rows refer to deleted areas or staff")
+
+
+class MissingReferenceError(RuntimeError):
+    """An area or staff member was deleted while the batch was being validated."""
+
+
 def _duplicates(cursor: object) -> tuple[int, list[Duplicate]]:
     cursor.execute(DUPLICATES)  # type: ignore[attr-defined]
     rows = cursor.fetchall()  # type: ignore[attr-defined]
@@ -154,6 +175,7 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
             merge_sql = SQLITE_MERGE
         cursor.execute("SELECT count(*) FROM golive_stage_events")
         (staged,) = cursor.fetchone()
+        _check_references(cursor)
         duplicate_rows, duplicates = _duplicates(cursor)
         merge_sql = merge_sql or pg_merge_sql(has_duplicates=duplicate_rows > 0)
         cursor.execute(merge_sql, [batch_id])

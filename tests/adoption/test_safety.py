@@ -172,3 +172,33 @@ def test_a_training_lead_in_one_programme_cannot_record_for_another(
     )
 
     assert list(batch.issues.values_list("code", flat=True)) == ["NOT_YOUR_AREA"]
+
+
+def test_an_area_with_events_cannot_be_deleted(trust: Trust, import_file: Any) -> None:
+    from django.db.models import ProtectedError  # noqa: PLC0415
+
+    import_file(f"{EVENTS_HEADER}\nE1,2026-10-01 09:00:00,login,,EPR1,,N/WA,\n")
+
+    with pytest.raises(ProtectedError):
+        trust.ward_a.delete()
+
+
+def test_merge_refuses_rows_whose_area_vanished_during_validation(
+    trust: Trust, import_file: Any, monkeypatch: Any
+) -> None:
+    real_validate = pipeline._validate
+
+    def area_deleted_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        validated = real_validate(*args, **kwargs)
+        trust.staff_b.areas.clear()
+        from golive.models import Area  # noqa: PLC0415
+
+        Area.objects.filter(pk=trust.ward_b.pk).delete()
+        return validated
+
+    monkeypatch.setattr(pipeline, "_validate", area_deleted_meanwhile)
+
+    batch = import_file(f"{EVENTS_HEADER}\nE1,2026-10-01 09:00:00,login,,EPR1,,N/WB,\n")
+
+    assert batch.status == ImportBatch.Status.FAILED
+    assert Event.objects.count() == 0
