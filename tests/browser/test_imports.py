@@ -14,34 +14,10 @@ from playwright.sync_api import Page, expect
 
 from adoption import tasks
 from adoption.imports import pipeline
+from tests.browser.pages import assert_accessible, sign_in
 from tests.conftest import EVENTS_HEADER, Trust
 
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-PASSWORD = "correct-horse-battery"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page: Page) -> None:
-    """No serious or critical axe-core violations on the current page."""
-    page.evaluate(AXE_SOURCE)
-    violations: list[dict[str, Any]] = page.evaluate(
-        """async () => (await axe.run(document, {
-            runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']
-        })).violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
-    serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
-    assert serious == [], f"{page.url}: {serious}"
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 @pytest.fixture
