@@ -502,6 +502,5 @@ class MappingProfileViewSet(viewsets.ModelViewSet):
         return Response(MappingProfileSerializer(saved).data)
 
     def destroy(self, request: Request, pk: int) -> Response:
-        # Batches keep the spec they ran with, so deleting a profile loses no history.
-        self._editable().delete()
+        services.delete_mapping_profile(profile=self._editable())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -281,6 +281,12 @@ def purge_expired_imports(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
+def delete_mapping_profile(*, profile: MappingProfile) -> None:
+    """Batches keep the spec they ran with, so deleting a profile loses no history."""
+    profile.delete()
+
+
+@transaction.atomic
 def save_mapping_profile(
     *,
     programme: Programme,

@@ -16,6 +16,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
 SNIFF_BYTES = 64 * 1024
+MAX_CELL_BYTES = 16 * 1024 * 1024
 
 
 class FileRefused(Exception):  # noqa: N818 - a refusal, not a programming error
@@ -148,6 +149,9 @@ class Record:
 
 def records(reader: LineReader) -> Iterator[Record]:
     """CSV records with the line each starts on (quoted cells may span lines)."""
+    # Python's default cell limit (128 KB) would refuse the whole file over one huge cell;
+    # raised, such a cell becomes that row's FIELD_TOO_LONG instead.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_BYTES))
     rows = csv.reader(reader, strict=True)
     previous_end = 0
     while True:
