@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -407,28 +406,18 @@ def _spec_of_kind(spec: Any, kind: str | None) -> Any:
 def _save_profile(
     *, programme: Programme, user: User, data: dict[str, Any], profile: MappingProfile | None
 ) -> MappingProfile:
-    name = data["name"]
-    taken = MappingProfile.objects.filter(programme=programme, name=name)
-    if profile is not None:
-        taken = taken.exclude(pk=profile.pk)
-    duplicate = serializers.ValidationError(
-        {"name": f"This programme already has a profile called {name}."}, code="unique"
-    )
-    if taken.exists():
-        raise duplicate
+    # The service refuses a name already used in the programme (a field error on "name").
     try:
         return services.save_mapping_profile(
             programme=programme,
             user=user,
-            name=name,
+            name=data["name"],
             description=data.get("description", ""),
             spec=_spec_of_kind(data["spec"], data.get("kind")),
             profile=profile,
         )
     except DjangoValidationError as error:
         raise serializers.ValidationError(get_error_detail(error)) from None
-    except IntegrityError:
-        raise duplicate from None
 
 
 @extend_schema_view(
