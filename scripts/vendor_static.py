@@ -10,6 +10,8 @@ copies only the files Golive needs:
   (served from assets.nhs.uk) are removed, so the font stack falls back to Arial, and
   root-absolute ``url(/assets/...)`` references become relative to the CSS file.
 - htmx (0BSD): the minified script and its licence.
+- Chart.js (MIT): the minified UMD build and its licence; ``static/golive/js/charts.mjs``
+  draws every chart from a JSON data island, and each chart has its data table beside it.
 - axe-core (MPL-2.0): used only by the browser tests, copied under ``tests/browser/vendor``.
 
 Run from anywhere with ``python scripts/vendor_static.py`` (needs ``npm`` on the PATH and
@@ -30,6 +32,7 @@ from pathlib import Path
 NHSUK_FRONTEND = "10.6.1"
 HTMX = "2.0.11"
 AXE_CORE = "4.14.1"
+CHART_JS = "4.6.1"
 
 REPO = Path(__file__).resolve().parent.parent
 STATIC_VENDOR = REPO / "static" / "vendor"
@@ -86,15 +89,18 @@ Do not edit these files by hand: regenerate with `python scripts/vendor_static.p
 | --- | --- | --- | --- |
 | [nhsuk-frontend][nhsuk] | {nhsuk} | MIT | `nhsuk-frontend/` |
 | [htmx.org][htmx] | {htmx} | 0BSD | `htmx/` |
+| [chart.js][chartjs] | {chartjs} | MIT | `chart.js/` |
 | [axe-core][axe] (tests only) | {axe} | MPL-2.0 | see below |
 
 [nhsuk]: https://www.npmjs.com/package/nhsuk-frontend
 [htmx]: https://www.npmjs.com/package/htmx.org
 [axe]: https://www.npmjs.com/package/axe-core
+[chartjs]: https://www.npmjs.com/package/chart.js
 
 - `nhsuk-frontend/`: `nhsuk-frontend.min.css`, `nhsuk-frontend.min.js` (an ES module exporting
   `initAll`), `assets/images/` (favicons and icons) and `LICENSE`.
 - `htmx/`: `htmx.min.js` and `LICENSE`.
+- `chart.js/`: `chart.umd.min.js` (defines the global `Chart`) and `LICENSE.md`.
 - axe-core is used only by the browser tests and is not served: `tests/browser/vendor/axe.min.js`
   with its licence in `tests/browser/vendor/axe-core-LICENSE.txt`.
 
@@ -120,6 +126,7 @@ def npm_install(workdir: Path) -> Path:
         f"nhsuk-frontend@{NHSUK_FRONTEND}",
         f"htmx.org@{HTMX}",
         f"axe-core@{AXE_CORE}",
+        f"chart.js@{CHART_JS}",
     ]
     (workdir / "package.json").write_text('{"private": true}\n')
     subprocess.run(
@@ -189,6 +196,15 @@ def vendor_htmx(modules: Path) -> None:
     shutil.copyfile(package / "LICENSE", target / "LICENSE")
 
 
+def vendor_chart_js(modules: Path) -> None:
+    package = modules / "chart.js"
+    check_version(package, CHART_JS)
+    target = replace_dir(STATIC_VENDOR / "chart.js")
+    js = (package / "dist" / "chart.umd.min.js").read_text(encoding="utf-8")
+    (target / "chart.umd.min.js").write_text(strip_js_source_map(js), encoding="utf-8")
+    shutil.copyfile(package / "LICENSE.md", target / "LICENSE.md")
+
+
 def vendor_axe_core(modules: Path) -> None:
     package = modules / "axe-core"
     check_version(package, AXE_CORE)
@@ -205,10 +221,14 @@ def main() -> int:
         modules = npm_install(Path(tmp))
         vendor_nhsuk_frontend(modules)
         vendor_htmx(modules)
+        vendor_chart_js(modules)
         vendor_axe_core(modules)
-    readme = README.format(nhsuk=NHSUK_FRONTEND, htmx=HTMX, axe=AXE_CORE)
+    readme = README.format(nhsuk=NHSUK_FRONTEND, htmx=HTMX, axe=AXE_CORE, chartjs=CHART_JS)
     (STATIC_VENDOR / "README.md").write_text(readme, encoding="utf-8")
-    print(f"Vendored nhsuk-frontend {NHSUK_FRONTEND}, htmx.org {HTMX}, axe-core {AXE_CORE}.")
+    print(
+        f"Vendored nhsuk-frontend {NHSUK_FRONTEND}, htmx.org {HTMX}, chart.js {CHART_JS}, "
+        f"axe-core {AXE_CORE}."
+    )
     return 0
 
 

@@ -1,0 +1,37 @@
+import pytest
+from django.template.loader import render_to_string
+
+from golive.charts import Chart, Marker, Series
+
+
+def test_a_chart_renders_its_figures_as_a_table_and_a_data_island():
+    chart = Chart(
+        dom_id="orders",
+        title="Orders per day",
+        labels=["2026-03-01", "2026-03-02"],
+        series=[Series("Pathology", [12, None]), Series("Radiology", [3, 4])],
+        markers=[Marker("2026-03-02", "Order-set change")],
+    )
+
+    html = render_to_string("_chart.html", {"chart": chart})
+
+    assert 'data-golive-chart="orders-data"' in html
+    assert '<script id="orders-data" type="application/json">' in html
+    assert '"markers": [{"at": "2026-03-02", "text": "Order-set change"}]' in html
+    assert '<th scope="row" class="nhsuk-table__header">2026-03-01</th>' in html
+    assert html.count("nhsuk-table__cell--numeric") == 4
+    assert "–" in html  # the missing value is shown as a dash, not "None"
+
+
+def test_a_series_with_the_wrong_number_of_values_is_refused():
+    with pytest.raises(ValueError, match="has 1 values for 2 labels"):
+        Chart(dom_id="x", title="X", labels=["a", "b"], series=[Series("s", [1])])
+
+
+def test_chart_titles_are_escaped_in_the_page_and_the_data_island():
+    chart = Chart(dom_id="x", title="<b>X</b>", labels=["</script>"], series=[Series("s", [1])])
+
+    html = render_to_string("_chart.html", {"chart": chart})
+
+    assert "<b>X</b>" not in html
+    assert "</script><" not in html.split('type="application/json">')[1].split("</script>")[0]
