@@ -7,7 +7,7 @@ import csv
 import gzip
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -147,7 +147,7 @@ class Record:
     cells: list[str]
 
 
-def records(reader: LineReader) -> Iterator[Record]:
+def records(reader: LineReader) -> Generator[Record]:
     """CSV records with the line each starts on (quoted cells may span lines)."""
     # Python's default cell limit (128 KB) would refuse the whole file over one huge cell;
     # raised, such a cell becomes that row's FIELD_TOO_LONG instead.

@@ -351,7 +351,7 @@ def event_key(values: dict[str, Any], organisation_id: int) -> uuid.UUID:
 StagedRow = tuple[Any, ...]
 
 
-def _staff_for(user_id: str, lookups: Lookups) -> int | None:
+def staff_for(user_id: str, lookups: Lookups) -> int | None:
     staff_id = lookups.staff_by_epr_id.get(user_id.upper())
     if staff_id is None:
         lookups.unlinked_users.add(user_id.upper())
@@ -363,7 +363,7 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
     user_id: str = values["user_id"]
     return (
         line,
-        str(event_key(values, lookups.organisation_id)),
+        event_key(values, lookups.organisation_id).hex,
         # Naive UTC text, the form Django itself writes (and compares) on both databases.
         occurred.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
         # Daily figures use the trust's local day, whatever zone the extract was written in.
@@ -372,7 +372,7 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
         values.get("order_type") or "",
         values["area"],
         user_id,
-        _staff_for(user_id, lookups),
+        staff_for(user_id, lookups),
         values.get("role") or "",
         values.get("patient_id") or "",
     )
