@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from golive.models import Area, Programme, RoleGroup, StaffMember
 
@@ -223,6 +224,14 @@ class Event(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["area", "local_date", "event_type"], name="event_rollup_idx"),
+            # Events whose EPR user was not on the staff list yet, found again when a staff
+            # list names them (imports.staff.link_earlier_events). Partial: normally empty,
+            # so it costs the events import nothing.
+            models.Index(
+                Upper("epr_user_id"),
+                name="event_unlinked_user_idx",
+                condition=Q(staff__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -91,6 +91,7 @@ class MergeResult:
     duplicate_rows: int
     duplicates: list[Duplicate]
     updated: int = 0
+    notices: tuple[str, ...] = ()
 
 
 def _work_rows(path: Path) -> Iterator[list[str | None]]:

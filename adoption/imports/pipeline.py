@@ -241,8 +241,8 @@ def _read(
     if unlinked:
         who = "1 EPR user id is" if unlinked == 1 else f"{unlinked:,} EPR user ids are"
         layout.notices.append(
-            f"{who} not on the staff list; their events were kept but are not linked to a "
-            "staff member."
+            f"{who} not on the staff list; their events were kept, and are linked to the "
+            "staff member when a staff list gives them the id."
         )
     present = frozenset(
         spec.name for spec, position, _, default in plan if position >= 0 or default
@@ -344,7 +344,7 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             batch,
             status=Status.COMMITTED,
             message=message,
-            notices=notices,
+            notices=[*notices, *merged.notices],
             rows_read=rows,
             rows_inserted=merged.inserted,
             rows_updated=merged.updated,

@@ -152,8 +152,8 @@ def test_unknown_columns_are_dropped_with_one_notice_each(trust: Trust, import_f
     assert batch.status == Status.COMMITTED
     assert batch.notices == [
         "Column 'NHS_NUMBER' is not needed and was not stored.",
-        "1 EPR user id is not on the staff list; their events were kept but are not linked "
-        "to a staff member.",
+        "1 EPR user id is not on the staff list; their events were kept, and are linked to "
+        "the staff member when a staff list gives them the id.",
     ]
 
 

@@ -202,3 +202,48 @@ def test_merge_refuses_rows_whose_area_vanished_during_validation(
 
     assert batch.status == ImportBatch.Status.FAILED
     assert Event.objects.count() == 0
+
+
+def test_events_loaded_before_the_staff_list_are_linked_when_it_arrives(
+    trust: Trust, import_file: Any
+) -> None:
+    extract = (
+        f"{EVENTS_HEADER}\n"
+        ",2026-01-15 09:00:00,login,,epr-new,,N/WA,\n"
+        ",2026-01-15 09:05:00,login,,EPR-NEW,,N/WA,\n"
+        ",2026-01-15 09:10:00,login,,EPR-OTHER,,N/WA,\n"
+    )
+    events_batch = import_file(extract)
+    assert Event.objects.filter(staff__isnull=True).count() == 3
+
+    staff_batch = import_file(
+        f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
+        kind="staff",
+        profile="golive-staff",
+    )
+
+    newcomer = StaffMember.objects.get(staff_number="S900")
+    assert events_batch.status == staff_batch.status == ImportBatch.Status.COMMITTED
+    assert Event.objects.filter(staff=newcomer).count() == 2
+    assert Event.objects.filter(staff__isnull=True).get().epr_user_id == "EPR-OTHER"
+    assert (
+        "2 earlier events from EPR user ids on this list are now linked to their staff member."
+        in staff_batch.notices
+    )
+
+
+def test_linking_earlier_events_never_reaches_another_trusts_events(
+    trust: Trust, import_file: Any
+) -> None:
+    elsewhere = f.AreaFactory(site=f.SiteFactory(code="X"), code="WX")
+    other_batch = import_file(f"{EVENTS_HEADER}\n,2026-01-15 09:00:00,login,,EPR-NEW,,N/WA,\n")
+    Event.objects.update(area=elsewhere)  # as if another trust had loaded it
+
+    import_file(
+        f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
+        kind="staff",
+        profile="golive-staff",
+    )
+
+    assert other_batch.status == ImportBatch.Status.COMMITTED
+    assert Event.objects.get().staff_id is None
