@@ -165,6 +165,7 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
             ):
                 while chunk := handle.read(1 << 20):
                     copy.write(chunk)
+            staged = raw.rowcount  # COPY reports its row count: no second pass to count
             merge_sql = ""
         else:
             cursor.execute(SQLITE_STAGE)
@@ -174,8 +175,8 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
                 cursor.executemany(insert, rows)
             cursor.execute("CREATE INDEX golive_stage_key ON golive_stage_events (event_key)")
             merge_sql = SQLITE_MERGE
-        cursor.execute("SELECT count(*) FROM golive_stage_events")
-        (staged,) = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM golive_stage_events")
+            (staged,) = cursor.fetchone()
         _check_references(cursor)
         duplicate_rows, duplicates = _duplicates(cursor)
         merge_sql = merge_sql or pg_merge_sql(has_duplicates=duplicate_rows > 0)
