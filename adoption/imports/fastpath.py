@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Final
 
 from adoption.imports.fields import Field
 from adoption.imports.files import MAX_CELL_BYTES, Record
-from adoption.imports.profiles import ISO, Profile, parse_datetime
+from adoption.imports.profiles import ISO, Profile, parse_datetime_noting_clock_changes
 from adoption.imports.rows import CONVERTERS, Cell, Layout, Lookups, staff_for
 
 MEMO_LIMIT: Final = (
@@ -144,13 +144,19 @@ class EventRows:
             return found
         found = _REFUSED
         try:
-            start = parse_datetime(local_hour + ":00:00", self.profile)
-            end = parse_datetime(local_hour + ":59:59", self.profile)
+            start, start_change = parse_datetime_noting_clock_changes(
+                local_hour + ":00:00", self.profile
+            )
+            end, end_change = parse_datetime_noting_clock_changes(
+                local_hour + ":59:59", self.profile
+            )
         except (ValueError, OverflowError):
             self.hours[local_hour] = found
             return found
         if (
-            end - start == dt.timedelta(minutes=59, seconds=59)
+            not start_change
+            and not end_change
+            and end - start == dt.timedelta(minutes=59, seconds=59)
             and start.minute == 0
             and start.second == 0
             and end.date() == start.date()

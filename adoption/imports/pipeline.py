@@ -29,7 +29,7 @@ from adoption.imports.files import (
     read_head,
     records,
 )
-from adoption.imports.profiles import Profile, parse_spec
+from adoption.imports.profiles import REPEATED_HOUR, SKIPPED_HOUR, Profile, parse_spec
 from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
 from adoption.imports.staff import merge_staff
 from adoption.imports.training import merge_completions
@@ -244,10 +244,34 @@ def _read(
             f"{who} not on the staff list; their events were kept, and are linked to the "
             "staff member when a staff list gives them the id."
         )
+    layout.notices.extend(clock_change_notices(lookups, profile))
     present = frozenset(
         spec.name for spec, position, _, default in plan if position >= 0 or default
     )
     return Validated(rows, collected, layout.notices, present)
+
+
+def clock_change_notices(lookups: Lookups, profile: Profile) -> list[str]:
+    """Local times in a clock change were read one way; say which, so a trust whose EPR
+    writes UTC (or offsets) knows to change the profile."""
+    notices = []
+    repeated = lookups.clock_changes[REPEATED_HOUR]
+    if repeated:
+        rows = "1 row has a local time" if repeated == 1 else f"{repeated:,} rows have local times"
+        notices.append(
+            f"{rows} in the hour the clocks go back, which happens twice; read as the first "
+            f"(summer time) in {profile.time_zone}. If the EPR writes UTC, set the mapping "
+            "profile's time zone to UTC."
+        )
+    skipped = lookups.clock_changes[SKIPPED_HOUR]
+    if skipped:
+        rows = "1 row has a local time" if skipped == 1 else f"{skipped:,} rows have local times"
+        notices.append(
+            f"{rows} in the hour the clocks go forward, which never happens; read with the "
+            f"offset before the change in {profile.time_zone}. If the EPR writes UTC, set the "
+            "mapping profile's time zone to UTC."
+        )
+    return notices
 
 
 def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:

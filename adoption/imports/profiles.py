@@ -228,16 +228,32 @@ def _parse_local(text: str, date_format: str) -> dt.datetime:
     )
 
 
-def parse_datetime(text: str, profile: Profile) -> dt.datetime:
-    """A local or offset-carrying timestamp, returned in UTC. Raises ValueError."""
+REPEATED_HOUR = "repeated"  # local time in the hour the clocks go back: it happens twice
+SKIPPED_HOUR = "skipped"  # local time in the hour the clocks go forward: it never happens
+
+
+def parse_datetime_noting_clock_changes(text: str, profile: Profile) -> tuple[dt.datetime, str]:
+    """A local or offset-carrying timestamp, returned in UTC, and whether a local time fell in
+    a clock change ("", REPEATED_HOUR or SKIPPED_HOUR). Raises ValueError."""
     if profile.date_format == ISO:
         value = dt.datetime.fromisoformat(text)
     else:
         value = _parse_local(text, profile.date_format)
-    if value.tzinfo is None:
-        # fold=0: an ambiguous time in the October clock change is read as the first one.
-        value = value.replace(tzinfo=profile.tz)
-    return value.astimezone(dt.UTC)
+    if value.tzinfo is not None:
+        return value.astimezone(dt.UTC), ""
+    # fold=0: a repeated time is read as the first one (summer time), a skipped one with the
+    # offset before the change; both are reported to the user as a notice.
+    local = value.replace(tzinfo=profile.tz)
+    note = ""
+    if local.replace(fold=1).utcoffset() != local.utcoffset():
+        round_trip = local.astimezone(dt.UTC).astimezone(profile.tz).replace(tzinfo=None)
+        note = SKIPPED_HOUR if round_trip != value else REPEATED_HOUR
+    return local.astimezone(dt.UTC), note
+
+
+def parse_datetime(text: str, profile: Profile) -> dt.datetime:
+    """A local or offset-carrying timestamp, returned in UTC. Raises ValueError."""
+    return parse_datetime_noting_clock_changes(text, profile)[0]
 
 
 def parse_date(text: str, profile: Profile) -> dt.date:

@@ -3,6 +3,7 @@ verdict and processing continues to the end of the file."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import hashlib
 import re
@@ -20,7 +21,7 @@ from adoption.imports.profiles import (
     expected_format,
     normalise_code,
     parse_date,
-    parse_datetime,
+    parse_datetime_noting_clock_changes,
 )
 
 
@@ -124,6 +125,8 @@ class Lookups:
     courses: dict[str, int] = field(default_factory=dict)
     pseudonyms: dict[str, str] = field(default_factory=dict)  # raw -> pseudonym ("" = invalid)
     unlinked_users: set[str] = field(default_factory=set)  # EPR user ids not on the staff list
+    # Local times in a clock change, by kind (profiles.REPEATED_HOUR / SKIPPED_HOUR).
+    clock_changes: collections.Counter[str] = field(default_factory=collections.Counter)
     trust_tz: zoneinfo.ZoneInfo = field(default_factory=lambda: zoneinfo.ZoneInfo("UTC"))
 
 
@@ -153,7 +156,7 @@ PSEUDONYM_MEMO_SIZE = 500_000  # bounded: about 60 MB at most
 
 def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     try:
-        value = parse_datetime(cell.raw, profile)
+        value, clock_change = parse_datetime_noting_clock_changes(cell.raw, profile)
     except (ValueError, OverflowError):
         message = f"'{cell.raw}' is not a valid date and time."
         return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
@@ -161,6 +164,8 @@ def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     if not profile.dates_are_shifted and (too_late or value.date() < lookups.earliest):
         message = f"'{cell.raw}' is in the future or before {lookups.earliest:%Y}."
         return None, cell.issue("DATE_OUT_OF_RANGE", message, "a date between 2000 and now")
+    if clock_change:
+        lookups.clock_changes[clock_change] += 1
     return value, None
 
 

@@ -17,7 +17,7 @@ from adoption import services
 from adoption.imports import pipeline, rows
 from adoption.imports.files import SNIFF_BYTES, FileRefused
 from adoption.imports.profiles import Profile, reference_profile
-from adoption.models import ImportBatch
+from adoption.models import Event, ImportBatch
 from tests.conftest import EVENTS_HEADER, Trust
 
 NHS = "9434765919"
@@ -195,3 +195,29 @@ def test_both_paths_agree_for_extracts_written_in_other_time_zones(
 
     assert fast == slow
     assert fast[2] == 0
+
+
+def test_local_times_in_a_clock_change_are_imported_with_a_notice(
+    trust: Trust, import_file: Any
+) -> None:
+    batch = import_file(
+        extract(
+            ",2026-10-25 01:15:00,login,,EPR1,,N/WA,",  # happens twice
+            ",2026-10-25 01:45:00,login,,EPR1,,N/WA,",
+            ",2026-03-29 01:30:00,login,,EPR1,,N/WA,",  # never happens
+            ",2026-03-29 03:30:00,login,,EPR1,,N/WA,",  # an ordinary time
+        ).decode()
+    )
+
+    assert batch.rows_inserted == 4
+    assert [notice for notice in batch.notices if "clocks" in notice] == [
+        "2 rows have local times in the hour the clocks go back, which happens twice; read as "
+        "the first (summer time) in Europe/London. If the EPR writes UTC, set the mapping "
+        "profile's time zone to UTC.",
+        "1 row has a local time in the hour the clocks go forward, which never happens; read "
+        "with the offset before the change in Europe/London. If the EPR writes UTC, set the "
+        "mapping profile's time zone to UTC.",
+    ]
+    first = Event.objects.order_by("occurred_at").first()
+    assert first is not None
+    assert first.occurred_at == dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)
