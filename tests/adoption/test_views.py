@@ -659,3 +659,23 @@ def test_adoption_home_links_to_imports_and_profiles(client: Client, trust: Trus
 
     assert 'href="/adoption/imports/"' in body
     assert 'href="/adoption/profiles/"' in body
+
+
+def test_staff_list_batch_page_counts_people_not_rows(
+    client: Client, trust: Trust, import_file: Any
+) -> None:
+    staff_list = (
+        "staff_number,full_name,role_group,job_title,area,start_date,epr_user_id\n"
+        "S900,Nia New,nursing,Staff Nurse,N/WA,,\n"
+        "S900,Nia New,nursing,Staff Nurse,N/WB,,\n"
+    )
+    batch = import_file(staff_list, kind="staff", profile="golive-staff")
+    client.force_login(trust.programme_manager)
+
+    response = client.get(f"{LIST_URL}{batch.pk}/")
+
+    html = response.content.decode()
+    assert "count people, not rows" in html
+    assert "New staff members" in html
+    assert batch.rows_read == 2
+    assert batch.rows_inserted == 1
