@@ -92,6 +92,11 @@ class MergeResult:
     duplicates: list[Duplicate]
     updated: int = 0
     notices: tuple[str, ...] = ()
+    duplicate_groups: int | None = None  # all of them; ``duplicates`` lists at most a cap
+
+    @property
+    def duplicate_count(self) -> int:
+        return len(self.duplicates) if self.duplicate_groups is None else self.duplicate_groups
 
 
 def _work_rows(path: Path) -> Iterator[list[str | None]]:
@@ -134,7 +139,8 @@ class MissingReferenceError(RuntimeError):
     """An area or staff member was deleted while the batch was being validated."""
 
 
-def _duplicates(cursor: object) -> tuple[int, list[Duplicate]]:
+def _duplicates(cursor: object) -> tuple[int, int, list[Duplicate]]:
+    """Extra rows, duplicate groups, and the first groups with their lines (capped)."""
     cursor.execute(DUPLICATES)  # type: ignore[attr-defined]
     rows = cursor.fetchall()  # type: ignore[attr-defined]
     extra = sum(n - 1 for _, n, _ in rows)
@@ -145,7 +151,7 @@ def _duplicates(cursor: object) -> tuple[int, list[Duplicate]]:
             [key],
         )
         found.append(Duplicate(first, [line for (line,) in cursor.fetchall()]))  # type: ignore[attr-defined]
-    return extra, found
+    return extra, len(rows), found
 
 
 def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
@@ -178,7 +184,7 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
             cursor.execute("SELECT count(*) FROM golive_stage_events")
             (staged,) = cursor.fetchone()
         _check_references(cursor)
-        duplicate_rows, duplicates = _duplicates(cursor)
+        duplicate_rows, duplicate_groups, duplicates = _duplicates(cursor)
         merge_sql = merge_sql or pg_merge_sql(has_duplicates=duplicate_rows > 0)
         cursor.execute(merge_sql, [batch_id])
         inserted = cursor.rowcount
@@ -190,4 +196,5 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
         unchanged=distinct - inserted,
         duplicate_rows=duplicate_rows,
         duplicates=duplicates,
+        duplicate_groups=duplicate_groups,
     )

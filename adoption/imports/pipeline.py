@@ -375,7 +375,7 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             rows_unchanged=merged.unchanged,
             rows_duplicate=merged.duplicate_rows,
             rows_rejected=collected.rows_rejected,
-            issues_total=collected.total + len(merged.duplicates),
+            issues_total=collected.total + merged.duplicate_count,
         )
     return True
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from adoption.imports import pipeline
+from adoption.imports import loading, pipeline
 from adoption.models import Event, ImportBatch
 from golive.models import Role, StaffMember
 from tests import factories as f
@@ -247,3 +247,17 @@ def test_linking_earlier_events_never_reaches_another_trusts_events(
 
     assert other_batch.status == ImportBatch.Status.COMMITTED
     assert Event.objects.get().staff_id is None
+
+
+def test_duplicate_groups_beyond_the_report_cap_still_count_in_the_problem_total(
+    trust: Trust, import_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "DUPLICATE_REPORT_CAP", 2)
+    rows = [f",2026-01-15 09:0{n}:00,login,,EPR1,,N/WA," for n in range(3)]
+
+    batch = import_file(f"{EVENTS_HEADER}\n" + "\n".join(rows + rows) + "\n")
+
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert (batch.rows_inserted, batch.rows_duplicate) == (3, 3)
+    assert batch.issues_total == 3
+    assert batch.issues.count() == 2
