@@ -75,8 +75,9 @@ def claim(batch_id: int) -> ImportBatch | None:
     return ImportBatch.objects.get(pk=batch_id) if won == 1 else None
 
 
-def _lookups(batch: ImportBatch, kind: str) -> Lookups:
-    organisation_id = batch.programme.organisation_id
+def _areas(organisation_id: int) -> dict[str, int]:
+    """Area codes as files write them: "SITE/CODE", and a bare "CODE" where it is unique in
+    the trust (upper case)."""
     areas: dict[str, int] = {}
     bare: dict[str, list[int]] = {}
     for pk, site_code, code in Area.objects.filter(
@@ -87,64 +88,72 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
     areas.update(
         {code: ids[0] for code, ids in bare.items() if len(ids) == 1 and code not in areas}
     )
+    return areas
+
+
+def _allowed_area_ids(batch: ImportBatch, kind: str) -> set[int] | None:
+    """The areas the uploader may load rows for (None: all of them)."""
     from adoption.imports.permissions import capability_for  # noqa: PLC0415 - avoid a cycle
 
     access = Access(batch.uploaded_by)
-    allowed = (
-        None
-        if access.is_superuser
-        else set(
-            access.areas(capability_for(kind), programme=batch.programme).values_list(
-                "pk", flat=True
-            )
+    if access.is_superuser:
+        return None
+    areas = access.areas(capability_for(kind), programme=batch.programme)
+    return set(areas.values_list("pk", flat=True))
+
+
+def _staff_by_epr_id(organisation_id: int) -> dict[str, int]:
+    return {
+        epr.upper(): pk
+        for pk, epr in StaffMember.objects.filter(organisation_id=organisation_id)
+        .exclude(epr_user_id="")
+        .values_list("pk", "epr_user_id")
+    }
+
+
+def _epr_owners(organisation_id: int) -> dict[str, str]:
+    return {
+        epr.upper(): number
+        for number, epr in StaffMember.objects.filter(organisation_id=organisation_id)
+        .exclude(epr_user_id="")
+        .values_list("staff_number", "epr_user_id")
+    }
+
+
+def _staff_by_number(organisation_id: int) -> dict[str, tuple[int, frozenset[int]]]:
+    """Staff number -> (staff id, the ids of their areas)."""
+    placements: dict[int, set[int]] = {}
+    for staff_id, area_id in StaffMember.areas.through.objects.filter(
+        staffmember__organisation_id=organisation_id
+    ).values_list("staffmember_id", "area_id"):
+        placements.setdefault(staff_id, set()).add(area_id)
+    return {
+        number.upper(): (pk, frozenset(placements.get(pk, ())))
+        for pk, number in StaffMember.objects.filter(organisation_id=organisation_id).values_list(
+            "pk", "staff_number"
         )
-    )
-    staff: dict[str, int] = {}
-    epr_owners: dict[str, str] = {}
-    if kind == "staff":
-        epr_owners = {
-            epr.upper(): number
-            for number, epr in StaffMember.objects.filter(organisation_id=organisation_id)
-            .exclude(epr_user_id="")
-            .values_list("staff_number", "epr_user_id")
-        }
-    if kind == "events":
-        staff = {
-            epr.upper(): pk
-            for pk, epr in StaffMember.objects.filter(organisation_id=organisation_id)
-            .exclude(epr_user_id="")
-            .values_list("pk", "epr_user_id")
-        }
-    staff_by_number: dict[str, tuple[int, frozenset[int]]] = {}
-    courses: dict[str, int] = {}
-    if kind in {"training", "staff"}:
-        placements: dict[int, set[int]] = {}
-        for staff_id, area_id in StaffMember.areas.through.objects.filter(
-            staffmember__organisation_id=organisation_id
-        ).values_list("staffmember_id", "area_id"):
-            placements.setdefault(staff_id, set()).add(area_id)
-        staff_by_number = {
-            number.upper(): (pk, frozenset(placements.get(pk, ())))
-            for pk, number in StaffMember.objects.filter(
-                organisation_id=organisation_id
-            ).values_list("pk", "staff_number")
-        }
-    if kind == "training":
-        courses = {
-            code.upper(): pk
-            for pk, code in Course.objects.filter(programme_id=batch.programme_id).values_list(
-                "pk", "code"
-            )
-        }
+    }
+
+
+def _courses(programme_id: int) -> dict[str, int]:
+    return {
+        code.upper(): pk
+        for pk, code in Course.objects.filter(programme_id=programme_id).values_list("pk", "code")
+    }
+
+
+def _lookups(batch: ImportBatch, kind: str) -> Lookups:
+    """The reference data rows of this kind are checked against, loaded once per batch."""
+    organisation_id = batch.programme.organisation_id
     return Lookups(
         organisation_id=organisation_id,
         trust_tz=zoneinfo.ZoneInfo(settings.TIME_ZONE),
-        staff_by_number=staff_by_number,
-        courses=courses,
-        areas=areas,
-        allowed_area_ids=allowed,
-        staff_by_epr_id=staff,
-        epr_owners=epr_owners,
+        areas=_areas(organisation_id),
+        allowed_area_ids=_allowed_area_ids(batch, kind),
+        staff_by_epr_id=_staff_by_epr_id(organisation_id) if kind == "events" else {},
+        epr_owners=_epr_owners(organisation_id) if kind == "staff" else {},
+        staff_by_number=_staff_by_number(organisation_id) if kind in {"training", "staff"} else {},
+        courses=_courses(batch.programme_id) if kind == "training" else {},
         pseudonym_key=settings.PSEUDONYMISATION_KEY,
         now=timezone.now(),
     )
