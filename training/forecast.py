@@ -57,6 +57,10 @@ class Forecast:
         return round(100 * count / self.population, 1)
 
     @property
+    def projected_percent(self) -> float | None:
+        return self.percent(self.projected)
+
+    @property
     def misses_target(self) -> bool:
         return self.projected < self.target
 

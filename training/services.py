@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +29,14 @@ from training.models import (
 )
 
 C = Capability
+
+
+def _queue_alert_refresh(go_live: GoLive) -> None:
+    """Re-check the go-live's alerts once this change is committed (robust: a broker outage
+    only delays the check until the periodic refresh)."""
+    from training import tasks  # noqa: PLC0415 - tasks import this module lazily
+
+    transaction.on_commit(partial(tasks.refresh_training_alerts.delay, go_live.pk), robust=True)
 
 
 def _require(access: Access, capability: Capability, programme: Programme) -> None:
@@ -87,6 +96,7 @@ def set_requirement(
             requirement.due_on = due_on
             requirement.save(update_fields=["due_on"])
         saved.append(requirement)
+    _queue_alert_refresh(go_live)
     return saved
 
 
@@ -153,6 +163,7 @@ def record_completions(
         changed, Completion, ["completed_on", "recorded_by", "batch"], default_user=user
     )
     Booking.objects.filter(course=course, staff__in=staff).delete()
+    _queue_alert_refresh(go_live)
     return len(new) + len(changed), len(staff) - len(new) - len(changed)
 
 
@@ -217,6 +228,7 @@ def save_plan(
         TrajectoryPoint(go_live=go_live, on_date=day, planned_percent=value)
         for day, value in ordered
     )
+    _queue_alert_refresh(go_live)
     return plan
 
 
