@@ -251,17 +251,32 @@ def breakdown(
             key=lambda f: f.label,
         )
     ids = scope.area_ids if area_ids is None else area_ids
-    figures = []
     areas = [a for a in scope.areas if a.pk in ids]
-    groups: dict[str, list[int]] = {}
+    if by == "area":
+        # One grouped query: a row per (person, area) pair within the chosen areas.
+        staff = _with_flags(
+            with_status(staff_in_scope(scope, area_ids=ids), scope.go_live, today=today)
+        )
+        rows = {
+            row["areas"]: row
+            for row in staff.filter(areas__in=ids)
+            .order_by()
+            .values("areas")
+            .annotate(**_AGGREGATES)
+        }
+        empty = dict.fromkeys(_AGGREGATES, 0)
+        return [
+            Figures(label=f"{a.name} ({a.site.name})", **_counts(rows.get(a.pk, empty)))
+            for a in areas
+        ]
+    sites: dict[str, list[int]] = {}
     for area in areas:
-        key = area.site.name if by == "site" else f"{area.name} ({area.site.name})"
-        groups.setdefault(key, []).append(area.pk)
-    for label, group_ids in groups.items():
-        staff = staff_in_scope(scope, area_ids=group_ids)
+        sites.setdefault(area.site.name, []).append(area.pk)
+    figures = []
+    for label, site_ids in sites.items():
+        staff = staff_in_scope(scope, area_ids=site_ids)
         annotated = _with_flags(with_status(staff, scope.go_live, today=today))
-        row = annotated.aggregate(**_AGGREGATES)
-        figures.append(Figures(label=label, **row))
+        figures.append(Figures(label=label, **annotated.aggregate(**_AGGREGATES)))
     return figures
 
 

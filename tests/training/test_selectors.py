@@ -172,3 +172,24 @@ def test_a_ward_manager_sees_figures_for_their_own_areas_only(
     names = set(selectors.staff_in_scope(scope).values_list("full_name", flat=True))
 
     assert names == {"Alice Ward-A"}
+
+
+def test_figures_by_area_count_a_person_in_each_of_their_areas(
+    training: TrainingTrust, today: dt.date
+) -> None:
+    t = training.trust
+    t.staff_b.areas.add(t.ward_a)
+    for course in (training.basics, training.workflows):
+        CompletionFactory(staff=t.staff_b, course=course)
+
+    scope = selectors.scope_for(Access(t.programme_manager), training.go_live)
+    rows = {row.label: row for row in selectors.breakdown(scope, by="area", today=today)}
+
+    assert (rows["Ward A (North Hospital)"].in_scope, rows["Ward A (North Hospital)"].trained) == (
+        2,
+        1,
+    )
+    assert (rows["Ward B (North Hospital)"].in_scope, rows["Ward B (North Hospital)"].percent) == (
+        1,
+        100.0,
+    )
