@@ -7,7 +7,7 @@ import datetime as dt
 
 from golive.charts import Chart, Marker, Series
 from training.forecast import WEEK, cumulative_on, planned_on
-from training.selectors import Trajectory
+from training.selectors import Compliance, Trajectory
 
 HISTORY_WEEKS = 12
 
@@ -58,4 +58,21 @@ def trajectory_chart(trajectory: Trajectory) -> Chart:
             Marker(result.as_of.isoformat(), "Today"),
             Marker(result.go_live_on.isoformat(), "Go-live"),
         ],
+    )
+
+
+MAX_AREA_LINES = 6
+
+
+def compliance_chart(compliance: Compliance) -> Chart:
+    """Overall compliance, and a line per area when there are few enough to read."""
+    series = [Series("All your areas %", list(compliance.overall))]
+    if len(compliance.by_area) <= MAX_AREA_LINES:
+        series += [Series(f"{label} %", values) for label, values in compliance.by_area]
+    return Chart(
+        dom_id="training-compliance",
+        title="EPR training compliance since go-live (% of staff who must train)",
+        labels=[week.isoformat() for week in compliance.weeks],
+        series=series,
+        y_label="% trained",
     )

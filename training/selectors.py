@@ -437,3 +437,70 @@ def trajectory_alerts(trajectory: Trajectory) -> dict[str, str | None]:
             + (f"; {needed:.0f} people a week are needed." if needed is not None else ".")
         )
     return messages
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Per area, the share of staff who must train that were trained at each week's end:
+    EPR training as part of mandatory training once live, new starters included from the
+    day they start."""
+
+    weeks: list[dt.date]
+    overall: list[float | None]
+    by_area: list[tuple[str, list[float | None]]]
+
+
+def compliance_over_time(scope: Scope, *, today: dt.date, max_weeks: int = 12) -> Compliance:
+    """Weekly compliance since the user go-live (the most recent ``max_weeks`` weeks), in
+    one grouped query per week."""
+    go_live = scope.go_live
+    start = go_live.user_go_live_date
+    weeks = [start + dt.timedelta(days=7 * n) for n in range((today - start).days // 7 + 1)]
+    weeks = weeks[-max_weeks:]
+    per_area: dict[int, list[float | None]] = {area.pk: [] for area in scope.areas}
+    overall: list[float | None] = []
+    required = _count(_required_for(go_live))
+    for week in weeks:
+        done = _count(
+            Completion.objects.filter(
+                staff=OuterRef("pk"),
+                completed_on__lte=week,
+                course__requirements__go_live=go_live,
+                course__requirements__role_group=OuterRef("role_group"),
+            )
+        )
+        staff = (
+            staff_in_scope(scope)
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=week))
+            .annotate(required_n=required, done_n=done)
+            .filter(required_n__gt=0)
+            .annotate(
+                flag=Case(
+                    When(done_n__gte=F("required_n"), then=1),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        totals_row = staff.aggregate(n=Count("pk"), trained=Coalesce(Sum("flag"), 0))
+        overall.append(_share(totals_row["trained"], totals_row["n"]))
+        rows = {
+            row["areas"]: row
+            for row in staff.filter(areas__in=scope.area_ids)
+            .order_by()
+            .values("areas")
+            .annotate(n=Count("pk"), trained=Coalesce(Sum("flag"), 0))
+        }
+        for area_id, series in per_area.items():
+            row = rows.get(area_id)
+            series.append(_share(row["trained"], row["n"]) if row else None)
+    labels = {area.pk: f"{area.name} ({area.site.name})" for area in scope.areas}
+    return Compliance(
+        weeks=weeks,
+        overall=overall,
+        by_area=[(labels[pk], series) for pk, series in per_area.items()],
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None

@@ -19,7 +19,7 @@ from golive.http import HtmxHttpRequest
 from golive.models import GoLive, StaffMember, User
 from golive.navigation import current_go_live, require_section
 from training import exports, selectors, services
-from training.charts import trajectory_chart
+from training.charts import compliance_chart, trajectory_chart
 from training.forms import (
     CourseForm,
     DrillDownForm,
@@ -400,3 +400,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     go_live, rows = _export_rows(request)
     return exports.as_xlsx(go_live, rows)
+
+
+@require_GET
+def compliance(request: HttpRequest) -> HttpResponse:
+    """After go-live: EPR training compliance per area by week, new starters included."""
+    access = _access(request)
+    go_live = _go_live(request)
+    today = timezone.localdate()
+    context: dict[str, Any] = {"go_live": go_live, "is_live": go_live.user_go_live_date <= today}
+    if context["is_live"]:
+        result = selectors.compliance_over_time(selectors.scope_for(access, go_live), today=today)
+        context.update(compliance=result, chart=compliance_chart(result))
+    return render(request, "training/compliance.html", context)
