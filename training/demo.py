@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
 from training import selectors, services
-from training.models import Booking, Course, Requirement, TrainingPlan, TrajectoryPoint
+from training.models import (
+    Booking,
+    ConfidenceResponse,
+    Course,
+    Requirement,
+    TrainingPlan,
+    TrajectoryPoint,
+)
 
 EPR_ROLES = {"EPR101": "All users", "EPR201": "Ward clinician", "SU301": "Super user"}
 WARD_COURSE_GROUPS = (
@@ -80,6 +87,35 @@ def _bookings(go_live: GoLive, courses: dict[str, Course], user: User, today: dt
     )
 
 
+# Anonymous confidence checks per area code: Ward 7B feels left behind; Ward 1A has too few
+# answers to show.
+CONFIDENCE = {
+    "W7B": [1, 2, 2, 3, 2, 4, 1, 3],
+    "THM": [3, 4, 4, 3, 5, 4],
+    "AMU": [4, 4, 5, 3, 4, 4, 5],
+    "W1A": [2, 3, 1],
+    "WARD3": [3, 2, 3, 4, 3, 2],
+}
+WORRIES = ["job_changing", "not_enough_training", "no_time", "who_to_ask"]
+
+
+def _confidence(go_live: GoLive, user: User) -> None:
+    if ConfidenceResponse.objects.filter(go_live=go_live).exists():
+        return
+    now = timezone.now()
+    rows = []
+    for area in go_live.areas.filter(code__in=CONFIDENCE):
+        for index, score in enumerate(CONFIDENCE[area.code]):
+            worries = [WORRIES[index % len(WORRIES)]] if score <= 3 else []
+            rows.append(
+                ConfidenceResponse(
+                    go_live=go_live, area=area, score=score, worries=worries,
+                    submitted_at=now, recorded_by=user,
+                )
+            )  # fmt: skip
+    ConfidenceResponse.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def seed_training_demo(*, programme: Programme, user: User) -> list[str]:
     """Seed training for the first two waves; returns one line per wave."""
@@ -95,6 +131,7 @@ def seed_training_demo(*, programme: Programme, user: User) -> list[str]:
         _plan(go_live)
         if go_live.user_go_live_date >= today:
             _bookings(go_live, courses, user, today)
+            _confidence(go_live, user)
         services.refresh_alerts(go_live_id=go_live.pk, today=today)
         trajectory = selectors.whole_scope_trajectory(go_live, today=today)
         lines.append(

@@ -302,6 +302,8 @@ def record_confidence(
         raise PermissionDenied("You may not record a check for that area.")
     if staff is not None and getattr(user, "staff_member", None) != staff:
         raise PermissionDenied("A named check can only be about yourself.")
+    if staff is None and access.is_read_only:
+        raise PermissionDenied("Your role is read only.")
     unknown = set(worries) - set(ConfidenceResponse.Worry.values)
     if unknown:
         raise ValidationError({"worries": ValidationError("Unknown worry.", "invalid_choice")})

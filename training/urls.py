@@ -16,6 +16,7 @@ urlpatterns = [
     path("scope/<int:pk>/delete/", views.scope_change_delete, name="scope_change_delete"),
     path("register/", views.register, name="register"),
     path("compliance/", views.compliance, name="compliance"),
+    path("confidence/", views.confidence, name="confidence"),
     path("drill-down/", views.drill_down, name="drill_down"),
     path("drill-down/export.csv", views.export_csv, name="export_csv"),
     path("drill-down/export.xlsx", views.export_xlsx, name="export_xlsx"),

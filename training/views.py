@@ -20,7 +20,9 @@ from golive.models import GoLive, StaffMember, User
 from golive.navigation import current_go_live, require_section
 from training import exports, selectors, services
 from training.charts import compliance_chart, trajectory_chart
+from training.confidence import MIN_GROUP_SIZE
 from training.forms import (
+    ConfidenceForm,
     CourseForm,
     DrillDownForm,
     PlanForm,
@@ -28,7 +30,7 @@ from training.forms import (
     RequirementForm,
     ScopeChangeForm,
 )
-from training.models import Course, Requirement, ScopeChange, TrainingAlert
+from training.models import ConfidenceResponse, Course, Requirement, ScopeChange, TrainingAlert
 
 C = Capability
 
@@ -413,3 +415,45 @@ def compliance(request: HttpRequest) -> HttpResponse:
         result = selectors.compliance_over_time(selectors.scope_for(access, go_live), today=today)
         context.update(compliance=result, chart=compliance_chart(result))
     return render(request, "training/compliance.html", context)
+
+
+# Confidence checks.
+
+
+@require_http_methods(["GET", "POST"])
+def confidence(request: HttpRequest) -> HttpResponse:
+    """Record a confidence check; see how ready people feel, by area and role group."""
+    access = _access(request)
+    go_live = _go_live(request)
+    scope = selectors.scope_for(access, go_live)
+    user = _user(request)
+    me = StaffMember.objects.filter(user=user).first()
+    may_record = me is not None or not access.is_read_only
+    areas = access.areas().filter(pk__in=scope.area_ids).order_by("site__name", "name")
+    form = ConfidenceForm(request.POST or None, areas=areas, can_name=me is not None)
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("Your role is read only.")
+        if form.is_valid():
+            data = form.cleaned_data
+            services.record_confidence(
+                access=access,
+                user=user,
+                go_live=go_live,
+                area=data["area"],
+                score=data["score"],
+                worries=data["worries"],
+                comment=data["comment"],
+                staff=me if data.get("named") else None,
+            )
+            messages.success(request, "Thank you: the check was recorded.")
+            return redirect("training:confidence")
+    context = {
+        "go_live": go_live,
+        "form": form,
+        "may_record": may_record,
+        "view": selectors.confidence_for(scope, access),
+        "min_size": MIN_GROUP_SIZE,
+        "worry_labels": dict(ConfidenceResponse.Worry.choices),
+    }
+    return render(request, "training/confidence.html", context)

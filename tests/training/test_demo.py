@@ -12,7 +12,13 @@ from adoption.demo import seed_adoption_demo
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import GoLive, Programme, User
 from training.demo import seed_training_demo
-from training.models import Booking, Requirement, TrainingAlert, TrajectoryPoint
+from training.models import (
+    Booking,
+    ConfidenceResponse,
+    Requirement,
+    TrainingAlert,
+    TrajectoryPoint,
+)
 
 
 @pytest.fixture
@@ -53,6 +59,7 @@ def test_seeding_the_training_demo_twice_changes_nothing(demo: tuple[Programme, 
             TrajectoryPoint.objects.count(),
             Booking.objects.count(),
             TrainingAlert.objects.count(),
+            ConfidenceResponse.objects.count(),
         )
 
     seed_training_demo(programme=programme, user=trainer)
@@ -62,3 +69,4 @@ def test_seeding_the_training_demo_twice_changes_nothing(demo: tuple[Programme, 
     assert counts() == first
     assert first[0] > 0
     assert first[2] > 0
+    assert first[4] > 0
