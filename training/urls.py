@@ -5,6 +5,7 @@ from training import views
 app_name = "training"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("alerts/check/", views.check_alerts, name="check_alerts"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge_alert, name="acknowledge_alert"),
     path("courses/", views.course_list, name="courses"),
     path("courses/new/", views.course_edit, name="course_new"),

@@ -96,6 +96,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def check_alerts(request: HttpRequest) -> HttpResponse:
+    """Re-check the go-live's alerts now (they are also re-checked every 15 minutes and
+    after registers and plan changes), e.g. straight after importing completions."""
+    access = _access(request)
+    go_live = _go_live(request)
+    if not _may_manage(access, go_live):
+        raise PermissionDenied("You may not check alerts.")
+    raised = services.refresh_alerts(go_live_id=go_live.pk, today=timezone.localdate())
+    messages.success(
+        request,
+        f"Alerts checked: {len(raised)} open." if raised else "Alerts checked: none open.",
+    )
+    return redirect("training:home")
+
+
+@require_POST
 def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     alert = get_object_or_404(TrainingAlert, pk=pk, go_live__in=access.go_lives())

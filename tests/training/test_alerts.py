@@ -119,3 +119,20 @@ def test_a_training_lead_acknowledges_an_alert(training: TrainingTrust, today: d
     assert alert.acknowledged_by == training.lead
     assert alert.acknowledged_at is not None
     assert timezone.now() >= alert.acknowledged_at
+
+
+def test_a_training_lead_checks_alerts_on_demand(training: TrainingTrust) -> None:
+    client = Client()
+    client.force_login(training.lead)
+
+    response = client.post(reverse("training:check_alerts"), follow=True)
+
+    assert "Alerts checked: 1 open." in response.content.decode()
+    assert TrainingAlert.objects.filter(kind=Kind.FORECAST_MISS, closed_at=None).exists()
+
+
+def test_a_ward_manager_cannot_check_alerts(training: TrainingTrust) -> None:
+    client = Client()
+    client.force_login(training.trust.ward_manager)
+
+    assert client.post(reverse("training:check_alerts")).status_code == 403
