@@ -281,9 +281,11 @@ def breakdown(
     return figures
 
 
-def course_figures(scope: Scope, *, today: dt.date) -> list[dict[str, object]]:
+def course_figures(
+    scope: Scope, *, today: dt.date, area_ids: list[int] | None = None
+) -> list[dict[str, object]]:
     """Per required course: how many in scope must do it, have done it, are booked on it."""
-    staff_ids = staff_in_scope(scope).values("pk")
+    staff_ids = staff_in_scope(scope, area_ids=area_ids).values("pk")
     rows = []
     courses = Course.objects.filter(requirements__go_live=scope.go_live).distinct()
     for course in courses.order_by("name"):

@@ -224,9 +224,13 @@ def save_plan(
     plan.full_clean()
     plan.save()
     TrajectoryPoint.objects.filter(go_live=go_live).delete()
-    TrajectoryPoint.objects.bulk_create(
-        TrajectoryPoint(go_live=go_live, on_date=day, planned_percent=value)
-        for day, value in ordered
+    bulk_create_with_history(
+        [
+            TrajectoryPoint(go_live=go_live, on_date=day, planned_percent=value)
+            for day, value in ordered
+        ],
+        TrajectoryPoint,
+        default_user=access.user if access.is_authenticated else None,
     )
     _queue_alert_refresh(go_live)
     return plan

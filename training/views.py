@@ -383,7 +383,7 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
         "by_site": selectors.breakdown(scope, by="site", today=today, area_ids=area_ids),
         "by_area": selectors.breakdown(scope, by="area", today=today, area_ids=area_ids),
         "by_group": selectors.breakdown(scope, by="role_group", today=today, area_ids=area_ids),
-        "by_course": selectors.course_figures(scope, today=today),
+        "by_course": selectors.course_figures(scope, today=today, area_ids=area_ids),
         "people": people,
         "may_see_names": may_see_names,
         "query": request.GET.urlencode(),
