@@ -21,6 +21,7 @@ from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES
 from golive.models import GoLive, RoleGroup, StaffMember, User
 from training import selectors, services
+from training.confidence import MIN_GROUP_SIZE
 from training.models import Completion, Course, Requirement
 
 C = Capability
@@ -218,6 +219,24 @@ class PeoplePageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PersonSerializer(many=True)
+
+
+class ConfidenceGroupSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    suppressed = serializers.BooleanField(
+        help_text="True when the group has too few answers to show (its figures are null)."
+    )
+    responses = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    low_share = serializers.FloatField(allow_null=True, help_text="Share scoring 1 or 2.")
+    is_low = serializers.BooleanField()
+
+
+class ConfidenceSummarySerializer(serializers.Serializer):
+    min_group_size = serializers.IntegerField()
+    by_area = ConfidenceGroupSerializer(many=True)
+    by_role_group = ConfidenceGroupSerializer(many=True)
+    overall = ConfidenceGroupSerializer(allow_null=True)
 
 
 # Views.
@@ -464,6 +483,20 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
             scope, by=filters.validated_data["by"], today=timezone.localdate()
         )
         return Response(FiguresSerializer(rows, many=True).data)
+
+    @extend_schema(responses={200: ConfidenceSummarySerializer, **ERROR_RESPONSES})
+    @action(detail=True)
+    def confidence(self, request: Request, pk: int) -> Response:
+        """Confidence checks by area and role group; small groups are suppressed."""
+        access, scope = self._scope()
+        result = selectors.confidence_for(scope, access)
+        body = {
+            "min_group_size": MIN_GROUP_SIZE,
+            "by_area": result.by_area,
+            "by_role_group": result.by_role_group,
+            "overall": result.overall,
+        }
+        return Response(ConfidenceSummarySerializer(body).data)
 
     @extend_schema(
         parameters=[

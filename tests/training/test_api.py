@@ -11,7 +11,7 @@ from golive.models import Role
 from tests import factories as f
 from tests.training.conftest import TrainingTrust
 from tests.training.factories import CompletionFactory
-from training.models import Completion, Course, Requirement
+from training.models import Completion, ConfidenceResponse, Course, Requirement
 
 API = "/api/v1/training"
 
@@ -182,3 +182,19 @@ def test_the_schema_documents_the_training_endpoints_and_their_errors(
     register = schema["paths"]["/api/v1/training/completions/"]["post"]
     assert {"200", "403", "404"} <= set(people["responses"])
     assert {"201", "400", "403"} <= set(register["responses"])
+
+
+def test_confidence_over_the_api_withholds_small_groups(training: TrainingTrust) -> None:
+    for score in (1, 2, 1):
+        ConfidenceResponse.objects.create(
+            go_live=training.go_live, area=training.trust.ward_a, score=score,
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+
+    body = _client(training.lead).get(f"{API}/go-lives/{training.go_live.pk}/confidence/").json()
+
+    assert body["by_area"] == [
+        {"group": "Ward A (North Hospital)", "suppressed": True, "responses": None,
+         "mean": None, "low_share": None, "is_low": False},
+    ]  # fmt: skip
+    assert body["overall"] is None
