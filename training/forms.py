@@ -132,7 +132,11 @@ class RegisterForm(forms.Form):
     )
     course = forms.ModelChoiceField(
         queryset=Course.objects.none(),
-        error_messages={"invalid_choice": "Choose a course from the list."},
+        empty_label="Choose a course",
+        error_messages={
+            "invalid_choice": "Choose a course from the list.",
+            "required": "Choose the course.",
+        },
     )
     session_on = forms.DateField(
         label="Session date",
@@ -209,7 +213,11 @@ class ConfidenceForm(forms.Form):
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(),
         label="Area",
-        error_messages={"invalid_choice": "Choose an area from the list."},
+        empty_label="Choose an area",
+        error_messages={
+            "invalid_choice": "Choose an area from the list.",
+            "required": "Choose the area the check is about.",
+        },
     )
     score = forms.TypedChoiceField(
         label="How ready do you feel to use the new system?",

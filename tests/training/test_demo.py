@@ -46,7 +46,7 @@ def test_the_demo_wave_still_to_come_is_visibly_behind_its_trajectory(
             "kind", flat=True
         )
     )
-    assert kinds == {TrainingAlert.Kind.BEHIND_PLAN, TrainingAlert.Kind.FORECAST_MISS}
+    assert TrainingAlert.Kind.BEHIND_PLAN in kinds
 
 
 @pytest.mark.django_db
