@@ -144,6 +144,9 @@ def record_completions(
             {"completed_on": ValidationError("The date cannot be in the future.", "future")}
         )
     staff = _check_staff_in_reach(access, go_live, staff_ids)
+    # Two registers ticking the same person at once: lock their rows (in a fixed order, so
+    # no deadlock) so the second sees the first's completion instead of a duplicate key.
+    list(StaffMember.objects.select_for_update().filter(pk__in=staff_ids).order_by("pk"))
     existing = {
         row.staff_id: row
         for row in Completion.objects.filter(course=course, staff__in=staff).select_for_update()
@@ -260,7 +263,8 @@ def undo_scope_change(*, access: Access, change: ScopeChange) -> None:
 def refresh_alerts(*, go_live_id: int, today: dt.date) -> list[TrainingAlert]:
     """Open, update or close the go-live's training alerts from the whole scope's figures.
     Idempotent: one open alert per kind, updated in place; a cleared condition closes it."""
-    go_live = GoLive.objects.select_related("programme").filter(pk=go_live_id).first()
+    # Locking the go-live serialises concurrent refreshes, so only one opens each alert.
+    go_live = GoLive.objects.select_for_update().filter(pk=go_live_id).first()
     if go_live is None or go_live.user_go_live_date < today:
         return []
     trajectory = selectors.whole_scope_trajectory(go_live, today=today)
