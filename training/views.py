@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,7 @@ from training.forms import (
 from training.models import ConfidenceResponse, Course, Requirement, ScopeChange, TrainingAlert
 
 C = Capability
+PEOPLE_PER_PAGE = 50
 
 
 def _access(request: HttpRequest) -> Access:
@@ -366,7 +368,7 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope, area_ids = filters["scope"], filters["area_ids"]
     may_see_names = access.has(C.VIEW_STAFF, programme=go_live.programme)
-    people = None
+    page = None
     if may_see_names:
         people = selectors.people(
             scope,
@@ -376,7 +378,10 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
             role_group=filters["role_group"],
             course=filters["course"],
             statuses=filters["statuses"],
-        )[:500]
+        )
+        page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "go_live": go_live,
         "form": form,
@@ -384,9 +389,9 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
         "by_area": selectors.breakdown(scope, by="area", today=today, area_ids=area_ids),
         "by_group": selectors.breakdown(scope, by="role_group", today=today, area_ids=area_ids),
         "by_course": selectors.course_figures(scope, today=today, area_ids=area_ids),
-        "people": people,
+        "page": page,
         "may_see_names": may_see_names,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
         "status_labels": selectors.STATUS_LABELS,
     }
     return _render(request, "training/drill_down.html", context, partial="results")

@@ -222,3 +222,20 @@ def test_the_huddle_xlsx_holds_the_same_people(training: TrainingTrust) -> None:
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Alice Ward-A"]
+
+
+def test_the_drill_down_pages_its_people_and_the_export_holds_everyone(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    for n in range(55):
+        f.StaffMemberFactory(
+            organisation=t.organisation, full_name=f"Zed {n:02d}", areas=[t.ward_a]
+        )
+    client = _client(t.ward_manager)
+
+    second = client.get(reverse("training:drill_down"), {"page": 2}).content.decode()
+    export = client.get(reverse("training:export_csv"))
+
+    assert "51 to 56 of 56" in second
+    assert len(list(csv.reader(io.StringIO(export.content.decode())))) == 57
