@@ -35,6 +35,7 @@ from training.models import ConfidenceResponse, Course, Requirement, ScopeChange
 
 C = Capability
 PEOPLE_PER_PAGE = 50
+REGISTER_LIST_LIMIT = 200  # more ticks than this on one page: choose an area first
 
 
 def _access(request: HttpRequest) -> Access:
@@ -300,6 +301,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "areas": selectors.scope_for(access, go_live).areas,
         "area_id": area_id,
         "staff_count": staff.count(),
+        "list_limit": REGISTER_LIST_LIMIT,
     }
     return render(request, "training/register.html", context)
 

@@ -239,3 +239,12 @@ def test_the_drill_down_pages_its_people_and_the_export_holds_everyone(
 
     assert "51 to 56 of 56" in second
     assert len(list(csv.reader(io.StringIO(export.content.decode())))) == 57
+
+
+def test_the_register_lists_the_ward_managers_in_scope_staff_to_tick(
+    training: TrainingTrust,
+) -> None:
+    page = _client(training.trust.ward_manager).get(reverse("training:register")).content.decode()
+
+    assert f'type="checkbox" value="{training.trust.staff_a.pk}"' in page
+    assert "Bob Ward-B" not in page
