@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -239,6 +240,14 @@ class ConfidenceSummarySerializer(serializers.Serializer):
     overall = ConfidenceGroupSerializer(allow_null=True)
 
 
+class PlanSerializer(serializers.Serializer):
+    target_percent = serializers.IntegerField(min_value=1, max_value=100)
+    alert_margin_points = serializers.IntegerField(min_value=1, max_value=50)
+    cut_off_on = serializers.DateField(allow_null=True, required=False, default=None)
+    new_starter_days = serializers.IntegerField(min_value=1, max_value=365)
+    points = PlanPointSerializer(many=True, help_text="The planned cumulative % by date.")
+
+
 # Views.
 
 
@@ -433,6 +442,7 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
 
     lookup_value_converter = "int"
     serializer_class = TrajectorySerializer
+    write_capability = C.MANAGE_TRAINING  # the only write here: replacing the plan
 
     def get_queryset(self) -> QuerySet[GoLive]:
         return _access(self.request).go_lives().order_by("pk")
@@ -483,6 +493,39 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
             scope, by=filters.validated_data["by"], today=timezone.localdate()
         )
         return Response(FiguresSerializer(rows, many=True).data)
+
+    @extend_schema(methods=["GET"], responses={200: PlanSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        methods=["PUT"],
+        request=PlanSerializer,
+        responses={200: PlanSerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get", "put"])
+    def plan(self, request: Request, pk: int) -> Response:
+        """The go-live's targets and planned trajectory; PUT replaces them."""
+        go_live = self.get_object()
+        if request.method == "PUT":
+            body = PlanSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+            points = [
+                (point["on"], Decimal(str(point["planned_percent"])))
+                for point in data.pop("points")
+            ]
+            with service_errors():
+                services.save_plan(access=_access(request), go_live=go_live, points=points, **data)
+        plan = selectors.plan_for(go_live)
+        body_out = {
+            "target_percent": plan.target_percent,
+            "alert_margin_points": plan.alert_margin_points,
+            "cut_off_on": plan.cut_off_on,
+            "new_starter_days": plan.new_starter_days,
+            "points": [
+                {"on": day, "planned_percent": value}
+                for day, value in selectors.planned_points(go_live)
+            ],
+        }
+        return Response(PlanSerializer(body_out).data)
 
     @extend_schema(responses={200: ConfidenceSummarySerializer, **ERROR_RESPONSES})
     @action(detail=True)

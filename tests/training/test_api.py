@@ -198,3 +198,43 @@ def test_confidence_over_the_api_withholds_small_groups(training: TrainingTrust)
          "mean": None, "low_share": None, "is_low": False},
     ]  # fmt: skip
     assert body["overall"] is None
+
+
+def test_a_training_lead_replaces_the_plan_over_the_api(training: TrainingTrust) -> None:
+    url = f"{API}/go-lives/{training.go_live.pk}/plan/"
+    plan = {"target_percent": 80, "alert_margin_points": 5, "new_starter_days": 30,
+            "points": [{"on": "2026-01-01", "planned_percent": 20},
+                       {"on": "2026-02-01", "planned_percent": 60}]}  # fmt: skip
+
+    response = _client(training.lead).put(url, plan, content_type="application/json")
+    read_back = _client(training.trust.executive).get(url).json()
+
+    assert response.status_code == 200
+    assert read_back["target_percent"] == 80
+    assert read_back["points"] == [
+        {"on": "2026-01-01", "planned_percent": 20.0},
+        {"on": "2026-02-01", "planned_percent": 60.0},
+    ]
+
+
+def test_a_plan_that_goes_down_is_a_field_error_over_the_api(training: TrainingTrust) -> None:
+    plan = {"target_percent": 80, "alert_margin_points": 5, "new_starter_days": 30,
+            "points": [{"on": "2026-01-01", "planned_percent": 60},
+                       {"on": "2026-02-01", "planned_percent": 20}]}  # fmt: skip
+
+    response = _client(training.lead).put(
+        f"{API}/go-lives/{training.go_live.pk}/plan/", plan, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field_errors"][0]["field"] == "points"
+
+
+def test_a_ward_manager_cannot_change_the_plan_over_the_api(training: TrainingTrust) -> None:
+    response = _client(training.trust.ward_manager).put(
+        f"{API}/go-lives/{training.go_live.pk}/plan/",
+        {"target_percent": 10, "alert_margin_points": 5, "new_starter_days": 30, "points": []},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
