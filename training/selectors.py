@@ -100,7 +100,8 @@ def scope_for(access: Access, go_live: GoLive) -> Scope:
 def staff_in_scope(scope: Scope, *, area_ids: list[int] | None = None) -> QuerySet[StaffMember]:
     """Staff working in the go-live's areas (those the user may see, or ``area_ids`` among
     them), plus people added by hand, less people excluded by hand. A person added by hand is
-    seen by users whose view covers the whole go-live, or who see one of their areas."""
+    seen by users whose view covers the whole go-live, or who see one of the go-live's areas
+    that person works in."""
     go_live = scope.go_live
     ids = scope.area_ids if area_ids is None else [i for i in area_ids if i in scope.area_ids]
     changes = ScopeChange.objects.filter(go_live=go_live)
