@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from adoption import api as adoption_api
 from golive import api, views
+from training import api as training_api
 
 router = DefaultRouter(use_regex_path=False)
 router.register("areas", api.AreaViewSet, basename="area")
@@ -14,6 +15,17 @@ router.register("go-lives", api.GoLiveViewSet, basename="go-live")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
 router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")
+# Training (issue 6).
+router.register("training/courses", training_api.CourseViewSet, basename="training-course")
+router.register(
+    "training/requirements", training_api.RequirementViewSet, basename="training-requirement"
+)
+router.register(
+    "training/completions", training_api.CompletionViewSet, basename="training-completion"
+)
+router.register(
+    "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
