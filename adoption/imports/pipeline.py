@@ -10,6 +10,7 @@ import logging
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -386,7 +387,18 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             rows_rejected=collected.rows_rejected,
             issues_total=collected.total + merged.duplicate_count,
         )
+        transaction.on_commit(partial(after_commit, batch.pk, profile.kind), robust=True)
     return True
+
+
+def after_commit(batch_id: int, kind: str) -> None:
+    """What other parts of Golive recompute when a batch lands (queued by id, after the
+    commit, so a worker never sees a batch that is not there yet)."""
+    if kind in {"training", "staff"}:
+        # Completions and staff lists move training figures: re-check the trajectory alerts.
+        from training.tasks import refresh_all_training_alerts  # noqa: PLC0415 - app cycle
+
+        refresh_all_training_alerts.delay()
 
 
 def process(batch: ImportBatch) -> None:

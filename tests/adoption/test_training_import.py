@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from adoption.models import ImportBatch
 from tests.conftest import Trust
 from training.models import Completion, Course
@@ -84,3 +86,25 @@ def test_unknown_staff_course_future_date_and_other_wards_are_reported(
         (5, "NOT_YOUR_AREA", "*" * (len(b) - 2) + b[-2:]),
     ]
     assert Completion.objects.count() == 0
+
+
+def test_committed_completions_queue_a_training_alert_check_after_the_commit(
+    trust: Trust,
+    import_file: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from training import tasks  # noqa: PLC0415
+
+    queued: list[str] = []
+    monkeypatch.setattr(tasks.refresh_all_training_alerts, "delay", lambda: queued.append("x"))
+    _course(trust)
+    number = trust.staff_a.staff_number
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_file(
+            completions(f"{number},EPR101,2026-01-10"), kind="training", profile="golive-training"
+        )
+
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert queued == ["x"]
