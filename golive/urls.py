@@ -26,6 +26,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("readiness/", include("readiness.urls")),
     path("training/", include("training.urls")),
+    path("champions/", include("champions.urls")),
     path("adoption/", include("adoption.urls")),
     path("support/", include("support.urls")),
     path("api/v1/me/", api.me, name="api-me"),
