@@ -74,12 +74,16 @@ def _applies_to(go_live: GoLive, prefix: str = "") -> Q:
     )
 
 
+def with_training(rows: QuerySet[Designation]) -> QuerySet[Designation]:
+    """Annotate ``trained``: the person has completed a super-user course of the programme."""
+    return rows.annotate(trained=_super_user_training(OuterRef("staff"), OuterRef("programme")))
+
+
 def visible_designations(access: Access, go_live: GoLive) -> QuerySet[Designation]:
     """Designations in the go-live's areas that the user may see, with ``trained``."""
     rows = Designation.objects.filter(_applies_to(go_live), area__go_lives=go_live)
     return (
-        access.filter_by_area(rows, area_field="area")
-        .annotate(trained=_super_user_training(OuterRef("staff"), OuterRef("programme")))
+        with_training(access.filter_by_area(rows, area_field="area"))
         .select_related("staff", "area__site", "go_live", "nominated_by", "agreed_by")
         .order_by("area__site__name", "area__name", "kind", "staff__full_name")
     )

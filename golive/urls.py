@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from adoption import api as adoption_api
+from champions import api as champions_api
 from golive import api, views
 
 router = DefaultRouter(use_regex_path=False)
@@ -14,6 +15,10 @@ router.register("go-lives", api.GoLiveViewSet, basename="go-live")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
 router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")
+router.register("designations", champions_api.DesignationViewSet, basename="designation")
+router.register("shifts", champions_api.ShiftViewSet, basename="shift")
+router.register("shift-assignments", champions_api.AssignmentViewSet, basename="shift-assignment")
+router.register("coverage", champions_api.CoverageViewSet, basename="coverage")
 
 urlpatterns = [
     path("", views.home, name="home"),
