@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from champions.models import Assignment, Designation
 from champions.selectors import counts
@@ -86,22 +88,26 @@ def roster_rows(assignments: Iterable[Assignment]) -> Iterator[Sequence[object]]
 def xlsx_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.create_sheet("Export", 0)
-    workbook.remove(workbook.worksheets[1])
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Export")
     sheet.append(list(header))
     for row in rows:
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # openpyxl would store "=..." as a formula; keep every text cell as text.
-                cell.data_type = "s"
+        sheet.append([_text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _text_cell(sheet: Any, value: object) -> object:
+    """Strings as text cells: openpyxl would store "=..." as a formula."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def respond(

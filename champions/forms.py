@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
 from champions.models import Designation, ShiftPattern
-from golive.models import Area, StaffMember
+from golive.models import Area, Site, StaffMember
 
 SCALE_CHOICES = [
     ("", "Choose a score"),
@@ -165,7 +166,12 @@ class TargetForm(forms.Form):
         min_value=1,
         max_value=100,
         help_text="The default is 10: one super user or champion for every 10 staff on shift.",
-        error_messages={"required": "Enter a number of staff from 1 to 100."},
+        error_messages={
+            "required": "Enter a number of staff from 1 to 100.",
+            "invalid": "Enter a number of staff from 1 to 100.",
+            "min_value": "Enter a number of staff from 1 to 100.",
+            "max_value": "Enter a number of staff from 1 to 100.",
+        },
     )
 
 
@@ -187,4 +193,27 @@ class FillForm(forms.Form):
         self.eligible = {designation.pk: designation for designation in eligible}
         self.fields["designation"].choices = [  # type: ignore[attr-defined]
             (designation.pk, designation.staff.full_name) for designation in eligible
+        ]
+
+
+class CoverageFilterForm(forms.Form):
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, empty_label="All sites"
+    )
+    day = forms.TypedChoiceField(
+        choices=(),
+        coerce=dt.date.fromisoformat,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a day of the go-live period."},
+    )
+
+    def __init__(
+        self, *args: Any, sites: QuerySet[Site], days: list[dt.date], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        self.fields["day"].choices = [  # type: ignore[attr-defined]
+            ("", "Every day"),
+            *[(day.isoformat(), f"{day:%a} {day.day} {day:%b}") for day in days],
         ]

@@ -178,6 +178,12 @@ def visible_shifts(access: Access, go_live: GoLive) -> QuerySet[Shift]:
     return access.filter_by_area(rows, area_field="area").select_related("area__site")
 
 
+def shift_days(go_live: GoLive, areas: QuerySet[Area]) -> list[dt.date]:
+    """The local days that have shifts in these areas."""
+    days = Shift.objects.filter(go_live=go_live, area__in=areas).values_list("day", flat=True)
+    return sorted(set(days))
+
+
 def active_assignments(shift_ids: Iterable[int]) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(shift_id__in=list(shift_ids), status=Assignment.Status.ACTIVE)

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from champions import exports, selectors, services
 from champions.forms import (
     AcceptForm,
     AreaChoiceForm,
+    CoverageFilterForm,
     DesignationFilterForm,
     FillForm,
     NominationForm,
@@ -29,10 +31,11 @@ from champions.models import Assignment, Designation, Shift, ShiftPattern
 from champions.selectors import coverage_cell, eligible_designations, managed_areas
 from golive.access import Access, Capability, access_for
 from golive.http import HtmxHttpRequest
-from golive.models import Area, GoLive, User
+from golive.models import Area, GoLive, Site, User
 from golive.navigation import current_go_live, require_section
 
 CELL_CHOICES_SHOWN = 5
+DESIGNATIONS_PER_PAGE = 100
 
 
 # Shared helpers.
@@ -99,13 +102,16 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     form = DesignationFilterForm(
         request.GET or None, areas=selectors.visible_areas(access, go_live)
     )
+    designations = _filtered_designations(access, go_live, form)
+    page = Paginator(designations, DESIGNATIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "go_live": go_live,
         "form": form,
         "query": query.urlencode(),
         "summaries": selectors.area_designations(access, go_live),
-        "designations": _filtered_designations(access, go_live, form),
+        "page": page,
         "managed_ids": _managed_ids(access, go_live),
     }
     return _render(request, "champions/home.html", context, partial="results")
@@ -346,10 +352,23 @@ def coverage(request: HttpRequest) -> HttpResponse:
     access, go_live = _section(request)
     if go_live is None:
         return render(request, "champions/coverage.html", {"go_live": None})
-    areas = list(selectors.visible_areas(access, go_live))
-    summary = selectors.coverage_for(go_live, areas)
+    areas = selectors.visible_areas(access, go_live)
+    form = CoverageFilterForm(
+        request.GET or None,
+        sites=Site.objects.filter(areas__in=areas).distinct().order_by("name"),
+        days=selectors.shift_days(go_live, areas),
+    )
+    period = None
+    if form.is_valid():
+        if form.cleaned_data["site"]:
+            areas = areas.filter(site=form.cleaned_data["site"])
+        if form.cleaned_data["day"]:
+            period = (form.cleaned_data["day"], form.cleaned_data["day"])
+    summary = selectors.coverage_for(go_live, areas, period)
     context = {
         "go_live": go_live,
+        "form": form,
+        "query": request.GET.urlencode(),
         "summary": summary,
         "grid": selectors.coverage_grid(summary),
         "managed_ids": _managed_ids(access, go_live),

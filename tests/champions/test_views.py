@@ -29,7 +29,7 @@ def test_ward_manager_sees_only_their_areas_designations(
     response = client.get("/champions/")
 
     assert response.status_code == 200
-    assert [d.staff for d in response.context["designations"]] == [trust.staff_a]
+    assert [d.staff for d in response.context["page"].object_list] == [trust.staff_a]
     assert [row.area for row in response.context["summaries"]] == [trust.ward_a]
     assert "Bob Ward-B" not in response.content.decode()
 
@@ -402,3 +402,95 @@ def test_unknown_export_format_is_not_found(client: Client, trust: Trust) -> Non
     client.force_login(trust.programme_manager)
 
     assert client.get("/champions/roster.pdf").status_code == 404
+
+
+def test_coverage_can_be_narrowed_to_one_day(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    day = champions.go_live_day
+    champions.shift(trust.ward_a)
+    champions.shift(trust.ward_a, day=day + dt.timedelta(days=1))
+    client.force_login(trust.ward_manager)
+
+    response = client.get("/champions/coverage/", {"day": day.isoformat()})
+
+    assert response.context["summary"].shifts_total == 1
+
+
+def test_coverage_refuses_a_day_outside_the_period_with_a_message(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    champions.shift(trust.ward_a)
+    client.force_login(trust.ward_manager)
+
+    response = client.get("/champions/coverage/", {"day": "2001-01-01"})
+
+    assert "Choose a day of the go-live period." in response.content.decode()
+
+
+def test_roster_page_shows_the_managers_area_with_actions(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    shift = champions.shift(trust.ward_a)
+    services.assign_to_shift(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=shift,
+        designation=champions.designate(trust.staff_a, trust.ward_a),
+    )
+    client.force_login(trust.ward_manager)
+
+    body = client.get("/champions/roster/").content.decode()
+
+    assert "Alice Ward-A" in body
+    assert "Add someone" in body
+    assert "Add a shift pattern" in body
+
+
+def test_champion_reads_their_areas_roster_without_actions(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    champions.shift(trust.ward_a)
+    client.force_login(trust.champion)
+
+    body = client.get("/champions/roster/").content.decode()
+    other = client.get("/champions/roster/", {"area": trust.ward_b.pk})
+
+    assert "Roster: Ward A" in body
+    assert "Add someone" not in body
+    assert "Add a shift pattern" not in body
+    assert other.status_code == 404
+
+
+def test_removing_someone_from_a_shift_through_the_roster_page(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    assignment = services.assign_to_shift(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=champions.shift(trust.ward_a),
+        designation=champions.designate(trust.staff_a, trust.ward_a),
+    )
+    client.force_login(trust.ward_manager)
+
+    response = client.post(f"/champions/assignments/{assignment.pk}/cancel/")
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == "cancelled"
+
+
+def test_changing_an_areas_target_changes_what_coverage_needs(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    champions.shift(trust.ward_a, planned_staff=12)
+    client.force_login(trust.ward_manager)
+
+    refused = client.post(
+        f"/champions/areas/{trust.ward_a.pk}/target/", {"staff_per_supporter": "0"}
+    )
+    client.post(f"/champions/areas/{trust.ward_a.pk}/target/", {"staff_per_supporter": "4"})
+
+    assert "Enter a number of staff from 1 to 100." in refused.content.decode()
+    summary = client.get("/champions/coverage/").context["summary"]
+    assert summary.supporters_needed == 3
