@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from champions import selectors, services
-from champions.models import Assignment, Designation, Shift
+from champions.models import Assignment, CoverRequest, Designation, Shift
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
 from golive.models import GoLive, User
@@ -24,7 +24,8 @@ from golive.models import GoLive, User
 RULE_CODES = (
     "other_area, other_go_live, not_agreed, withdrawn, untrained, double_booked, "
     "already_rostered, shift_ended, already_designated, staff_not_in_area, area_not_in_scope, "
-    "not_nominated, already_withdrawn, not_active"
+    "not_nominated, already_withdrawn, not_active, already_open, not_open, same_person, "
+    "not_cover, not_swap"
 )
 
 
@@ -509,3 +510,152 @@ class CoverageViewSet(viewsets.ViewSet):
             "cells": summary.cells,
         }
         return Response(CoverageSerializer(body).data)
+
+
+# Cover requests and swaps.
+
+
+class CoverRequestSerializer(serializers.ModelSerializer):
+    shift = serializers.IntegerField(source="assignment.shift_id", read_only=True)
+    staff_name = serializers.CharField(source="assignment.staff.full_name", read_only=True)
+    request_type = serializers.ChoiceField(
+        source="kind", choices=CoverRequest.Kind.choices, read_only=True
+    )
+
+    class Meta:
+        model = CoverRequest
+        fields = (
+            "id",
+            "request_type",
+            "assignment",
+            "shift",
+            "staff_name",
+            "swap_with",
+            "reason",
+            "status",
+            "requested_at",
+            "resolved_at",
+        )
+        read_only_fields = fields
+
+
+class CoverRequestCreateSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(min_value=1, help_text="The shift that needs cover.")
+    swap_with = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Another person's assignment to swap with; leave out to ask for cover.",
+    )
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+
+class CoverAcceptSerializer(serializers.Serializer):
+    designation = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="For a cover request: the designation of the person who covers.",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: CoverRequestSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: CoverRequestSerializer, **ERROR_RESPONSES}),
+)
+class CoverRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Requests for cover, and proposed swaps, on shifts in the caller's areas."""
+
+    lookup_value_converter = "int"
+    serializer_class = CoverRequestSerializer
+    write_capability = Capability.MANAGE_CHAMPIONS
+
+    def get_queryset(self) -> QuerySet[CoverRequest]:
+        rows = _access(self.request).filter_by_area(
+            CoverRequest.objects.all(), area_field="assignment__shift__area"
+        )
+        return rows.select_related("assignment__staff").order_by("-requested_at", "pk")
+
+    def _assignment(self, pk: int, field: str) -> Assignment:
+        visible = _access(self.request).filter_by_area(
+            Assignment.objects.all(), area_field="shift__area"
+        )
+        assignment: Assignment = _visible(visible, pk, field, "shift assignment")
+        return assignment
+
+    @extend_schema(
+        summary="Ask for cover, or propose a swap",
+        request=CoverRequestCreateSerializer,
+        responses={201: CoverRequestSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        incoming = CoverRequestCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        common = {
+            "access": _access(request),
+            "user": _user(request),
+            "assignment": self._assignment(data["assignment"], "assignment"),
+            "reason": data["reason"],
+        }
+        if "swap_with" in data:
+            other = self._assignment(data["swap_with"], "swap_with")
+            cover_request = _call(services.request_swap, swap_with=other, **common)
+        else:
+            cover_request = _call(services.request_cover, **common)
+        body = self.get_serializer(self.get_queryset().get(pk=cover_request.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accept: someone covers the shift, or the swap goes ahead",
+        request=CoverAcceptSerializer,
+        responses={200: CoverRequestSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: int) -> Response:
+        cover_request = self.get_object()
+        incoming = CoverAcceptSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        access = _access(request)
+        if cover_request.kind == CoverRequest.Kind.SWAP:
+            _call(
+                services.accept_swap,
+                access=access,
+                user=_user(request),
+                cover_request=cover_request,
+            )
+        else:
+            if "designation" not in incoming.validated_data:
+                raise serializers.ValidationError(
+                    {"designation": "Say who covers the shift."}, code="required"
+                )
+            designation = _visible(
+                access.filter_by_area(Designation.objects.all(), area_field="area"),
+                incoming.validated_data["designation"],
+                "designation",
+                "designation",
+            )
+            _call(
+                services.accept_cover,
+                access=access,
+                user=_user(request),
+                cover_request=cover_request,
+                designation=designation,
+            )
+        return Response(self.get_serializer(self.get_queryset().get(pk=cover_request.pk)).data)
+
+    @extend_schema(
+        summary="Withdraw the request",
+        request=None,
+        responses={200: CoverRequestSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: int) -> Response:
+        cover_request = self.get_object()
+        _call(
+            services.cancel_cover_request,
+            access=_access(request),
+            user=_user(request),
+            cover_request=cover_request,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=cover_request.pk)).data)

@@ -19,6 +19,7 @@ router.register("designations", champions_api.DesignationViewSet, basename="desi
 router.register("shifts", champions_api.ShiftViewSet, basename="shift")
 router.register("shift-assignments", champions_api.AssignmentViewSet, basename="shift-assignment")
 router.register("coverage", champions_api.CoverageViewSet, basename="coverage")
+router.register("cover-requests", champions_api.CoverRequestViewSet, basename="cover-request")
 
 urlpatterns = [
     path("", views.home, name="home"),

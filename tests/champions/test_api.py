@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import Client
 
+from champions import services
 from champions.models import Assignment, Designation
+from golive.access import Access
 from tests.champions.conftest import Champions
 from tests.conftest import Trust
 
@@ -292,3 +294,67 @@ def test_schema_generates_without_warnings(db: None, tmp_path: Path) -> None:
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "s.yml"))
 
     assert "/api/v1/designations/{id}/accept/" in (tmp_path / "s.yml").read_text()
+
+
+def _rostered(trust: Trust, champions: Champions, staff: object, shift: object) -> Assignment:
+    return services.assign_to_shift(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=shift,  # type: ignore[arg-type]
+        designation=champions.designate(staff, trust.ward_a),  # type: ignore[arg-type]
+    )
+
+
+def test_cover_is_requested_and_accepted_over_the_api(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    shift = champions.shift(trust.ward_a)
+    original = _rostered(trust, champions, trust.staff_a, shift)
+    coverer = champions.designate(champions.staff("Dan Cover", trust.ward_a), trust.ward_a)
+    client.force_login(trust.ward_manager)
+
+    created = client.post(
+        "/api/v1/cover-requests/",
+        {"assignment": original.pk, "reason": "Sick"},
+        content_type="application/json",
+    )
+    missing = client.post(f"/api/v1/cover-requests/{created.json()['id']}/accept/")
+    accepted = client.post(
+        f"/api/v1/cover-requests/{created.json()['id']}/accept/",
+        {"designation": coverer.pk},
+        content_type="application/json",
+    )
+
+    assert created.status_code == 201
+    assert created.json()["request_type"] == "cover"
+    assert missing.json()["field_errors"][0]["field"] == "designation"
+    assert accepted.json()["status"] == "accepted"
+    assert Assignment.objects.get(status="active").staff.full_name == "Dan Cover"
+
+
+def test_a_swap_that_would_double_book_is_refused_over_the_api(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    early = champions.shift(trust.ward_a)
+    late = champions.shift(trust.ward_a, name="Late", start=dt.time(15), end=dt.time(23))
+    evening = champions.shift(trust.ward_a, name="Evening", start=dt.time(16), end=dt.time(23))
+    on_early = _rostered(trust, champions, trust.staff_a, early)
+    services.assign_to_shift(  # Alice also works the evening, which overlaps the late
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=evening,
+        designation=on_early.designation,
+    )
+    erin_late = _rostered(trust, champions, champions.staff("Erin Swap", trust.ward_a), late)
+    client.force_login(trust.ward_manager)
+    created = client.post(
+        "/api/v1/cover-requests/",
+        {"assignment": on_early.pk, "swap_with": erin_late.pk},
+        content_type="application/json",
+    )
+
+    accepted = client.post(f"/api/v1/cover-requests/{created.json()['id']}/accept/")
+
+    assert created.json()["request_type"] == "swap"
+    assert (accepted.status_code, accepted.json()["code"]) == (400, "double_booked")
+    assert Assignment.objects.filter(status="active").count() == 3
