@@ -217,3 +217,27 @@ class CoverageFilterForm(forms.Form):
             ("", "Every day"),
             *[(day.isoformat(), f"{day:%a} {day.day} {day:%b}") for day in days],
         ]
+
+
+class AssignmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        day = obj.shift.day
+        return f"{obj.staff.full_name}: {obj.shift.name}, {day:%a} {day.day} {day:%b}"
+
+
+class CoverRequestForm(forms.Form):
+    swap_with = AssignmentChoiceField(
+        queryset=None,
+        required=False,
+        label="Swap with (optional)",
+        empty_label="No swap: ask anyone eligible to cover",
+        help_text="Choose someone's shift to swap with, or leave this to ask for cover.",
+        error_messages={"invalid_choice": "Choose a shift from the list."},
+    )
+    reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, others: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["swap_with"].queryset = others  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from champions.forms import (
     AcceptForm,
     AreaChoiceForm,
     CoverageFilterForm,
+    CoverRequestForm,
     DesignationFilterForm,
     FillForm,
     NominationForm,
@@ -27,7 +29,7 @@ from champions.forms import (
     TargetForm,
     WithdrawForm,
 )
-from champions.models import Assignment, Designation, Shift, ShiftPattern
+from champions.models import Assignment, CoverRequest, Designation, Shift, ShiftPattern
 from champions.selectors import coverage_cell, eligible_designations, managed_areas
 from golive.access import Access, Capability, access_for
 from golive.http import HtmxHttpRequest
@@ -284,6 +286,12 @@ def _render_roster(
         "patterns": ShiftPattern.objects.filter(go_live=go_live, area=area),
         "pattern_form": pattern_form or (ShiftPatternForm() if manages else None),
         "rows": [(shift, by_shift[shift.pk]) for shift in shifts],
+        "requests": CoverRequest.objects.filter(
+            status=CoverRequest.Status.OPEN, assignment__shift__in=[s.pk for s in shifts]
+        ).select_related(
+            "assignment__staff", "assignment__shift", "swap_with__staff", "swap_with__shift"
+        ),
+        "own_staff_id": getattr(getattr(request.user, "staff_member", None), "pk", None),
     }
     return render(request, "champions/roster.html", context)
 
@@ -440,3 +448,118 @@ def fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "eligible": list(form.eligible.values()),
     }
     return render(request, "champions/fill.html", context)
+
+
+# Cover requests and swaps.
+
+
+def _visible_assignment(request: HttpRequest, pk: int) -> tuple[Access, Assignment]:
+    access, go_live = _go_live(request)
+    rows = access.filter_by_area(Assignment.objects.all(), area_field="shift__area")
+    assignment = get_object_or_404(
+        rows.filter(shift__go_live=go_live).select_related("shift__area", "staff", "designation"),
+        pk=pk,
+    )
+    return access, assignment
+
+
+def _back_to_roster(area_id: int) -> HttpResponse:
+    return redirect(f"{reverse('champions:roster')}?area={area_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def ask_cover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for cover for a rostered shift, or propose a swap with someone else's shift."""
+    access, assignment = _visible_assignment(request, pk)
+    others = (
+        Assignment.objects.filter(
+            shift__area=assignment.shift.area,
+            shift__go_live=assignment.shift.go_live,
+            status=Assignment.Status.ACTIVE,
+            starts_at__gt=timezone.now(),
+        )
+        .exclude(staff=assignment.staff)
+        .select_related("staff", "shift")
+        .order_by("starts_at", "staff__full_name")
+    )
+    form = CoverRequestForm(_posted(request), others=others)
+    if request.method == "POST" and form.is_valid():
+        user, reason = _user(request), form.cleaned_data["reason"]
+        try:
+            if form.cleaned_data["swap_with"]:
+                services.request_swap(
+                    access=access,
+                    user=user,
+                    assignment=assignment,
+                    swap_with=form.cleaned_data["swap_with"],
+                    reason=reason,
+                )
+            else:
+                services.request_cover(
+                    access=access, user=user, assignment=assignment, reason=reason
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The request for {assignment.shift} was sent.")
+            return _back_to_roster(assignment.shift.area_id)
+    return render(request, "champions/ask_cover.html", {"assignment": assignment, "form": form})
+
+
+def _open_request(request: HttpRequest, pk: int) -> tuple[Access, CoverRequest]:
+    access, _ = _go_live(request)
+    rows = access.filter_by_area(CoverRequest.objects.all(), area_field="assignment__shift__area")
+    cover_request = get_object_or_404(
+        rows.select_related(
+            "assignment__shift__area", "assignment__shift__go_live", "assignment__staff"
+        ),
+        pk=pk,
+    )
+    return access, cover_request
+
+
+@require_http_methods(["GET", "POST"])
+def answer_cover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a request: choose who covers (a cover) or confirm the swap."""
+    access, cover_request = _open_request(request, pk)
+    shift = cover_request.assignment.shift
+    is_swap = cover_request.kind == CoverRequest.Kind.SWAP
+    form = FillForm(_posted(request), eligible=[] if is_swap else eligible_designations(shift))
+    if request.method == "POST" and (is_swap or form.is_valid()):
+        try:
+            if is_swap:
+                services.accept_swap(
+                    access=access, user=_user(request), cover_request=cover_request
+                )
+            else:
+                services.accept_cover(
+                    access=access,
+                    user=_user(request),
+                    cover_request=cover_request,
+                    designation=form.eligible[form.cleaned_data["designation"]],
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{shift} is covered.")
+            return _back_to_roster(shift.area_id)
+    context = {
+        "cover_request": cover_request,
+        "form": form,
+        "eligible": list(form.eligible.values()),
+    }
+    return render(request, "champions/answer_cover.html", context)
+
+
+@require_POST
+def cancel_cover(request: HttpRequest, pk: int) -> HttpResponse:
+    access, cover_request = _open_request(request, pk)
+    try:
+        services.cancel_cover_request(
+            access=access, user=_user(request), cover_request=cover_request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The request was withdrawn.")
+    return _back_to_roster(cover_request.assignment.shift.area_id)

@@ -9,7 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from champions import services
-from champions.models import Assignment, Designation, Shift
+from champions.models import Assignment, CoverRequest, Designation, Shift
 from golive.access import Access
 from tests.champions.conftest import Champions
 from tests.conftest import Trust
@@ -494,3 +494,70 @@ def test_changing_an_areas_target_changes_what_coverage_needs(
     assert "Enter a number of staff from 1 to 100." in refused.content.decode()
     summary = client.get("/champions/coverage/").context["summary"]
     assert summary.supporters_needed == 3
+
+
+# Cover and swaps on the roster page.
+
+
+def test_ward_manager_asks_for_cover_and_fills_it_from_eligible_people(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    shift = champions.shift(trust.ward_a)
+    original = services.assign_to_shift(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=shift,
+        designation=champions.designate(trust.staff_a, trust.ward_a),
+    )
+    coverer = champions.designate(champions.staff("Dan Cover", trust.ward_a), trust.ward_a)
+    client.force_login(trust.ward_manager)
+
+    asked = client.post(f"/champions/assignments/{original.pk}/cover/", {"reason": "Leave"})
+    roster = client.get("/champions/roster/").content.decode()
+    cover_request = CoverRequest.objects.get()
+    page = client.get(f"/champions/cover-requests/{cover_request.pk}/").content.decode()
+    answered = client.post(
+        f"/champions/cover-requests/{cover_request.pk}/", {"designation": coverer.pk}
+    )
+
+    assert asked.status_code == 302
+    assert "cover wanted" in roster
+    assert "Dan Cover covers" in page
+    assert "Alice Ward-A covers" not in page
+    assert answered.status_code == 302
+    assert Assignment.objects.get(status="active").staff.full_name == "Dan Cover"
+
+
+def test_a_second_request_for_the_same_shift_is_refused_with_a_message(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    original = services.assign_to_shift(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=champions.shift(trust.ward_a),
+        designation=champions.designate(trust.staff_a, trust.ward_a),
+    )
+    client.force_login(trust.ward_manager)
+    client.post(f"/champions/assignments/{original.pk}/cover/", {})
+
+    response = client.post(f"/champions/assignments/{original.pk}/cover/", {})
+
+    assert response.status_code == 200
+    assert "There is already an open cover or swap request" in response.content.decode()
+
+
+def test_ward_manager_cannot_ask_for_cover_in_another_area(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    other = services.assign_to_shift(
+        access=Access(trust.programme_manager),
+        user=trust.programme_manager,
+        shift=champions.shift(trust.ward_b),
+        designation=champions.designate(trust.staff_b, trust.ward_b),
+    )
+    client.force_login(trust.ward_manager)
+
+    response = client.post(f"/champions/assignments/{other.pk}/cover/", {})
+
+    assert response.status_code == 404
+    assert not CoverRequest.objects.exists()
