@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from champions import services
 from champions.models import Assignment, Designation, Shift, ShiftPattern
 from champions.shifts import days_in, default_period, shift_span, supporters_needed
+from golive.access import Access
 from golive.models import Area, GoLive, Programme, User
 from golive.navigation import default_go_live
 from training.models import Completion, Course
@@ -199,6 +200,56 @@ def _e_roster(go_live: GoLive, areas: list[Area]) -> int:
     return services.record_rota_entries(rows=rows).inserted
 
 
+def _link_champion_login(go_live: GoLive) -> None:
+    """Let the demo ``champion`` login be one of Ward 7B's champions, so it sees its own
+    role and shifts. Never re-links an account or a staff member that is already linked."""
+    user = User.objects.filter(username="champion", staff_member__isnull=True).first()
+    designation = (
+        Designation.objects.filter(
+            go_live=go_live,
+            area__site__code=E_ROSTER_AREA[0],
+            area__code=E_ROSTER_AREA[1],
+            kind=Kind.DIGITAL_CHAMPION,
+            status=Designation.Status.AGREED,
+            staff__user__isnull=True,
+        )
+        .select_related("staff")
+        .order_by("staff__staff_number")
+        .first()
+    )
+    if user is not None and designation is not None:
+        designation.staff.user = user
+        designation.staff.save(update_fields=["user"])
+
+
+def _cover_requests(go_live: GoLive, by: User) -> None:
+    """Two open requests on Ward 7B: one for cover, one proposed swap."""
+    access = Access(by)
+    rostered = list(
+        Assignment.objects.filter(
+            shift__go_live=go_live,
+            shift__area__site__code=E_ROSTER_AREA[0],
+            shift__area__code=E_ROSTER_AREA[1],
+            status=Assignment.Status.ACTIVE,
+            starts_at__gt=timezone.now(),
+        ).order_by("starts_at", "pk")[:12]
+    )
+    if len(rostered) < 12:
+        return
+    services.request_cover(
+        access=access, user=by, assignment=rostered[3], reason="Annual leave booked"
+    )
+    partner = next((a for a in rostered[6:] if a.staff_id != rostered[5].staff_id), None)
+    if partner is not None:
+        services.request_swap(
+            access=access,
+            user=by,
+            assignment=rostered[5],
+            swap_with=partner,
+            reason="Childcare on that day",
+        )
+
+
 @transaction.atomic
 def seed_champions_demo(*, programme: Programme, today: dt.date | None = None) -> list[str]:
     """Champions and rosters for the programme's next go-live. Returns lines to print."""
@@ -215,6 +266,9 @@ def seed_champions_demo(*, programme: Programme, today: dt.date | None = None) -
     fresh = not Assignment.objects.filter(shift__go_live=go_live).exists()
     rostered = _roster(go_live, areas, by) if fresh else 0
     rota = _e_roster(go_live, areas) if fresh else 0
+    if fresh:
+        _cover_requests(go_live, by)
+    _link_champion_login(go_live)
     designations = Designation.objects.filter(go_live=go_live).count()
     shifts = Shift.objects.filter(go_live=go_live).count()
     return [

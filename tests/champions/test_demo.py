@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from champions.demo import seed_champions_demo
-from champions.models import Assignment, Designation, RotaEntry, Shift
+from champions.models import Assignment, CoverRequest, Designation, RotaEntry, Shift
 from champions.selectors import coverage_for, is_trained
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import Area, GoLive, Programme
@@ -31,6 +31,7 @@ def test_demo_seeding_is_idempotent(demo: tuple[Programme, GoLive]) -> None:
             Shift.objects.count(),
             Assignment.objects.count(),
             RotaEntry.objects.count(),
+            CoverRequest.objects.filter(status="open").count(),
         )
 
     first = counts()
@@ -67,3 +68,9 @@ def test_demo_roster_obeys_the_roster_rules(demo: tuple[Programme, GoLive]) -> N
         shifts.sort(key=lambda a: a.starts_at)
         for earlier, later in itertools.pairwise(shifts):
             assert earlier.ends_at <= later.starts_at
+
+
+def test_demo_champion_login_is_a_ward_7b_champion(demo: tuple[Programme, GoLive]) -> None:
+    designation = Designation.objects.get(staff__user__username="champion")
+
+    assert (designation.area.code, designation.kind) == ("W7B", Designation.Kind.DIGITAL_CHAMPION)
