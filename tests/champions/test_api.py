@@ -358,3 +358,19 @@ def test_a_swap_that_would_double_book_is_refused_over_the_api(
     assert created.json()["request_type"] == "swap"
     assert (accepted.status_code, accepted.json()["code"]) == (400, "double_booked")
     assert Assignment.objects.filter(status="active").count() == 3
+
+
+def test_designations_filter_by_go_live_includes_programme_wide_roles(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    wave_1 = champions.designate(trust.staff_a, trust.ward_a)
+    wave_2_only = champions.designate(trust.staff_c, trust.ward_c, go_live=trust.wave_2)
+    everywhere = champions.designate(trust.staff_a, trust.ward_a, kind=Kind.FLOORWALKER)
+    everywhere.go_live = None
+    everywhere.save()
+    client.force_login(trust.programme_manager)
+
+    body = client.get("/api/v1/designations/", {"go_live": trust.wave_2.pk}).json()
+
+    assert {row["id"] for row in body["results"]} == {wave_2_only.pk, everywhere.pk}
+    assert wave_1.pk not in {row["id"] for row in body["results"]}
