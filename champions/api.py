@@ -72,7 +72,9 @@ WRITE_ERRORS = {
 
 class DesignationSerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
-    staff_number = serializers.CharField(source="staff.staff_number", read_only=True)
+    staff_number = serializers.SerializerMethodField(
+        help_text="Only for callers who may see staff data (e.g. not executives)."
+    )
     staff_name = serializers.CharField(source="staff.full_name", read_only=True)
     trained = serializers.BooleanField(
         read_only=True, help_text="Has completed a super-user course of the programme."
@@ -106,6 +108,12 @@ class DesignationSerializer(serializers.ModelSerializer):
             "withdrawal_reason",
         )
         read_only_fields = fields
+
+    def get_staff_number(self, designation: Designation) -> str | None:
+        request = self.context.get("request")
+        if request is None or not access_for(request._request).has(Capability.VIEW_STAFF):
+            return None
+        return designation.staff.staff_number
 
     def get_counts(self, designation: Designation) -> bool:
         return selectors.counts(designation)

@@ -50,12 +50,15 @@ def _local(value: object) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""  # type: ignore[arg-type]
 
 
-def designation_rows(designations: Iterable[Designation]) -> Iterator[Sequence[object]]:
+def designation_rows(
+    designations: Iterable[Designation], *, staff_numbers: bool
+) -> Iterator[Sequence[object]]:
+    """``staff_numbers``: whether the reader may see staff data (else the column is empty)."""
     for row in designations:
         yield (
             row.area.name,
             row.area.site.name,
-            row.staff.staff_number,
+            row.staff.staff_number if staff_numbers else "",
             row.staff.full_name,
             row.get_kind_display(),
             row.get_status_display(),
@@ -71,7 +74,9 @@ def designation_rows(designations: Iterable[Designation]) -> Iterator[Sequence[o
         )
 
 
-def roster_rows(assignments: Iterable[Assignment]) -> Iterator[Sequence[object]]:
+def roster_rows(
+    assignments: Iterable[Assignment], *, staff_numbers: bool
+) -> Iterator[Sequence[object]]:
     for row in assignments:
         yield (
             row.shift.day.isoformat(),
@@ -79,7 +84,7 @@ def roster_rows(assignments: Iterable[Assignment]) -> Iterator[Sequence[object]]
             _local(row.starts_at),
             _local(row.ends_at),
             row.shift.area.name,
-            row.staff.staff_number,
+            row.staff.staff_number if staff_numbers else "",
             row.staff.full_name,
             row.designation.get_kind_display(),
         )

@@ -114,6 +114,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "summaries": selectors.area_designations(access, go_live),
         "page": page,
+        "staff_numbers": access.has(Capability.VIEW_STAFF),
         "managed_ids": _managed_ids(access, go_live),
     }
     return _render(request, "champions/home.html", context, partial="results")
@@ -125,7 +126,10 @@ def designations_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = DesignationFilterForm(
         request.GET or None, areas=selectors.visible_areas(access, go_live)
     )
-    rows = exports.designation_rows(_filtered_designations(access, go_live, form))
+    rows = exports.designation_rows(
+        _filtered_designations(access, go_live, form),
+        staff_numbers=access.has(Capability.VIEW_STAFF),
+    )
     return exports.respond(
         f"golive-designations-{go_live.pk}", fmt, exports.DESIGNATION_HEADER, rows
     )
@@ -204,7 +208,12 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{designation.staff.full_name} is now agreed.")
             return redirect("champions:home")
-    context = {"designation": designation, "form": form, "action": "accept"}
+    context = {
+        "designation": designation,
+        "form": form,
+        "action": "accept",
+        "staff_numbers": access_for(request).has(Capability.VIEW_STAFF),
+    }
     return render(request, "champions/designation_action.html", context)
 
 
@@ -225,7 +234,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{designation} was withdrawn.")
             return redirect("champions:home")
-    context = {"designation": designation, "form": form, "action": "withdraw"}
+    context = {
+        "designation": designation,
+        "form": form,
+        "action": "withdraw",
+        "staff_numbers": access_for(request).has(Capability.VIEW_STAFF),
+    }
     return render(request, "champions/designation_action.html", context)
 
 
@@ -348,7 +362,7 @@ def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
         .select_related("shift__area")
         .order_by("starts_at", "shift__area__name", "staff__full_name")
     )
-    rows = exports.roster_rows(assignments)
+    rows = exports.roster_rows(assignments, staff_numbers=access.has(Capability.VIEW_STAFF))
     return exports.respond(f"golive-roster-{go_live.pk}", fmt, exports.ROSTER_HEADER, rows)
 
 

@@ -374,3 +374,14 @@ def test_designations_filter_by_go_live_includes_programme_wide_roles(
 
     assert {row["id"] for row in body["results"]} == {wave_2_only.pk, everywhere.pk}
     assert wave_1.pk not in {row["id"] for row in body["results"]}
+
+
+def test_staff_numbers_are_left_out_for_callers_who_may_not_see_staff_data(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    champions.designate(trust.staff_a, trust.ward_a)
+    client.force_login(trust.executive)
+
+    row = client.get("/api/v1/designations/").json()["results"][0]
+
+    assert (row["staff_name"], row["staff_number"]) == ("Alice Ward-A", None)

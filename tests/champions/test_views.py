@@ -561,3 +561,20 @@ def test_ward_manager_cannot_ask_for_cover_in_another_area(
 
     assert response.status_code == 404
     assert not CoverRequest.objects.exists()
+
+
+def test_executive_sees_champions_names_but_not_staff_numbers(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    champions.designate(trust.staff_a, trust.ward_a)
+    client.force_login(trust.executive)
+
+    page = client.get("/champions/").content.decode()
+    export = list(
+        csv.reader(io.StringIO(client.get("/champions/designations.csv").content.decode()))
+    )
+
+    assert "Alice Ward-A" in page
+    assert trust.staff_a.staff_number not in page
+    assert export[1][3] == "Alice Ward-A"
+    assert export[1][2] == ""
