@@ -144,6 +144,8 @@ def nominate(request: HttpRequest) -> HttpResponse:
     if not areas.exists():
         raise PermissionDenied("You do not manage champions in any area of this go-live.")
     chosen = request.GET if "area" in request.GET else None
+    if chosen is None and areas.count() == 1:
+        chosen = QueryDict(f"area={areas.get().pk}")  # one area: no need to ask
     area_form = AreaChoiceForm(chosen, areas=areas, initial={"area": areas.first()})
     if not area_form.is_valid():
         return render(

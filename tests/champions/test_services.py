@@ -280,6 +280,33 @@ def test_two_managers_rostering_one_person_at_once_book_them_only_once() -> None
     assert Assignment.objects.filter(staff=trust.staff_a, status="active").count() == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_nominating_one_person_at_once_make_one_designation() -> None:
+    trust = Trust()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def nominate_once() -> None:
+        try:
+            barrier.wait()
+            nominate(trust, trust.programme_manager, trust.staff_a, trust.ward_a)
+            outcomes.append("nominated")
+        except ValidationError as error:
+            outcomes.append(str(error.code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=nominate_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["already_designated", "nominated"]
+    assert Designation.objects.count() == 1
+
+
 # Cover and swaps.
 
 

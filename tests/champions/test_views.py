@@ -578,3 +578,29 @@ def test_executive_sees_champions_names_but_not_staff_numbers(
     assert trust.staff_a.staff_number not in page
     assert export[1][3] == "Alice Ward-A"
     assert export[1][2] == ""
+
+
+def test_a_manager_of_one_area_goes_straight_to_the_nomination_form(
+    client: Client, trust: Trust
+) -> None:
+    client.force_login(trust.ward_manager)
+
+    response = client.get("/champions/nominate/")
+
+    assert response.context["area"] == trust.ward_a
+    assert "Nominate in Ward A" in response.content.decode()
+
+
+def test_nominee_records_their_own_agreement(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    designation = champions.designate(trust.staff_a, trust.ward_a, status="nominated")
+    trust.staff_a.user = trust.champion
+    trust.staff_a.save()
+    client.force_login(trust.champion)
+
+    response = client.post(f"/champions/designations/{designation.pk}/accept/", {"confirm": "on"})
+
+    assert response.status_code == 302
+    designation.refresh_from_db()
+    assert (designation.status, designation.agreed_by) == ("agreed", trust.champion)
