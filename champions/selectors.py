@@ -22,7 +22,7 @@ from champions.models import (
 )
 from champions.shifts import supporters_needed
 from golive.access import Access, Capability
-from golive.models import Area, GoLive, Programme, StaffMember
+from golive.models import Area, GoLive, Programme, StaffMember, User
 from training.models import Completion, Course
 
 Kind = Designation.Kind
@@ -182,6 +182,18 @@ def shift_days(go_live: GoLive, areas: QuerySet[Area]) -> list[dt.date]:
     """The local days that have shifts in these areas."""
     days = Shift.objects.filter(go_live=go_live, area__in=areas).values_list("day", flat=True)
     return sorted(set(days))
+
+
+def own_assignments(user: User, go_live: GoLive) -> QuerySet[Assignment]:
+    """The signed-in person's own shifts in the go-live (when their login is linked to
+    their staff record), to see and ask cover for."""
+    return (
+        Assignment.objects.filter(
+            staff__user=user, shift__go_live=go_live, status=Assignment.Status.ACTIVE
+        )
+        .select_related("shift__area", "designation")
+        .order_by("starts_at")
+    )
 
 
 def active_assignments(shift_ids: Iterable[int]) -> QuerySet[Assignment]:

@@ -116,6 +116,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "staff_numbers": access.has(Capability.VIEW_STAFF),
         "managed_ids": _managed_ids(access, go_live),
+        "my_shifts": selectors.own_assignments(_user(request), go_live),
     }
     return _render(request, "champions/home.html", context, partial="results")
 
@@ -454,6 +455,8 @@ def fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             if request.htmx:
                 return _render_cell(request, access, shift)
             messages.success(request, f"{designation.staff.full_name} was put on {shift}.")
+            if request.GET.get("from") == "roster":
+                return _back_to_roster(shift.area_id)
             return redirect(f"{reverse('champions:coverage')}#cell-{shift.pk}")
     if request.htmx:
         return _render_cell(request, access, shift, form)

@@ -604,3 +604,38 @@ def test_nominee_records_their_own_agreement(
     assert response.status_code == 302
     designation.refresh_from_db()
     assert (designation.status, designation.agreed_by) == ("agreed", trust.champion)
+
+
+def test_a_champion_sees_their_own_shifts_and_asks_for_cover(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    trust.staff_a.user = trust.champion
+    trust.staff_a.save()
+    assignment = services.assign_to_shift(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        shift=champions.shift(trust.ward_a),
+        designation=champions.designate(trust.staff_a, trust.ward_a),
+    )
+    client.force_login(trust.champion)
+
+    page = client.get("/champions/").content.decode()
+    asked = client.post(f"/champions/assignments/{assignment.pk}/cover/", {"reason": "Sick"})
+
+    assert "Your shifts" in page
+    assert f"/champions/assignments/{assignment.pk}/cover/" in page
+    assert asked.status_code == 302
+    assert CoverRequest.objects.get().requested_by == trust.champion
+
+
+def test_adding_someone_from_the_roster_page_returns_to_the_roster(
+    client: Client, trust: Trust, gap: tuple[Shift, Designation]
+) -> None:
+    shift, designation = gap
+    client.force_login(trust.ward_manager)
+
+    response = client.post(
+        f"/champions/shifts/{shift.pk}/fill/?from=roster", {"designation": designation.pk}
+    )
+
+    assert response["Location"] == f"/champions/roster/?area={trust.ward_a.pk}"
