@@ -223,6 +223,28 @@ def add_shift_pattern(
 
 
 @transaction.atomic
+def remove_shift_pattern(*, access: Access, pattern: ShiftPattern) -> int:
+    """Remove a pattern and the shifts made from it, unless someone is rostered on one of
+    them (take them off first, so no one loses a shift silently). Returns shifts removed."""
+    pattern = (
+        ShiftPattern.objects.select_for_update()
+        .select_related("area", "go_live")
+        .get(pk=pattern.pk)
+    )
+    _require_manager(access, pattern.area, pattern.go_live.programme)
+    shifts = Shift.objects.filter(pattern=pattern)
+    if Assignment.objects.filter(shift__in=shifts, status=Assignment.Status.ACTIVE).exists():
+        raise ValidationError(
+            f"People are rostered on {pattern.name} shifts; take them off before removing it.",
+            "has_assignments",
+        )
+    removed, _ = shifts.filter(assignments__isnull=True).delete()
+    # Shifts with only cancelled assignments keep their record, detached from the pattern.
+    pattern.delete()
+    return removed
+
+
+@transaction.atomic
 def generate_shifts(
     *,
     access: Access,

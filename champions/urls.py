@@ -13,6 +13,7 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster.<str:fmt>", views.roster_export, name="roster_export"),
     path("roster/patterns/", views.add_pattern, name="add_pattern"),
+    path("roster/patterns/<int:pk>/remove/", views.remove_pattern, name="remove_pattern"),
     path("assignments/<int:pk>/cancel/", views.cancel_assignment, name="cancel_assignment"),
     path("assignments/<int:pk>/cover/", views.ask_cover, name="ask_cover"),
     path("cover-requests/<int:pk>/", views.answer_cover, name="answer_cover"),

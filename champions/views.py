@@ -342,6 +342,22 @@ def add_pattern(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def remove_pattern(request: HttpRequest, pk: int) -> HttpResponse:
+    access, go_live = _go_live(request)
+    pattern = get_object_or_404(
+        access.filter_by_area(ShiftPattern.objects.filter(go_live=go_live), area_field="area"),
+        pk=pk,
+    )
+    try:
+        removed = services.remove_shift_pattern(access=access, pattern=pattern)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{pattern.name} and its {removed} shifts were removed.")
+    return _back_to_roster(pattern.area_id)
+
+
+@require_POST
 def cancel_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     access, _ = _go_live(request)
     assignment = get_object_or_404(

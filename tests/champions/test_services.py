@@ -429,3 +429,30 @@ def test_e_roster_rows_are_inserted_once_and_updated_on_reimport(trust: Trust) -
 
     assert (first.inserted, same.unchanged, changed.updated) == (1, 1, 1)
     assert RotaEntry.objects.get().ends_at == start + dt.timedelta(hours=12)
+
+
+def test_a_pattern_with_people_rostered_cannot_be_removed(
+    trust: Trust, champions: Champions
+) -> None:
+    pattern = champions.pattern(trust.ward_a)
+    wm = Access(trust.ward_manager)
+    services.generate_shifts(access=wm, go_live=trust.wave_1, area=trust.ward_a)
+    shift = Shift.objects.filter(pattern=pattern).order_by("day").last()
+    assign(trust.ward_manager, shift, champions.designate(trust.staff_a, trust.ward_a))
+
+    with pytest.raises(ValidationError, match="take them off before removing it") as error:
+        services.remove_shift_pattern(access=wm, pattern=pattern)
+
+    assert error.value.code == "has_assignments"
+    assert Shift.objects.filter(pattern=pattern).count() == 14
+
+
+def test_removing_a_pattern_removes_its_shifts(trust: Trust, champions: Champions) -> None:
+    pattern = champions.pattern(trust.ward_a)
+    wm = Access(trust.ward_manager)
+    services.generate_shifts(access=wm, go_live=trust.wave_1, area=trust.ward_a)
+
+    removed = services.remove_shift_pattern(access=wm, pattern=pattern)
+
+    assert removed == 14
+    assert not Shift.objects.exists()

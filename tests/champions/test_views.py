@@ -639,3 +639,21 @@ def test_adding_someone_from_the_roster_page_returns_to_the_roster(
     )
 
     assert response["Location"] == f"/champions/roster/?area={trust.ward_a.pk}"
+
+
+def test_ward_manager_removes_a_pattern_but_a_champion_cannot(
+    client: Client, trust: Trust, champions: Champions
+) -> None:
+    pattern = champions.pattern(trust.ward_a)
+    services.generate_shifts(
+        access=Access(trust.ward_manager), go_live=trust.wave_1, area=trust.ward_a
+    )
+    client.force_login(trust.champion)
+    refused = client.post(f"/champions/roster/patterns/{pattern.pk}/remove/")
+    client.force_login(trust.ward_manager)
+
+    removed = client.post(f"/champions/roster/patterns/{pattern.pk}/remove/")
+
+    assert refused.status_code == 403
+    assert removed.status_code == 302
+    assert not Shift.objects.exists()
