@@ -8,7 +8,12 @@ import pytest
 
 from champions import services
 from champions.models import Assignment, CoverageTarget, Designation
-from champions.selectors import area_designations, coverage_for, staff_per_supporter
+from champions.selectors import (
+    area_designations,
+    coverage_for,
+    coverage_grid,
+    staff_per_supporter,
+)
 from golive.access import Access
 from tests.champions.conftest import Champions
 from tests.conftest import Trust
@@ -173,3 +178,23 @@ def test_area_summary_counts_only_agreed_and_trained_supporters(
     assert (ward_a.champions, ward_a.nominated, ward_a.counted) == (1, 1, 2)
     assert ward_a.staff_per_counted == 10
     assert ward_a.meets_target is True
+
+
+def test_heat_map_has_a_row_per_day_and_shift_and_a_column_per_area(
+    trust: Trust, champions: Champions
+) -> None:
+    day = champions.go_live_day
+    champions.shift(trust.ward_b, name="Late", start=dt.time(15), end=dt.time(23))
+    champions.shift(trust.ward_a)
+    champions.shift(trust.ward_b)
+    champions.shift(trust.ward_a, day=day + dt.timedelta(days=1))
+
+    grid = coverage_grid(coverage_for(trust.wave_1, [trust.ward_a, trust.ward_b]))
+
+    assert [name for _, name in grid.columns] == ["Ward A", "Ward B"]
+    assert [(row.day - day).days for row in grid.rows] == [0, 0, 1]
+    assert [row.shift_name for row in grid.rows] == ["Early", "Late", "Early"]
+    late = grid.rows[1]
+    assert late.cells[0] is None
+    assert late.cells[1] is not None
+    assert grid.rows[2].cells[1] is None
