@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from champions.models import (
     DEFAULT_STAFF_PER_SUPER_USER,
@@ -365,31 +366,50 @@ def coverage_cell(shift: Shift) -> CoverageCell:
 
 
 @dataclass(frozen=True)
+class CoverageColumn:
+    area_id: int
+    area_name: str
+    shift_name: str
+
+
+@dataclass(frozen=True)
 class CoverageRow:
     day: dt.date
-    shift_name: str
-    starts_at: dt.datetime  # the earliest start of this shift name on this day
-    cells: list[CoverageCell | None]  # one per column; None: the area has no such shift
+    cells: list[CoverageCell | None]  # one per column; None: no such shift that day
 
 
 @dataclass(frozen=True)
 class CoverageGrid:
-    columns: list[tuple[int, str]]  # (area id, area name)
+    columns: list[CoverageColumn]
     rows: list[CoverageRow]
+
+    @property
+    def areas(self) -> list[tuple[str, int]]:
+        """Each area's name and how many shift columns it spans, for the header."""
+        spans: dict[int, tuple[str, int]] = {}
+        for column in self.columns:
+            name, span = spans.get(column.area_id, (column.area_name, 0))
+            spans[column.area_id] = (name, span + 1)
+        return list(spans.values())
 
 
 def coverage_grid(summary: CoverageSummary) -> CoverageGrid:
-    """The heat-map's layout: one row per day and shift name, one column per area."""
-    columns = sorted({(cell.area_id, cell.area_name) for cell in summary.cells}, key=lambda c: c[1])
-    position = {area_id: index for index, (area_id, _) in enumerate(columns)}
-    rows: dict[tuple[dt.date, str], list[CoverageCell | None]] = {}
-    starts: dict[tuple[dt.date, str], dt.datetime] = {}
+    """The heat-map's layout: a row per day; a column per area and shift, the area's shifts
+    in the order of their local start time (night last)."""
+    first_start: dict[tuple[int, str], tuple[dt.time, str]] = {}
     for cell in summary.cells:
-        key = (cell.day, cell.shift_name)
-        rows.setdefault(key, [None] * len(columns))[position[cell.area_id]] = cell
-        starts[key] = min(starts.get(key, cell.starts_at), cell.starts_at)
-    ordered = sorted(rows, key=lambda key: (key[0], starts[key], key[1]))
-    return CoverageGrid(
-        columns=columns,
-        rows=[CoverageRow(key[0], key[1], starts[key], rows[key]) for key in ordered],
+        key = (cell.area_id, cell.shift_name)
+        local = timezone.localtime(cell.starts_at).time()
+        first_start[key] = min(
+            first_start.get(key, (local, cell.area_name)), (local, cell.area_name)
+        )
+    ordered = sorted(
+        first_start, key=lambda key: (first_start[key][1], key[0], first_start[key][0])
     )
+    columns = [CoverageColumn(key[0], first_start[key][1], key[1]) for key in ordered]
+    position = {key: index for index, key in enumerate(ordered)}
+    rows: dict[dt.date, list[CoverageCell | None]] = {}
+    for cell in summary.cells:
+        row = rows.setdefault(cell.day, [None] * len(columns))
+        row[position[(cell.area_id, cell.shift_name)]] = cell
+    return CoverageGrid(columns=columns, rows=[CoverageRow(day, rows[day]) for day in sorted(rows)])

@@ -180,10 +180,11 @@ def test_area_summary_counts_only_agreed_and_trained_supporters(
     assert ward_a.meets_target is True
 
 
-def test_heat_map_has_a_row_per_day_and_shift_and_a_column_per_area(
+def test_heat_map_has_a_row_per_day_and_a_column_per_area_and_shift(
     trust: Trust, champions: Champions
 ) -> None:
     day = champions.go_live_day
+    champions.shift(trust.ward_b, name="Night", start=dt.time(23), end=dt.time(7))
     champions.shift(trust.ward_b, name="Late", start=dt.time(15), end=dt.time(23))
     champions.shift(trust.ward_a)
     champions.shift(trust.ward_b)
@@ -191,10 +192,13 @@ def test_heat_map_has_a_row_per_day_and_shift_and_a_column_per_area(
 
     grid = coverage_grid(coverage_for(trust.wave_1, [trust.ward_a, trust.ward_b]))
 
-    assert [name for _, name in grid.columns] == ["Ward A", "Ward B"]
-    assert [(row.day - day).days for row in grid.rows] == [0, 0, 1]
-    assert [row.shift_name for row in grid.rows] == ["Early", "Late", "Early"]
-    late = grid.rows[1]
-    assert late.cells[0] is None
-    assert late.cells[1] is not None
-    assert grid.rows[2].cells[1] is None
+    assert [(c.area_name, c.shift_name) for c in grid.columns] == [
+        ("Ward A", "Early"),
+        ("Ward B", "Early"),
+        ("Ward B", "Late"),
+        ("Ward B", "Night"),
+    ]
+    assert grid.areas == [("Ward A", 1), ("Ward B", 3)]
+    assert [(row.day - day).days for row in grid.rows] == [0, 1]
+    assert all(cell is not None for cell in grid.rows[0].cells)
+    assert [cell is not None for cell in grid.rows[1].cells] == [True, False, False, False]
