@@ -4,6 +4,7 @@ writes go through ``champions.services``, which apply the same rules as the page
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -502,10 +503,7 @@ class CoverageViewSet(viewsets.ViewSet):
             areas = areas.filter(pk=data["area"])
         period = None
         if "day_from" in data or "day_to" in data:
-            period = (
-                data.get("day_from", go_live.user_go_live_date.replace(year=1)),
-                data.get("day_to", go_live.user_go_live_date.replace(year=9999)),
-            )
+            period = (data.get("day_from", dt.date.min), data.get("day_to", dt.date.max))
         summary = selectors.coverage_for(go_live, areas, period)
         body = {
             "go_live": go_live.pk,

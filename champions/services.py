@@ -409,6 +409,9 @@ def cancel_assignment(*, access: Access, user: User, assignment: Assignment) -> 
     _require_manager(access, assignment.shift.area, assignment.designation.programme)
     if assignment.status != Assignment.Status.ACTIVE:
         raise ValidationError("This person is no longer on the shift.", "not_active")
+    if assignment.ends_at <= timezone.now():
+        # The record of who covered a shift that has happened stays as it was.
+        raise ValidationError("This shift has already ended.", "shift_ended")
     _cancel(assignment, user, timezone.now())
 
 

@@ -456,3 +456,21 @@ def test_removing_a_pattern_removes_its_shifts(trust: Trust, champions: Champion
 
     assert removed == 14
     assert not Shift.objects.exists()
+
+
+def test_a_shift_that_has_happened_keeps_who_worked_it(trust: Trust, champions: Champions) -> None:
+    shift = champions.shift(trust.ward_a)
+    assignment = assign(trust.ward_manager, shift, champions.designate(trust.staff_a, trust.ward_a))
+    Shift.objects.filter(pk=shift.pk).update(
+        starts_at=shift.starts_at - dt.timedelta(days=60),
+        ends_at=shift.ends_at - dt.timedelta(days=60),
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(
+        starts_at=shift.starts_at - dt.timedelta(days=60),
+        ends_at=shift.ends_at - dt.timedelta(days=60),
+    )
+
+    with pytest.raises(ValidationError, match="already ended"):
+        services.cancel_assignment(
+            access=Access(trust.ward_manager), user=trust.ward_manager, assignment=assignment
+        )
