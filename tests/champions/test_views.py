@@ -657,3 +657,20 @@ def test_ward_manager_removes_a_pattern_but_a_champion_cannot(
     assert refused.status_code == 403
     assert removed.status_code == 302
     assert not Shift.objects.exists()
+
+
+def test_cancelling_a_fill_redraws_the_cell_as_it_was(
+    client: Client, trust: Trust, gap: tuple[Shift, Designation]
+) -> None:
+    shift, _ = gap
+    client.force_login(trust.ward_manager)
+
+    body = client.get(
+        f"/champions/shifts/{shift.pk}/cell/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert body.strip().startswith(
+        f'<td class="nhsuk-table__cell golive-cover golive-cover--gap" id="cell-{shift.pk}"'
+    )
+    assert "Fill gap" in body
+    assert "Assign" not in body
