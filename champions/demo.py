@@ -24,7 +24,7 @@ from golive.navigation import default_go_live
 from training.models import Completion, Course
 
 Kind = Designation.Kind
-SUPER_USER_COURSE = "EPR-SU"
+SUPER_USER_COURSE = "SU301"
 PATTERNS = (
     (ShiftPattern.Kind.EARLY, "Early", dt.time(7, 0), dt.time(15, 0), 14),
     (ShiftPattern.Kind.LATE, "Late", dt.time(15, 0), dt.time(23, 0), 12),
@@ -45,16 +45,21 @@ E_ROSTER_AREA = ("NGH", "W7B")
 
 
 def _super_user_course(programme: Programme) -> Course:
-    course, _ = Course.objects.get_or_create(
+    """The programme's super-user course (the training demo's SU301), made if missing."""
+    existing = (
+        Course.objects.filter(programme=programme, delivery=Course.Delivery.SUPER_USER)
+        .order_by("code")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return Course.objects.create(
         programme=programme,
         code=SUPER_USER_COURSE,
-        defaults={
-            "name": "EPR super-user training",
-            "delivery": Course.Delivery.SUPER_USER,
-            "duration_minutes": 420,
-        },
+        name="Super-user training",
+        delivery=Course.Delivery.SUPER_USER,
+        duration_minutes=360,
     )
-    return course
 
 
 def _designate(go_live: GoLive, areas: list[Area], by: User, course: Course) -> None:
