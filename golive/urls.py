@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from adoption import api as adoption_api
+from champions import api as champions_api
 from golive import api, views
 from training import api as training_api
 
@@ -26,6 +27,11 @@ router.register(
 router.register(
     "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
 )
+router.register("designations", champions_api.DesignationViewSet, basename="designation")
+router.register("shifts", champions_api.ShiftViewSet, basename="shift")
+router.register("shift-assignments", champions_api.AssignmentViewSet, basename="shift-assignment")
+router.register("coverage", champions_api.CoverageViewSet, basename="coverage")
+router.register("cover-requests", champions_api.CoverRequestViewSet, basename="cover-request")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +44,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("readiness/", include("readiness.urls")),
     path("training/", include("training.urls")),
+    path("champions/", include("champions.urls")),
     path("adoption/", include("adoption.urls")),
     path("support/", include("support.urls")),
     path("api/v1/me/", api.me, name="api-me"),

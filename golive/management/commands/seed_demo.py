@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from adoption.demo import seed_adoption_demo
+from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
 from training.demo import seed_training_demo
@@ -33,12 +35,16 @@ class Command(BaseCommand):
         summary = seed_demo(staff_count=options["staff"])
         programme = Programme.objects.get(name=DEMO_PROGRAMME)
         importer = User.objects.get(username="pm")
-        for line in seed_adoption_demo(programme=programme, user=importer):
-            self.stdout.write(line)
-        for line in seed_training_demo(
-            programme=programme, user=User.objects.get(username="trainer")
-        ):
-            self.stdout.write(line)
+        # Order matters: training before champions (super users count once trained).
+        trainer = User.objects.get(username="trainer")
+        seeders: tuple[Callable[[], Iterable[str]], ...] = (
+            lambda: seed_adoption_demo(programme=programme, user=importer),
+            lambda: seed_training_demo(programme=programme, user=trainer),
+            lambda: seed_champions_demo(programme=programme),
+        )
+        for seeder in seeders:
+            for line in seeder():
+                self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "
             f"{summary.staff} staff, {summary.go_lives} go-lives."

@@ -35,3 +35,9 @@ def test_chart_titles_are_escaped_in_the_page_and_the_data_island():
 
     assert "<b>X</b>" not in html
     assert "</script><" not in html.split('type="application/json">')[1].split("</script>")[0]
+
+
+def test_the_pagination_include_prints_no_comment_text() -> None:
+    html = render_to_string("_pagination.html", {"page": None})
+
+    assert "Needs:" not in html
