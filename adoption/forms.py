@@ -18,6 +18,7 @@ KIND_PLURALS: dict[str, str] = {
     ImportKind.EVENTS: "EPR event extracts",
     ImportKind.STAFF: "staff lists",
     ImportKind.TRAINING: "training completions",
+    ImportKind.ROSTER: "e-roster extracts",
 }
 
 

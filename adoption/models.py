@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     EVENTS = "events", "EPR event extract"
     STAFF = "staff", "Staff list"
     TRAINING = "training", "Training completions"
+    ROSTER = "roster", "E-roster (who works which shift)"
 
 
 class MappingProfile(models.Model):

@@ -27,7 +27,7 @@ class Field:
     max_length: int = 200
     choices: tuple[str, ...] = ()
     help: str = ""
-    allow_future: bool = False  # dates only: e.g. a new starter's start date
+    allow_future: bool = False  # dates and times: e.g. a new starter's start, a rostered shift
 
     @property
     def is_identifier(self) -> bool:
@@ -86,8 +86,16 @@ TRAINING_FIELDS: tuple[Field, ...] = (
     Field("completed_on", FieldType.DATE, required=True),
 )
 
+ROSTER_FIELDS: tuple[Field, ...] = (
+    Field("staff_number", FieldType.STAFF_REF, required=True, max_length=32),
+    Field("area", FieldType.AREA, required=True, max_length=65),
+    Field("starts_at", FieldType.DATETIME, required=True, allow_future=True, help="shift start"),
+    Field("ends_at", FieldType.DATETIME, required=True, allow_future=True, help="shift end"),
+)
+
 FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
     "events": EVENT_FIELDS,
     "staff": STAFF_FIELDS,
     "training": TRAINING_FIELDS,
+    "roster": ROSTER_FIELDS,
 }

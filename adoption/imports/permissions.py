@@ -6,6 +6,7 @@ IMPORT_CAPABILITY: dict[str, Capability] = {
     "events": Capability.MANAGE_ADOPTION,
     "staff": Capability.IMPORT_STAFF,
     "training": Capability.RECORD_COMPLETIONS,
+    "roster": Capability.MANAGE_CHAMPIONS,
 }
 
 

@@ -31,6 +31,7 @@ from adoption.imports.files import (
     records,
 )
 from adoption.imports.profiles import REPEATED_HOUR, SKIPPED_HOUR, Profile, parse_spec
+from adoption.imports.roster import merge_roster
 from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
 from adoption.imports.staff import merge_staff
 from adoption.imports.training import merge_completions
@@ -153,7 +154,9 @@ def _lookups(batch: ImportBatch, kind: str) -> Lookups:
         allowed_area_ids=_allowed_area_ids(batch, kind),
         staff_by_epr_id=_staff_by_epr_id(organisation_id) if kind == "events" else {},
         epr_owners=_epr_owners(organisation_id) if kind == "staff" else {},
-        staff_by_number=_staff_by_number(organisation_id) if kind in {"training", "staff"} else {},
+        staff_by_number=(
+            _staff_by_number(organisation_id) if kind in {"training", "staff", "roster"} else {}
+        ),
         courses=_courses(batch.programme_id) if kind == "training" else {},
         pseudonym_key=settings.PSEUDONYMISATION_KEY,
         now=timezone.now(),
@@ -505,4 +508,5 @@ MERGERS: dict[str, Callable[..., loading.MergeResult]] = {
     "events": loading.merge_events,
     "staff": merge_staff,
     "training": merge_completions,
+    "roster": merge_roster,
 }

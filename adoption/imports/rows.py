@@ -160,7 +160,7 @@ def _to_datetime(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     except (ValueError, OverflowError):
         message = f"'{cell.raw}' is not a valid date and time."
         return None, cell.issue("INVALID_DATE", message, expected_format(cell.spec.type, profile))
-    too_late = value > lookups.now + dt.timedelta(minutes=5)
+    too_late = value > lookups.now + dt.timedelta(minutes=5) and not cell.spec.allow_future
     if not profile.dates_are_shifted and (too_late or value.date() < lookups.earliest):
         message = f"'{cell.raw}' is in the future or before {lookups.earliest:%Y}."
         return None, cell.issue("DATE_OUT_OF_RANGE", message, "a date between 2000 and now")
@@ -335,8 +335,24 @@ def check_staff_row(
     return [Issue(line, column, "DUPLICATE_IDENTIFIER", message, mask(epr), "a unique EPR user id")]
 
 
+MAX_SHIFT = dt.timedelta(hours=24)
+
+
+def check_roster_row(
+    line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
+) -> list[Issue]:
+    """A shift ends after it starts, and within a day of it."""
+    starts, ends = values["starts_at"], values["ends_at"]
+    if starts < ends <= starts + MAX_SHIFT:
+        return []
+    column = profile.columns.get("ends_at", "ends_at")
+    message = "The shift must end after it starts, and within 24 hours of its start."
+    return [Issue(line, column, "INVALID_SHIFT", message, expected="an end after the start")]
+
+
 ROW_CHECKS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], list[Issue]]] = {
     "staff": check_staff_row,
+    "roster": check_roster_row,
 }
 
 
@@ -404,8 +420,17 @@ def stage_training(
     return (line, values["staff_number"], values["course"], completed.isoformat())
 
 
+def stage_roster(
+    line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
+) -> StagedRow:
+    starts: dt.datetime = values["starts_at"]
+    ends: dt.datetime = values["ends_at"]
+    return (line, values["staff_number"], values["area"], starts.isoformat(), ends.isoformat())
+
+
 STAGERS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], StagedRow]] = {
     "events": stage_event,
     "staff": stage_staff,
     "training": stage_training,
+    "roster": stage_roster,
 }

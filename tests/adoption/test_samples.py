@@ -20,12 +20,15 @@ SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 
 
 def _import_sample_staff_first(kind: str, settings: Any) -> None:
-    """Training completions refer to staff, so the sample staff list goes in first."""
-    if kind != "training":
+    """Training completions and rosters refer to staff, so the sample staff list goes in
+    first."""
+    if kind not in {"training", "roster"}:
         return
     programme = Programme.objects.get(name=DEMO_PROGRAMME)
     for code, name in (("EPR101", "EPR essentials"), ("EPR201", "Ward workflows")):
-        Course.objects.create(programme=programme, code=code, name=name, delivery="e_learning")
+        Course.objects.get_or_create(
+            programme=programme, code=code, defaults={"name": name, "delivery": "e_learning"}
+        )
     batch = services.create_import_batch(
         user=User.objects.get(username="pm"),
         programme=programme,
@@ -44,6 +47,7 @@ def _import_sample_staff_first(kind: str, settings: Any) -> None:
         ("staff", "staff-reference.csv", 3),
         ("events", "events-reference.csv", 8),
         ("training", "training-reference.csv", 3),
+        ("roster", "roster-reference.csv", 4),
     ],
 )
 def test_readme_sample_imports_with_the_built_in_profile(
