@@ -18,6 +18,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from adoption import rollups
 from adoption.imports import loading
 from adoption.imports.files import (
     FileRefused,
@@ -315,6 +316,7 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             rows_rejected=collected.rows_rejected,
             issues_total=collected.total + len(merged.duplicates),
         )
+        rollups.queue_batch_rollup(batch.pk)
     return True
 
 
