@@ -58,7 +58,7 @@ def test_before_after_change_matches_welchs_t_test() -> None:
 
 
 def test_the_settling_period_and_days_without_data_are_left_out() -> None:
-    values: dict[int, float | None] = {k: 10.0 for k in range(-5, 0)}
+    values: dict[int, float | None] = dict.fromkeys(range(-5, 0), 10.0)
     values |= {0: 500.0, 1: 500.0, 2: 20.0, 3: None, 4: 20.0}  # 0 and 1 are settling days
 
     result = comparison.compare(daily(values), MARKER, days_before=5, days_after=3, settling_days=2)
@@ -117,7 +117,7 @@ def test_difference_in_differences_subtracts_the_control_areas_change() -> None:
 
 
 def test_no_comparison_without_data_on_both_sides() -> None:
-    series = daily({k: 5.0 for k in range(0, 10)})
+    series = daily(dict.fromkeys(range(0, 10), 5.0))
 
     assert comparison.compare(series, MARKER, days_before=7, days_after=7) is None
 
@@ -126,7 +126,7 @@ def test_summary_reads_as_a_plain_english_sentence() -> None:
     series = daily(
         {**{k: 100.0 + (k % 2) for k in range(-4, 0)}, **{k: 118.0 + (k % 2) for k in range(0, 4)}}
     )
-    control = daily({**{k: 50.0 for k in range(-4, 0)}, **{k: 51.0 for k in range(0, 4)}})
+    control = daily({**dict.fromkeys(range(-4, 0), 50.0), **dict.fromkeys(range(0, 4), 51.0)})
     result = comparison.compare(series, MARKER, days_before=4, days_after=4, control=control)
     assert result is not None
 
@@ -148,7 +148,7 @@ def test_summary_reads_as_a_plain_english_sentence() -> None:
 
 
 def test_summary_says_when_a_rise_is_for_the_worse() -> None:
-    series = daily({**{k: 2.0 for k in range(-3, 0)}, **{k: 4.0 for k in range(0, 3)}})
+    series = daily({**dict.fromkeys(range(-3, 0), 2.0), **dict.fromkeys(range(0, 3), 4.0)})
     result = comparison.compare(series, MARKER, days_before=3, days_after=3)
     assert result is not None
 
@@ -170,7 +170,7 @@ def go_live_series(
 ) -> list[tuple[dt.date, float | None]]:
     values: dict[int, float | None] = {}
     if before is not None:
-        values |= {k: before for k in range(-28, 0)}
+        values |= dict.fromkeys(range(-28, 0), before)
     values |= dict(enumerate(after))
     return daily(values)
 
