@@ -14,11 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
 
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric, OrderType
-from golive.models import GoLive, Programme, RoleGroup, StaffMember
+from golive.access import Access, Capability
+from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
 from training.models import Completion
 
 A = Metric.Aggregate
@@ -379,3 +381,32 @@ def ensure_builtin_metrics(programme: Programme) -> list[Metric]:
         )
         made[name] = metric
     return list(made.values())
+
+
+# Writing: the catalogue is edited by programme managers.
+
+
+def can_edit_metrics(access: Access, programme: Programme) -> bool:
+    return access.has(Capability.MANAGE_ADOPTION, programme=programme)
+
+
+@transaction.atomic
+def save_metric(*, access: Access, user: User, metric: Metric) -> Metric:
+    """Validate and save a new or edited metric (history kept). Needs MANAGE_ADOPTION on
+    its programme; raises ``ValidationError`` for a definition that cannot be computed."""
+    if not can_edit_metrics(access, metric.programme):
+        raise PermissionDenied("You may not change this programme's metrics.")
+    validate_definition(
+        aggregate=metric.aggregate,
+        event_types=list(metric.event_types),
+        order_types=list(metric.order_types),
+        role_groups=list(metric.role_groups),
+        numerator=metric.numerator,
+        denominator=metric.denominator,
+        programme=metric.programme,
+        this=metric if metric.pk else None,
+    )
+    metric.updated_by = user
+    metric.full_clean()
+    metric.save()
+    return metric
