@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adoption import comparison, dashboard, markers, metrics
+from adoption import dashboard, markers, metrics
 from adoption.analytics_exports import table_response
 from adoption.analytics_forms import BeforeAfterForm, DashboardFilterForm, MarkerForm, MetricForm
 from adoption.models import ChangeMarker, Metric
@@ -163,56 +163,6 @@ def board_pack(request: HttpRequest) -> HttpResponse:
 # Before and after a change.
 
 
-def before_after_result(
-    access: Access, go_live: GoLive, data: dict[str, Any], marker: markers.MarkerView
-) -> dict[str, Any] | None:
-    """Compare a metric before and after a marker over the touched areas the user sees,
-    with the untouched ones (that have data) as controls."""
-    metric: Metric = data["metric"]
-    visible = dashboard.visible_go_live_areas(access, go_live)
-    others = list(access.areas(programme=go_live.programme).select_related("site"))
-    treated = [a for a in visible if marker.touches({a.pk})]
-    if data.get("area"):
-        treated = [a for a in treated if a.pk == data["area"].pk]
-    if not treated:
-        return None
-    control = [a for a in others if a.pk not in marker.area_ids] if marker.area_ids else []
-    start = marker.on - dt.timedelta(days=data["days_before"])
-    end = marker.on + dt.timedelta(days=data["settling_days"] + data["days_after"] - 1)
-    scope = metrics.Scope(tuple(a.pk for a in treated), start, end)
-    series = metrics.series(metric, scope)
-    control_ids = tuple(
-        a.pk for a in control if a.pk in dashboard.areas_with_data(control, start, end)
-    )
-    control_series = (
-        metrics.series(metric, metrics.Scope(control_ids, start, end)) if control_ids else None
-    )
-    result = comparison.compare(
-        series,
-        marker.on,
-        days_before=data["days_before"],
-        days_after=data["days_after"],
-        settling_days=data["settling_days"],
-        control=control_series,
-    )
-    if result is None:
-        return {"result": None, "treated": treated, "control_count": len(control_ids)}
-    scope_name = treated[0].name if len(treated) == 1 else f"{len(treated)} areas"
-    return {
-        "result": result,
-        "treated": treated,
-        "control_count": len(control_ids),
-        "summary": comparison.summary(
-            result,
-            metric=metric.name,
-            unit=metric.unit_label,
-            scope=scope_name,
-            marker=marker.title,
-            higher_is_better=metric.higher_is_better,
-        ),
-    }
-
-
 @require_GET
 def before_after(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
@@ -230,7 +180,7 @@ def before_after(request: HttpRequest) -> HttpResponse:
     outcome = None
     if form.is_bound and form.is_valid():
         marker = next(m for m in shown if m.key == form.cleaned_data["marker"])
-        outcome = before_after_result(access, go_live, form.cleaned_data, marker)
+        outcome = dashboard.before_after(access, go_live, form.cleaned_data, marker)
         if outcome is None:
             form.add_error("area", "That change did not touch any of the areas you see.")
     return render(

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from adoption import analytics_api
 from adoption import api as adoption_api
 from golive import api, views
 
@@ -14,6 +15,9 @@ router.register("go-lives", api.GoLiveViewSet, basename="go-live")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
 router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")
+# Adoption analytics (issue 4).
+router.register("metrics", analytics_api.MetricViewSet, basename="metric")
+router.register("change-markers", analytics_api.ChangeMarkerViewSet, basename="change-marker")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +33,7 @@ urlpatterns = [
     path("adoption/", include("adoption.urls")),
     path("support/", include("support.urls")),
     path("api/v1/me/", api.me, name="api-me"),
+    path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
