@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from adoption.analytics_demo import seed_analytics_demo
 from adoption.demo import seed_adoption_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         programme = Programme.objects.get(name=DEMO_PROGRAMME)
         importer = User.objects.get(username="pm")
         for line in seed_adoption_demo(programme=programme, user=importer):
+            self.stdout.write(line)
+        # Adoption analytics: metrics, change markers, rollups (after the extracts above).
+        for line in seed_analytics_demo(programme=programme, user=importer):
             self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "
