@@ -41,6 +41,14 @@ class MarkerView:
     def label(self) -> str:
         return f"{self.title} ({self.kind_label.lower()}, {self.on.day} {self.on:%b %Y})"
 
+    @property
+    def phrase(self) -> str:
+        """How a sentence names it after "the": "Wave 1 go-live", "configuration change
+        'Order set simplified'"."""
+        if self.kind == K.GO_LIVE:
+            return self.title
+        return f"{self.kind_label.lower()} ‘{self.title}’"
+
     def touches(self, area_ids: Iterable[int]) -> bool:
         return not self.area_ids or bool(self.area_ids & set(area_ids))
 
@@ -76,7 +84,7 @@ def _go_live_markers(go_lives: Iterable[GoLive]) -> list[MarkerView]:
                     f"r{release.pk}",
                     K.RELEASE,
                     go_live.user_go_live_date,
-                    f"Release {release}",
+                    str(release),
                     release.description,
                     areas,
                 )

@@ -310,6 +310,14 @@ BUILTINS: list[dict[str, Any]] = [
         "description": "Pharmacy orders placed in the EPR each day.",
     },
     {
+        "name": "EPR events per day",
+        "aggregate": A.COUNT,
+        "event_types": [t.value for t in EventType if t != EventType.LOGIN_FAILED],
+        "unit": Metric.Unit.PER_DAY,
+        "description": "Everything recorded in the EPR each day apart from failed log-ins: "
+        "the measure of the go-live dip and recovery.",
+    },
+    {
         "name": "Active users per day",
         "aggregate": A.ACTIVE_USERS,
         "unit": Metric.Unit.USERS,
