@@ -8,15 +8,15 @@ it); a covered day with nothing in the chosen areas is a real zero.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric, OrderType
 from golive.access import Access, Capability
@@ -148,59 +148,53 @@ def _divide(
     return {day: scale * top.get(day, 0.0) / n for day, n in bottom.items() if n}
 
 
-def _in_scope_staff(metric: Metric, scope: Scope) -> list[tuple[int, dt.date | None]]:
-    """(staff id, start date) for the staff list of the scope's areas."""
+def _in_scope_staff(metric: Metric, scope: Scope) -> QuerySet[StaffMember]:
+    """The staff list of the scope's areas (in the metric's and the scope's role groups)."""
     staff = StaffMember.objects.filter(
         pk__in=StaffMember.objects.filter(areas__in=scope.area_ids).values("pk")
     )
     groups = _role_filter(metric.role_groups, scope)
     if groups is not None:
         staff = staff.filter(role_group__in=groups)
-    return list(staff.values_list("pk", "start_date"))
+    return staff
 
 
-def _active_staff_by_day(scope: Scope, staff_ids: Iterable[int]) -> dict[dt.date, set[int]]:
-    rows = (
-        DailyUserActivity.objects.filter(
-            area_id__in=scope.area_ids,
-            local_date__range=(scope.start, scope.end),
-            staff_id__in=list(staff_ids),
-        )
-        .values_list("local_date", "staff_id")
-        .distinct()
-    )
-    active: dict[dt.date, set[int]] = defaultdict(set)
-    for day, staff_id in rows:
-        active[day].add(staff_id)
-    return active
-
-
-def _staff_share(
-    metric: Metric, scope: Scope, *, trained_only: bool
-) -> tuple[dict[dt.date, float], dict[dt.date, bool]]:
+def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt.date, float]:
     """Percent of eligible staff active each day. Eligible: on the staff list of the areas
-    and in post that day (and, for ``trained_only``, with a course completed by then)."""
+    and in post that day (and, for ``trained_only``, with a course of the programme
+    completed by then). The active count is one grouped query; the eligible count per day
+    comes from the sorted dates people became eligible."""
     staff = _in_scope_staff(metric, scope)
-    since: dict[int, dt.date] = {
-        pk: start or dt.date.min for pk, start in staff
-    }  # when each person counts from
+    since = {pk: start or dt.date.min for pk, start in staff.values_list("pk", "start_date")}
+    active = DailyUserActivity.objects.filter(
+        area_id__in=scope.area_ids,
+        local_date__range=(scope.start, scope.end),
+        staff_id__in=staff.values("pk"),
+    ).filter(Q(staff__start_date__isnull=True) | Q(staff__start_date__lte=F("local_date")))
     if trained_only:
-        first = (
-            Completion.objects.filter(staff_id__in=since, course__programme=metric.programme)
-            .values("staff_id")
-            .annotate(first=Min("completed_on"))
-        )
-        trained = {row["staff_id"]: row["first"] for row in first}
+        completions = Completion.objects.filter(course__programme=metric.programme)
+        first = completions.filter(staff_id__in=since).values("staff_id")
+        trained = dict(first.annotate(first=Min("completed_on")).values_list("staff_id", "first"))
         since = {pk: max(day, trained[pk]) for pk, day in since.items() if pk in trained}
-    active = _active_staff_by_day(scope, since)
+        active = active.filter(
+            Exists(
+                completions.filter(
+                    staff_id=OuterRef("staff_id"), completed_on__lte=OuterRef("local_date")
+                )
+            )
+        )
+    counts = dict(
+        active.values("local_date")
+        .annotate(n=Count("staff_id", distinct=True))
+        .values_list("local_date", "n")
+    )
+    starts = sorted(since.values())
     values: dict[dt.date, float] = {}
-    has_staff: dict[dt.date, bool] = {}
     for day in scope.days():
-        eligible = {pk for pk, start in since.items() if start <= day}
-        has_staff[day] = bool(eligible)
+        eligible = bisect.bisect_right(starts, day)
         if eligible:
-            values[day] = 100.0 * len(active.get(day, set()) & eligible) / len(eligible)
-    return values, has_staff
+            values[day] = 100.0 * counts.get(day, 0) / eligible
+    return values
 
 
 def series(metric: Metric, scope: Scope) -> DailyValues:
@@ -226,8 +220,7 @@ def _values(metric: Metric, scope: Scope) -> dict[dt.date, float]:
             return {}  # validation refuses this; a half-deleted ratio has no values
         scale = 100.0 if metric.unit == Metric.Unit.PERCENT else 1.0
         return _divide(_values(metric.numerator, scope), _values(metric.denominator, scope), scale)
-    values, _ = _staff_share(metric, scope, trained_only=aggregate == A.TRAINED_ACTIVE_SHARE)
-    return values
+    return _staff_share(metric, scope, trained_only=aggregate == A.TRAINED_ACTIVE_SHARE)
 
 
 def rounded(values: DailyValues, places: int = 2) -> list[float | None]:
