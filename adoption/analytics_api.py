@@ -48,6 +48,39 @@ def _as_drf(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
+def _scope_choices(
+    serializer: serializers.Serializer,
+    *,
+    programmes: bool = False,
+    metrics: bool = False,
+    areas: bool = False,
+) -> None:
+    """Ids the caller may name: others read as "does not exist", never "not yours", so
+    the API does not reveal what exists elsewhere."""
+    access: Access | None = serializer.context.get("access")
+    if access is None:
+        return
+    fields = serializer.fields
+    if programmes:
+        cast(Any, fields["programme"]).queryset = access.programmes()
+    if metrics:
+        visible = Metric.objects.filter(programme__in=access.programmes())
+        cast(Any, fields["numerator"]).queryset = visible
+        cast(Any, fields["denominator"]).queryset = visible
+    if areas:
+        cast(Any, fields["areas"]).child_relation.queryset = access.areas()
+
+
+class AccessContext:
+    """Puts the request's ``Access`` in serializer context (for ``_scope_choices``)."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        request: Request = cast(Any, self).request
+        context["access"] = access_for(request._request)
+        return context
+
+
 # Metrics.
 
 
@@ -84,6 +117,10 @@ class MetricSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "is_builtin")
         # Uniqueness is checked by the service (full_clean), with the same message as pages.
         validators: list[Any] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _scope_choices(self, programmes=True, metrics=True)
 
 
 class SeriesQuerySerializer(serializers.Serializer):
@@ -175,7 +212,7 @@ def _marker_out(
     update=extend_schema(responses={200: MetricSerializer, **ERROR_RESPONSES}),
     partial_update=extend_schema(responses={200: MetricSerializer, **ERROR_RESPONSES}),
 )
-class MetricViewSet(viewsets.ModelViewSet):
+class MetricViewSet(AccessContext, viewsets.ModelViewSet):
     """The metric catalogue of the programmes you can see. Programme managers may add and
     change metrics; deleting is not offered (ratios and history refer to them)."""
 
@@ -201,10 +238,6 @@ class MetricViewSet(viewsets.ModelViewSet):
         data = dict(cast(dict[str, Any], serializer.validated_data))
         metric = cast(Metric | None, serializer.instance)
         if metric is None:
-            if not access.programmes().filter(pk=data["programme"].pk).exists():
-                raise serializers.ValidationError(
-                    {"programme": "There is no programme with this id that you can see."}
-                )
             metric = Metric()
         else:
             data.pop("programme", None)  # a metric stays in its programme
@@ -272,6 +305,10 @@ class ChangeMarkerSerializer(serializers.ModelSerializer):
         fields = ("id", "programme", "kind", "on", "title", "description", "areas")
         read_only_fields = ("id",)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _scope_choices(self, programmes=True, areas=True)
+
 
 @extend_schema_view(
     list=extend_schema(responses={200: ChangeMarkerSerializer(many=True), **ERROR_RESPONSES}),
@@ -281,7 +318,7 @@ class ChangeMarkerSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(responses={200: ChangeMarkerSerializer, **ERROR_RESPONSES}),
     destroy=extend_schema(responses={204: None, **ERROR_RESPONSES}),
 )
-class ChangeMarkerViewSet(viewsets.ModelViewSet):
+class ChangeMarkerViewSet(AccessContext, viewsets.ModelViewSet):
     """Recorded changes (configuration changes, training pushes, ...) you may see: whole-
     programme ones and those touching your areas. Go-live and release dates are markers
     too; they appear in series responses with their own keys."""

@@ -180,3 +180,22 @@ def test_the_schema_documents_the_analytics_endpoints(live: Any) -> None:
     assert "400" in schema["paths"]["/api/v1/metrics/{id}/series/"]["get"]["responses"]
     assert "/api/v1/comparisons/" in schema["paths"]
     assert "/api/v1/change-markers/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_another_trusts_programme_reads_as_not_existing(live: Any) -> None:
+    from tests import factories as f  # noqa: PLC0415
+
+    elsewhere = f.ProgrammeFactory()
+    response = api(live.programme_manager).post(
+        "/api/v1/metrics/",
+        {"programme": elsewhere.pk, "name": "X", "aggregate": "count", "unit": "per_day"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field_errors"][0] == {
+        "field": "programme",
+        "code": "does_not_exist",
+        "message": f'Invalid pk "{elsewhere.pk}" - object does not exist.',
+    }
