@@ -199,3 +199,39 @@ def test_another_trusts_programme_reads_as_not_existing(live: Any) -> None:
         "code": "does_not_exist",
         "message": f'Invalid pk "{elsewhere.pk}" - object does not exist.',
     }
+
+
+@pytest.mark.django_db
+def test_a_change_marker_is_updated_and_deleted_over_the_api(live: Any) -> None:
+    marker = ChangeMarker.objects.create(
+        programme=live.programme, kind="training", on=D(2025, 3, 30), title="Refresher"
+    )
+    client = api(live.programme_manager)
+
+    patched = client.patch(
+        f"/api/v1/change-markers/{marker.pk}/",
+        {"title": "Refresher week", "areas": [live.ward_a.pk]},
+        content_type="application/json",
+    )
+    deleted = client.delete(f"/api/v1/change-markers/{marker.pk}/")
+
+    assert patched.status_code == 200
+    assert patched.json()["areas"] == [live.ward_a.pk]
+    assert patched.json()["kind"] == "training"
+    assert deleted.status_code == 204
+    assert not ChangeMarker.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_metric_is_edited_over_the_api_but_stays_in_its_programme(live: Any) -> None:
+    metric = live.metrics["Active users per day"]
+
+    response = api(live.programme_manager).patch(
+        f"/api/v1/metrics/{metric.pk}/",
+        {"is_headline": False, "role_groups": ["medical"]},
+        content_type="application/json",
+    )
+
+    metric.refresh_from_db()
+    assert response.status_code == 200
+    assert (metric.is_headline, metric.role_groups) == (False, ["medical"])

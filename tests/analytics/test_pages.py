@@ -276,3 +276,37 @@ def test_a_user_with_no_go_live_is_told_so(db: None) -> None:
     client.force_login(user)
 
     assert client.get("/adoption/dashboard/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_programme_manager_edits_and_deletes_a_recorded_change(live: Any) -> None:
+    marker = ChangeMarker.objects.create(
+        programme=live.programme, kind="training", on=D(2025, 3, 30), title="Refresher"
+    )
+    client = client_for(live.programme_manager, live.wave_1)
+
+    edited = client.post(
+        f"/adoption/changes/{marker.pk}/edit/",
+        {"kind": "training", "on": "2025-03-31", "title": "Refresher week", "areas": []},
+    )
+    marker.refresh_from_db()
+    deleted = client.post(f"/adoption/changes/{marker.pk}/delete/")
+
+    assert edited.status_code == 302
+    assert (marker.title, marker.on) == ("Refresher week", D(2025, 3, 31))
+    assert deleted.status_code == 302
+    assert not ChangeMarker.objects.exists()
+
+
+@pytest.mark.django_db
+def test_executives_may_not_delete_changes(live: Any) -> None:
+    marker = ChangeMarker.objects.create(
+        programme=live.programme, kind="training", on=D(2025, 3, 30), title="Refresher"
+    )
+
+    response = client_for(live.executive, live.wave_1).post(
+        f"/adoption/changes/{marker.pk}/delete/"
+    )
+
+    assert response.status_code == 403
+    assert ChangeMarker.objects.exists()
