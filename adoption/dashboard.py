@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
@@ -127,6 +127,32 @@ class AreaRow:
     active_users: float | None  # mean per day over the last RANKING_DAYS days of the range
     share_active: float | None  # mean daily % of the staff list active, same days
     dip: comparison.DipRecovery
+    trend: list[float | None] = field(default_factory=list)  # events per day, last 28 days
+
+    @property
+    def sparkline_points(self) -> str:
+        """SVG polyline points (a 100 × 24 box) for the trend; days without data skipped."""
+        known = [v for v in self.trend if v is not None]
+        if len(known) < 2:
+            return ""
+        low, high = min(known), max(known)
+        span = (high - low) or 1.0
+        step = 100 / max(len(self.trend) - 1, 1)
+        return " ".join(
+            f"{i * step:.1f},{22 - 20 * (v - low) / span:.1f}"
+            for i, v in enumerate(self.trend)
+            if v is not None
+        )
+
+    @property
+    def sparkline_text(self) -> str:
+        known = [v for v in self.trend if v is not None]
+        if len(known) < 2:
+            return "Not enough data for a trend"
+        return (
+            f"EPR events per day over the last {len(self.trend)} days: from {known[0]:,.0f} "
+            f"to {known[-1]:,.0f}, lowest {min(known):,.0f}, highest {max(known):,.0f}"
+        )
 
 
 def _staff_counts(area_ids: tuple[int, ...], role_group: str, end: dt.date) -> dict[int, int]:
@@ -204,6 +230,7 @@ def area_rows(view: View) -> list[AreaRow]:
                 active_users=_mean([float(daily.get(d, 0)) for d in recent]),
                 share_active=_mean(shares),
                 dip=comparison.dip_and_recovery(series, view.go_live.user_go_live_date),
+                trend=[v for _, v in series[-HISTORY_DAYS:]],
             )
         )
     return sorted(

@@ -310,3 +310,12 @@ def test_executives_may_not_delete_changes(live: Any) -> None:
 
     assert response.status_code == 403
     assert ChangeMarker.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_ranked_area_has_a_described_sparkline_of_events(live: Any) -> None:
+    page = client_for(live.executive, live.wave_1).get("/adoption/dashboard/" + RANGE)
+
+    # Ward A recorded 1, 5 and 1 events (failed log-ins aside) on the three days.
+    text = "EPR events per day over the last 3 days: from 1 to 1, lowest 1, highest 5"
+    assert f'aria-label="{text}"' in page.content.decode()
