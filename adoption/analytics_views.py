@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adoption import dashboard, markers, metrics
@@ -78,7 +79,13 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "first_use": metrics.first_use(go_live, view.area_ids),
         "query": request.GET.urlencode(),
     }
-    return render(request, "adoption/dashboard.html", context)
+    # htmx filters replace only the results (not on a history restore, which needs the page).
+    htmx = getattr(request, "htmx", None)
+    fragment = htmx is not None and bool(htmx) and not htmx.history_restore_request
+    template = "adoption/dashboard.html" + ("#results" if fragment else "")
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

@@ -319,3 +319,16 @@ def test_each_ranked_area_has_a_described_sparkline_of_events(live: Any) -> None
     # Ward A recorded 1, 5 and 1 events (failed log-ins aside) on the three days.
     text = "EPR events per day over the last 3 days: from 1 to 1, lowest 1, highest 5"
     assert f'aria-label="{text}"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_htmx_filtering_returns_only_the_results_for_the_chosen_area(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get(
+        f"/adoption/dashboard/{RANGE}&area={live.ward_b.pk}", HTTP_HX_REQUEST="true"
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="dashboard-results">')
+    assert "Active users per day: Ward B" in page
+    assert "<html" not in page
+    assert response["Vary"].count("HX-Request") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -33,6 +34,13 @@ def test_programme_manager_marks_a_change_reads_before_and_after_and_exports_xls
     main = page.locator("main")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Adoption dashboard")
     expect(main).to_contain_text("Active users per day: 2 areas of Wave 1")
+    assert_accessible(page)
+
+    # The filters are open: the URL already has some.
+    page.get_by_label("Area", exact=True).select_option(label="Ward A")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(main).to_contain_text("Active users per day: Ward A")
+    expect(page).to_have_url(re.compile(rf"area={known.ward_a.pk}"))
     assert_accessible(page)
 
     page.get_by_role("link", name="Changes (markers on the charts)").click()
