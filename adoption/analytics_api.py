@@ -17,7 +17,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption import comparison, dashboard, markers, metrics
+from adoption import comparison, dashboard, feedback, markers, metrics
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES
@@ -502,3 +502,51 @@ def comparison_view(request: Request) -> Response:
         "difference_in_differences": result.did if result else None,
     }
     return Response(ComparisonSerializer(body).data, status=status.HTTP_200_OK)
+
+
+# Feedback: net experience scores.
+
+
+class WeekScoreSerializer(serializers.Serializer):
+    week = serializers.DateField(help_text="The Monday the week starts on.")
+    score = serializers.IntegerField(allow_null=True)
+
+
+class AreaScoreSerializer(serializers.Serializer):
+    area = serializers.IntegerField()
+    area_name = serializers.CharField()
+    responses = serializers.IntegerField()
+    score = serializers.IntegerField(
+        allow_null=True, help_text="% agree − % disagree over every answer: −100 to +100."
+    )
+    weeks = WeekScoreSerializer(many=True)
+
+
+class FeedbackQuerySerializer(serializers.Serializer):
+    go_live = serializers.IntegerField()
+
+
+@extend_schema(
+    parameters=[FeedbackQuerySerializer],
+    responses={200: AreaScoreSerializer(many=True), **ERROR_RESPONSES},
+    summary="Net experience score per area and week, for areas you may see",
+)
+@api_view(["GET"])
+def feedback_scores(request: Request) -> Response:
+    query = FeedbackQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    access = access_for(request._request)
+    go_live = _go_live(access, query.validated_data["go_live"])
+    assert go_live is not None  # noqa: S101 - go_live is required
+    rows, _ = feedback.scores_by_area(feedback.visible_responses(access, go_live))
+    body = [
+        {
+            "area": row.area.pk,
+            "area_name": row.area.name,
+            "responses": row.responses,
+            "score": row.score,
+            "weeks": [{"week": w, "score": s} for w, s in row.by_week.items()],
+        }
+        for row in rows
+    ]
+    return Response(AreaScoreSerializer(body, many=True).data)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from collections.abc import Iterator
 
 from django.utils import timezone
 
-from adoption import metrics, rollups
+from adoption import feedback, metrics, rollups
 from adoption.demo import HEADER, VENDOR_PROFILE_NAME, _csv, _import, nhs_number
-from adoption.models import ChangeMarker
+from adoption.models import ChangeMarker, Survey, SurveyResponse
 from golive.models import Area, GoLive, Programme, StaffMember, User
 
 CHANGE_DAY = 70  # days after the live wave's go-live
@@ -71,6 +72,52 @@ def _marker(programme: Programme, user: User, title: str, **fields: object) -> C
     return marker
 
 
+SURVEY_TITLE = "How is the new EPR working for you?"
+SURVEY_RESPONSES = 240
+DEMO_COMMENTS = [
+    "Logging in takes too long at the start of a shift.",
+    "Ordering bloods is much quicker with the new order sets.",
+    "The training did not cover drug charts on nights.",
+    "Handover is easier now that notes are in one place.",
+    "",
+    "",
+]
+
+
+def _seed_survey(live: GoLive, user: User) -> str:
+    """A survey of the live wave with answers spread over its first weeks, improving as
+    staff settle in; submission ids are fixed, so re-seeding adds nothing."""
+    survey, _ = Survey.objects.get_or_create(
+        go_live=live, title=SURVEY_TITLE, defaults={"created_by": user}
+    )
+    areas = list(live.areas.order_by("pk"))
+    rng = random.Random(31)  # noqa: S311 - demo data, not security
+    made = 0
+    for n in range(SURVEY_RESPONSES):
+        week = n * 8 // SURVEY_RESPONSES  # weeks 0 to 7 after go-live
+        mood = min(5, max(1, round(rng.gauss(2.6 + 0.25 * week, 1.0))))
+        answers = {
+            name: min(5, max(1, mood + rng.choice((-1, 0, 0, 1)))) for name in SurveyResponse.ITEMS
+        }
+        response, created = feedback.record_response(
+            survey=survey,
+            submission=uuid.uuid5(uuid.NAMESPACE_URL, f"golive-demo-survey-{n}"),
+            area=areas[n % len(areas)],
+            role_group=rng.choice(["nursing", "medical", "ahp", ""]),
+            answers=answers,
+            comment=rng.choice(DEMO_COMMENTS),
+        )
+        if created:
+            moment = timezone.now().replace(
+                year=live.user_go_live_date.year,
+                month=live.user_go_live_date.month,
+                day=live.user_go_live_date.day,
+            ) + dt.timedelta(days=7 * week + rng.randint(0, 6))
+            SurveyResponse.objects.filter(pk=response.pk).update(submitted_at=moment)
+            made += 1
+    return f"Staff survey: {made} new responses"
+
+
 def seed_analytics_demo(*, programme: Programme, user: User) -> list[str]:
     """Built-in metrics, the pilot extract, markers and a full rollup rebuild."""
     metrics.ensure_builtin_metrics(programme)
@@ -98,6 +145,7 @@ def seed_analytics_demo(*, programme: Programme, user: User) -> list[str]:
             description="Common pathology panels grouped into one order set on the pilot wards.",
         )
         change.areas.set(pilot)
+        lines.append(_seed_survey(live, user))
         _marker(
             programme,
             user,

@@ -3,12 +3,14 @@ pseudonymised EPR events they load."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from golive.models import Area, Programme, RoleGroup, StaffMember
+from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 
 
 class ImportKind(models.TextChoices):
@@ -389,3 +391,95 @@ class ChangeMarker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.on:%d %b %Y})"
+
+
+# Staff feedback: short surveys per go-live, answered without an account.
+
+
+def _survey_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Survey(models.Model):
+    """A short staff survey for one go-live, answered through a shareable link."""
+
+    go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(max_length=120)
+    token = models.CharField(max_length=32, unique=True, default=_survey_token, editable=False)
+    is_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeedbackTheme(models.Model):
+    """A theme the team sees in free-text feedback, and what was done about it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    you_said = models.TextField("You said", blank=True)
+    we_did = models.TextField("We did", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="feedback_theme_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(models.IntegerChoices):
+    STRONGLY_DISAGREE = 1, "Strongly disagree"
+    DISAGREE = 2, "Disagree"
+    NEUTRAL = 3, "Neither agree nor disagree"
+    AGREE = 4, "Agree"
+    STRONGLY_AGREE = 5, "Strongly agree"
+
+
+class SurveyResponse(models.Model):
+    """One submitted answer sheet. ``submission`` comes from the form, so a double submit
+    (or a resent request) is stored once."""
+
+    ITEMS = {
+        "quality": "The EPR enables me to deliver quality care",
+        "available": "The EPR is available when I need it",
+        "fast": "The EPR is fast",
+        "easy_to_learn": "The EPR was easy to learn",
+        "training": "My training prepared me to use the EPR",
+    }
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    submission = models.UUIDField(unique=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    quality = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    available = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    fast = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    easy_to_learn = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    training = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    comment = models.TextField(blank=True, max_length=1000)
+    theme = models.ForeignKey(
+        FeedbackTheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["survey", "area"], name="survey_response_area_idx")]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.survey}"
+
+    def answers(self) -> list[int]:
+        return [getattr(self, name) for name in self.ITEMS]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from adoption import analytics_views, views
+from adoption import analytics_views, feedback_views, views
 
 app_name = "adoption"
 urlpatterns = [
@@ -44,4 +44,15 @@ urlpatterns += [
     path("changes/new/", analytics_views.marker_form, name="marker_new"),
     path("changes/<int:pk>/edit/", analytics_views.marker_form, name="marker_edit"),
     path("changes/<int:pk>/delete/", analytics_views.marker_delete, name="marker_delete"),
+]
+
+# Staff feedback; the survey link works without an account.
+urlpatterns += [
+    path("feedback/", feedback_views.home, name="feedback"),
+    path("feedback/surveys/", feedback_views.open_survey, name="survey_open"),
+    path("feedback/surveys/<int:pk>/toggle/", feedback_views.toggle_survey, name="survey_toggle"),
+    path("feedback/themes/", feedback_views.save_theme, name="theme_save"),
+    path("feedback/responses/<int:pk>/theme/", feedback_views.tag, name="response_tag"),
+    path("feedback/s/<str:token>/", feedback_views.answer, name="survey_answer"),
+    path("feedback/s/<str:token>/thanks/", feedback_views.thanks, name="survey_thanks"),
 ]

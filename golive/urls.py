@@ -34,6 +34,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("api/v1/me/", api.me, name="api-me"),
     path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
+    path("api/v1/feedback-scores/", analytics_api.feedback_scores, name="api-feedback-scores"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

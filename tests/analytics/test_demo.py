@@ -31,6 +31,8 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
 
     assert first[0] == "Order-set pilot extract: Committed"
     assert again[0] == "Order-set pilot extract: already imported"
+    assert first[1] == "Staff survey: 240 new responses"
+    assert again[1] == "Staff survey: 0 new responses"
     assert ChangeMarker.objects.count() == 2
     assert Metric.objects.filter(programme=programme, is_builtin=True).count() == len(
         metrics.BUILTINS

@@ -72,3 +72,29 @@ def test_programme_manager_marks_a_change_reads_before_and_after_and_exports_xls
     assert sheet is not None
     names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["Ward A", "Ward B"]
+
+
+def test_staff_answer_the_survey_on_a_phone_without_an_account(
+    page: Page,
+    live_server: Any,
+    known: Any,  # noqa: F811 - the fixture imported above
+) -> None:
+    from adoption.models import Survey, SurveyResponse  # noqa: PLC0415
+
+    survey = Survey.objects.create(go_live=known.wave_1, title="Two weeks in")
+    page.set_viewport_size({"width": 375, "height": 740})
+
+    page.goto(f"{live_server.url}/adoption/feedback/s/{survey.token}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose where you mostly work.")
+    assert_accessible(page)
+
+    page.get_by_label("Where do you mostly work?").select_option(label="Ward A")
+    for fieldset in page.locator("fieldset").all():
+        fieldset.get_by_label("Agree", exact=True).check()
+    page.get_by_role("button", name="Send my answers").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    assert_accessible(page)
+    assert SurveyResponse.objects.get().answers() == [4, 4, 4, 4, 4]
