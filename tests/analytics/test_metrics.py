@@ -138,3 +138,23 @@ def test_active_users_cannot_be_filtered_by_event_type(known: Any) -> None:
         )
 
     assert set(raised.value.message_dict) == {"event_types", "role_groups"}
+
+
+@pytest.mark.django_db
+def test_orders_either_side_of_the_autumn_clock_change_fall_on_local_days(
+    known: Any, import_events: Any
+) -> None:
+    from adoption import rollups  # noqa: PLC0415
+
+    batch = import_events(
+        # 00:30 BST on the 26th is 23:30 UTC on the 25th; 23:30 GMT is 23:30 UTC.
+        "Z1,2025-10-26 00:30:00,order_placed,pathology,U1,nursing,N/WA,9990000026",
+        "Z2,2025-10-26 23:30:00,order_placed,pathology,U1,nursing,N/WA,9990000026",
+        "Z3,2025-10-25 23:59:00,order_placed,pathology,U1,nursing,N/WA,9990000026",
+    )
+    rollups.rollup_batch(batch.pk)
+    scope = Scope((known.ward_a.pk,), D(2025, 10, 25), D(2025, 10, 27))
+
+    result = metrics.series(known.metrics["Pathology orders per day"], scope)
+
+    assert result == [(D(2025, 10, 25), 1.0), (D(2025, 10, 26), 2.0), (D(2025, 10, 27), None)]

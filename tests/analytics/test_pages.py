@@ -332,3 +332,16 @@ def test_htmx_filtering_returns_only_the_results_for_the_chosen_area(live: Any) 
     assert "Active users per day: Ward B" in page
     assert "<html" not in page
     assert response["Vary"].count("HX-Request") == 1
+
+
+@pytest.mark.django_db
+def test_xlsx_and_board_pack_for_a_ward_manager_hold_only_their_areas(live: Any) -> None:
+    client = client_for(live.ward_manager, live.wave_1)
+
+    workbook = client.get("/adoption/dashboard/export/areas.xlsx" + RANGE)
+    board = client.get("/adoption/board-pack/" + RANGE).content.decode()
+
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Ward A"]
+    assert "Ward A" in board
+    assert "Ward B" not in board
