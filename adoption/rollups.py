@@ -50,6 +50,19 @@ DO UPDATE SET staff_id = excluded.staff_id, role_group = excluded.role_group,
 """
 
 
+# Events keep the staff link they had when imported; a staff list imported later (or a
+# corrected EPR id) links the activity rows here, as the import matches ids: ignoring case.
+RELINK_SQL = """
+UPDATE adoption_dailyuseractivity SET staff_id = s.id
+FROM golive_staffmember s, golive_area a, golive_site si
+WHERE a.id = adoption_dailyuseractivity.area_id AND si.id = a.site_id
+    AND s.organisation_id = si.organisation_id AND s.epr_user_id <> ''
+    AND upper(s.epr_user_id) = upper(adoption_dailyuseractivity.epr_user_id)
+    AND (adoption_dailyuseractivity.staff_id IS NULL
+        OR adoption_dailyuseractivity.staff_id <> s.id)
+"""
+
+
 @dataclass(frozen=True)
 class RollupResult:
     days: int
@@ -102,13 +115,27 @@ def recompute_days(days: list[dt.date]) -> RollupResult:
     return RollupResult(len(days), rollup_rows, activity_rows)
 
 
+def relink_staff() -> int:
+    """Point activity rows at the staff member with their EPR user id; returns rows changed.
+    Idempotent: rows already linked right are not touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(RELINK_SQL)
+        return max(cursor.rowcount, 0)
+
+
 def rollup_batch(batch_id: int) -> RollupResult | None:
-    """Recompute the days a committed events batch touched. Returns None (and does nothing)
-    when the batch is gone, not an events batch, or not committed. Safe to run repeatedly."""
-    committed = ImportBatch.objects.filter(
-        pk=batch_id, kind=ImportKind.EVENTS, status=ImportBatch.Status.COMMITTED
-    ).exists()
-    if not committed:
+    """After a committed batch: recompute the days an events batch touched, or relink
+    activity to staff after a staff list. Returns None (and does nothing) when the batch is
+    gone, not committed, or of another kind. Safe to run repeatedly."""
+    kind = (
+        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.COMMITTED)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if kind == ImportKind.STAFF:
+        relinked = relink_staff()
+        return RollupResult(0, 0, relinked)
+    if kind != ImportKind.EVENTS:
         return None
     return recompute_days(days_touched_by(batch_id))
 
@@ -124,6 +151,7 @@ def rebuild_all() -> RollupResult:
         rollup_rows = max(cursor.rowcount, 0)
         cursor.execute(ACTIVITY_SQL.format(where="1 = 1"), [EventType.LOGIN_FAILED])
         activity_rows = max(cursor.rowcount, 0)
+        cursor.execute(RELINK_SQL)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows and sorts on disk.
             cursor.execute("ANALYZE adoption_dailyrollup, adoption_dailyuseractivity")

@@ -150,3 +150,27 @@ def test_rebuild_all_matches_incremental_rollups_and_drops_stale_rows(
 
     assert cells() == incremental
     assert DailyUserActivity.objects.count() == 6
+
+
+STAFF_HEADER = "staff_number,full_name,role_group,job_title,area,start_date,epr_user_id"
+
+
+@pytest.mark.django_db
+def test_a_staff_list_imported_after_the_events_links_their_activity(
+    import_events: Any, import_file: Any
+) -> None:
+    rollups.rollup_batch(import_events("L1,2025-05-01 09:00:00,login,,epr77,nursing,N/WA,").pk)
+    assert DailyUserActivity.objects.get().staff_id is None
+
+    staff = import_file(
+        f"{STAFF_HEADER}\nS77,Sam Late,nursing,Staff Nurse,N/WA,2025-01-01,EPR77\n",
+        kind="staff",
+        profile="golive-staff",
+    )
+    assert staff.status == "committed", staff.message
+    rollups.rollup_batch(staff.pk)
+    rollups.rollup_batch(staff.pk)
+
+    activity = DailyUserActivity.objects.select_related("staff").get()
+    assert activity.staff is not None
+    assert activity.staff.staff_number == "S77"
