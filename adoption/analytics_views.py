@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -77,13 +78,18 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
         "first_use": metrics.first_use(go_live, view.area_ids),
+        "can_see_staff": access.has(Capability.VIEW_STAFF),
         "query": request.GET.urlencode(),
     }
-    # htmx filters replace only the results (not on a history restore, which needs the page).
+    return _page_or_results(request, "adoption/dashboard.html", context)
+
+
+def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The page, or for htmx only its ``results`` partial (not on a history restore, which
+    needs the whole page)."""
     htmx = getattr(request, "htmx", None)
     fragment = htmx is not None and bool(htmx) and not htmx.history_restore_request
-    template = "adoption/dashboard.html" + ("#results" if fragment else "")
-    response = render(request, template, context)
+    response = render(request, template + ("#results" if fragment else ""), context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -115,6 +121,25 @@ def area_page(request: HttpRequest, pk: int) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "adoption/area.html", context)
+
+
+@require_GET
+def not_yet_using(request: HttpRequest) -> HttpResponse:
+    """Staff in post at go-live who have not used the EPR since: names need VIEW_STAFF and
+    cover only staff the user may see."""
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    access = access_for(request)
+    if not access.has(Capability.VIEW_STAFF):
+        raise PermissionDenied("Your roles do not include staff names.")
+    view, form = _view(request, go_live)
+    staff = metrics.staff_not_yet_using(go_live, view.area_ids, access.staff())
+    page = Paginator(staff.prefetch_related("areas"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"view": view, "form": form, "page": page, "query": query.urlencode()}
+    return _page_or_results(request, "adoption/not_yet_using.html", context)
 
 
 @require_GET

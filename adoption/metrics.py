@@ -274,6 +274,25 @@ def first_use(go_live: GoLive, area_ids: Iterable[int]) -> FirstUse:
     )
 
 
+def staff_not_yet_using(
+    go_live: GoLive, area_ids: Iterable[int], staff: QuerySet[StaffMember]
+) -> QuerySet[StaffMember]:
+    """Of ``staff`` (already scoped to what the viewer may see), those on the areas' lists
+    and in post by go-live who have not used the EPR in these areas since: the people to
+    find and support."""
+    ids = list(area_ids)
+    day0 = go_live.user_go_live_date
+    used = DailyUserActivity.objects.filter(
+        area_id__in=ids, local_date__gte=day0, staff_id__isnull=False
+    ).values("staff_id")
+    return (
+        staff.filter(pk__in=StaffMember.objects.filter(areas__in=ids).values("pk"))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=day0))
+        .exclude(pk__in=used)
+        .order_by("full_name", "staff_number")
+    )
+
+
 # Built-ins.
 
 BUILTINS: list[dict[str, Any]] = [

@@ -30,6 +30,7 @@ urlpatterns = [
 urlpatterns += [
     path("dashboard/", analytics_views.dashboard_page, name="dashboard"),
     path("dashboard/areas/<int:pk>/", analytics_views.area_page, name="area"),
+    path("dashboard/not-yet-using/", analytics_views.not_yet_using, name="not_yet_using"),
     path(
         "dashboard/export/<str:table>.<str:fmt>",
         analytics_views.export_table,

@@ -345,3 +345,23 @@ def test_xlsx_and_board_pack_for_a_ward_manager_hold_only_their_areas(live: Any)
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Ward A"]
     assert "Ward A" in board
     assert "Ward B" not in board
+
+
+@pytest.mark.django_db
+def test_ward_manager_finds_their_staff_not_yet_using_the_epr(live: Any) -> None:
+    # In post at go-live on Ward A: Alice (no EPR id), U1 (active), the idle member.
+    page = client_for(live.ward_manager, live.wave_1).get("/adoption/dashboard/not-yet-using/")
+
+    text = page.content.decode()
+    assert live.staff_a.full_name in text
+    assert live.idle.full_name in text
+    assert live.u1.full_name not in text
+    assert live.staff_b.full_name not in text  # Ward B is not theirs
+
+
+@pytest.mark.django_db
+def test_executives_see_counts_but_not_the_names_of_staff_not_yet_using(live: Any) -> None:
+    client = client_for(live.executive, live.wave_1)
+
+    assert client.get("/adoption/dashboard/not-yet-using/").status_code == 403
+    assert "who they are" not in client.get("/adoption/dashboard/" + RANGE).content.decode()
