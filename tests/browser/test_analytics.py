@@ -73,6 +73,15 @@ def test_programme_manager_marks_a_change_reads_before_and_after_and_exports_xls
     names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["Ward A", "Ward B"]
 
+    page.get_by_role("link", name="who they are").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Staff not yet using the EPR")
+    assert_accessible(page)
+    page.goto(f"{base}/adoption/feedback/")
+    page.get_by_label("Title").fill("Two weeks in")
+    page.get_by_role("button", name="Open a survey").click()
+    expect(main).to_contain_text("Link for staff")
+    assert_accessible(page)
+
 
 def test_staff_answer_the_survey_on_a_phone_without_an_account(
     page: Page,
