@@ -3,12 +3,15 @@ pseudonymised EPR events they load."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from simple_history.models import HistoricalRecords
 
-from golive.models import Area, Programme, RoleGroup, StaffMember
+from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 
 
 class ImportKind(models.TextChoices):
@@ -108,6 +111,12 @@ class ImportBatch(models.Model):
     bytes_total = models.BigIntegerField(default=0, help_text="Uncompressed size.")
     message = models.TextField(blank=True)
     notices = models.JSONField(default=list, blank=True)
+    local_dates = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The local days (ISO dates) an events batch's rows fall on: what rollups "
+        "recompute, without scanning the events table for the batch's rows.",
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -237,3 +246,256 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# Analytics: rollups of events, the metric catalogue and change markers.
+
+
+class DailyRollup(models.Model):
+    """Events per local day × area × event type × order type × role group. Derived from
+    ``Event`` by ``adoption.rollups`` (upserts on this natural key); never edited by hand.
+
+    ``users`` is distinct within the cell only: distinct users do not add across cells, so
+    active-user figures come from ``DailyUserActivity`` instead."""
+
+    local_date = models.DateField()
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    order_type = models.CharField(max_length=20, choices=OrderType.choices, blank=True)
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    events = models.PositiveIntegerField()
+    users = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "area", "event_type", "order_type", "role_group"],
+                name="daily_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["area", "local_date"], name="daily_rollup_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.area_id} {self.event_type}: {self.events}"
+
+
+class DailyUserActivity(models.Model):
+    """One row per local day × area × EPR user who did anything but fail to log in: what
+    exact active-user counts, staff-list joins and first use are computed from."""
+
+    local_date = models.DateField()
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    epr_user_id = models.CharField(max_length=64)
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    events = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "daily user activity"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "area", "epr_user_id"], name="daily_user_activity_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["area", "local_date"], name="daily_user_area_idx"),
+            models.Index(fields=["staff", "local_date"], name="daily_user_staff_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.area_id} {self.epr_user_id}"
+
+
+class Metric(models.Model):
+    """A named adoption measure, defined as data so programme managers can add their own."""
+
+    class Aggregate(models.TextChoices):
+        COUNT = "count", "Count of events per day"
+        ACTIVE_USERS = "active_users", "Distinct active users per day"
+        PER_ACTIVE_USER = "per_active_user", "Events per active user"
+        RATIO = "ratio", "Ratio of two metrics"
+        STAFF_ACTIVE_SHARE = "staff_active_share", "Share of in-scope staff active"
+        TRAINED_ACTIVE_SHARE = "trained_active_share", "Share of trained staff active"
+
+    class Unit(models.TextChoices):
+        PER_DAY = "per_day", "per day"
+        USERS = "users", "users"
+        PER_USER = "per_user", "per active user"
+        PERCENT = "percent", "%"
+        RATIO = "ratio", "ratio"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    aggregate = models.CharField(max_length=30, choices=Aggregate.choices)
+    event_types = models.JSONField(
+        default=list, blank=True, help_text="Event types counted; empty means all."
+    )
+    order_types = models.JSONField(
+        default=list, blank=True, help_text="Order types counted; empty means all."
+    )
+    role_groups = models.JSONField(
+        default=list, blank=True, help_text="Role groups counted; empty means all."
+    )
+    numerator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    higher_is_better = models.BooleanField(default=True)
+    is_headline = models.BooleanField(
+        default=False, help_text="Shown as a chart on the adoption dashboard."
+    )
+    is_builtin = models.BooleanField(default=False, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="metric_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit_label(self) -> str:
+        return str(self.get_unit_display())
+
+
+class ChangeMarker(models.Model):
+    """Something that happened on a date and may have changed how the EPR is used."""
+
+    class Kind(models.TextChoices):
+        GO_LIVE = "go_live", "Go-live"
+        RELEASE = "release", "Release"
+        CONFIGURATION = "configuration", "Configuration change"
+        TRAINING = "training", "Training push"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="change_markers"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField("date")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="change_markers",
+        help_text="The areas the change touched; leave empty for the whole programme.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.on:%d %b %Y})"
+
+
+# Staff feedback: short surveys per go-live, answered without an account.
+
+
+def _survey_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Survey(models.Model):
+    """A short staff survey for one go-live, answered through a shareable link."""
+
+    go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(max_length=120)
+    token = models.CharField(max_length=32, unique=True, default=_survey_token, editable=False)
+    is_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeedbackTheme(models.Model):
+    """A theme the team sees in free-text feedback, and what was done about it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    you_said = models.TextField("You said", blank=True)
+    we_did = models.TextField("We did", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="feedback_theme_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(models.IntegerChoices):
+    STRONGLY_DISAGREE = 1, "Strongly disagree"
+    DISAGREE = 2, "Disagree"
+    NEUTRAL = 3, "Neither agree nor disagree"
+    AGREE = 4, "Agree"
+    STRONGLY_AGREE = 5, "Strongly agree"
+
+
+class SurveyResponse(models.Model):
+    """One submitted answer sheet. ``submission`` comes from the form, so a double submit
+    (or a resent request) is stored once."""
+
+    ITEMS = {
+        "quality": "The EPR enables me to deliver quality care",
+        "available": "The EPR is available when I need it",
+        "fast": "The EPR is fast",
+        "easy_to_learn": "The EPR was easy to learn",
+        "training": "My training prepared me to use the EPR",
+    }
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    submission = models.UUIDField(unique=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    quality = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    available = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    fast = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    easy_to_learn = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    training = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    comment = models.TextField(blank=True, max_length=1000)
+    theme = models.ForeignKey(
+        FeedbackTheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["survey", "area"], name="survey_response_area_idx")]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.survey}"
+
+    def answers(self) -> list[int]:
+        return [getattr(self, name) for name in self.ITEMS]

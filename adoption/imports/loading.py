@@ -93,6 +93,7 @@ class MergeResult:
     updated: int = 0
     notices: tuple[str, ...] = ()
     duplicate_groups: int | None = None  # all of them; ``duplicates`` lists at most a cap
+    local_dates: tuple[str, ...] = ()  # events: the local days the staged rows fall on
 
     @property
     def duplicate_count(self) -> int:
@@ -185,6 +186,8 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
             (staged,) = cursor.fetchone()
         _check_references(cursor)
         duplicate_rows, duplicate_groups, duplicates = _duplicates(cursor)
+        cursor.execute("SELECT DISTINCT local_date FROM golive_stage_events ORDER BY 1")
+        local_dates = tuple(str(day) for (day,) in cursor.fetchall())
         merge_sql = merge_sql or pg_merge_sql(has_duplicates=duplicate_rows > 0)
         cursor.execute(merge_sql, [batch_id])
         inserted = cursor.rowcount
@@ -197,4 +200,5 @@ def merge_events(*, batch_id: int, work_file: Path, present_fields: frozenset[st
         duplicate_rows=duplicate_rows,
         duplicates=duplicates,
         duplicate_groups=duplicate_groups,
+        local_dates=local_dates,
     )

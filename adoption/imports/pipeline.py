@@ -389,6 +389,7 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             rows_duplicate=merged.duplicate_rows,
             rows_rejected=collected.rows_rejected,
             issues_total=collected.total + merged.duplicate_count,
+            local_dates=list(merged.local_dates),
         )
         transaction.on_commit(partial(after_commit, batch.pk, profile.kind), robust=True)
     return True
@@ -397,6 +398,11 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
 def after_commit(batch_id: int, kind: str) -> None:
     """What other parts of Golive recompute when a batch lands (queued by id, after the
     commit, so a worker never sees a batch that is not there yet)."""
+    if kind in {"events", "staff"}:
+        # New events, or staff lists that link earlier events: recompute the days they touch.
+        from adoption.tasks import rollup_batch  # noqa: PLC0415 - tasks imports this module
+
+        rollup_batch.delay(batch_id)
     if kind in {"training", "staff"}:
         # Completions and staff lists move training figures: re-check the trajectory alerts.
         from training.tasks import refresh_all_training_alerts  # noqa: PLC0415 - app cycle

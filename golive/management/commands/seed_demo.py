@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from adoption.analytics_demo import seed_analytics_demo
 from adoption.demo import seed_adoption_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
@@ -35,12 +36,14 @@ class Command(BaseCommand):
         summary = seed_demo(staff_count=options["staff"])
         programme = Programme.objects.get(name=DEMO_PROGRAMME)
         importer = User.objects.get(username="pm")
-        # Order matters: training before champions (super users count once trained).
+        # Order matters: training before champions (super users count once trained) and
+        # analytics last (its rollups and metrics read everything imported before).
         trainer = User.objects.get(username="trainer")
         seeders: tuple[Callable[[], Iterable[str]], ...] = (
             lambda: seed_adoption_demo(programme=programme, user=importer),
             lambda: seed_training_demo(programme=programme, user=trainer),
             lambda: seed_champions_demo(programme=programme),
+            lambda: seed_analytics_demo(programme=programme, user=importer),
         )
         for seeder in seeders:
             for line in seeder():

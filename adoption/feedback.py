@@ -1,0 +1,163 @@
+"""Staff feedback: the net experience score, and the reads and writes behind the survey
+pages. A response is anonymous: it records an area and a role group, never who answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from adoption.models import FeedbackTheme, Survey, SurveyResponse
+from golive.access import Access, Capability
+from golive.models import Area, GoLive, User
+
+AGREE = frozenset({4, 5})
+DISAGREE = frozenset({1, 2})
+
+
+def net_experience_score(answers: Iterable[int]) -> int | None:
+    """% of answers that agree minus % that disagree, rounded: −100 to +100 (None when
+    there are no answers). Neutral answers count in the total but on neither side."""
+    values = list(answers)
+    if not values:
+        return None
+    agree = sum(1 for v in values if v in AGREE)
+    disagree = sum(1 for v in values if v in DISAGREE)
+    return round(100 * (agree - disagree) / len(values))
+
+
+def week_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    area: Area
+    responses: int
+    score: int | None
+    by_week: dict[dt.date, int | None]
+
+
+def visible_responses(access: Access, go_live: GoLive) -> QuerySet[SurveyResponse]:
+    """Responses about areas the user may see, for the go-live's surveys."""
+    return SurveyResponse.objects.filter(
+        survey__go_live=go_live, area__in=access.areas().values("pk")
+    ).select_related("area", "theme")
+
+
+def scores_by_area(responses: QuerySet[SurveyResponse]) -> tuple[list[ScoreRow], list[dt.date]]:
+    """Net experience score per area, overall and per week (weeks start on Monday)."""
+    answers: dict[int, list[int]] = defaultdict(list)
+    weekly: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[int, int] = defaultdict(int)
+    areas: dict[int, Area] = {}
+    for response in responses:
+        week = week_of(response.submitted_at.date())
+        areas[response.area_id] = response.area
+        counts[response.area_id] += 1
+        answers[response.area_id].extend(response.answers())
+        weekly[response.area_id][week].extend(response.answers())
+    weeks = sorted({week for per_area in weekly.values() for week in per_area})
+    rows = [
+        ScoreRow(
+            area=area,
+            responses=counts[pk],
+            score=net_experience_score(answers[pk]),
+            by_week={w: net_experience_score(weekly[pk].get(w, [])) for w in weeks},
+        )
+        for pk, area in sorted(areas.items(), key=lambda item: item[1].name)
+    ]
+    return rows, weeks
+
+
+def can_manage_feedback(access: Access, go_live: GoLive) -> bool:
+    return access.has(Capability.MANAGE_ADOPTION, programme=go_live.programme)
+
+
+# Writes.
+
+
+@transaction.atomic
+def open_survey(*, access: Access, user: User, go_live: GoLive, title: str) -> Survey:
+    if not can_manage_feedback(access, go_live):
+        raise PermissionDenied("You may not run surveys for this go-live.")
+    return Survey.objects.create(go_live=go_live, title=title, created_by=user)
+
+
+@transaction.atomic
+def set_survey_open(*, access: Access, survey: Survey, is_open: bool) -> Survey:
+    if not can_manage_feedback(access, survey.go_live):
+        raise PermissionDenied("You may not run surveys for this go-live.")
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
+    return survey
+
+
+def record_response(
+    *,
+    survey: Survey,
+    submission: uuid.UUID,
+    area: Area,
+    role_group: str,
+    answers: dict[str, int],
+    comment: str,
+) -> tuple[SurveyResponse, bool]:
+    """Store one anonymous response; returns (response, created). The same submission id
+    twice (a double click, a resent form) stores nothing new. The caller has checked that
+    the survey is open and the area is in its go-live."""
+    existing = SurveyResponse.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey,
+                submission=submission,
+                area=area,
+                role_group=role_group,
+                comment=comment,
+                **answers,
+            )
+    except IntegrityError:
+        # Two copies of one submission raced: the other one was stored.
+        return SurveyResponse.objects.get(submission=submission), False
+    return response, True
+
+
+@transaction.atomic
+def tag_response(
+    *, access: Access, response: SurveyResponse, theme: FeedbackTheme | None
+) -> SurveyResponse:
+    go_live = response.survey.go_live
+    if not can_manage_feedback(access, go_live):
+        raise PermissionDenied("You may not tag feedback for this go-live.")
+    if theme is not None and theme.programme_id != go_live.programme_id:
+        raise PermissionDenied("That theme belongs to another programme.")
+    response.theme = theme
+    response.save(update_fields=["theme"])
+    return response
+
+
+@transaction.atomic
+def save_theme(
+    *,
+    access: Access,
+    go_live: GoLive,
+    theme: FeedbackTheme | None,
+    name: str,
+    you_said: str,
+    we_did: str,
+) -> FeedbackTheme:
+    if not can_manage_feedback(access, go_live):
+        raise PermissionDenied("You may not edit feedback themes for this programme.")
+    theme = theme or FeedbackTheme(programme=go_live.programme)
+    theme.name, theme.you_said, theme.we_did = name, you_said, we_did
+    theme.full_clean()
+    theme.save()
+    return theme
