@@ -66,7 +66,8 @@ def test_triage_sets_the_fields_and_counts_as_the_first_response(
         is_clinical_safety=True,
     )
     assert (triaged.status, triaged.category, triaged.priority) == (S.TRIAGED, category, "P2")
-    assert triaged.assignee == desk.agent_2 and triaged.is_clinical_safety
+    assert triaged.assignee == desk.agent_2
+    assert triaged.is_clinical_safety
     assert triaged.first_response_at is not None
 
 
@@ -113,7 +114,8 @@ def test_a_new_ticket_cannot_be_closed_without_resolving(desk: DeskTrust, make_t
 
 def test_resolving_then_reopening_clears_the_resolution(desk: DeskTrust, make_ticket: Any) -> None:
     ticket = resolve(make_ticket(), desk.agent)
-    assert ticket.resolved_at is not None and ticket.first_response_at is not None
+    assert ticket.resolved_at is not None
+    assert ticket.first_response_at is not None
     reopened = services.change_status(ticket=ticket, user=desk.agent, status=S.IN_PROGRESS)
     assert (reopened.resolved_at, reopened.resolution_type) == (None, "")
 
@@ -227,7 +229,8 @@ def test_fixing_a_known_issue_resolves_its_open_children(desk: DeskTrust, make_t
     )
     assert statuses == {(S.RESOLVED, "defect")}
     issue.refresh_from_db()
-    assert issue.status == KnownIssue.Status.FIXED and issue.fixed_by == desk.agent
+    assert issue.status == KnownIssue.Status.FIXED
+    assert issue.fixed_by == desk.agent
 
 
 def test_a_fixed_known_issue_cannot_be_fixed_again(desk: DeskTrust) -> None:
