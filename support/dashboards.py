@@ -24,8 +24,8 @@ from golive.models import Area
 from support import reports, selectors, services
 from support.forms import BoardMomentForm, EscalateForm, SurveyForm
 from support.models import Ticket
+from support.pages import desk_access, go_live_or_404, render_page, signed_in_user
 from support.survey import ticket_id_from_token
-from support.views import _access, _go_live_or_404, _render, _user
 
 BOARD_REFRESH_SECONDS = 30
 
@@ -40,8 +40,8 @@ def _board_moment(request: HttpRequest) -> tuple[BoardMomentForm, dt.datetime, b
 
 @require_GET
 def board(request: HtmxHttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     form, now, replay = _board_moment(request)
     figures = reports.live_board(access, go_live, now=now)
     context = {
@@ -61,14 +61,14 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
             y_label="Tickets",
         ),
     }
-    return _render(request, "support/board.html", context, partial="figures")
+    return render_page(request, "support/board.html", context, partial="figures")
 
 
 @require_POST
 def escalate(request: HttpRequest) -> HttpResponse:
     """One click from a spike on the board: record a raise to silver (who, when, what)."""
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     form = EscalateForm(
         request.POST,
         areas=Area.objects.filter(pk__in=[a.pk for a in visible_scope(access, go_live)]),
@@ -79,7 +79,7 @@ def escalate(request: HttpRequest) -> HttpResponse:
         )
         return redirect("support:board")
     try:
-        services.escalate(user=_user(request), go_live=go_live, **form.cleaned_data)
+        services.escalate(user=signed_in_user(request), go_live=go_live, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -100,8 +100,8 @@ def _minutes(value: float | None) -> str:
 
 @require_GET
 def analytics(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     figures = reports.analytics(access, go_live)
     chart = Chart(
         dom_id="tickets-per-day",
@@ -137,16 +137,16 @@ def analytics(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     rows = reports.export_rows(access, go_live)
     return csv_response(f"tickets-{go_live.pk}.csv", reports.EXPORT_HEADER, rows)
 
 
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Tickets")
     sheet.append(list(reports.EXPORT_HEADER))

@@ -31,6 +31,7 @@ from support.models import (
     Ticket,
     TicketComment,
 )
+from support.reference_data import ensure_reference_data
 from support.suggest import suggest_category
 from training.models import Course
 
@@ -221,6 +222,7 @@ def _minutes(rng: random.Random, median: float, spread: float) -> dt.timedelta:
 def seed_support_demo(*, programme: Programme, today: dt.date | None = None) -> list[str]:
     """Fill the live wave's go-live fortnight; returns a line saying what happened."""
     today = today or timezone.localdate()
+    ensure_reference_data()
     go_live = _live_go_live(programme, today)
     agent = User.objects.filter(username="desk").first()
     if go_live is None or agent is None:

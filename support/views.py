@@ -5,25 +5,24 @@ The live board and analytics are in ``support.dashboards``."""
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from golive.access import Access, Capability, access_for
 from golive.dashboard import visible_scope
 from golive.http import HtmxHttpRequest
 from golive.models import GoLive, Role, RoleGrant, User
-from golive.navigation import current_go_live, require_section
+from golive.navigation import current_go_live
 from support import selectors, services
 from support.forms import (
     CommentForm,
@@ -36,56 +35,23 @@ from support.forms import (
     TriageForm,
 )
 from support.models import Category, KnownIssue, Ticket
+from support.pages import (
+    apply_errors,
+    desk_access,
+    go_live_or_404,
+    render_page,
+    signed_in_user,
+)
 from support.suggest import suggest_category
 from support.survey import survey_token
 
 TICKETS_PER_PAGE = 25
 
 
-# Shared helpers.
-
-
-def _access(request: HttpRequest) -> Access:
-    require_section(request, "support")
-    return access_for(request)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _go_live_or_404(request: HttpRequest) -> GoLive:
-    go_live = current_go_live(request)
-    if go_live is None:
-        raise Http404("There is no go-live for you to see.")
-    return go_live
-
-
-def _render(
-    request: HtmxHttpRequest, template: str, context: dict[str, Any], *, partial: str
-) -> HttpResponse:
-    """The whole page, or only its named partial for htmx (not for a history restore)."""
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, f"{template}#{partial}" if fragment else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors on their fields (when the
-    form has that field), anything else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        form.add_error(None, error)
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The service desk's view of the chosen go-live: what goes live, where, and the doors in."""
-    access = _access(request)
+    access = desk_access(request)
     go_live = current_go_live(request)
     sites: list[tuple[str, list]] = []
     releases: list = []
@@ -157,8 +123,8 @@ def _log_form(request: HttpRequest, areas: list, phone: bool, data: Any = None) 
 @require_http_methods(["GET", "POST"])
 def log_ticket(request: HttpRequest) -> HttpResponse:
     """Quick log for anyone who may log; ``?mode=phone`` adds triage fields for the desk."""
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     areas = services.loggable_areas(access, go_live)
     if not areas:
         raise PermissionDenied("You may not log tickets for this go-live.")
@@ -178,7 +144,7 @@ def _save_logged_ticket(
     request: HttpRequest, go_live: GoLive, form: QuickLogForm, phone: bool
 ) -> Ticket | None:
     name, contact = form.split_reporter()
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         ticket = services.log_ticket(
             user=user,
@@ -201,20 +167,21 @@ def _save_logged_ticket(
                 is_clinical_safety=data["is_clinical_safety"],
             )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return None
     return ticket
 
 
-@require_GET
+@require_POST
 def log_suggestions(request: HtmxHttpRequest) -> HttpResponse:
-    """The suggestion panel of the quick-log form, refreshed by htmx as people type."""
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    """The suggestion panel of the quick-log form, refreshed by htmx as people type. POST, so
+    what people type (which may name a patient) never lands in a URL or an access log."""
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     areas = services.loggable_areas(access, go_live)
     if not areas:
         raise PermissionDenied("You may not log tickets for this go-live.")
-    form = QuickLogForm(request.GET, areas=areas)
+    form = QuickLogForm(request.POST, areas=areas)
     context = {"panel": _suggestion_panel(access, go_live, form)}
     return render(request, "support/_suggestions.html", context)
 
@@ -246,14 +213,14 @@ def _filtered(tickets: QuerySet[Ticket], form: TicketFilterForm, user: User) -> 
 
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     form = TicketFilterForm(
         request.GET or None,
         categories=selectors.category_choices(),
         areas=visible_scope(access, go_live),
     )
-    tickets = _filtered(selectors.visible_tickets(access, go_live), form, _user(request))
+    tickets = _filtered(selectors.visible_tickets(access, go_live), form, signed_in_user(request))
     page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     targets = selectors.sla_targets()
@@ -269,7 +236,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         "can_log": selectors.can_log(access, go_live),
         "can_triage": selectors.can_triage(access, go_live),
     }
-    return _render(request, "support/queue.html", context, partial="results")
+    return render_page(request, "support/queue.html", context, partial="results")
 
 
 def _visible_ticket(access: Access, pk: int) -> Ticket:
@@ -354,15 +321,15 @@ def _ticket_page(
 
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = desk_access(request)
     return _ticket_page(request, _visible_ticket(access, pk))
 
 
 @require_POST
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(_access(request), pk)
+    ticket = _visible_ticket(desk_access(request), pk)
     try:
-        services.claim_ticket(ticket=ticket, user=_user(request))
+        services.claim_ticket(ticket=ticket, user=signed_in_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -372,15 +339,15 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(_access(request), pk)
+    ticket = _visible_ticket(desk_access(request), pk)
     form = TriageForm(
         request.POST, categories=selectors.category_choices(), assignees=_desk_users(ticket)
     )
     if form.is_valid():
         try:
-            services.triage_ticket(ticket=ticket, user=_user(request), **form.cleaned_data)
+            services.triage_ticket(ticket=ticket, user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{ticket.reference} triaged.")
             return redirect("support:ticket", pk=pk)
@@ -389,13 +356,13 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(_access(request), pk)
+    ticket = _visible_ticket(desk_access(request), pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.change_status(ticket=ticket, user=_user(request), **form.cleaned_data)
+            services.change_status(ticket=ticket, user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{ticket.reference} updated.")
             return redirect("support:ticket", pk=pk)
@@ -404,14 +371,14 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = desk_access(request)
     ticket = _visible_ticket(access, pk)
     form = CommentForm(request.POST, desk=access.has(Capability.TRIAGE_TICKETS, area=ticket.area))
     if form.is_valid():
         try:
-            services.add_comment(ticket=ticket, user=_user(request), **form.cleaned_data)
+            services.add_comment(ticket=ticket, user=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Comment added.")
             return redirect("support:ticket", pk=pk)
@@ -420,7 +387,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(_access(request), pk)
+    ticket = _visible_ticket(desk_access(request), pk)
     form = LinkKnownIssueForm(
         request.POST,
         issues=KnownIssue.objects.filter(
@@ -430,10 +397,12 @@ def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.link_to_known_issue(
-                ticket=ticket, user=_user(request), known_issue=form.cleaned_data["known_issue"]
+                ticket=ticket,
+                user=signed_in_user(request),
+                known_issue=form.cleaned_data["known_issue"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Known issue link saved.")
             return redirect("support:ticket", pk=pk)
@@ -454,8 +423,8 @@ def _visible_known_issues(access: Access, go_live: GoLive) -> QuerySet[KnownIssu
 
 @require_GET
 def known_issues(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     issues = _visible_known_issues(access, go_live)
     open_children = {
         row["known_issue"]: row["n"]
@@ -474,18 +443,18 @@ def known_issues(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def known_issue_new(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     if not selectors.can_triage(access, go_live):
         raise PermissionDenied("Only the service desk manages known issues.")
     form = KnownIssueForm(request.POST or None, categories=selectors.category_choices())
     if request.method == "POST" and form.is_valid():
         try:
             issue = services.create_known_issue(
-                user=_user(request), go_live=go_live, **form.cleaned_data
+                user=signed_in_user(request), go_live=go_live, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Known issue “{issue.title}” opened.")
             return redirect("support:known_issue", pk=issue.pk)
@@ -494,8 +463,8 @@ def known_issue_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def known_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     issue = get_object_or_404(_visible_known_issues(access, go_live), pk=pk)
     context = {
         "issue": issue,
@@ -507,11 +476,11 @@ def known_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def known_issue_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     issue = get_object_or_404(_visible_known_issues(access, go_live), pk=pk)
     try:
-        resolved = services.fix_known_issue(known_issue=issue, user=_user(request))
+        resolved = services.fix_known_issue(known_issue=issue, user=signed_in_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -527,9 +496,9 @@ def known_issue_fix(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def safety(request: HtmxHttpRequest) -> HttpResponse:
-    access = _access(request)
-    go_live = _go_live_or_404(request)
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
     tickets = selectors.clinical_safety_tickets(access, go_live)
     page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"go_live": go_live, "page": page, "query": ""}
-    return _render(request, "support/safety.html", context, partial="results")
+    return render_page(request, "support/safety.html", context, partial="results")

@@ -15,6 +15,10 @@ from tests.conftest import Trust
 
 class DeskTrust(Trust):
     def __init__(self) -> None:
+        from support.reference_data import ensure_reference_data  # noqa: PLC0415
+
+        # A transactional test elsewhere in the suite may have emptied the seeded tables.
+        ensure_reference_data()
         super().__init__()
         self.agent = f.UserFactory(username="agent", first_name="Dana", last_name="Desk")
         f.grant(self.agent, Role.SERVICE_DESK_AGENT, self.programme)

@@ -112,7 +112,7 @@ def test_the_suggestion_panel_shows_the_category_and_likely_duplicates(
     desk: DeskTrust, use_wave_1: Any, make_ticket: Any
 ) -> None:
     earlier = make_ticket("Smartcard reader not working at nurses station")
-    response = use_wave_1(desk.champion).get(
+    response = use_wave_1(desk.champion).post(
         "/support/log/suggestions/",
         {"area": desk.ward_a.pk, "description": "smartcard reader not working"},
         **HTMX,
@@ -127,7 +127,7 @@ def test_duplicates_are_only_suggested_from_the_same_area(
     desk: DeskTrust, use_wave_1: Any, make_ticket: Any
 ) -> None:
     other = make_ticket("Smartcard reader not working", area=desk.ward_b)
-    response = use_wave_1(desk.agent).get(
+    response = use_wave_1(desk.agent).post(
         "/support/log/suggestions/",
         {"area": desk.ward_a.pk, "description": "smartcard reader not working"},
     )
