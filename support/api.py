@@ -26,6 +26,7 @@ from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
 from golive.models import Area, GoLive, User
 from support import selectors, services
 from support.models import Category, Priority, ResolverGroup, Ticket, TicketComment
+from training.models import Course
 
 
 @extend_schema_field(
@@ -135,6 +136,13 @@ class TicketTransitionSerializer(serializers.Serializer):
         choices=Ticket.ResolutionType.choices, required=False, default=""
     )
     resolution_note = serializers.CharField(required=False, default="", allow_blank=True)
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=Course.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a training gap: the course (id) that should have covered it.",
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from golive.models import Area, User
 from support.models import Category, KnownIssue, Priority, ResolverGroup, Ticket, TicketComment
+from training.models import Course
 
 
 class AreaChoiceField(forms.ModelChoiceField):
@@ -150,12 +151,22 @@ class StatusForm(forms.Form):
         choices=[("", "Choose when resolving"), *Ticket.ResolutionType.choices],
         required=False,
     )
+    course = forms.ModelChoiceField(
+        label="Course that should have covered it (training gaps)",
+        queryset=Course.objects.none(),
+        required=False,
+        empty_label="No course",
+    )
     resolution_note = forms.CharField(
         label="Resolution note",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, courses: QuerySet[Course], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = courses
 
 
 class CommentForm(forms.Form):

@@ -25,6 +25,7 @@ SHARE_THRESHOLD = 0.4
 SHARE_MIN_COUNT = 10
 BURST_FACTOR = 3.0
 BURST_MIN_COUNT = 5
+AREAS_BY_DAY = 10
 
 
 def _top_name(ticket: Ticket) -> str:
@@ -124,6 +125,7 @@ class Analytics:
     per_day_by_category: dict[str, list[int]]
     share_by_category: list[tuple[str, int, float]]
     per_area: list[tuple[str, int]]
+    per_day_by_area: list[tuple[str, list[int]]]  # the busiest areas, one count per day
     first_response: list[Durations]
     resolution: list[Durations]
     training_gaps_by_course: list[tuple[str, int]]
@@ -158,6 +160,9 @@ def analytics(access: Access, go_live: GoLive) -> Analytics:
     )
     tops = list(Category.objects.filter(parent__isnull=True).values_list("name", flat=True))
     day_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    area_day_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for created, *_, area_name, _, _ in rows:
+        area_day_counts[area_name][f"{timezone.localtime(created):%Y-%m-%d}"] += 1
     for created, _, _, _, parent, own, *_ in rows:
         day_counts[f"{timezone.localtime(created):%Y-%m-%d}"][
             parent or own or "Not categorised"
@@ -193,6 +198,10 @@ def analytics(access: Access, go_live: GoLive) -> Analytics:
             for name in sorted(categories, key=lambda n: -used[n])
         ],
         per_area=Counter(r[6] for r in rows).most_common(),
+        per_day_by_area=[
+            (name, [area_day_counts[name][day] for day in days])
+            for name, _ in Counter(r[6] for r in rows).most_common(AREAS_BY_DAY)
+        ],
         first_response=first_response,
         resolution=resolution,
         training_gaps_by_course=gaps.most_common(),

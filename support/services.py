@@ -24,6 +24,7 @@ from support.models import (
     TicketComment,
 )
 from support.suggest import suggest_category
+from training.models import Course
 
 S = Ticket.Status
 # Where a ticket may go next. Resolving needs a resolution type; closing needs resolving first.
@@ -193,14 +194,40 @@ def change_status(
     status: str,
     resolution_type: str = "",
     resolution_note: str = "",
+    course: Course | None = None,
     now: dt.datetime | None = None,
 ) -> Ticket:
     """Move a ticket along the workflow (see ``TRANSITIONS``). Resolving needs a resolution
-    type and stamps the time; reopening clears both; closing needs a resolved ticket."""
+    type and stamps the time; reopening clears both; closing needs a resolved ticket. A
+    training gap may name the programme's course that should have covered it (this feeds
+    the training work's view of gaps per course)."""
     _require_triage(user, ticket)
     ticket = _locked(ticket)
+    if course is not None:
+        _check_course(ticket, course, status, resolution_type)
+        ticket.course = course
+        ticket.save(update_fields=["course"])
     _apply_status(ticket, status, resolution_type, resolution_note, _now(now))
     return ticket
+
+
+def _check_course(ticket: Ticket, course: Course, status: str, resolution_type: str) -> None:
+    if status != S.RESOLVED or resolution_type != Ticket.ResolutionType.TRAINING_GAP:
+        raise ValidationError(
+            {
+                "course": ValidationError(
+                    "Name a course only for a training gap.", "not_training_gap"
+                )
+            }
+        )
+    if course.programme_id != ticket.go_live.programme_id:
+        raise ValidationError(
+            {
+                "course": ValidationError(
+                    "That course belongs to another programme.", "wrong_programme"
+                )
+            }
+        )
 
 
 def _apply_status(

@@ -44,6 +44,7 @@ from support.pages import (
 )
 from support.suggest import suggest_category
 from support.survey import survey_token
+from training.models import Course
 
 TICKETS_PER_PAGE = 25
 
@@ -241,7 +242,9 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
 
 def _visible_ticket(access: Access, pk: int) -> Ticket:
     return get_object_or_404(
-        selectors.visible_tickets(access).select_related("go_live__programme", "known_issue"),
+        selectors.visible_tickets(access).select_related(
+            "go_live__programme", "known_issue", "course"
+        ),
         pk=pk,
     )
 
@@ -258,6 +261,10 @@ def _desk_users(ticket: Ticket) -> QuerySet[User]:
         if not grant.areas.all() or ticket.area in grant.areas.all()
     ]
     return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
+
+
+def _courses(ticket: Ticket) -> QuerySet[Course]:
+    return Course.objects.filter(programme=ticket.go_live.programme).order_by("name")
 
 
 def _ticket_page(
@@ -282,7 +289,7 @@ def _ticket_page(
                 assignees=_desk_users(ticket),
             ),
         )
-        forms.setdefault("status_form", StatusForm())
+        forms.setdefault("status_form", StatusForm(courses=_courses(ticket)))
         forms.setdefault(
             "link_form",
             LinkKnownIssueForm(
@@ -357,7 +364,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _visible_ticket(desk_access(request), pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, courses=_courses(ticket))
     if form.is_valid():
         try:
             services.change_status(ticket=ticket, user=signed_in_user(request), **form.cleaned_data)

@@ -278,3 +278,38 @@ def test_first_response_is_never_before_the_ticket_was_logged(
     ticket = make_ticket(at=later)
     claimed = services.claim_ticket(ticket=ticket, user=desk.agent)
     assert claimed.first_response_at >= claimed.created_at
+
+
+def test_a_training_gap_names_the_course_that_should_have_covered_it(
+    desk: DeskTrust, make_ticket: Any
+) -> None:
+    from training.models import Course  # noqa: PLC0415
+
+    course = Course.objects.create(
+        programme=desk.programme, code="EPR101", name="EPR essentials", delivery="e_learning"
+    )
+    ticket = services.change_status(
+        ticket=make_ticket("How do I discharge?"),
+        user=desk.agent,
+        status=S.RESOLVED,
+        resolution_type="training_gap",
+        course=course,
+    )
+    assert ticket.course == course
+
+
+def test_a_course_cannot_be_named_for_a_defect(desk: DeskTrust, make_ticket: Any) -> None:
+    from training.models import Course  # noqa: PLC0415
+
+    course = Course.objects.create(
+        programme=desk.programme, code="EPR101", name="EPR essentials", delivery="e_learning"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.change_status(
+            ticket=make_ticket(),
+            user=desk.agent,
+            status=S.RESOLVED,
+            resolution_type="defect",
+            course=course,
+        )
+    assert error.value.error_dict["course"][0].code == "not_training_gap"

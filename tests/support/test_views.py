@@ -382,3 +382,51 @@ def test_a_tampered_survey_link_is_refused(resolved: Ticket) -> None:
 def test_a_survey_without_a_score_re_renders_with_a_message(resolved: Ticket) -> None:
     response = Client().post(f"/support/survey/{survey_token(resolved)}/", {"score": ""})
     assert "Choose how well your problem was handled." in response.content.decode()
+
+
+def test_analytics_counts_training_gaps_per_course(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    from training.models import Course  # noqa: PLC0415
+
+    course = Course.objects.create(
+        programme=desk.programme, code="EPR201", name="Ward workflows", delivery="classroom"
+    )
+    client = use_wave_1(desk.agent)
+    for _ in range(2):
+        ticket = make_ticket("How do I record fluid balance?")
+        client.post(
+            f"/support/tickets/{ticket.pk}/status/",
+            {"status": "resolved", "resolution_type": "training_gap", "course": course.pk},
+        )
+    response = client.get("/support/analytics/")
+    assert response.context["figures"].training_gaps_by_course == [("Ward workflows", 2)]
+
+
+def test_the_board_can_replay_a_past_moment(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    past = timezone.now() - dt.timedelta(days=3)
+    make_ticket("Cannot log in", at=past)
+    client = use_wave_1(desk.agent)
+    at = timezone.localtime(past + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    response = client.get("/support/board/", {"at": at})
+    board = response.context["board"]
+    assert (board.open_total, board.last_hour) == (1, 1)
+    assert "hx-trigger" not in response.content.decode().split('id="board-figures"')[1][:40]
+    assert client.get("/support/board/").context["board"].last_hour == 0
+
+
+def test_analytics_counts_tickets_per_day_by_area(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    for _ in range(2):
+        make_ticket(area=desk.ward_a)
+    make_ticket(area=desk.ward_b)
+    figures = use_wave_1(desk.agent).get("/support/analytics/").context["figures"]
+    assert len(figures.days) == 1
+    assert figures.per_day_by_area == [("Ward A", [2]), ("Ward B", [1])]
