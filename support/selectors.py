@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from golive.access import Access, Capability
-from golive.models import Area, GoLive
+from golive.models import Area, GoLive, Role, RoleGrant, User
 from support.models import Category, KnownIssue, SlaTarget, Ticket, TicketComment
 from support.sla import SlaStatus, sla_status
 from support.suggest import similarity, words
@@ -25,6 +25,15 @@ def visible_tickets(access: Access, go_live: GoLive | None = None) -> QuerySet[T
     if go_live is not None:
         tickets = tickets.filter(go_live=go_live)
     return tickets.select_related("area__site", "category__parent", "assignee", "resolver_group")
+
+
+def loggable_areas(access: Access, go_live: GoLive) -> list[Area]:
+    """Areas of the go-live where this user may log tickets."""
+    return list(
+        access.areas(Capability.LOG_TICKETS, programme=go_live.programme)
+        .filter(go_lives=go_live)
+        .order_by("site__name", "name")
+    )
 
 
 def can_triage(access: Access, go_live: GoLive | None) -> bool:
@@ -63,6 +72,20 @@ def ticket_sla(
         resolve_allowance=target.resolve,
         now=now,
     )
+
+
+def assignable_users(ticket: Ticket) -> QuerySet[User]:
+    """People who may be assigned: desk roles on the ticket's programme covering its area."""
+    grants = RoleGrant.objects.filter(
+        programme=ticket.go_live.programme,
+        role__in=[Role.SERVICE_DESK_AGENT, Role.PROGRAMME_MANAGER, Role.CLINICAL_SAFETY_OFFICER],
+    ).prefetch_related("areas")
+    ids = [
+        grant.user_id
+        for grant in grants
+        if not grant.areas.all() or ticket.area in grant.areas.all()
+    ]
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
 
 
 def category_choices() -> QuerySet[Category]:

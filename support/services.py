@@ -59,15 +59,6 @@ def _mark_responded(ticket: Ticket, now: dt.datetime) -> list[str]:
     return []
 
 
-def loggable_areas(access: Access, go_live: GoLive) -> list[Area]:
-    """Areas of the go-live where this user may log tickets."""
-    return list(
-        access.areas(Capability.LOG_TICKETS, programme=go_live.programme)
-        .filter(go_lives=go_live)
-        .order_by("site__name", "name")
-    )
-
-
 @transaction.atomic
 def log_ticket(
     *,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/<int:pk>/triage/", views.triage, name="triage"),
     path("tickets/<int:pk>/status/", views.change_status, name="status"),
     path("tickets/<int:pk>/comments/", views.comment, name="comment"),
+    path("tickets/<int:pk>/escalate/", views.escalate_ticket, name="escalate_ticket"),
     path("tickets/<int:pk>/known-issue/", views.link_known_issue, name="link_known_issue"),
     path("known-issues/", views.known_issues, name="known_issues"),
     path("known-issues/new/", views.known_issue_new, name="known_issue_new"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from golive.access import Access, Capability, access_for
 from golive.dashboard import visible_scope
 from golive.http import HtmxHttpRequest
-from golive.models import GoLive, Role, RoleGrant, User
+from golive.models import GoLive, Role, User
 from golive.navigation import current_go_live
 from support import selectors, services
 from support.forms import (
@@ -126,7 +126,7 @@ def log_ticket(request: HttpRequest) -> HttpResponse:
     """Quick log for anyone who may log; ``?mode=phone`` adds triage fields for the desk."""
     access = desk_access(request)
     go_live = go_live_or_404(request)
-    areas = services.loggable_areas(access, go_live)
+    areas = selectors.loggable_areas(access, go_live)
     if not areas:
         raise PermissionDenied("You may not log tickets for this go-live.")
     phone = request.GET.get("mode") == "phone" and selectors.can_triage(access, go_live)
@@ -179,7 +179,7 @@ def log_suggestions(request: HtmxHttpRequest) -> HttpResponse:
     what people type (which may name a patient) never lands in a URL or an access log."""
     access = desk_access(request)
     go_live = go_live_or_404(request)
-    areas = services.loggable_areas(access, go_live)
+    areas = selectors.loggable_areas(access, go_live)
     if not areas:
         raise PermissionDenied("You may not log tickets for this go-live.")
     form = QuickLogForm(request.POST, areas=areas)
@@ -249,20 +249,6 @@ def _visible_ticket(access: Access, pk: int) -> Ticket:
     )
 
 
-def _desk_users(ticket: Ticket) -> QuerySet[User]:
-    """People who may be assigned: desk roles on the ticket's programme covering its area."""
-    grants = RoleGrant.objects.filter(
-        programme=ticket.go_live.programme,
-        role__in=[Role.SERVICE_DESK_AGENT, Role.PROGRAMME_MANAGER, Role.CLINICAL_SAFETY_OFFICER],
-    ).prefetch_related("areas")
-    ids = [
-        grant.user_id
-        for grant in grants
-        if not grant.areas.all() or ticket.area in grant.areas.all()
-    ]
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
-
-
 def _courses(ticket: Ticket) -> QuerySet[Course]:
     return Course.objects.filter(programme=ticket.go_live.programme).order_by("name")
 
@@ -286,7 +272,7 @@ def _ticket_page(
                     "is_clinical_safety": ticket.is_clinical_safety,
                 },
                 categories=selectors.category_choices(),
-                assignees=_desk_users(ticket),
+                assignees=selectors.assignable_users(ticket),
             ),
         )
         forms.setdefault("status_form", StatusForm(courses=_courses(ticket)))
@@ -348,7 +334,9 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _visible_ticket(desk_access(request), pk)
     form = TriageForm(
-        request.POST, categories=selectors.category_choices(), assignees=_desk_users(ticket)
+        request.POST,
+        categories=selectors.category_choices(),
+        assignees=selectors.assignable_users(ticket),
     )
     if form.is_valid():
         try:
@@ -414,6 +402,21 @@ def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Known issue link saved.")
             return redirect("support:ticket", pk=pk)
     return _ticket_page(request, ticket, forms={"link_form": form})
+
+
+@require_POST
+def escalate_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise one ticket to silver (e.g. a ward unable to give medicines)."""
+    ticket = _visible_ticket(desk_access(request), pk)
+    services.escalate(
+        user=signed_in_user(request),
+        go_live=ticket.go_live,
+        summary=f"{ticket.reference} ({ticket.area.name}): {ticket.description[:200]}",
+        ticket=ticket,
+        area=ticket.area,
+    )
+    messages.success(request, f"{ticket.reference} escalated to silver.")
+    return redirect("support:ticket", pk=pk)
 
 
 # Known issues.

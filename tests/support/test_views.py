@@ -430,3 +430,27 @@ def test_analytics_counts_tickets_per_day_by_area(
     figures = use_wave_1(desk.agent).get("/support/analytics/").context["figures"]
     assert len(figures.days) == 1
     assert figures.per_day_by_area == [("Ward A", [2]), ("Ward B", [1])]
+
+
+def test_a_ticket_escalated_to_silver_records_who_and_shows_it(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    ticket = make_ticket("Ward cannot give medicines: drug chart down")
+    client = use_wave_1(desk.agent)
+    page = client.post(f"/support/tickets/{ticket.pk}/escalate/", follow=True)
+    escalation = ticket.escalations.get()
+    assert (escalation.level, escalation.escalated_by, escalation.area) == (
+        "silver",
+        desk.agent,
+        desk.ward_a,
+    )
+    assert "Escalated to silver by Dana Desk" in page.content.decode()
+
+
+def test_a_ward_manager_cannot_escalate_a_ticket(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    ticket = make_ticket()
+    response = use_wave_1(desk.ward_manager).post(f"/support/tickets/{ticket.pk}/escalate/")
+    assert response.status_code == 403
+    assert not ticket.escalations.exists()
