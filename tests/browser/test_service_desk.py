@@ -3,6 +3,7 @@ check on every page visited."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -41,3 +42,56 @@ def test_a_floorwalker_logs_a_ticket_on_a_phone(page: Page, live_server: Any, tr
     assert_accessible(page)
     assert (ticket.reporter_contact, ticket.area_id) == ("bleep 2231", trust.ward_a.pk)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_desk_agent_sees_a_login_spike_escalates_and_works_the_queue(
+    page: Page, live_server: Any, trust: Trust
+) -> None:
+    from golive.models import Role  # noqa: PLC0415
+    from support import services  # noqa: PLC0415
+    from tests import factories as f  # noqa: PLC0415
+
+    ensure_reference_data()
+    agent = f.UserFactory(username="agent", first_name="Dana", last_name="Desk")
+    f.grant(agent, Role.SERVICE_DESK_AGENT, trust.programme)
+    for number in range(12):
+        services.log_ticket(
+            user=agent,
+            go_live=trust.wave_1,
+            area=trust.ward_a if number % 2 else trust.ward_b,
+            reporter_name="Sam",
+            reporter_contact="ext 1",
+            description="Cannot log in to the EPR" if number < 10 else "Printer jam on bay 2",
+        )
+    sign_in(page, live_server.url, "agent")
+    page.goto(f"{live_server.url}/support/board/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Spike: Access, login and single sign-on")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Escalate to silver").first.click()
+    expect(main).to_contain_text("Escalated to silver")
+    expect(main).to_contain_text("Dana Desk")
+
+    page.goto(f"{live_server.url}/support/tickets/")
+    page.get_by_label("Priority").select_option("P3")
+    page.get_by_role("button", name="Filter tickets").click()
+    expect(page).to_have_url(re.compile(r"priority=P3"))
+    results = page.locator("#ticket-results")
+    expect(results).not_to_have_class(re.compile("htmx-request"))
+    expect(results).to_contain_text("12 tickets")
+    assert_accessible(page)
+
+    page.locator("#ticket-results").get_by_role("link").first.click()
+    page.get_by_role("button", name="Claim").click()
+    expect(main).to_contain_text("You have claimed")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/support/analytics/")
+    expect(main).to_contain_text("Share by category")
+    assert_accessible(page)
+
+    for path in ("/support/log/?mode=phone", "/support/known-issues/", "/support/safety/"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
