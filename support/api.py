@@ -97,6 +97,16 @@ class TicketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TicketFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    category = serializers.SlugField(
+        required=False, help_text="Category slug; a top-level slug includes its children."
+    )
+    area = serializers.IntegerField(min_value=1, required=False, help_text="Area id.")
+    go_live = serializers.IntegerField(min_value=1, required=False, help_text="Go-live id.")
+
+
 class TicketCreateSerializer(serializers.Serializer):
     """What a phone system or another desk sends: the same three facts as the quick log."""
 
@@ -208,7 +218,10 @@ CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Refused in the ti
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: TicketSerializer(many=True), **ERROR_RESPONSES}),
+    list=extend_schema(
+        parameters=[TicketFilterSerializer],
+        responses={200: TicketSerializer(many=True), **ERROR_RESPONSES},
+    ),
     retrieve=extend_schema(responses={200: TicketSerializer, **ERROR_RESPONSES}),
     create=extend_schema(
         request=TicketCreateSerializer, responses={201: TicketSerializer, **ERROR_RESPONSES}
@@ -226,7 +239,7 @@ class TicketViewSet(
     viewsets.GenericViewSet,
 ):
     """Go-live tickets you may see: a champion or ward manager their areas, the desk and
-    programme roles the whole programme. Filter with ?status=, ?priority=, ?area=, ?go_live=."""
+    programme roles the whole programme."""
 
     lookup_value_converter = "int"
     serializer_class = TicketSerializer
@@ -241,18 +254,20 @@ class TicketViewSet(
 
     def get_queryset(self) -> QuerySet[Ticket]:
         access = access_for(self.request._request)
-        tickets = selectors.visible_tickets(access).order_by("-created_at", "-pk")
+        return selectors.visible_tickets(access).order_by("-created_at", "-pk")
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
-            return tickets
-        params = self.request.query_params
-        filters = Q()
-        for name in ("status", "priority"):
-            if params.get(name):
-                filters &= Q(**{name: params[name]})
-        for name in ("area", "go_live"):
-            if params.get(name, "").isdigit():
-                filters &= Q(**{f"{name}_id": int(params[name])})
-        return tickets.filter(filters)
+            return queryset
+        payload = TicketFilterSerializer(data=self.request.query_params)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        slug = data.pop("category", None)
+        if slug:
+            queryset = queryset.filter(Q(category__slug=slug) | Q(category__parent__slug=slug))
+        return queryset.filter(
+            **{f"{k}_id" if k in {"area", "go_live"} else k: v for k, v in data.items()}
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Log a ticket (e.g. from a phone system). The category is suggested from the text."""

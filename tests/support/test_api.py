@@ -179,3 +179,16 @@ def test_the_openapi_schema_documents_the_desk_without_warnings(db: None) -> Non
     claim = schema["paths"]["/api/v1/tickets/{id}/claim/"]["post"]
     assert {"200", "403", "404", "409"} <= set(claim["responses"])
     assert "post" in schema["paths"]["/api/v1/tickets/"]
+
+
+def test_the_ticket_list_filters_by_top_level_category_and_refuses_bad_filters(
+    client: Client, desk: DeskTrust, make_ticket: Any
+) -> None:
+    smartcard = make_ticket("Smartcard not working")
+    make_ticket("Printer jam")
+    client.force_login(desk.agent)
+    body = client.get(TICKETS, {"category": "access"}).json()
+    assert [row["id"] for row in body["results"]] == [smartcard.pk]
+    bad = client.get(TICKETS, {"status": "lost"})
+    assert bad.status_code == 400
+    assert bad.json()["field_errors"][0]["field"] == "status"
