@@ -345,6 +345,41 @@ def create_known_issue(
 
 
 @transaction.atomic
+def update_known_issue(
+    *,
+    known_issue: KnownIssue,
+    user: User,
+    title: str,
+    description: str,
+    workaround: str,
+    category: Category | None,
+    is_published: bool,
+) -> KnownIssue:
+    """Edit a known issue, e.g. to publish its workaround once one is found."""
+    issue = (
+        KnownIssue.objects.select_for_update().select_related("programme").get(pk=known_issue.pk)
+    )
+    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=issue.programme):
+        raise PermissionDenied("Only the service desk manages known issues.")
+    issue.title = title.strip()
+    issue.description = description.strip()
+    issue.workaround = workaround.strip()
+    issue.category = category
+    issue.is_published = is_published
+    if issue.is_published and not issue.workaround:
+        raise ValidationError(
+            {
+                "workaround": ValidationError(
+                    "Write the workaround before publishing it.", "workaround_required"
+                )
+            }
+        )
+    issue.full_clean()
+    issue.save(update_fields=["title", "description", "workaround", "category", "is_published"])
+    return issue
+
+
+@transaction.atomic
 def link_to_known_issue(*, ticket: Ticket, user: User, known_issue: KnownIssue | None) -> Ticket:
     """Make the ticket a child of ``known_issue`` (or unlink it with None)."""
     _require_triage(user, ticket)

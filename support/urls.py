@@ -18,6 +18,7 @@ urlpatterns = [
     path("known-issues/", views.known_issues, name="known_issues"),
     path("known-issues/new/", views.known_issue_new, name="known_issue_new"),
     path("known-issues/<int:pk>/", views.known_issue_detail, name="known_issue"),
+    path("known-issues/<int:pk>/edit/", views.known_issue_edit, name="known_issue_edit"),
     path("known-issues/<int:pk>/fix/", views.known_issue_fix, name="known_issue_fix"),
     path("safety/", views.safety, name="safety"),
     path("board/", dashboards.board, name="board"),

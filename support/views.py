@@ -471,6 +471,37 @@ def known_issue_new(request: HttpRequest) -> HttpResponse:
     return render(request, "support/known_issue_form.html", {"form": form, "go_live": go_live})
 
 
+@require_http_methods(["GET", "POST"])
+def known_issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = desk_access(request)
+    go_live = go_live_or_404(request)
+    if not selectors.can_triage(access, go_live):
+        raise PermissionDenied("Only the service desk manages known issues.")
+    issue = get_object_or_404(_visible_known_issues(access, go_live), pk=pk)
+    initial = {
+        "title": issue.title,
+        "description": issue.description,
+        "workaround": issue.workaround,
+        "category": issue.category_id,
+        "is_published": issue.is_published,
+    }
+    form = KnownIssueForm(
+        request.POST or None, initial=initial, categories=selectors.category_choices()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_known_issue(
+                known_issue=issue, user=signed_in_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Known issue saved.")
+            return redirect("support:known_issue", pk=issue.pk)
+    context = {"form": form, "go_live": go_live, "issue": issue}
+    return render(request, "support/known_issue_form.html", context)
+
+
 @require_GET
 def known_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = desk_access(request)

@@ -454,3 +454,28 @@ def test_a_ward_manager_cannot_escalate_a_ticket(
     response = use_wave_1(desk.ward_manager).post(f"/support/tickets/{ticket.pk}/escalate/")
     assert response.status_code == 403
     assert not ticket.escalations.exists()
+
+
+def test_a_workaround_found_later_is_published_through_the_edit_page(
+    desk: DeskTrust, use_wave_1: Any
+) -> None:
+    issue = services.create_known_issue(
+        user=desk.agent,
+        go_live=desk.wave_1,
+        title="Interface lag",
+        description="",
+        workaround="",
+        category=None,
+        is_published=False,
+    )
+    client = use_wave_1(desk.agent)
+    url = f"/support/known-issues/{issue.pk}/edit/"
+    refused = client.post(url, {"title": "Interface lag", "is_published": "on"})
+    assert "Write the workaround before publishing it." in refused.content.decode()
+    client.post(
+        url,
+        {"title": "Interface lag", "workaround": "Refresh the results tab", "is_published": "on"},
+    )
+    issue.refresh_from_db()
+    assert (issue.is_published, issue.workaround) == (True, "Refresh the results tab")
+    assert use_wave_1(desk.champion).get(url).status_code == 403
