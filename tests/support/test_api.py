@@ -192,3 +192,12 @@ def test_the_ticket_list_filters_by_top_level_category_and_refuses_bad_filters(
     bad = client.get(TICKETS, {"status": "lost"})
     assert bad.status_code == 400
     assert bad.json()["field_errors"][0]["field"] == "status"
+
+
+def test_a_champion_logs_a_ticket_for_their_own_area_over_the_api(
+    client: Client, desk: DeskTrust
+) -> None:
+    client.force_login(desk.champion)
+    response = client.post(TICKETS, log_body(desk), content_type="application/json")
+    assert response.status_code == 201
+    assert Ticket.objects.get().logged_by == desk.champion

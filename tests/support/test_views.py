@@ -479,3 +479,15 @@ def test_a_workaround_found_later_is_published_through_the_edit_page(
     issue.refresh_from_db()
     assert (issue.is_published, issue.workaround) == (True, "Refresh the results tab")
     assert use_wave_1(desk.champion).get(url).status_code == 403
+
+
+def test_the_board_and_analytics_count_only_a_ward_managers_areas(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    make_ticket(area=desk.ward_a)
+    for _ in range(3):
+        make_ticket(area=desk.ward_b)
+    client = use_wave_1(desk.ward_manager)
+    fragment = client.get("/support/board/", **HTMX)
+    assert fragment.context["board"].open_total == 1
+    assert client.get("/support/analytics/").context["figures"].total == 1
