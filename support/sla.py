@@ -19,6 +19,15 @@ class ClockState(StrEnum):
     MISSED = "missed"  # done, but after it was due
 
 
+STATE_LABELS = {
+    ClockState.MET: "met",
+    ClockState.RUNNING: "on time",
+    ClockState.DUE_SOON: "due soon",
+    ClockState.BREACHED: "breached",
+    ClockState.MISSED: "missed",
+}
+
+
 @dataclass(frozen=True)
 class Clock:
     due_at: dt.datetime
@@ -27,6 +36,10 @@ class Clock:
     @property
     def is_breach(self) -> bool:
         return self.state in {ClockState.BREACHED, ClockState.MISSED}
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
 
 
 @dataclass(frozen=True)

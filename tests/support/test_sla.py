@@ -64,3 +64,8 @@ def test_resolving_without_a_separate_response_stops_the_response_clock() -> Non
 
 def test_a_ticket_open_past_its_resolution_time_is_breached() -> None:
     assert status(481, responded=10).resolution.state == ClockState.BREACHED
+
+
+def test_each_clock_state_reads_as_plain_words() -> None:
+    assert status(23).first_response.label == "due soon"
+    assert status(5).first_response.label == "on time"
