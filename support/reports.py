@@ -30,7 +30,7 @@ AREAS_BY_DAY = 10
 
 def _top_name(ticket: Ticket) -> str:
     if ticket.category is None:
-        return "Not categorised"
+        return UNCATEGORISED
     return ticket.category.top_level.name
 
 
@@ -38,6 +38,19 @@ def open_at(tickets: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     return tickets.filter(created_at__lte=now).filter(
         Q(resolved_at__isnull=True) | Q(resolved_at__gt=now)
     )
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A spike or burst on the board, with what escalating it would record, and the
+    escalation already made for it in the last hour (so nobody escalates it twice)."""
+
+    title: str
+    detail: str
+    summary: str
+    category_id: int | None = None
+    area_id: int | None = None
+    escalation: Escalation | None = None
 
 
 @dataclass(frozen=True)
@@ -52,8 +65,61 @@ class Board:
     last_hour: int
     category_spikes: list[ShareSpike]
     area_bursts: list[Burst]
+    alerts: list[Alert]
     breached: list[Ticket]
     escalations: list[Escalation] = field(default_factory=list)
+
+
+UNCATEGORISED = "Not categorised"
+
+
+def _alerts(
+    spikes: list[ShareSpike],
+    area_bursts: list[Burst],
+    *,
+    category_ids: dict[str, int],
+    area_names: dict[str, str],
+    recent_escalations: list[Escalation],
+) -> list[Alert]:
+    def escalated(category_id: int | None, area_id: int | None) -> Escalation | None:
+        for escalation in recent_escalations:
+            if (category_id and escalation.category_id == category_id) or (
+                area_id and escalation.area_id == area_id
+            ):
+                return escalation
+        return None
+
+    alerts = []
+    for spike in spikes:
+        share = round(100 * spike.share)
+        category_id = category_ids.get(spike.key)
+        alerts.append(
+            Alert(
+                title=f"Spike: {spike.key}",
+                detail=f"{spike.count} of the last hour's {spike.total} tickets ({share}%) "
+                f"are {spike.key}.",
+                summary=f"{spike.key}: {spike.count} of {spike.total} tickets in the last hour",
+                category_id=category_id,
+                escalation=escalated(category_id, None),
+            )
+        )
+    for burst in area_bursts:
+        name = area_names[burst.key]
+        usual = (
+            f"against about {burst.baseline_per_window:.1f} an hour over the day before"
+            if burst.baseline_per_window
+            else "and none in the day before"
+        )
+        alerts.append(
+            Alert(
+                title=f"Burst: {name}",
+                detail=f"{burst.count} tickets in the last hour, {usual}.",
+                summary=f"{name}: {burst.count} tickets in the last hour",
+                area_id=int(burst.key),
+                escalation=escalated(None, int(burst.key)),
+            )
+        )
+    return alerts
 
 
 def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
@@ -61,14 +127,24 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
     open_tickets = list(open_at(tickets, now))
     window_start = now - HOUR * BOARD_HOURS
     recent = list(
+        # Two days: the board's day plus the day before it, the bursts' baseline.
         tickets.filter(created_at__gt=window_start - HOUR * 24, created_at__lte=now)
-        .values_list("created_at", "category__parent__name", "category__name", "area__name")
+        .values_list(
+            "created_at",
+            "category__parent__name",
+            "category__name",
+            "category__parent_id",
+            "category_id",
+            "area_id",
+            "area__name",
+        )
         .order_by("created_at")
     )
-    by_category_arrivals = [
-        (at, parent or own or "Not categorised") for at, parent, own, _ in recent
-    ]
-    by_area_arrivals = [(at, area) for at, _, _, area in recent]
+    by_category_arrivals = [(row[0], row[1] or row[2] or UNCATEGORISED) for row in recent]
+    category_ids = {row[1] or row[2]: row[3] or row[4] for row in recent if row[4]}
+    # Keyed by id: two sites may each have a "Ward 1".
+    by_area_arrivals = [(row[0], str(row[5])) for row in recent]
+    area_names = {str(row[5]): row[6] for row in recent}
     start = now.replace(minute=0, second=0, microsecond=0) - HOUR * (BOARD_HOURS - 1)
     local = timezone.localtime
     targets = sla_targets()
@@ -77,6 +153,15 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
         for ticket in open_tickets
         if (status := ticket_sla(ticket, targets, now=now)) is not None and status.is_breached
     ]
+    escalations = list(
+        Escalation.objects.filter(go_live=go_live, escalated_at__lte=now)
+        .select_related("escalated_by", "category", "area")
+        .order_by("-escalated_at")[:20]
+    )
+    spikes = share_spikes(
+        by_category_arrivals, now=now, threshold=SHARE_THRESHOLD, min_count=SHARE_MIN_COUNT
+    )
+    area_bursts = bursts(by_area_arrivals, now=now, factor=BURST_FACTOR, min_count=BURST_MIN_COUNT)
     return Board(
         now=now,
         open_total=len(open_tickets),
@@ -91,18 +176,17 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
             (at for at, _ in by_category_arrivals), start=start, hours=BOARD_HOURS
         ),
         last_hour=sum(1 for at, _ in by_category_arrivals if at > now - HOUR),
-        category_spikes=share_spikes(
-            by_category_arrivals, now=now, threshold=SHARE_THRESHOLD, min_count=SHARE_MIN_COUNT
-        ),
-        area_bursts=bursts(
-            by_area_arrivals, now=now, factor=BURST_FACTOR, min_count=BURST_MIN_COUNT
+        category_spikes=spikes,
+        area_bursts=area_bursts,
+        alerts=_alerts(
+            spikes,
+            area_bursts,
+            category_ids=category_ids,
+            area_names=area_names,
+            recent_escalations=[e for e in escalations if e.escalated_at > now - HOUR],
         ),
         breached=sorted(breached, key=lambda t: t.created_at)[:50],
-        escalations=list(
-            Escalation.objects.filter(go_live=go_live, escalated_at__lte=now)
-            .select_related("escalated_by", "category", "area")
-            .order_by("-escalated_at")[:5]
-        ),
+        escalations=escalations[:5],
     )
 
 

@@ -292,7 +292,7 @@ def test_the_board_polls_itself_and_returns_only_its_figures_to_htmx(
     assert "<html" not in fragment
 
 
-def test_a_login_spike_shows_on_the_board_with_an_escalate_button(
+def test_a_login_spike_shows_on_the_board_and_is_escalated_once(
     desk: DeskTrust, use_wave_1: Any, make_ticket: Any
 ) -> None:
     for _ in range(10):
@@ -300,15 +300,35 @@ def test_a_login_spike_shows_on_the_board_with_an_escalate_button(
     for _ in range(3):
         make_ticket("Printer jam")
     client = use_wave_1(desk.agent)
-    content = client.get("/support/board/").content.decode()
+    board = client.get("/support/board/")
+    content = board.content.decode()
     assert "Spike: Access, login and single sign-on" in content
-    assert "10 of the last hour's 13 tickets" in content
+    alert = board.context["board"].alerts[0]
+    assert alert.detail == (
+        "10 of the last hour's 13 tickets (77%) are Access, login and single sign-on."
+    )
+    access = Category.objects.get(slug="access")
+    assert alert.category_id == access.pk
     response = client.post(
-        "/support/board/escalate/",
-        {"summary": "Access, login and single sign-on: 10 of 13 tickets in the last hour"},
+        "/support/board/escalate/", {"summary": alert.summary, "category": alert.category_id}
     )
     assert response.status_code == 302
-    assert desk.wave_1.escalations.get().escalated_by == desk.agent
+    escalation = desk.wave_1.escalations.get()
+    assert (escalation.escalated_by, escalation.category) == (desk.agent, access)
+    again = client.get("/support/board/")
+    assert again.context["board"].alerts[0].escalation == escalation
+    assert "Escalated to silver at" in again.content.decode()
+
+
+def test_a_burst_in_one_area_names_the_area_to_escalate(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    for _ in range(5):
+        make_ticket("Printer jam", area=desk.ward_b)
+    alerts = use_wave_1(desk.agent).get("/support/board/").context["board"].alerts
+    burst = next(a for a in alerts if a.title == "Burst: Ward B")
+    assert burst.area_id == desk.ward_b.pk
+    assert burst.detail == "5 tickets in the last hour, and none in the day before."
 
 
 def test_a_champion_cannot_escalate_from_the_board(desk: DeskTrust, use_wave_1: Any) -> None:
