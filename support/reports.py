@@ -7,7 +7,7 @@ created by then and not resolved by then."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -227,71 +227,108 @@ def _durations(label: str, minutes: list[float]) -> Durations:
     )
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One ticket, as the analytics need it."""
+
+    day: str  # local date, YYYY-MM-DD
+    created_at: dt.datetime
+    responded_at: dt.datetime | None  # resolving also answers a ticket
+    resolved_at: dt.datetime | None
+    priority: str
+    category: str  # top-level name
+    area: str
+    resolution_type: str
+    course: str | None
+
+
+def _rows(tickets: QuerySet[Ticket]) -> list[_Row]:
+    fields = (
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "priority",
+        "category__parent__name",
+        "category__name",
+        "area__name",
+        "resolution_type",
+        "course__name",
+    )
+    return [
+        _Row(
+            day=f"{timezone.localtime(created):%Y-%m-%d}",
+            created_at=created,
+            responded_at=responded or resolved,
+            resolved_at=resolved,
+            priority=priority,
+            category=parent or own or UNCATEGORISED,
+            area=area,
+            resolution_type=resolution_type,
+            course=course,
+        )
+        for created, responded, resolved, priority, parent, own, area, resolution_type, course in (
+            tickets.values_list(*fields)
+        )
+    ]
+
+
+def _time_to(rows: list[_Row]) -> tuple[list[Durations], list[Durations]]:
+    """Time to first response and to resolve: all priorities, then each priority."""
+    groups = [("All priorities", rows)] + [
+        (value, [r for r in rows if r.priority == value]) for value in Priority.values
+    ]
+    return (
+        [
+            _durations(label, minutes_between([(r.created_at, r.responded_at) for r in group]))
+            for label, group in groups
+        ],
+        [
+            _durations(label, minutes_between([(r.created_at, r.resolved_at) for r in group]))
+            for label, group in groups
+        ],
+    )
+
+
 def analytics(access: Access, go_live: GoLive) -> Analytics:
     tickets = visible_tickets(access, go_live)
-    rows = list(
-        tickets.values_list(
-            "created_at",
-            "first_response_at",
-            "resolved_at",
-            "priority",
-            "category__parent__name",
-            "category__name",
-            "area__name",
-            "resolution_type",
-            "course__name",
-        )
-    )
-    tops = list(Category.objects.filter(parent__isnull=True).values_list("name", flat=True))
-    day_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    area_day_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for created, *_, area_name, _, _ in rows:
-        area_day_counts[area_name][f"{timezone.localtime(created):%Y-%m-%d}"] += 1
-    for created, _, _, _, parent, own, *_ in rows:
-        day_counts[f"{timezone.localtime(created):%Y-%m-%d}"][
-            parent or own or "Not categorised"
-        ] += 1
-    days = sorted(day_counts)
-    used = Counter(parent or own or "Not categorised" for _, _, _, _, parent, own, *_ in rows)
-    categories = [name for name in [*tops, "Not categorised"] if used[name]]
-    total = len(rows)
-    responses = [(r[0], r[1] or r[2]) for r in rows]
-    resolutions = [(r[0], r[2]) for r in rows]
-    first_response = [_durations("All priorities", minutes_between(responses))]
-    resolution = [_durations("All priorities", minutes_between(resolutions))]
-    for value, _label in Priority.choices:
-        mine = [r for r in rows if r[3] == value]
-        first_response.append(
-            _durations(value, minutes_between([(r[0], r[1] or r[2]) for r in mine]))
-        )
-        resolution.append(_durations(value, minutes_between([(r[0], r[2]) for r in mine])))
+    rows = _rows(tickets)
+    days = sorted({r.day for r in rows})
+    by_category = Counter(r.category for r in rows)
+    by_area = Counter(r.area for r in rows)
+    category_days = Counter((r.category, r.day) for r in rows)
+    area_days = Counter((r.area, r.day) for r in rows)
+    tops = Category.objects.filter(parent__isnull=True).values_list("name", flat=True)
+    categories = [name for name in [*tops, UNCATEGORISED] if by_category[name]]
+    first_response, resolution = _time_to(rows)
     gaps = Counter(
-        r[8] or "No course named" for r in rows if r[7] == Ticket.ResolutionType.TRAINING_GAP
+        r.course or "No course named"
+        for r in rows
+        if r.resolution_type == Ticket.ResolutionType.TRAINING_GAP
     )
     scores = list(
         SatisfactionResponse.objects.filter(ticket__in=tickets).values_list("score", flat=True)
     )
-    score_counts = Counter(scores)
     return Analytics(
-        total=total,
+        total=len(rows),
         days=days,
         categories=categories,
-        per_day_by_category={name: [day_counts[day][name] for day in days] for name in categories},
+        per_day_by_category={
+            name: [category_days[name, day] for day in days] for name in categories
+        },
         share_by_category=[
-            (name, used[name], used[name] / total)
-            for name in sorted(categories, key=lambda n: -used[n])
+            (name, count, count / len(rows)) for name, count in by_category.most_common()
         ],
-        per_area=Counter(r[6] for r in rows).most_common(),
+        per_area=by_area.most_common(),
         per_day_by_area=[
-            (name, [area_day_counts[name][day] for day in days])
-            for name, _ in Counter(r[6] for r in rows).most_common(AREAS_BY_DAY)
+            (name, [area_days[name, day] for day in days])
+            for name, _ in by_area.most_common(AREAS_BY_DAY)
         ],
         first_response=first_response,
         resolution=resolution,
         training_gaps_by_course=gaps.most_common(),
         satisfaction_count=len(scores),
         satisfaction_mean=sum(scores) / len(scores) if scores else None,
-        satisfaction_by_score=[(score, score_counts[score]) for score in range(5, 0, -1)],
+        satisfaction_by_score=[(score, scores.count(score)) for score in range(5, 0, -1)],
     )
 
 
