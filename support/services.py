@@ -73,7 +73,7 @@ def log_ticket(
 ) -> Ticket:
     """Log a ticket through the front door: three facts, nothing else demanded. The category
     the text suggests is recorded as a suggestion (and as the category until triage);
-    NHS numbers typed into the text are removed before anything is stored."""
+    NHS numbers typed into any of the fields are removed before anything is stored."""
     access = Access(user)
     if not access.has(Capability.LOG_TICKETS, area=area, programme=go_live.programme):
         raise PermissionDenied("You may not log tickets for this area.")
@@ -95,8 +95,8 @@ def log_ticket(
     ticket = Ticket(
         go_live=go_live,
         area=area,
-        reporter_name=reporter_name.strip(),
-        reporter_contact=reporter_contact.strip(),
+        reporter_name=remove_nhs_numbers(reporter_name.strip()),
+        reporter_contact=remove_nhs_numbers(reporter_contact.strip()),
         description=description,
         suggested_category=suggested,
         category=suggested,
@@ -246,7 +246,7 @@ def _apply_status(
                 }
             )
         ticket.resolution_type = resolution_type
-        ticket.resolution_note = resolution_note.strip()
+        ticket.resolution_note = remove_nhs_numbers(resolution_note.strip())
         ticket.resolved_at = max(now, ticket.created_at)
         fields += ["resolution_type", "resolution_note", "resolved_at"]
         fields += _mark_responded(ticket, now)
@@ -324,8 +324,8 @@ def create_known_issue(
     issue = KnownIssue(
         programme=go_live.programme,
         title=title.strip(),
-        description=description.strip(),
-        workaround=workaround.strip(),
+        description=remove_nhs_numbers(description.strip()),
+        workaround=remove_nhs_numbers(workaround.strip()),
         category=category,
         is_published=is_published,
         created_by=user,
@@ -362,8 +362,8 @@ def update_known_issue(
     if not Access(user).has(Capability.TRIAGE_TICKETS, programme=issue.programme):
         raise PermissionDenied("Only the service desk manages known issues.")
     issue.title = title.strip()
-    issue.description = description.strip()
-    issue.workaround = workaround.strip()
+    issue.description = remove_nhs_numbers(description.strip())
+    issue.workaround = remove_nhs_numbers(workaround.strip())
     issue.category = category
     issue.is_published = is_published
     if issue.is_published and not issue.workaround:

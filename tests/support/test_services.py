@@ -313,3 +313,16 @@ def test_a_course_cannot_be_named_for_a_defect(desk: DeskTrust, make_ticket: Any
             course=course,
         )
     assert error.value.error_dict["course"][0].code == "not_training_gap"
+
+
+def test_an_nhs_number_in_a_resolution_note_is_never_stored(
+    desk: DeskTrust, make_ticket: Any
+) -> None:
+    ticket = services.change_status(
+        ticket=make_ticket(),
+        user=desk.agent,
+        status=S.RESOLVED,
+        resolution_type="no_fault",
+        resolution_note="Checked record 9434765919, all fine",
+    )
+    assert "9434765919" not in ticket.resolution_note
