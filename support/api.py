@@ -234,8 +234,6 @@ CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Refused in the ti
 class TicketViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Go-live tickets you may see: a champion or ward manager their areas, the desk and
@@ -243,7 +241,6 @@ class TicketViewSet(
 
     lookup_value_converter = "int"
     serializer_class = TicketSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @property
     def write_capability(self) -> Capability:
@@ -313,9 +310,6 @@ class TicketViewSet(
             )
         )
         return Response(TicketSerializer(updated).data)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise exceptions.MethodNotAllowed("PUT")
 
     @extend_schema(
         request=TicketTransitionSerializer,

@@ -201,3 +201,13 @@ def test_a_champion_logs_a_ticket_for_their_own_area_over_the_api(
     response = client.post(TICKETS, log_body(desk), content_type="application/json")
     assert response.status_code == 201
     assert Ticket.objects.get().logged_by == desk.champion
+
+
+def test_a_ticket_cannot_be_replaced_wholesale_or_deleted(
+    client: Client, desk: DeskTrust, make_ticket: Any
+) -> None:
+    ticket = make_ticket()
+    client.force_login(desk.agent)
+    url = f"{TICKETS}{ticket.pk}/"
+    assert client.put(url, {}, content_type="application/json").status_code == 405
+    assert client.delete(url).status_code == 405
