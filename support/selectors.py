@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Role, RoleGrant, User
@@ -147,3 +147,19 @@ def clinical_safety_tickets(access: Access, go_live: GoLive) -> QuerySet[Ticket]
     """Tickets flagged as a clinical safety concern, for the clinical safety officer's review.
     (The hazard log arrives with the readiness work; it will link entries to these tickets.)"""
     return visible_tickets(access, go_live).filter(is_clinical_safety=True)
+
+
+def training_gaps_by_course(programme_id: int) -> dict[int, int]:
+    """Tickets resolved as a training gap, per course id: what the training work reads to
+    see which courses leave people stuck. Aggregate counts only, so no scoping is needed
+    beyond the programme."""
+    rows = (
+        Ticket.objects.filter(
+            go_live__programme_id=programme_id,
+            resolution_type=Ticket.ResolutionType.TRAINING_GAP,
+            course__isnull=False,
+        )
+        .values("course_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["course_id"]: row["n"] for row in rows}

@@ -326,3 +326,23 @@ def test_an_nhs_number_in_a_resolution_note_is_never_stored(
         resolution_note="Checked record 9434765919, all fine",
     )
     assert "9434765919" not in ticket.resolution_note
+
+
+def test_training_gaps_are_counted_per_course_for_the_training_work(
+    desk: DeskTrust, make_ticket: Any
+) -> None:
+    from support.selectors import training_gaps_by_course  # noqa: PLC0415
+    from training.models import Course  # noqa: PLC0415
+
+    course = Course.objects.create(
+        programme=desk.programme, code="EPR101", name="EPR essentials", delivery="e_learning"
+    )
+    for _ in range(2):
+        services.change_status(
+            ticket=make_ticket("How do I?"),
+            user=desk.agent,
+            status=S.RESOLVED,
+            resolution_type="training_gap",
+            course=course,
+        )
+    assert training_gaps_by_course(desk.programme.pk) == {course.pk: 2}
