@@ -26,6 +26,7 @@ SHARE_MIN_COUNT = 10
 BURST_FACTOR = 3.0
 BURST_MIN_COUNT = 5
 AREAS_BY_DAY = 10
+BREACHES_SHOWN = 50
 
 
 def _top_name(ticket: Ticket) -> str:
@@ -66,7 +67,8 @@ class Board:
     category_spikes: list[ShareSpike]
     area_bursts: list[Burst]
     alerts: list[Alert]
-    breached: list[Ticket]
+    breached_total: int
+    breached: list[Ticket]  # the longest-waiting, at most BREACHES_SHOWN
     escalations: list[Escalation] = field(default_factory=list)
 
 
@@ -185,7 +187,8 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
             area_names=area_names,
             recent_escalations=[e for e in escalations if e.escalated_at > now - HOUR],
         ),
-        breached=sorted(breached, key=lambda t: t.created_at)[:50],
+        breached_total=len(breached),
+        breached=sorted(breached, key=lambda t: t.created_at)[:BREACHES_SHOWN],
         escalations=escalations[:5],
     )
 

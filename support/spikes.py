@@ -72,18 +72,22 @@ def bursts(
     min_count: int = 5,
     floor_per_window: float = 1.0,
 ) -> list[Burst]:
-    """Keys (areas) whose count in the window ending at ``now`` is at least ``min_count``
-    and at least ``factor`` times their average per window over the ``baseline`` before it.
-    The average is floored at ``floor_per_window`` so a quiet area's first few tickets do
-    not count as a burst on their own."""
+    """Keys (areas) standing out in the window ending at ``now``: at least ``min_count``
+    tickets, and at least ``factor`` times both their own average per window over the
+    ``baseline`` before it and the average of the other keys seen in the window. The second
+    test keeps the first hours of a go-live, when every area is busier than its (empty)
+    history, from flagging every area at once. Averages are floored at
+    ``floor_per_window`` so a quiet area's first few tickets are not a burst on their own."""
     recent = Counter(_in_window(arrivals, now - window, now))
     before = Counter(_in_window(arrivals, now - window - baseline, now - window))
     windows = baseline / window
+    total = sum(recent.values())
     found = []
     for key, count in recent.items():
-        average = before.get(key, 0) / windows
-        if count >= min_count and count >= factor * max(average, floor_per_window):
-            found.append(Burst(key, count, average))
+        own = before.get(key, 0) / windows
+        peers = (total - count) / (len(recent) - 1) if len(recent) > 1 else 0.0
+        if count >= min_count and count >= factor * max(own, peers, floor_per_window):
+            found.append(Burst(key, count, own))
     return sorted(found, key=lambda burst: (-burst.count, burst.key))
 
 

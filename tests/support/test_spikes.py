@@ -66,3 +66,22 @@ def test_arrivals_are_counted_per_hour_from_the_start() -> None:
     start = NOW - dt.timedelta(hours=3)
     times = [start, start + dt.timedelta(minutes=59), start + dt.timedelta(hours=2, minutes=1)]
     assert hourly_counts(times, start=start, hours=3) == [2, 0, 1]
+
+
+def test_every_area_being_busy_at_go_live_is_not_a_burst() -> None:
+    # The first hour of a go-live: no history anywhere, every area logging.
+    pattern = [
+        item
+        for area in ("A", "B", "C", "D")
+        for item in arrivals(area, 8, minutes_ago_from=50, minutes_ago_to=1)
+    ]
+    assert bursts(pattern, now=NOW, factor=3, min_count=5) == []
+
+
+def test_one_area_far_busier_than_the_others_is_a_burst_at_go_live() -> None:
+    pattern = arrivals("Ward 7B", 15, minutes_ago_from=50, minutes_ago_to=1) + [
+        item
+        for area in ("A", "B", "C")
+        for item in arrivals(area, 3, minutes_ago_from=50, minutes_ago_to=1)
+    ]
+    assert [b.key for b in bursts(pattern, now=NOW, factor=3, min_count=5)] == ["Ward 7B"]
