@@ -314,9 +314,10 @@ def _timeline(
 ) -> tuple[dt.datetime, dt.datetime]:
     """First response and resolution times. Day one's queue is long: responses are slower
     and more of them breach."""
-    load = 2.5 if day == 0 else 1.4 if day == 1 else 1.0
-    respond = (target.first_response_minutes if target else 60) * 0.35 * load
-    resolve = (target.resolve_minutes if target else 600) * 0.3 * load
+    queue = 3.0 if day == 0 else 1.5 if day == 1 else 1.0  # calls waiting to be answered
+    load = 1.8 if day == 0 else 1.3 if day == 1 else 1.0  # work waiting to be done
+    respond = (target.first_response_minutes if target else 60) * 0.3 * queue
+    resolve = (target.resolve_minutes if target else 600) * 0.2 * load
     first_response = created + _minutes(rng, respond, 0.8)
     return first_response, first_response + _minutes(rng, resolve, 0.9)
 

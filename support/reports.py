@@ -153,7 +153,7 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
     breached = [
         ticket
         for ticket in open_tickets
-        if (status := ticket_sla(ticket, targets, now=now)) is not None and status.is_breached
+        if (status := ticket_sla(ticket, targets, now=now)) is not None and status.is_overdue
     ]
     escalations = list(
         Escalation.objects.filter(go_live=go_live, escalated_at__lte=now)

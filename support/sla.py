@@ -52,6 +52,11 @@ class SlaStatus:
         return self.first_response.is_breach or self.resolution.is_breach
 
     @property
+    def is_overdue(self) -> bool:
+        """A clock still running past its due time: something the desk owes right now."""
+        return ClockState.BREACHED in {self.first_response.state, self.resolution.state}
+
+    @property
     def needs_warning(self) -> bool:
         """Open clocks that are breached or nearly so: what the desk must act on now."""
         return any(
@@ -68,7 +73,9 @@ def clock(
     now: dt.datetime,
 ) -> Clock:
     due_at = started_at + allowance
-    if done_at is not None:
+    # Work done after ``now`` has not happened yet as far as ``now`` is concerned (the live
+    # board can replay a past moment).
+    if done_at is not None and done_at <= now:
         return Clock(due_at, ClockState.MET if done_at <= due_at else ClockState.MISSED)
     if now > due_at:
         return Clock(due_at, ClockState.BREACHED)

@@ -69,3 +69,16 @@ def test_a_ticket_open_past_its_resolution_time_is_breached() -> None:
 def test_each_clock_state_reads_as_plain_words() -> None:
     assert status(23).first_response.label == "due soon"
     assert status(5).first_response.label == "on time"
+
+
+def test_a_late_answer_is_a_breach_on_record_but_not_overdue_now() -> None:
+    result = status(60, responded=45)
+    assert result.is_breached
+    assert not result.is_overdue
+    assert status(31).is_overdue
+
+
+def test_looking_back_before_the_response_the_clock_was_still_running() -> None:
+    # Replaying the board at minute 40 for a ticket answered at minute 45.
+    assert status(40, responded=45).first_response.state == ClockState.BREACHED
+    assert status(20, responded=45).first_response.state == ClockState.RUNNING
