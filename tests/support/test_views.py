@@ -511,3 +511,73 @@ def test_the_board_and_analytics_count_only_a_ward_managers_areas(
     fragment = client.get("/support/board/", **HTMX)
     assert fragment.context["board"].open_total == 1
     assert client.get("/support/analytics/").context["figures"].total == 1
+
+
+def test_triage_through_the_page_saves_and_redirects(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    ticket = make_ticket()
+    printing = Category.objects.get(slug="printing")
+    response = use_wave_1(desk.agent).post(
+        f"/support/tickets/{ticket.pk}/triage/",
+        {"category": printing.pk, "priority": "P2", "assignee": desk.agent_2.pk},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.category, ticket.priority, ticket.assignee) == (printing, "P2", desk.agent_2)
+
+
+def test_triage_to_someone_who_cannot_work_the_ticket_re_renders_with_a_message(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    ticket = make_ticket()
+    response = use_wave_1(desk.agent).post(
+        f"/support/tickets/{ticket.pk}/triage/", {"priority": "P2", "assignee": desk.champion.pk}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_an_empty_comment_re_renders_with_a_message(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    ticket = make_ticket()
+    response = use_wave_1(desk.champion).post(
+        f"/support/tickets/{ticket.pk}/comments/", {"visibility": "reporter", "body": ""}
+    )
+    assert response.status_code == 200
+    assert "Enter a comment." in response.content.decode()
+
+
+def test_a_champion_cannot_post_an_internal_note_through_the_page(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    ticket = make_ticket()
+    response = use_wave_1(desk.champion).post(
+        f"/support/tickets/{ticket.pk}/comments/", {"visibility": "internal", "body": "psst"}
+    )
+    assert response.status_code == 200
+    assert not ticket.comments.exists()
+
+
+def test_a_known_issue_is_opened_and_a_ticket_linked_through_the_pages(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    client = use_wave_1(desk.agent)
+    missing = client.post("/support/known-issues/new/", {"title": ""})
+    assert "Enter a title." in missing.content.decode()
+    client.post(
+        "/support/known-issues/new/",
+        {"title": "Label printers offline", "workaround": "Use the spare", "is_published": "on"},
+    )
+    issue = KnownIssue.objects.get()
+    ticket = make_ticket("Label printer offline")
+    client.post(f"/support/tickets/{ticket.pk}/known-issue/", {"known_issue": issue.pk})
+    ticket.refresh_from_db()
+    assert ticket.known_issue == issue
+    page = client.get(f"/support/known-issues/{issue.pk}/").content.decode()
+    assert ticket.reference in page
+
+
+def test_a_champion_cannot_open_a_known_issue(desk: DeskTrust, use_wave_1: Any) -> None:
+    assert use_wave_1(desk.champion).get("/support/known-issues/new/").status_code == 403
