@@ -75,8 +75,15 @@ class Board:
 UNCATEGORISED = "Not categorised"
 
 
+def _usual(burst: Burst) -> str:
+    if burst.baseline_per_window:
+        return f"against about {burst.baseline_per_window:.1f} an hour over the day before."
+    return "and none in the day before."
+
+
 def _alerts(
     spikes: list[ShareSpike],
+    category_bursts: list[Burst],
     area_bursts: list[Burst],
     *,
     category_ids: dict[str, int],
@@ -105,17 +112,23 @@ def _alerts(
                 escalation=escalated(category_id, None),
             )
         )
+    for burst in category_bursts:
+        category_id = category_ids.get(burst.key)
+        alerts.append(
+            Alert(
+                title=f"Rising: {burst.key}",
+                detail=f"{burst.count} {burst.key} tickets in the last hour, " + _usual(burst),
+                summary=f"{burst.key}: {burst.count} tickets in the last hour",
+                category_id=category_id,
+                escalation=escalated(category_id, None),
+            )
+        )
     for burst in area_bursts:
         name = area_names[burst.key]
-        usual = (
-            f"against about {burst.baseline_per_window:.1f} an hour over the day before"
-            if burst.baseline_per_window
-            else "and none in the day before"
-        )
         alerts.append(
             Alert(
                 title=f"Burst: {name}",
-                detail=f"{burst.count} tickets in the last hour, {usual}.",
+                detail=f"{burst.count} tickets in the last hour, {_usual(burst)}",
                 summary=f"{name}: {burst.count} tickets in the last hour",
                 area_id=int(burst.key),
                 escalation=escalated(None, int(burst.key)),
@@ -164,6 +177,15 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
         by_category_arrivals, now=now, threshold=SHARE_THRESHOLD, min_count=SHARE_MIN_COUNT
     )
     area_bursts = bursts(by_area_arrivals, now=now, factor=BURST_FACTOR, min_count=BURST_MIN_COUNT)
+    # A category rising fast but not (yet) above the share threshold.
+    spiking = {spike.key for spike in spikes}
+    category_bursts = [
+        burst
+        for burst in bursts(
+            by_category_arrivals, now=now, factor=BURST_FACTOR, min_count=BURST_MIN_COUNT
+        )
+        if burst.key not in spiking
+    ]
     return Board(
         now=now,
         open_total=len(open_tickets),
@@ -182,6 +204,7 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
         area_bursts=area_bursts,
         alerts=_alerts(
             spikes,
+            category_bursts,
             area_bursts,
             category_ids=category_ids,
             area_names=area_names,

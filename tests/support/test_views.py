@@ -581,3 +581,17 @@ def test_a_known_issue_is_opened_and_a_ticket_linked_through_the_pages(
 
 def test_a_champion_cannot_open_a_known_issue(desk: DeskTrust, use_wave_1: Any) -> None:
     assert use_wave_1(desk.champion).get("/support/known-issues/new/").status_code == 403
+
+
+def test_a_category_rising_fast_is_flagged_before_it_takes_over(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    for _ in range(6):
+        make_ticket("Printer jam", area=desk.ward_a)
+    for _ in range(2):
+        make_ticket("How do I discharge?", area=desk.ward_b)
+    alerts = use_wave_1(desk.agent).get("/support/board/").context["board"].alerts
+    rising = next(a for a in alerts if a.title == "Rising: Printing")
+    assert rising.category_id == Category.objects.get(slug="printing").pk
+    assert rising.detail == "6 Printing tickets in the last hour, and none in the day before."
+    assert not any(a.title.startswith("Spike") for a in alerts)  # 6 is below the 10 minimum
