@@ -131,7 +131,9 @@ def log_ticket(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You may not log tickets for this go-live.")
     phone = request.GET.get("mode") == "phone" and selectors.can_triage(access, go_live)
     form = _log_form(request, areas, phone, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Without JavaScript, "Check for known problems" shows the suggestion panel unsaved.
+    checking = "check" in request.POST
+    if request.method == "POST" and not checking and form.is_valid():
         ticket = _save_logged_ticket(request, go_live, form, phone)
         if ticket is not None:
             messages.success(request, f"Ticket {ticket.reference} logged.")

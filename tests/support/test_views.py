@@ -595,3 +595,15 @@ def test_a_category_rising_fast_is_flagged_before_it_takes_over(
     assert rising.category_id == Category.objects.get(slug="printing").pk
     assert rising.detail == "6 Printing tickets in the last hour, and none in the day before."
     assert not any(a.title.startswith("Spike") for a in alerts)  # 6 is below the 10 minimum
+
+
+def test_without_javascript_the_reporter_can_check_for_known_problems_before_saving(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    earlier = make_ticket("Smartcard reader not working at nurses station")
+    response = post_log(
+        use_wave_1(desk.champion), desk, description="smartcard reader not working", check="1"
+    )
+    assert response.status_code == 200
+    assert earlier.reference in response.content.decode()
+    assert Ticket.objects.count() == 1
