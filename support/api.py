@@ -89,6 +89,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "resolution_note",
             "known_issue",
             "channel",
+            "external_reference",
             "created_at",
             "first_response_at",
             "resolved_at",
@@ -119,6 +120,14 @@ class TicketCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Go-live id; by default the area's most recent go-live that has happened, "
         "else its next one.",
+    )
+    external_reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Your system's id for this report (e.g. the call id). Sending the same one "
+        "again for the area returns the ticket already made (200) instead of a new one.",
     )
 
 
@@ -224,7 +233,14 @@ CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Refused in the ti
     ),
     retrieve=extend_schema(responses={200: TicketSerializer, **ERROR_RESPONSES}),
     create=extend_schema(
-        request=TicketCreateSerializer, responses={201: TicketSerializer, **ERROR_RESPONSES}
+        request=TicketCreateSerializer,
+        responses={
+            201: TicketSerializer,
+            200: OpenApiResponse(
+                TicketSerializer, description="Already received with this external_reference."
+            ),
+            **ERROR_RESPONSES,
+        },
     ),
     partial_update=extend_schema(
         request=TicketTriageSerializer,
@@ -279,18 +295,19 @@ class TicketViewSet(
                 code="does_not_exist",
             )
         go_live = _go_live_for(access, area, data.get("go_live"))
-        ticket = _service_call(
-            lambda: services.log_ticket(
+        ticket, created = _service_call(
+            lambda: services.receive_ticket(
                 user=cast(User, request.user),
                 go_live=go_live,
                 area=area,
                 reporter_name=data["reporter_name"],
                 reporter_contact=data["reporter_contact"],
                 description=data["description"],
-                channel=Ticket.Channel.API,
+                external_reference=data["external_reference"],
             )
         )
-        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(TicketSerializer(ticket).data, status=code)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Triage: fields left out keep their current values."""

@@ -212,6 +212,13 @@ class Ticket(models.Model):
         help_text="For a training gap: the course that should have covered it.",
     )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.QUICK_LOG)
+    external_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="The sending system's own id (e.g. a phone system's call id), so a retried "
+        "delivery finds the ticket it already made.",
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_tickets"
     )
@@ -237,6 +244,11 @@ class Ticket(models.Model):
                 condition=Q(first_response_at__isnull=True)
                 | Q(first_response_at__gte=models.F("created_at")),
                 name="ticket_response_after_creation",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="ticket_external_reference_unique",
             ),
         ]
 

@@ -69,6 +69,7 @@ def log_ticket(
     reporter_contact: str,
     description: str,
     channel: str = Ticket.Channel.QUICK_LOG,
+    external_reference: str = "",
     now: dt.datetime | None = None,
 ) -> Ticket:
     """Log a ticket through the front door: three facts, nothing else demanded. The category
@@ -101,12 +102,53 @@ def log_ticket(
         suggested_category=suggested,
         category=suggested,
         channel=channel,
+        external_reference=external_reference.strip(),
         logged_by=user,
         created_at=_now(now),
     )
-    ticket.full_clean()
+    # The external reference's uniqueness is the database's to decide (see receive_ticket).
+    ticket.full_clean(validate_constraints=False)
     ticket.save()
     return ticket
+
+
+def receive_ticket(
+    *,
+    user: User,
+    go_live: GoLive,
+    area: Area,
+    reporter_name: str,
+    reporter_contact: str,
+    description: str,
+    external_reference: str,
+) -> tuple[Ticket, bool]:
+    """A ticket from another system (a phone system, another desk). Deliveries with the same
+    ``external_reference`` for the area make one ticket, even when retries arrive at once:
+    returns the ticket and whether this call created it."""
+    if not Access(user).has(Capability.LOG_TICKETS, area=area, programme=go_live.programme):
+        raise PermissionDenied("You may not log tickets for this area.")
+    reference = external_reference.strip()
+    earlier = Ticket.objects.filter(area=area, external_reference=reference).first()
+    if reference and earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            ticket = log_ticket(
+                user=user,
+                go_live=go_live,
+                area=area,
+                reporter_name=reporter_name,
+                reporter_contact=reporter_contact,
+                description=description,
+                channel=Ticket.Channel.API,
+                external_reference=reference,
+            )
+    except IntegrityError:
+        if not reference:
+            raise
+        # Another delivery of the same ticket committed first.
+        return Ticket.objects.get(area=area, external_reference=reference), False
+    return ticket, True
 
 
 @transaction.atomic

@@ -211,3 +211,15 @@ def test_a_ticket_cannot_be_replaced_wholesale_or_deleted(
     url = f"{TICKETS}{ticket.pk}/"
     assert client.put(url, {}, content_type="application/json").status_code == 405
     assert client.delete(url).status_code == 405
+
+
+def test_a_retried_delivery_from_a_phone_system_returns_the_same_ticket(
+    client: Client, desk: DeskTrust
+) -> None:
+    client.force_login(desk.agent)
+    body = log_body(desk, external_reference="CALL-20261126-0042")
+    first = client.post(TICKETS, body, content_type="application/json")
+    again = client.post(TICKETS, body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Ticket.objects.count() == 1

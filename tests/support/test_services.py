@@ -346,3 +346,41 @@ def test_training_gaps_are_counted_per_course_for_the_training_work(
             course=course,
         )
     assert training_gaps_by_course(desk.programme.pk) == {course.pk: 2}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_deliveries_of_one_call_at_once_make_one_ticket() -> None:
+    trust = DeskTrust()
+    barrier = threading.Barrier(2)
+    results: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+
+    def deliver() -> None:
+        try:
+            barrier.wait()
+            ticket, created = services.receive_ticket(
+                user=trust.agent,
+                go_live=trust.wave_1,
+                area=trust.ward_a,
+                reporter_name="Phone system",
+                reporter_contact="07700 900123",
+                description="Cannot log in",
+                external_reference="CALL-1",
+            )
+            results.append((ticket.pk, created))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(created for _, created in results) == [False, True]
+    assert len({pk for pk, _ in results}) == 1
+    assert Ticket.objects.count() == 1
