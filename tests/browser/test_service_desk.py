@@ -69,6 +69,17 @@ def test_a_desk_agent_sees_a_login_spike_escalates_and_works_the_queue(
     expect(main).to_contain_text("Spike: Access, login and single sign-on")
     assert_accessible(page)
 
+    # A refresh while focus is on the board's buttons is skipped; otherwise it swaps.
+    refresh = """() => { document.getElementById('board-figures').dataset.old = 'yes';
+        return htmx.ajax('GET', window.location.pathname,
+                         {source: '#board-figures', target: '#board-figures', swap: 'outerHTML'})
+                   .then(() => document.getElementById('board-figures').dataset.old || 'no') }"""
+    page.get_by_role("button", name="Escalate to silver").first.focus()
+    assert page.evaluate(refresh) == "yes"
+    expect(page.get_by_role("button", name="Escalate to silver").first).to_be_focused()
+    page.get_by_role("heading", level=1).click()
+    assert page.evaluate(refresh) == "no"
+
     page.get_by_role("button", name="Escalate to silver").first.click()
     expect(main).to_contain_text("Escalated to silver")
     expect(main).to_contain_text("Dana Desk")
