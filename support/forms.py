@@ -104,6 +104,9 @@ class TicketFilterForm(forms.Form):
         choices=[("", "Anyone"), ("me", "Assigned to me"), ("none", "Unassigned")],
         required=False,
     )
+    logged_by = forms.ChoiceField(
+        label="Logged by", choices=[("", "Anyone"), ("me", "Me")], required=False
+    )
 
     def __init__(
         self, *args: Any, categories: QuerySet[Category], areas: list[Area], **kwargs: Any

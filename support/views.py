@@ -67,6 +67,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_log": selectors.can_log(access, go_live),
         "can_triage": selectors.can_triage(access, go_live),
         "is_safety_officer": Role.CLINICAL_SAFETY_OFFICER in access.roles,
+        "open_safety_concerns": (
+            selectors.clinical_safety_tickets(access, go_live)
+            .filter(status__in=Ticket.OPEN_STATUSES)
+            .count()
+            if go_live is not None
+            else 0
+        ),
     }
     return render(request, "support/home.html", context)
 
@@ -211,6 +218,8 @@ def _filtered(tickets: QuerySet[Ticket], form: TicketFilterForm, user: User) -> 
         tickets = tickets.filter(assignee=user)
     elif data["assignee"] == "none":
         tickets = tickets.filter(assignee__isnull=True)
+    if data["logged_by"] == "me":
+        tickets = tickets.filter(logged_by=user)
     return tickets
 
 

@@ -607,3 +607,29 @@ def test_without_javascript_the_reporter_can_check_for_known_problems_before_sav
     assert response.status_code == 200
     assert earlier.reference in response.content.decode()
     assert Ticket.objects.count() == 1
+
+
+def test_a_champion_filters_the_queue_to_the_tickets_they_logged(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    mine = make_ticket(user=desk.champion)
+    other = make_ticket()
+    content = use_wave_1(desk.champion).get(QUEUE_URL, {"logged_by": "me"}).content.decode()
+    assert mine.reference in content
+    assert other.reference not in content
+
+
+def test_the_safety_officer_sees_how_many_concerns_are_open(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    services.triage_ticket(
+        ticket=make_ticket("Wrong dose shown"),
+        user=desk.agent,
+        category=None,
+        priority="P1",
+        resolver_group=None,
+        assignee=None,
+        is_clinical_safety=True,
+    )
+    response = use_wave_1(desk.safety_officer).get("/support/")
+    assert response.context["open_safety_concerns"] == 1
