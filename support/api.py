@@ -65,6 +65,12 @@ class TicketSerializer(serializers.ModelSerializer):
         source="resolver_group.name", read_only=True, allow_null=True, default=None
     )
     status = TicketStatusField(read_only=True)
+    reporter_name = serializers.SerializerMethodField(
+        help_text="Empty unless you log or work tickets in the ticket's area."
+    )
+    reporter_contact = serializers.SerializerMethodField(
+        help_text="Empty unless you log or work tickets in the ticket's area."
+    )
 
     class Meta:
         model = Ticket
@@ -96,6 +102,16 @@ class TicketSerializer(serializers.ModelSerializer):
             "closed_at",
         )
         read_only_fields = fields
+
+    def _reporter(self, ticket: Ticket, value: str) -> str:
+        access = self.context.get("access")
+        return value if access is not None and selectors.may_see_reporter(access, ticket) else ""
+
+    def get_reporter_name(self, ticket: Ticket) -> str:
+        return self._reporter(ticket, ticket.reporter_name)
+
+    def get_reporter_contact(self, ticket: Ticket) -> str:
+        return self._reporter(ticket, ticket.reporter_contact)
 
 
 class TicketFilterSerializer(serializers.Serializer):
@@ -269,6 +285,9 @@ class TicketViewSet(
         access = access_for(self.request._request)
         return selectors.visible_tickets(access).order_by("-created_at", "-pk")
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "access": access_for(self.request._request)}
+
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
             return queryset
@@ -307,7 +326,7 @@ class TicketViewSet(
             )
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(TicketSerializer(ticket).data, status=code)
+        return Response(self.get_serializer(ticket).data, status=code)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Triage: fields left out keep their current values."""
@@ -326,7 +345,7 @@ class TicketViewSet(
                 is_clinical_safety=data.get("is_clinical_safety", ticket.is_clinical_safety),
             )
         )
-        return Response(TicketSerializer(updated).data)
+        return Response(self.get_serializer(updated).data)
 
     @extend_schema(
         request=TicketTransitionSerializer,
@@ -343,7 +362,7 @@ class TicketViewSet(
                 ticket=ticket, user=cast(User, request.user), **payload.validated_data
             )
         )
-        return Response(TicketSerializer(updated).data)
+        return Response(self.get_serializer(updated).data)
 
     @extend_schema(request=None, responses={200: TicketSerializer, **ERROR_RESPONSES, **CONFLICT})
     @action(detail=True, methods=["post"])
@@ -353,7 +372,7 @@ class TicketViewSet(
         updated = _service_call(
             lambda: services.claim_ticket(ticket=ticket, user=cast(User, request.user))
         )
-        return Response(TicketSerializer(updated).data)
+        return Response(self.get_serializer(updated).data)
 
     @extend_schema(
         methods=["GET"],

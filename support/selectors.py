@@ -46,6 +46,14 @@ def can_log(access: Access, go_live: GoLive | None) -> bool:
     return go_live is not None and access.has(Capability.LOG_TICKETS, programme=go_live.programme)
 
 
+def may_see_reporter(access: Access, ticket: Ticket) -> bool:
+    """Who reported a ticket and how to reach them is staff data: for the people who log and
+    work tickets in that area, not for read-only viewers such as executives."""
+    return access.has(Capability.LOG_TICKETS, area=ticket.area) or access.has(
+        Capability.TRIAGE_TICKETS, area=ticket.area
+    )
+
+
 def visible_comments(access: Access, ticket: Ticket) -> QuerySet[TicketComment]:
     """Internal notes are for the desk; others see what was written for the reporter."""
     comments = ticket.comments.select_related("author")

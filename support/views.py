@@ -303,6 +303,7 @@ def _ticket_page(
         "ticket": ticket,
         "sla": sla,
         "desk": desk,
+        "show_reporter": selectors.may_see_reporter(access, ticket),
         "comments": selectors.visible_comments(access, ticket),
         "next_statuses": [
             (value, label)

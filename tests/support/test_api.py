@@ -223,3 +223,15 @@ def test_a_retried_delivery_from_a_phone_system_returns_the_same_ticket(
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert Ticket.objects.count() == 1
+
+
+def test_an_executive_does_not_see_who_reported_a_ticket(
+    client: Client, desk: DeskTrust, make_ticket: Any
+) -> None:
+    make_ticket()
+    client.force_login(desk.executive)
+    row = client.get(TICKETS).json()["results"][0]
+    assert (row["reporter_name"], row["reporter_contact"]) == ("", "")
+    client.force_login(desk.agent)
+    row = client.get(TICKETS).json()["results"][0]
+    assert (row["reporter_name"], row["reporter_contact"]) == ("Sam Patel", "ext 4321")
