@@ -236,11 +236,12 @@ def change_status(
     the training work's view of gaps per course)."""
     _require_triage(user, ticket)
     ticket = _locked(ticket)
+    also: list[str] = []
     if course is not None:
         _check_course(ticket, course, status, resolution_type)
         ticket.course = course
-        ticket.save(update_fields=["course"])
-    _apply_status(ticket, status, resolution_type, resolution_note, _now(now))
+        also.append("course")
+    _apply_status(ticket, status, resolution_type, resolution_note, _now(now), also=also)
     return ticket
 
 
@@ -264,8 +265,16 @@ def _check_course(ticket: Ticket, course: Course, status: str, resolution_type: 
 
 
 def _apply_status(
-    ticket: Ticket, status: str, resolution_type: str, resolution_note: str, now: dt.datetime
+    ticket: Ticket,
+    status: str,
+    resolution_type: str,
+    resolution_note: str,
+    now: dt.datetime,
+    *,
+    also: list[str] | None = None,
 ) -> None:
+    """Validate and apply one transition, saving the changed fields (and ``also``) at once,
+    so the ticket's history has one entry per change."""
     if status not in TRANSITIONS.get(ticket.status, frozenset()):
         current = ticket.get_status_display()
         target = dict(S.choices).get(status, status)
@@ -277,7 +286,7 @@ def _apply_status(
                 )
             }
         )
-    fields = ["status"]
+    fields = ["status", *(also or [])]
     if status == S.RESOLVED:
         if resolution_type not in Ticket.ResolutionType.values:
             raise ValidationError(
