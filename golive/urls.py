@@ -9,6 +9,7 @@ from adoption import analytics_api
 from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
+from support import api as support_api
 from training import api as training_api
 
 router = DefaultRouter(use_regex_path=False)
@@ -36,6 +37,9 @@ router.register("cover-requests", champions_api.CoverRequestViewSet, basename="c
 # Adoption analytics (issue 4).
 router.register("metrics", analytics_api.MetricViewSet, basename="metric")
 router.register("change-markers", analytics_api.ChangeMarkerViewSet, basename="change-marker")
+# Service desk (support app).
+router.register("tickets", support_api.TicketViewSet, basename="ticket")
+router.register("ticket-categories", support_api.CategoryViewSet, basename="ticket-category")
 
 urlpatterns = [
     path("", views.home, name="home"),

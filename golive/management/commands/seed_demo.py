@@ -11,6 +11,7 @@ from adoption.demo import seed_adoption_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
+from support.demo import seed_support_demo
 from training.demo import seed_training_demo
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             lambda: seed_adoption_demo(programme=programme, user=importer),
             lambda: seed_training_demo(programme=programme, user=trainer),
             lambda: seed_champions_demo(programme=programme),
+            lambda: seed_support_demo(programme=programme),
             lambda: seed_analytics_demo(programme=programme, user=importer),
         )
         for seeder in seeders:
