@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from adoption import api as adoption_api
 from golive import api, views
+from support import api as support_api
 
 router = DefaultRouter(use_regex_path=False)
 router.register("areas", api.AreaViewSet, basename="area")
@@ -14,6 +15,9 @@ router.register("go-lives", api.GoLiveViewSet, basename="go-live")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
 router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")
+# Service desk (support app).
+router.register("tickets", support_api.TicketViewSet, basename="ticket")
+router.register("ticket-categories", support_api.CategoryViewSet, basename="ticket-category")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from adoption.demo import seed_adoption_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
+from support.demo import seed_support_demo
 
 
 class Command(BaseCommand):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         programme = Programme.objects.get(name=DEMO_PROGRAMME)
         importer = User.objects.get(username="pm")
         for line in seed_adoption_demo(programme=programme, user=importer):
+            self.stdout.write(line)
+        for line in seed_support_demo(programme=programme):  # service desk (support app)
             self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "

@@ -1,0 +1,457 @@
+"""Writes for the service desk: one function per use case. Each checks what the user may do
+(through ``Access``), validates, and writes in one transaction. ``ValidationError`` carries a
+stable code; ``PermissionDenied`` means the user may not do this at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from golive.access import Access, Capability
+from golive.models import Area, GoLive, User
+from support.identifiers import remove_nhs_numbers
+from support.models import (
+    Category,
+    Escalation,
+    KnownIssue,
+    Priority,
+    ResolverGroup,
+    SatisfactionResponse,
+    Ticket,
+    TicketComment,
+)
+from support.suggest import suggest_category
+from training.models import Course
+
+S = Ticket.Status
+# Where a ticket may go next. Resolving needs a resolution type; closing needs resolving first.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.TRIAGED, S.IN_PROGRESS, S.AWAITING_REPORTER, S.RESOLVED}),
+    S.TRIAGED: frozenset({S.IN_PROGRESS, S.AWAITING_REPORTER, S.RESOLVED}),
+    S.IN_PROGRESS: frozenset({S.TRIAGED, S.AWAITING_REPORTER, S.RESOLVED}),
+    S.AWAITING_REPORTER: frozenset({S.IN_PROGRESS, S.RESOLVED}),
+    S.RESOLVED: frozenset({S.IN_PROGRESS, S.CLOSED}),
+    S.CLOSED: frozenset(),
+}
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _require_triage(user: User, ticket: Ticket) -> None:
+    if not Access(user).has(Capability.TRIAGE_TICKETS, area=ticket.area):
+        raise PermissionDenied("You may not triage tickets for this area.")
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """The ticket's row, locked for this transaction, so concurrent changes queue up."""
+    return Ticket.objects.select_for_update().select_related("area__site").get(pk=ticket.pk)
+
+
+def _mark_responded(ticket: Ticket, now: dt.datetime) -> list[str]:
+    if ticket.first_response_at is None:
+        ticket.first_response_at = max(now, ticket.created_at)
+        return ["first_response_at"]
+    return []
+
+
+def loggable_areas(access: Access, go_live: GoLive) -> list[Area]:
+    """Areas of the go-live where this user may log tickets."""
+    return list(
+        access.areas(Capability.LOG_TICKETS, programme=go_live.programme)
+        .filter(go_lives=go_live)
+        .order_by("site__name", "name")
+    )
+
+
+@transaction.atomic
+def log_ticket(
+    *,
+    user: User,
+    go_live: GoLive,
+    area: Area,
+    reporter_name: str,
+    reporter_contact: str,
+    description: str,
+    channel: str = Ticket.Channel.QUICK_LOG,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Log a ticket through the front door: three facts, nothing else demanded. The category
+    the text suggests is recorded as a suggestion (and as the category until triage);
+    NHS numbers typed into the text are removed before anything is stored."""
+    access = Access(user)
+    if not access.has(Capability.LOG_TICKETS, area=area, programme=go_live.programme):
+        raise PermissionDenied("You may not log tickets for this area.")
+    if not go_live.areas.filter(pk=area.pk).exists():
+        raise ValidationError(
+            {
+                "area": ValidationError(
+                    f"{area.name} is not part of {go_live.name}.", "area_not_in_go_live"
+                )
+            }
+        )
+    description = remove_nhs_numbers(description.strip())
+    suggestion = suggest_category(description)
+    suggested = (
+        Category.objects.filter(slug=suggestion.category_slug, is_active=True).first()
+        if suggestion
+        else None
+    )
+    ticket = Ticket(
+        go_live=go_live,
+        area=area,
+        reporter_name=reporter_name.strip(),
+        reporter_contact=reporter_contact.strip(),
+        description=description,
+        suggested_category=suggested,
+        category=suggested,
+        channel=channel,
+        logged_by=user,
+        created_at=_now(now),
+    )
+    ticket.full_clean()
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def triage_ticket(
+    *,
+    ticket: Ticket,
+    user: User,
+    category: Category | None,
+    priority: str,
+    resolver_group: ResolverGroup | None,
+    assignee: User | None,
+    is_clinical_safety: bool,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Set the triage fields. A new ticket becomes triaged, and triage is its first response.
+    The assignee must be able to triage tickets for the ticket's area."""
+    _require_triage(user, ticket)
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise ValidationError("Only an open ticket can be triaged.", "ticket_not_open")
+    if priority not in Priority.values:
+        raise ValidationError({"priority": ValidationError("Choose a priority.", "invalid")})
+    if assignee is not None and not Access(assignee).has(
+        Capability.TRIAGE_TICKETS, area=ticket.area
+    ):
+        raise ValidationError(
+            {
+                "assignee": ValidationError(
+                    f"{assignee.display_name} cannot work tickets for {ticket.area.name}.",
+                    "assignee_not_desk",
+                )
+            }
+        )
+    ticket.category = category
+    ticket.priority = priority
+    ticket.resolver_group = resolver_group
+    ticket.assignee = assignee
+    ticket.is_clinical_safety = is_clinical_safety
+    fields = ["category", "priority", "resolver_group", "assignee", "is_clinical_safety"]
+    if ticket.status == S.NEW:
+        ticket.status = S.TRIAGED
+        fields.append("status")
+    fields += _mark_responded(ticket, _now(now))
+    ticket.save(update_fields=fields)
+    return ticket
+
+
+@transaction.atomic
+def claim_ticket(*, ticket: Ticket, user: User, now: dt.datetime | None = None) -> Ticket:
+    """Take an unassigned open ticket. Two agents claiming at once: the row lock makes the
+    second wait, then see the first's claim and get ``already_claimed``."""
+    _require_triage(user, ticket)
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise ValidationError("This ticket is no longer open.", "ticket_not_open")
+    if ticket.assignee is not None:
+        if ticket.assignee.pk == user.pk:
+            return ticket
+        raise ValidationError(
+            f"{ticket.assignee.display_name} has already claimed this ticket.", "already_claimed"
+        )
+    ticket.assignee = user
+    fields = ["assignee", *_mark_responded(ticket, _now(now))]
+    if ticket.status in {S.NEW, S.TRIAGED}:
+        ticket.status = S.IN_PROGRESS
+        fields.append("status")
+    ticket.save(update_fields=fields)
+    return ticket
+
+
+@transaction.atomic
+def change_status(
+    *,
+    ticket: Ticket,
+    user: User,
+    status: str,
+    resolution_type: str = "",
+    resolution_note: str = "",
+    course: Course | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Move a ticket along the workflow (see ``TRANSITIONS``). Resolving needs a resolution
+    type and stamps the time; reopening clears both; closing needs a resolved ticket. A
+    training gap may name the programme's course that should have covered it (this feeds
+    the training work's view of gaps per course)."""
+    _require_triage(user, ticket)
+    ticket = _locked(ticket)
+    if course is not None:
+        _check_course(ticket, course, status, resolution_type)
+        ticket.course = course
+        ticket.save(update_fields=["course"])
+    _apply_status(ticket, status, resolution_type, resolution_note, _now(now))
+    return ticket
+
+
+def _check_course(ticket: Ticket, course: Course, status: str, resolution_type: str) -> None:
+    if status != S.RESOLVED or resolution_type != Ticket.ResolutionType.TRAINING_GAP:
+        raise ValidationError(
+            {
+                "course": ValidationError(
+                    "Name a course only for a training gap.", "not_training_gap"
+                )
+            }
+        )
+    if course.programme_id != ticket.go_live.programme_id:
+        raise ValidationError(
+            {
+                "course": ValidationError(
+                    "That course belongs to another programme.", "wrong_programme"
+                )
+            }
+        )
+
+
+def _apply_status(
+    ticket: Ticket, status: str, resolution_type: str, resolution_note: str, now: dt.datetime
+) -> None:
+    if status not in TRANSITIONS.get(ticket.status, frozenset()):
+        current = ticket.get_status_display()
+        target = dict(S.choices).get(status, status)
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    f"A ticket that is {current.lower()} cannot become {str(target).lower()}.",
+                    "invalid_transition",
+                )
+            }
+        )
+    fields = ["status"]
+    if status == S.RESOLVED:
+        if resolution_type not in Ticket.ResolutionType.values:
+            raise ValidationError(
+                {
+                    "resolution_type": ValidationError(
+                        "Choose how the ticket was resolved.", "resolution_type_required"
+                    )
+                }
+            )
+        ticket.resolution_type = resolution_type
+        ticket.resolution_note = resolution_note.strip()
+        ticket.resolved_at = max(now, ticket.created_at)
+        fields += ["resolution_type", "resolution_note", "resolved_at"]
+        fields += _mark_responded(ticket, now)
+    elif status == S.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    elif ticket.status == S.RESOLVED:  # reopened
+        ticket.resolution_type = ""
+        ticket.resolved_at = None
+        fields += ["resolution_type", "resolved_at"]
+    if status in {S.IN_PROGRESS, S.AWAITING_REPORTER}:
+        fields += _mark_responded(ticket, now)
+    ticket.status = status
+    ticket.save(update_fields=fields)
+
+
+@transaction.atomic
+def add_comment(
+    *, ticket: Ticket, user: User, body: str, visibility: str, now: dt.datetime | None = None
+) -> TicketComment:
+    """Comment on a ticket. Internal notes and replies to the reporter are desk work; anyone
+    who may log tickets for the area may add a note for the reporter's side (e.g. a champion
+    adding detail). A reply to the reporter counts as the first response."""
+    access = Access(user)
+    can_triage = access.has(Capability.TRIAGE_TICKETS, area=ticket.area)
+    if not (can_triage or access.has(Capability.LOG_TICKETS, area=ticket.area)):
+        raise PermissionDenied("You may not comment on this ticket.")
+    if visibility not in TicketComment.Visibility.values:
+        raise ValidationError({"visibility": ValidationError("Choose who sees this.", "invalid")})
+    if visibility == TicketComment.Visibility.INTERNAL and not can_triage:
+        raise ValidationError(
+            {
+                "visibility": ValidationError(
+                    "Only the desk may add internal notes.", "internal_desk_only"
+                )
+            }
+        )
+    body = remove_nhs_numbers(body.strip())
+    if not body:
+        raise ValidationError({"body": ValidationError("Enter a comment.", "required")})
+    moment = _now(now)
+    comment = TicketComment.objects.create(
+        ticket=ticket, author=user, body=body, visibility=visibility, created_at=moment
+    )
+    if can_triage and visibility == TicketComment.Visibility.REPORTER:
+        locked = _locked(ticket)
+        fields = _mark_responded(locked, moment)
+        if fields:
+            locked.save(update_fields=fields)
+    return comment
+
+
+# Known issues.
+
+
+def _require_known_issue_rights(user: User, go_live: GoLive) -> None:
+    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=go_live.programme):
+        raise PermissionDenied("Only the service desk manages known issues.")
+
+
+@transaction.atomic
+def create_known_issue(
+    *,
+    user: User,
+    go_live: GoLive,
+    title: str,
+    description: str,
+    workaround: str,
+    category: Category | None,
+    is_published: bool,
+    now: dt.datetime | None = None,
+) -> KnownIssue:
+    """Open a known issue for the go-live's programme. Publishing needs a workaround."""
+    _require_known_issue_rights(user, go_live)
+    issue = KnownIssue(
+        programme=go_live.programme,
+        title=title.strip(),
+        description=description.strip(),
+        workaround=workaround.strip(),
+        category=category,
+        is_published=is_published,
+        created_by=user,
+        created_at=_now(now),
+    )
+    if issue.is_published and not issue.workaround:
+        raise ValidationError(
+            {
+                "workaround": ValidationError(
+                    "Write the workaround before publishing it.", "workaround_required"
+                )
+            }
+        )
+    issue.full_clean()
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def link_to_known_issue(*, ticket: Ticket, user: User, known_issue: KnownIssue | None) -> Ticket:
+    """Make the ticket a child of ``known_issue`` (or unlink it with None)."""
+    _require_triage(user, ticket)
+    ticket = _locked(ticket)
+    if known_issue is not None:
+        if known_issue.programme_id != ticket.go_live.programme_id:
+            raise ValidationError(
+                "That known issue belongs to another programme.", "wrong_programme"
+            )
+        if known_issue.status != KnownIssue.Status.OPEN:
+            raise ValidationError("That known issue is already fixed.", "known_issue_fixed")
+    ticket.known_issue = known_issue
+    ticket.save(update_fields=["known_issue"])
+    return ticket
+
+
+@transaction.atomic
+def fix_known_issue(
+    *, known_issue: KnownIssue, user: User, note: str = "", now: dt.datetime | None = None
+) -> int:
+    """Close the parent as fixed and resolve its open children as defects (each child keeps
+    its own history). Returns how many children were resolved. Fixing twice is refused."""
+    issue = (
+        KnownIssue.objects.select_for_update().select_related("programme").get(pk=known_issue.pk)
+    )
+    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=issue.programme):
+        raise PermissionDenied("Only the service desk manages known issues.")
+    if issue.status != KnownIssue.Status.OPEN:
+        raise ValidationError("This known issue is already fixed.", "known_issue_fixed")
+    moment = _now(now)
+    issue.status = KnownIssue.Status.FIXED
+    issue.fixed_at = moment
+    issue.fixed_by = user
+    issue.save(update_fields=["status", "fixed_at", "fixed_by"])
+    resolution = note.strip() or f"Fixed with known issue: {issue.title}"
+    children = Ticket.objects.select_for_update().filter(
+        known_issue=issue, status__in=Ticket.OPEN_STATUSES
+    )
+    resolved = 0
+    for child in children:
+        _apply_status(child, S.RESOLVED, Ticket.ResolutionType.DEFECT, resolution, moment)
+        resolved += 1
+    return resolved
+
+
+# Escalation and satisfaction.
+
+
+@transaction.atomic
+def escalate(
+    *,
+    user: User,
+    go_live: GoLive,
+    summary: str,
+    level: str = Escalation.Level.SILVER,
+    ticket: Ticket | None = None,
+    category: Category | None = None,
+    area: Area | None = None,
+    now: dt.datetime | None = None,
+) -> Escalation:
+    """Record a raise to the command cell (who, when, which level, about what). The command
+    cells themselves come with the readiness work, which reads these rows."""
+    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=go_live.programme):
+        raise PermissionDenied("Only the service desk escalates.")
+    if level not in Escalation.Level.values:
+        raise ValidationError({"level": ValidationError("Choose silver or gold.", "invalid")})
+    return Escalation.objects.create(
+        go_live=go_live,
+        level=level,
+        summary=summary.strip()[:300],
+        ticket=ticket,
+        category=category,
+        area=area,
+        escalated_by=user,
+        escalated_at=_now(now),
+    )
+
+
+@transaction.atomic
+def record_satisfaction(
+    *, ticket: Ticket, score: int, comment: str = "", now: dt.datetime | None = None
+) -> SatisfactionResponse:
+    """The reporter's rating, through the signed link (no account). One per ticket: a second
+    answer is refused, even when two arrive at once (the one-to-one key decides)."""
+    if ticket.status not in {S.RESOLVED, S.CLOSED}:
+        raise ValidationError("This ticket has not been resolved yet.", "not_resolved")
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": ValidationError("Choose a score from 1 to 5.", "invalid")})
+    already = ValidationError("Thank you: this ticket has already been rated.", "already_rated")
+    if SatisfactionResponse.objects.filter(ticket=ticket).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            return SatisfactionResponse.objects.create(
+                ticket=ticket,
+                score=score,
+                comment=remove_nhs_numbers(comment.strip()),
+                created_at=_now(now),
+            )
+    except IntegrityError:
+        raise already from None
