@@ -59,6 +59,13 @@ SECTIONS: tuple[Section, ...] = (
             }
         ),
     ),
+    # Champions, super users, rosters and coverage (champions app).
+    Section(
+        "champions",
+        "Champions",
+        "champions:home",
+        ALL_ROLES,
+    ),
     Section("support", "Service desk", "support:home", ALL_ROLES),
     Section(
         "adoption",

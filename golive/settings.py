@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "golive",
     "readiness",
     "training",
+    "champions",
     "adoption",
     "support",
 ]

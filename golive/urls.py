@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from adoption import api as adoption_api
+from champions import api as champions_api
 from golive import api, views
 from support import api as support_api
 
@@ -18,6 +19,10 @@ router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename
 # Service desk (support app).
 router.register("tickets", support_api.TicketViewSet, basename="ticket")
 router.register("ticket-categories", support_api.CategoryViewSet, basename="ticket-category")
+router.register("designations", champions_api.DesignationViewSet, basename="designation")
+router.register("shifts", champions_api.ShiftViewSet, basename="shift")
+router.register("shift-assignments", champions_api.AssignmentViewSet, basename="shift-assignment")
+router.register("coverage", champions_api.CoverageViewSet, basename="coverage")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +35,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("readiness/", include("readiness.urls")),
     path("training/", include("training.urls")),
+    path("champions/", include("champions.urls")),
     path("adoption/", include("adoption.urls")),
     path("support/", include("support.urls")),
     path("api/v1/me/", api.me, name="api-me"),

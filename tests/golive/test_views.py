@@ -216,7 +216,15 @@ def test_administrator_role_grant_gives_every_section(client: Client, trust: Tru
 
     labels = {item["label"] for item in client.get("/").context["nav_items"]}
 
-    assert labels == {"Home", "Readiness", "Training", "Service desk", "Adoption", "Staff"}
+    assert labels == {
+        "Home",
+        "Readiness",
+        "Training",
+        "Champions",
+        "Service desk",
+        "Adoption",
+        "Staff",
+    }
 
 
 def test_navigation_marks_only_the_current_section(client: Client, trust: Trust) -> None:

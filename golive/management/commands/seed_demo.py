@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from adoption.demo import seed_adoption_demo
+from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
 from support.demo import seed_support_demo
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         for line in seed_adoption_demo(programme=programme, user=importer):
             self.stdout.write(line)
         for line in seed_support_demo(programme=programme):  # service desk (support app)
+        for line in seed_champions_demo(programme=programme):
             self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "

@@ -1,0 +1,442 @@
+"""Pages for champions, rosters and coverage. Every list asks ``Access``; writes go through
+``champions.services``, which checks the same rights again."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from champions import exports, selectors, services
+from champions.forms import (
+    AcceptForm,
+    AreaChoiceForm,
+    CoverageFilterForm,
+    DesignationFilterForm,
+    FillForm,
+    NominationForm,
+    ShiftPatternForm,
+    TargetForm,
+    WithdrawForm,
+)
+from champions.models import Assignment, Designation, Shift, ShiftPattern
+from champions.selectors import coverage_cell, eligible_designations, managed_areas
+from golive.access import Access, Capability, access_for
+from golive.http import HtmxHttpRequest
+from golive.models import Area, GoLive, Site, User
+from golive.navigation import current_go_live, require_section
+
+CELL_CHOICES_SHOWN = 5
+DESIGNATIONS_PER_PAGE = 100
+
+
+# Shared helpers.
+
+
+def _section(request: HttpRequest) -> tuple[Access, GoLive | None]:
+    require_section(request, "champions")
+    return access_for(request), current_go_live(request)
+
+
+def _go_live(request: HttpRequest) -> tuple[Access, GoLive]:
+    access, go_live = _section(request)
+    if go_live is None:
+        raise Http404("There is no go-live to show.")
+    return access, go_live
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (even an empty one, so it shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _render(
+    request: HtmxHttpRequest, template: str, context: dict[str, Any], *, partial: str
+) -> HttpResponse:
+    """The whole page, or only its named partial for htmx (not for a history restore)."""
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(request, f"{template}#{partial}" if fragment else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _managed_ids(access: Access, go_live: GoLive) -> set[int]:
+    return set(managed_areas(access, go_live).values_list("pk", flat=True))
+
+
+# Designations.
+
+
+def _filtered_designations(
+    access: Access, go_live: GoLive, form: DesignationFilterForm
+) -> QuerySet[Designation]:
+    rows = selectors.visible_designations(access, go_live)
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("area"):
+        rows = rows.filter(area=data["area"])
+    if data.get("kind"):
+        rows = rows.filter(kind=data["kind"])
+    if data.get("status"):
+        return rows.filter(status=data["status"])
+    return rows.exclude(status=Designation.Status.WITHDRAWN)
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """Designations per area for the chosen go-live, with each area's ratio and target."""
+    access, go_live = _section(request)
+    if go_live is None:
+        return render(request, "champions/home.html", {"go_live": None})
+    form = DesignationFilterForm(
+        request.GET or None, areas=selectors.visible_areas(access, go_live)
+    )
+    designations = _filtered_designations(access, go_live, form)
+    page = Paginator(designations, DESIGNATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "go_live": go_live,
+        "form": form,
+        "query": query.urlencode(),
+        "summaries": selectors.area_designations(access, go_live),
+        "page": page,
+        "managed_ids": _managed_ids(access, go_live),
+    }
+    return _render(request, "champions/home.html", context, partial="results")
+
+
+@require_GET
+def designations_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    access, go_live = _go_live(request)
+    form = DesignationFilterForm(
+        request.GET or None, areas=selectors.visible_areas(access, go_live)
+    )
+    rows = exports.designation_rows(_filtered_designations(access, go_live, form))
+    return exports.respond(
+        f"golive-designations-{go_live.pk}", fmt, exports.DESIGNATION_HEADER, rows
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def nominate(request: HttpRequest) -> HttpResponse:
+    """Step 1 picks one of the manager's areas (skipped when there is one); step 2 the person,
+    role and scores."""
+    access, go_live = _go_live(request)
+    areas = managed_areas(access, go_live)
+    if not areas.exists():
+        raise PermissionDenied("You do not manage champions in any area of this go-live.")
+    chosen = request.GET if "area" in request.GET else None
+    area_form = AreaChoiceForm(chosen, areas=areas, initial={"area": areas.first()})
+    if not area_form.is_valid():
+        return render(
+            request, "champions/nominate.html", {"area_form": area_form, "go_live": go_live}
+        )
+    area: Area = area_form.cleaned_data["area"]
+    staff = access.staff().filter(areas=area).order_by("full_name")
+    form = NominationForm(_posted(request), staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            designation = services.nominate(
+                access=access,
+                user=_user(request),
+                programme=go_live.programme,
+                go_live=None if data["whole_programme"] else go_live,
+                area=area,
+                staff=data["staff"],
+                kind=data["kind"],
+                systems_confidence=data["systems_confidence"],
+                leadership=data["leadership"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{designation.staff.full_name} was nominated as a "
+                f"{designation.get_kind_display().lower()} in {area.name}.",
+            )
+            return redirect("champions:home")
+    context = {"area_form": area_form, "area": area, "form": form, "go_live": go_live}
+    return render(request, "champions/nominate.html", context)
+
+
+def _actionable(request: HttpRequest, pk: int) -> Designation:
+    """A designation the user may see: in their areas, or their own."""
+    access = access_for(request)
+    require_section(request, "champions")
+    rows = access.filter_by_area(Designation.objects.all(), area_field="area")
+    own = Designation.objects.filter(staff__user=_user(request))
+    return get_object_or_404(
+        Designation.objects.filter(
+            Q(pk__in=rows.values("pk")) | Q(pk__in=own.values("pk"))
+        ).select_related("staff", "area", "programme"),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = _actionable(request, pk)
+    form = AcceptForm(_posted(request), nominee=designation.staff.full_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_role_agreement(
+                access=access_for(request), user=_user(request), designation=designation
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{designation.staff.full_name} is now agreed.")
+            return redirect("champions:home")
+    context = {"designation": designation, "form": form, "action": "accept"}
+    return render(request, "champions/designation_action.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = _actionable(request, pk)
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(
+                access=access_for(request),
+                user=_user(request),
+                designation=designation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{designation} was withdrawn.")
+            return redirect("champions:home")
+    context = {"designation": designation, "form": form, "action": "withdraw"}
+    return render(request, "champions/designation_action.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def target(request: HttpRequest, area_pk: int) -> HttpResponse:
+    access, go_live = _go_live(request)
+    area = get_object_or_404(managed_areas(access, go_live), pk=area_pk)
+    current = selectors.staff_per_supporter(go_live, [area.pk])[area.pk]
+    form = TargetForm(_posted(request), initial={"staff_per_supporter": current})
+    if request.method == "POST" and form.is_valid():
+        services.set_coverage_target(
+            access=access,
+            programme=go_live.programme,
+            area=area,
+            go_live=go_live,
+            staff_per_supporter=form.cleaned_data["staff_per_supporter"],
+        )
+        messages.success(request, f"The target for {area.name} was changed.")
+        return redirect("champions:home")
+    context = {"area": area, "form": form, "go_live": go_live}
+    return render(request, "champions/target.html", context)
+
+
+# Rosters.
+
+
+def _roster_area(
+    request: HttpRequest, access: Access, go_live: GoLive
+) -> tuple[Area | None, AreaChoiceForm]:
+    areas = selectors.visible_areas(access, go_live)
+    form = AreaChoiceForm(request.GET if "area" in request.GET else None, areas=areas)
+    if form.is_bound:
+        if not form.is_valid():
+            raise Http404("There is no such area among yours.")
+        return form.cleaned_data["area"], form
+    return areas.first(), AreaChoiceForm(areas=areas, initial={"area": areas.first()})
+
+
+def _render_roster(
+    request: HttpRequest,
+    access: Access,
+    go_live: GoLive,
+    area: Area | None,
+    area_form: AreaChoiceForm,
+    *,
+    pattern_form: ShiftPatternForm | None = None,
+) -> HttpResponse:
+    manages = area is not None and area.pk in _managed_ids(access, go_live)
+    shifts = list(selectors.visible_shifts(access, go_live).filter(area=area).order_by("starts_at"))
+    by_shift: dict[int, list[Assignment]] = {shift.pk: [] for shift in shifts}
+    for assignment in selectors.active_assignments(by_shift):
+        by_shift[assignment.shift_id].append(assignment)
+    context = {
+        "go_live": go_live,
+        "area": area,
+        "area_form": area_form,
+        "manages": manages,
+        "patterns": ShiftPattern.objects.filter(go_live=go_live, area=area),
+        "pattern_form": pattern_form or (ShiftPatternForm() if manages else None),
+        "rows": [(shift, by_shift[shift.pk]) for shift in shifts],
+    }
+    return render(request, "champions/roster.html", context)
+
+
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    access, go_live = _go_live(request)
+    area, area_form = _roster_area(request, access, go_live)
+    return _render_roster(request, access, go_live, area, area_form)
+
+
+@require_POST
+def add_pattern(request: HttpRequest) -> HttpResponse:
+    access, go_live = _go_live(request)
+    area, area_form = _roster_area(request, access, go_live)
+    if area is None:
+        raise Http404("Choose an area.")
+    form = ShiftPatternForm(request.POST)
+    if form.is_valid():
+        try:
+            pattern = services.add_shift_pattern(
+                access=access, go_live=go_live, area=area, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            created = services.generate_shifts(access=access, go_live=go_live, area=area)
+            messages.success(request, f"{pattern.name} was added: {created} shifts were created.")
+            return redirect(f"{reverse('champions:roster')}?area={area.pk}")
+    return _render_roster(request, access, go_live, area, area_form, pattern_form=form)
+
+
+@require_POST
+def cancel_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    access, _ = _go_live(request)
+    assignment = get_object_or_404(
+        access.filter_by_area(Assignment.objects.all(), area_field="shift__area"), pk=pk
+    )
+    try:
+        services.cancel_assignment(access=access, user=_user(request), assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{assignment.staff.full_name} was taken off the shift.")
+    return redirect(f"{reverse('champions:roster')}?area={assignment.shift.area_id}")
+
+
+@require_GET
+def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    access, go_live = _go_live(request)
+    shifts = selectors.visible_shifts(access, go_live)
+    assignments = (
+        selectors.active_assignments(shifts.values_list("pk", flat=True))
+        .select_related("shift__area")
+        .order_by("starts_at", "shift__area__name", "staff__full_name")
+    )
+    rows = exports.roster_rows(assignments)
+    return exports.respond(f"golive-roster-{go_live.pk}", fmt, exports.ROSTER_HEADER, rows)
+
+
+# Coverage: the heat-map and filling a gap in one click.
+
+
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    access, go_live = _section(request)
+    if go_live is None:
+        return render(request, "champions/coverage.html", {"go_live": None})
+    areas = selectors.visible_areas(access, go_live)
+    form = CoverageFilterForm(
+        request.GET or None,
+        sites=Site.objects.filter(areas__in=areas).distinct().order_by("name"),
+        days=selectors.shift_days(go_live, areas),
+    )
+    period = None
+    if form.is_valid():
+        if form.cleaned_data["site"]:
+            areas = areas.filter(site=form.cleaned_data["site"])
+        if form.cleaned_data["day"]:
+            period = (form.cleaned_data["day"], form.cleaned_data["day"])
+    summary = selectors.coverage_for(go_live, areas, period)
+    context = {
+        "go_live": go_live,
+        "form": form,
+        "query": request.GET.urlencode(),
+        "summary": summary,
+        "grid": selectors.coverage_grid(summary),
+        "managed_ids": _managed_ids(access, go_live),
+    }
+    return render(request, "champions/coverage.html", context)
+
+
+def _fillable_shift(request: HttpRequest, pk: int) -> tuple[Access, Shift]:
+    access, go_live = _go_live(request)
+    shift = get_object_or_404(
+        selectors.visible_shifts(access, go_live).select_related("go_live__programme"), pk=pk
+    )
+    return access, shift
+
+
+def _render_cell(
+    request: HttpRequest, access: Access, shift: Shift, form: FillForm | None = None
+) -> HttpResponse:
+    manages = access.has(
+        Capability.MANAGE_CHAMPIONS, area=shift.area, programme=shift.go_live.programme
+    )
+    context = {
+        "cell": coverage_cell(shift),
+        "manages": manages,
+        "form": form,
+        "filling": form is not None,
+        "eligible": list(form.eligible.values())[:CELL_CHOICES_SHOWN] if form else [],
+        "more": form is not None and len(form.eligible) > CELL_CHOICES_SHOWN,
+    }
+    return render(request, "champions/_coverage_cell.html", context)
+
+
+@require_GET
+def cell(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One heat-map cell as it stands (htmx: cancel filling)."""
+    access, shift = _fillable_shift(request, pk)
+    return _render_cell(request, access, shift)
+
+
+@require_http_methods(["GET", "POST"])
+def fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Put an eligible person on a shift. htmx swaps the heat-map cell in place; without
+    JavaScript this is a page that returns to the heat-map."""
+    access, shift = _fillable_shift(request, pk)
+    if not access.has(
+        Capability.MANAGE_CHAMPIONS, area=shift.area, programme=shift.go_live.programme
+    ):
+        raise PermissionDenied(f"You do not manage rosters in {shift.area.name}.")
+    form = FillForm(_posted(request), eligible=eligible_designations(shift))
+    if request.method == "POST" and form.is_valid():
+        designation = form.eligible[form.cleaned_data["designation"]]
+        try:
+            services.assign_to_shift(
+                access=access, user=_user(request), shift=shift, designation=designation
+            )
+        except ValidationError as error:
+            form.add_error("designation", error)
+        else:
+            if request.htmx:
+                return _render_cell(request, access, shift)
+            messages.success(request, f"{designation.staff.full_name} was put on {shift}.")
+            return redirect(f"{reverse('champions:coverage')}#cell-{shift.pk}")
+    if request.htmx:
+        return _render_cell(request, access, shift, form)
+    context = {
+        "shift": shift,
+        "form": form,
+        "cell": coverage_cell(shift),
+        "eligible": list(form.eligible.values()),
+    }
+    return render(request, "champions/fill.html", context)
