@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from simple_history.models import HistoricalRecords
 
 from golive.models import Area, Programme, RoleGroup, StaffMember
 
@@ -236,3 +237,164 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# Analytics: rollups of events, the metric catalogue and change markers.
+
+
+class DailyRollup(models.Model):
+    """Events per local day × area × event type × order type × role group. Derived from
+    ``Event`` by ``adoption.rollups`` (upserts on this natural key); never edited by hand.
+
+    ``users`` is distinct within the cell only: distinct users do not add across cells, so
+    active-user figures come from ``DailyUserActivity`` instead."""
+
+    local_date = models.DateField()
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    order_type = models.CharField(max_length=20, choices=OrderType.choices, blank=True)
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    events = models.PositiveIntegerField()
+    users = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "area", "event_type", "order_type", "role_group"],
+                name="daily_rollup_key",
+            )
+        ]
+        indexes = [models.Index(fields=["area", "local_date"], name="daily_rollup_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.area_id} {self.event_type}: {self.events}"
+
+
+class DailyUserActivity(models.Model):
+    """One row per local day × area × EPR user who did anything but fail to log in: what
+    exact active-user counts, staff-list joins and first use are computed from."""
+
+    local_date = models.DateField()
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    epr_user_id = models.CharField(max_length=64)
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    events = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "daily user activity"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "area", "epr_user_id"], name="daily_user_activity_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["area", "local_date"], name="daily_user_area_idx"),
+            models.Index(fields=["staff", "local_date"], name="daily_user_staff_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.area_id} {self.epr_user_id}"
+
+
+class Metric(models.Model):
+    """A named adoption measure, defined as data so programme managers can add their own."""
+
+    class Aggregate(models.TextChoices):
+        COUNT = "count", "Count of events per day"
+        ACTIVE_USERS = "active_users", "Distinct active users per day"
+        PER_ACTIVE_USER = "per_active_user", "Events per active user"
+        RATIO = "ratio", "Ratio of two metrics"
+        STAFF_ACTIVE_SHARE = "staff_active_share", "Share of in-scope staff active"
+        TRAINED_ACTIVE_SHARE = "trained_active_share", "Share of trained staff active"
+
+    class Unit(models.TextChoices):
+        PER_DAY = "per_day", "per day"
+        USERS = "users", "users"
+        PER_USER = "per_user", "per active user"
+        PERCENT = "percent", "%"
+        RATIO = "ratio", "ratio"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    aggregate = models.CharField(max_length=30, choices=Aggregate.choices)
+    event_types = models.JSONField(
+        default=list, blank=True, help_text="Event types counted; empty means all."
+    )
+    order_types = models.JSONField(
+        default=list, blank=True, help_text="Order types counted; empty means all."
+    )
+    role_groups = models.JSONField(
+        default=list, blank=True, help_text="Role groups counted; empty means all."
+    )
+    numerator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    higher_is_better = models.BooleanField(default=True)
+    is_headline = models.BooleanField(
+        default=False, help_text="Shown as a chart on the adoption dashboard."
+    )
+    is_builtin = models.BooleanField(default=False, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="metric_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit_label(self) -> str:
+        return str(self.get_unit_display())
+
+
+class ChangeMarker(models.Model):
+    """Something that happened on a date and may have changed how the EPR is used."""
+
+    class Kind(models.TextChoices):
+        GO_LIVE = "go_live", "Go-live"
+        RELEASE = "release", "Release"
+        CONFIGURATION = "configuration", "Configuration change"
+        TRAINING = "training", "Training push"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="change_markers"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField("date")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="change_markers",
+        help_text="The areas the change touched; leave empty for the whole programme.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.on:%d %b %Y})"

@@ -29,3 +29,19 @@ def sweep_stalled_imports() -> None:
 
     services.sweep_stalled_imports()
     services.purge_expired_imports()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_jitter=True,
+    max_retries=3,
+    acks_late=True,
+    ignore_result=True,
+)
+def rollup_batch(batch_id: int) -> None:
+    """Recompute the daily rollups for the local days an events batch touched. Takes the
+    batch id only; idempotent (upserts), and quiet when the batch is gone or not committed."""
+    from adoption import rollups  # noqa: PLC0415
+
+    rollups.rollup_batch(batch_id)

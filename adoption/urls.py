@@ -1,6 +1,6 @@
 from django.urls import path
 
-from adoption import views
+from adoption import analytics_views, views
 
 app_name = "adoption"
 urlpatterns = [
@@ -24,4 +24,24 @@ urlpatterns = [
         views.builtin_profile_export,
         name="builtin_profile_export",
     ),
+]
+
+# Adoption analytics.
+urlpatterns += [
+    path("dashboard/", analytics_views.dashboard_page, name="dashboard"),
+    path("dashboard/areas/<int:pk>/", analytics_views.area_page, name="area"),
+    path(
+        "dashboard/export/<str:table>.<str:fmt>",
+        analytics_views.export_table,
+        name="export",
+    ),
+    path("board-pack/", analytics_views.board_pack, name="board_pack"),
+    path("before-after/", analytics_views.before_after, name="before_after"),
+    path("metrics/", analytics_views.metric_list, name="metrics"),
+    path("metrics/new/", analytics_views.metric_form, name="metric_new"),
+    path("metrics/<int:pk>/edit/", analytics_views.metric_form, name="metric_edit"),
+    path("changes/", analytics_views.marker_list, name="markers"),
+    path("changes/new/", analytics_views.marker_form, name="marker_new"),
+    path("changes/<int:pk>/edit/", analytics_views.marker_form, name="marker_edit"),
+    path("changes/<int:pk>/delete/", analytics_views.marker_delete, name="marker_delete"),
 ]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from adoption import analytics_api
 from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
@@ -23,6 +24,9 @@ router.register("designations", champions_api.DesignationViewSet, basename="desi
 router.register("shifts", champions_api.ShiftViewSet, basename="shift")
 router.register("shift-assignments", champions_api.AssignmentViewSet, basename="shift-assignment")
 router.register("coverage", champions_api.CoverageViewSet, basename="coverage")
+# Adoption analytics (issue 4).
+router.register("metrics", analytics_api.MetricViewSet, basename="metric")
+router.register("change-markers", analytics_api.ChangeMarkerViewSet, basename="change-marker")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -39,6 +43,7 @@ urlpatterns = [
     path("adoption/", include("adoption.urls")),
     path("support/", include("support.urls")),
     path("api/v1/me/", api.me, name="api-me"),
+    path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

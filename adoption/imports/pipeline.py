@@ -20,6 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from adoption.imports import fastpath, loading
+from adoption import rollups
+from adoption.imports import loading
 from adoption.imports.files import (
     FileRefused,
     LineReader,
@@ -377,6 +379,7 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             rows_rejected=collected.rows_rejected,
             issues_total=collected.total + len(merged.duplicates),
         )
+        rollups.queue_batch_rollup(batch.pk)
     return True
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from adoption.analytics_demo import seed_analytics_demo
 from adoption.demo import seed_adoption_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         for line in seed_support_demo(programme=programme):  # service desk (support app)
         for line in seed_champions_demo(programme=programme):
+        # Adoption analytics: metrics, change markers, rollups (after the extracts above).
+        for line in seed_analytics_demo(programme=programme, user=importer):
             self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "

@@ -1,0 +1,318 @@
+"""Adoption analytics pages: the dashboard for a go-live, an area's drill-down, before and
+after a change, exports, the board pack, the metric catalogue and change markers. Every
+figure is for areas the user may see (``golive.access``); pages read rollups only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from adoption import dashboard, markers, metrics
+from adoption.analytics_exports import table_response
+from adoption.analytics_forms import BeforeAfterForm, DashboardFilterForm, MarkerForm, MetricForm
+from adoption.models import ChangeMarker, Metric
+from golive.access import Access, Capability, access_for
+from golive.models import GoLive, User
+from golive.navigation import current_go_live, require_section
+
+TABLES = ("series", "areas", "waves")
+
+
+def _access(request: HttpRequest) -> Access:
+    require_section(request, "adoption")
+    return access_for(request)
+
+
+def _go_live(request: HttpRequest) -> GoLive | None:
+    _access(request)
+    return current_go_live(request)
+
+
+def _view(request: HttpRequest, go_live: GoLive) -> tuple[dashboard.View, DashboardFilterForm]:
+    """The dashboard's scope from the URL's filters (ignored when invalid, with messages)."""
+    access = access_for(request)
+    areas = dashboard.visible_go_live_areas(access, go_live)
+    form = DashboardFilterForm(request.GET or None, areas=areas)
+    start, end = dashboard.default_range(go_live, today=timezone.localdate())
+    role_group = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["site"]:
+            areas = [a for a in areas if a.site_id == data["site"].pk]
+        if data["area"]:
+            areas = [a for a in areas if a.pk == data["area"].pk]
+        start, end = data["start"] or start, data["end"] or end
+        if start > end:
+            start = end - dt.timedelta(days=dashboard.HISTORY_DAYS)
+        role_group = data["role_group"]
+    return dashboard.View(go_live, areas, start, end, role_group), form
+
+
+def _no_go_live(request: HttpRequest) -> HttpResponse:
+    return render(request, "adoption/analytics_no_go_live.html")
+
+
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    view, form = _view(request, go_live)
+    access = access_for(request)
+    shown = markers.visible_markers(access, go_live.programme)
+    context = {
+        "view": view,
+        "form": form,
+        "charts": dashboard.headline_charts(view, shown) if view.areas else [],
+        "area_rows": dashboard.area_rows(view) if view.areas else [],
+        "waves": dashboard.wave_rows(
+            access, go_live, today=timezone.localdate(), role_group=view.role_group
+        ),
+        "first_use": metrics.first_use(go_live, view.area_ids),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "adoption/dashboard.html", context)
+
+
+@require_GET
+def area_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One area of the go-live: every metric of the programme as a chart."""
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    view, form = _view(request, go_live)
+    area = next(
+        (a for a in dashboard.visible_go_live_areas(access_for(request), go_live) if a.pk == pk),
+        None,
+    )
+    if area is None:
+        raise Http404("No such area in this go-live.")
+    view = dashboard.View(go_live, [area], view.start, view.end, view.role_group)
+    shown = markers.visible_markers(access_for(request), go_live.programme)
+    charts = [
+        (metric, dashboard.metric_chart(metric, view, shown, f"area-metric-{metric.pk}"))
+        for metric in dashboard.programme_metrics(go_live)
+    ]
+    context = {
+        "view": view,
+        "area": area,
+        "form": form,
+        "charts": charts,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "adoption/area.html", context)
+
+
+@require_GET
+def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if table not in TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    go_live = _go_live(request)
+    if go_live is None:
+        raise Http404("Choose a go-live first.")
+    view, _ = _view(request, go_live)
+    name = f"golive-adoption-{table}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    if table == "series":
+        header, rows = dashboard.series_table(view)
+        return table_response(fmt, name, "Daily metrics", header, rows)
+    if table == "areas":
+        return table_response(
+            fmt,
+            name,
+            "Areas",
+            dashboard.AREA_HEADER,
+            dashboard.area_table(dashboard.area_rows(view)),
+        )
+    waves = dashboard.wave_rows(
+        access_for(request), go_live, today=timezone.localdate(), role_group=view.role_group
+    )
+    return table_response(fmt, name, "Waves", dashboard.WAVE_HEADER, dashboard.wave_table(waves))
+
+
+@require_GET
+def board_pack(request: HttpRequest) -> HttpResponse:
+    """A print-friendly page for the board: headline figures, areas and waves."""
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    view, _ = _view(request, go_live)
+    access = access_for(request)
+    shown = markers.visible_markers(access, go_live.programme)
+    context = {
+        "view": view,
+        "charts": dashboard.headline_charts(view, shown) if view.areas else [],
+        "area_rows": dashboard.area_rows(view) if view.areas else [],
+        "waves": dashboard.wave_rows(
+            access, go_live, today=timezone.localdate(), role_group=view.role_group
+        ),
+        "markers": [
+            m for m in shown if view.start <= m.on <= view.end and m.touches(view.area_ids)
+        ],
+        "printed": timezone.localtime(),
+    }
+    return render(request, "adoption/board_pack.html", context)
+
+
+# Before and after a change.
+
+
+@require_GET
+def before_after(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    access = access_for(request)
+    shown = markers.visible_markers(access, go_live.programme)
+    form = BeforeAfterForm(
+        request.GET or None,
+        metrics=Metric.objects.filter(programme=go_live.programme),
+        markers=shown,
+        areas=dashboard.visible_go_live_areas(access, go_live),
+        initial={"days_before": 28, "days_after": 28, "settling_days": 7},
+    )
+    outcome = None
+    if form.is_bound and form.is_valid():
+        marker = next(m for m in shown if m.key == form.cleaned_data["marker"])
+        outcome = dashboard.before_after(access, go_live, form.cleaned_data, marker)
+        if outcome is None:
+            form.add_error("area", "That change did not touch any of the areas you see.")
+    return render(
+        request,
+        "adoption/before_after.html",
+        {"form": form, "outcome": outcome, "go_live": go_live},
+    )
+
+
+# The metric catalogue.
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@require_GET
+def metric_list(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    programme = go_live.programme
+    items = Metric.objects.filter(programme=programme).select_related("numerator", "denominator")
+    context = {
+        "metrics": items,
+        "programme": programme,
+        "can_edit": metrics.can_edit_metrics(access_for(request), programme),
+    }
+    return render(request, "adoption/metric_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def metric_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        raise PermissionDenied("Choose a go-live first.")
+    programme = go_live.programme
+    access = access_for(request)
+    if not metrics.can_edit_metrics(access, programme):
+        raise PermissionDenied("You may not change this programme's metrics.")
+    instance = (
+        get_object_or_404(Metric, pk=pk, programme=programme) if pk else Metric(programme=programme)
+    )
+    taken = (
+        Metric.objects.filter(programme=programme)
+        .exclude(pk=instance.pk)
+        .values_list("name", flat=True)
+    )
+    form = MetricForm(
+        request.POST or None, instance=instance, programme=programme, taken_names=list(taken)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = metrics.save_metric(access=access, user=_user(request), metric=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Metric {saved.name} was saved.")
+            return redirect("adoption:metrics")
+    return render(
+        request, "adoption/metric_form.html", {"form": form, "metric": instance if pk else None}
+    )
+
+
+# Change markers.
+
+
+@require_GET
+def marker_list(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    access = access_for(request)
+    context = {
+        "markers": markers.visible_markers(access, go_live.programme),
+        "can_record": markers.can_record_markers(access, go_live.programme),
+        "area_names": dict(access.areas(programme=go_live.programme).values_list("pk", "name")),
+    }
+    return render(request, "adoption/marker_list.html", context)
+
+
+def _marker_areas(access: Access, go_live: GoLive) -> Any:
+    return access.areas(Capability.MANAGE_ADOPTION, programme=go_live.programme).order_by(
+        "site__name", "name"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def marker_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        raise PermissionDenied("Choose a go-live first.")
+    access = access_for(request)
+    if not markers.can_record_markers(access, go_live.programme):
+        raise PermissionDenied("You may not record changes for this programme.")
+    marker = get_object_or_404(ChangeMarker, pk=pk, programme=go_live.programme) if pk else None
+    initial = {}
+    if marker is not None:
+        initial = {
+            "kind": marker.kind,
+            "on": marker.on,
+            "title": marker.title,
+            "description": marker.description,
+            "areas": list(marker.areas.all()),
+        }
+    form = MarkerForm(request.POST or None, areas=_marker_areas(access, go_live), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            name: form.cleaned_data[name]
+            for name in ("kind", "on", "title", "description", "areas")
+        }
+        try:
+            if marker is None:
+                markers.record_marker(
+                    access=access, user=_user(request), programme=go_live.programme, **fields
+                )
+            else:
+                markers.update_marker(access=access, marker=marker, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The change '{fields['title']}' was saved.")
+            return redirect("adoption:markers")
+    return render(request, "adoption/marker_form.html", {"form": form, "marker": marker})
+
+
+@require_POST
+def marker_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    go_live = _go_live(request)
+    if go_live is None:
+        raise PermissionDenied("Choose a go-live first.")
+    marker = get_object_or_404(ChangeMarker, pk=pk, programme=go_live.programme)
+    markers.delete_marker(access=access_for(request), marker=marker)
+    messages.success(request, f"The change '{marker.title}' was deleted.")
+    return redirect("adoption:markers")

@@ -1,0 +1,375 @@
+"""Read side of the adoption dashboard: the scope a user is looking at, headline charts,
+areas ranked by adoption, and dip and recovery per area and per wave. Everything is read
+from the rollups, and only for areas the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+
+from adoption import comparison, metrics
+from adoption.markers import MarkerView, chart_markers
+from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
+from golive.access import Access
+from golive.charts import Chart, Series
+from golive.models import Area, GoLive, RoleGroup, StaffMember
+
+ACTIVE_USERS = "Active users per day"
+# Use dips more in volume than in head count: people still log in, but do less.
+DIP_METRIC = "EPR events per day"
+RANKING_DAYS = 14
+HISTORY_DAYS = 28
+
+
+@dataclass(frozen=True)
+class View:
+    """What the dashboard shows: a go-live's visible areas (narrowed by the filters), the
+    date range and an optional role group."""
+
+    go_live: GoLive
+    areas: list[Area]
+    start: dt.date
+    end: dt.date
+    role_group: str = ""
+
+    @property
+    def area_ids(self) -> tuple[int, ...]:
+        return tuple(area.pk for area in self.areas)
+
+    @property
+    def scope(self) -> metrics.Scope:
+        groups = (self.role_group,) if self.role_group else ()
+        return metrics.Scope(self.area_ids, self.start, self.end, groups)
+
+    @property
+    def role_group_label(self) -> str:
+        return str(dict(RoleGroup.choices).get(self.role_group, self.role_group))
+
+    @property
+    def scope_name(self) -> str:
+        if len(self.areas) == 1:
+            return self.areas[0].name
+        return f"{len(self.areas)} areas of {self.go_live.name}"
+
+
+def visible_go_live_areas(access: Access, go_live: GoLive) -> list[Area]:
+    return list(
+        access.areas()
+        .filter(go_lives=go_live)
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+def last_data_day() -> dt.date | None:
+    return DailyRollup.objects.aggregate(last=Max("local_date"))["last"]
+
+
+def default_range(go_live: GoLive, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """From four weeks before the go-live to the last day with data (at most a year)."""
+    end = min(last_data_day() or today, today)
+    start = go_live.user_go_live_date - dt.timedelta(days=HISTORY_DAYS)
+    if start > end:
+        start = end - dt.timedelta(days=HISTORY_DAYS)
+    return max(start, end - dt.timedelta(days=365)), end
+
+
+def programme_metrics(go_live: GoLive) -> list[Metric]:
+    return list(
+        Metric.objects.filter(programme=go_live.programme).select_related(
+            "numerator", "denominator"
+        )
+    )
+
+
+def metric_chart(metric: Metric, view: View, markers: list[MarkerView], dom_id: str) -> Chart:
+    values = metrics.series(metric, view.scope)
+    return Chart(
+        dom_id=dom_id,
+        title=f"{metric.name}: {view.scope_name}",
+        labels=[day.isoformat() for day, _ in values],
+        series=[Series(f"{metric.name} ({metric.unit_label})", metrics.rounded(values))],
+        y_label=metric.unit_label,
+        markers=chart_markers(markers, view.area_ids, view.start, view.end),
+    )
+
+
+def headline_charts(view: View, markers: list[MarkerView]) -> list[tuple[Metric, Chart]]:
+    headline = [m for m in programme_metrics(view.go_live) if m.is_headline]
+    return [
+        (metric, metric_chart(metric, view, markers, f"metric-{metric.pk}")) for metric in headline
+    ]
+
+
+def series_table(view: View) -> tuple[list[str], list[list[object]]]:
+    """Every metric of the programme per day, for exports: header and rows."""
+    chosen = programme_metrics(view.go_live)
+    columns = [metrics.rounded(metrics.series(metric, view.scope)) for metric in chosen]
+    header = ["date", *(f"{m.name} ({m.unit_label})" for m in chosen)]
+    rows: list[list[object]] = [
+        [day.isoformat(), *(column[i] for column in columns)]
+        for i, day in enumerate(view.scope.days())
+    ]
+    return header, rows
+
+
+# Areas ranked by adoption.
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: Area
+    staff: int
+    active_users: float | None  # mean per day over the last RANKING_DAYS days of the range
+    share_active: float | None  # mean daily % of the staff list active, same days
+    dip: comparison.DipRecovery
+
+
+def _staff_counts(area_ids: tuple[int, ...], role_group: str, end: dt.date) -> dict[int, int]:
+    staff = StaffMember.objects.filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+    if role_group:
+        staff = staff.filter(role_group=role_group)
+    rows = (
+        Area.objects.filter(pk__in=area_ids)
+        .annotate(n=Count("staff", filter=Q(staff__in=staff.values("pk")), distinct=True))
+        .values_list("pk", "n")
+    )
+    return dict(rows)
+
+
+def _per_area_day(view: View, *, staff_only: bool) -> dict[int, dict[dt.date, int]]:
+    rows = DailyUserActivity.objects.filter(
+        area_id__in=view.area_ids, local_date__range=(view.start, view.end)
+    )
+    if view.role_group:
+        rows = rows.filter(role_group=view.role_group)
+    field = "staff_id" if staff_only else "epr_user_id"
+    if staff_only:
+        rows = rows.filter(staff_id__isnull=False)
+    counts: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    grouped = rows.values("area_id", "local_date").annotate(n=Count(field, distinct=True))
+    for area_id, day, n in grouped.values_list("area_id", "local_date", "n"):
+        counts[area_id][day] = n
+    return counts
+
+
+def _events_per_area_day(view: View) -> dict[int, dict[dt.date, int]]:
+    """What the dip is measured on: events recorded (failed log-ins aside) per area and day."""
+    rows = DailyRollup.objects.filter(
+        area_id__in=view.area_ids, local_date__range=(view.start, view.end)
+    ).exclude(event_type=EventType.LOGIN_FAILED)
+    if view.role_group:
+        rows = rows.filter(role_group=view.role_group)
+    counts: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    grouped = rows.values("area_id", "local_date").annotate(n=Sum("events"))
+    for area_id, day, n in grouped.values_list("area_id", "local_date", "n"):
+        counts[area_id][day] = n
+    return counts
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def area_rows(view: View) -> list[AreaRow]:
+    """Each area of the view, ranked by the share of its staff active in the last two
+    weeks of the range (then by active users); the dip is in events recorded. Five queries
+    whatever the number of areas."""
+    covered = metrics.covered_days(view.start, view.end)
+    days = view.scope.days()
+    recent = [d for d in days[-RANKING_DAYS:] if d in covered]
+    users = _per_area_day(view, staff_only=False)
+    staff_active = _per_area_day(view, staff_only=True)
+    staff = _staff_counts(view.area_ids, view.role_group, view.end)
+    events = _events_per_area_day(view)
+    rows = []
+    for area in view.areas:
+        daily = users.get(area.pk, {})
+        volume = events.get(area.pk, {})
+        series = [(d, float(volume.get(d, 0)) if d in covered else None) for d in days]
+        listed = staff.get(area.pk, 0)
+        shares = (
+            [100.0 * staff_active.get(area.pk, {}).get(d, 0) / listed for d in recent]
+            if listed
+            else []
+        )
+        rows.append(
+            AreaRow(
+                area=area,
+                staff=listed,
+                active_users=_mean([float(daily.get(d, 0)) for d in recent]),
+                share_active=_mean(shares),
+                dip=comparison.dip_and_recovery(series, view.go_live.user_go_live_date),
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.share_active is None,
+            -(r.share_active or 0),
+            -(r.active_users or 0),
+            r.area.name,
+        ),
+    )
+
+
+AREA_HEADER = [
+    "rank",
+    "site",
+    "area",
+    "staff on list",
+    f"active users per day (last {RANKING_DAYS} days)",
+    f"% of staff active per day (last {RANKING_DAYS} days)",
+    "baseline events per day",
+    "dip %",
+    "recovery",
+]
+
+
+def area_table(rows: list[AreaRow]) -> list[list[object]]:
+    return [
+        [
+            rank,
+            row.area.site.name,
+            row.area.name,
+            row.staff,
+            _round(row.active_users),
+            _round(row.share_active),
+            _round(row.dip.baseline),
+            _round(row.dip.dip_percent),
+            row.dip.recovery_text,
+        ]
+        for rank, row in enumerate(rows, start=1)
+    ]
+
+
+def _round(value: float | None, places: int = 1) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# Waves: dip and recovery of each go-live, side by side.
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    go_live: GoLive
+    areas: int
+    dip: comparison.DipRecovery
+
+
+def wave_rows(
+    access: Access, go_live: GoLive, *, today: dt.date, role_group: str = ""
+) -> list[WaveRow]:
+    """EPR events per day around each live wave of the programme, over the areas the user
+    sees."""
+    active = Metric.objects.filter(programme=go_live.programme, name=DIP_METRIC).first()
+    if active is None:
+        return []
+    rows = []
+    waves = access.go_lives().filter(programme=go_live.programme, user_go_live_date__lte=today)
+    for wave in waves.order_by("user_go_live_date"):
+        ids = tuple(a.pk for a in visible_go_live_areas(access, wave))
+        if not ids:
+            continue
+        day0 = wave.user_go_live_date
+        scope = metrics.Scope(
+            ids,
+            day0 - dt.timedelta(days=HISTORY_DAYS),
+            min(today, day0 + dt.timedelta(days=180)),
+            (role_group,) if role_group else (),
+        )
+        dip = comparison.dip_and_recovery(metrics.series(active, scope), day0)
+        rows.append(WaveRow(wave, len(ids), dip))
+    return rows
+
+
+WAVE_HEADER = [
+    "go-live",
+    "user go-live date",
+    "areas",
+    "baseline events per day",
+    "baseline from",
+    "dip %",
+    "recovery",
+]
+
+
+def wave_table(rows: list[WaveRow]) -> list[list[object]]:
+    return [
+        [
+            row.go_live.name,
+            row.go_live.user_go_live_date.isoformat(),
+            row.areas,
+            _round(row.dip.baseline),
+            row.dip.baseline_source,
+            _round(row.dip.dip_percent),
+            row.dip.recovery_text,
+        ]
+        for row in rows
+    ]
+
+
+def areas_with_data(areas: list[Area], start: dt.date, end: dt.date) -> set[int]:
+    """Areas with any events in the range: controls without data would read as zeros."""
+    return set(
+        DailyRollup.objects.filter(
+            area_id__in=[a.pk for a in areas], local_date__range=(start, end)
+        )
+        .values_list("area_id", flat=True)
+        .distinct()
+    )
+
+
+# Before and after a change.
+
+
+def before_after(
+    access: Access, go_live: GoLive, data: dict[str, Any], marker: MarkerView
+) -> dict[str, Any] | None:
+    """Compare a metric before and after a marker over the touched areas the user sees,
+    with the untouched ones (that have data) as controls."""
+    metric: Metric = data["metric"]
+    visible = visible_go_live_areas(access, go_live)
+    others = list(access.areas(programme=go_live.programme).select_related("site"))
+    treated = [a for a in visible if marker.touches({a.pk})]
+    if data.get("area"):
+        treated = [a for a in treated if a.pk == data["area"].pk]
+    if not treated:
+        return None
+    control = [a for a in others if a.pk not in marker.area_ids] if marker.area_ids else []
+    start = marker.on - dt.timedelta(days=data["days_before"])
+    end = marker.on + dt.timedelta(days=data["settling_days"] + data["days_after"] - 1)
+    scope = metrics.Scope(tuple(a.pk for a in treated), start, end)
+    series = metrics.series(metric, scope)
+    control_ids = tuple(a.pk for a in control if a.pk in areas_with_data(control, start, end))
+    control_series = (
+        metrics.series(metric, metrics.Scope(control_ids, start, end)) if control_ids else None
+    )
+    result = comparison.compare(
+        series,
+        marker.on,
+        days_before=data["days_before"],
+        days_after=data["days_after"],
+        settling_days=data["settling_days"],
+        control=control_series,
+    )
+    if result is None:
+        return {"result": None, "treated": treated, "control_count": len(control_ids)}
+    scope_name = treated[0].name if len(treated) == 1 else f"{len(treated)} areas"
+    return {
+        "result": result,
+        "treated": treated,
+        "control_count": len(control_ids),
+        "summary": comparison.summary(
+            result,
+            metric=metric.name,
+            unit=metric.unit_label,
+            scope=scope_name,
+            marker=marker.phrase,
+            higher_is_better=metric.higher_is_better,
+        ),
+    }

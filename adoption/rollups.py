@@ -1,0 +1,139 @@
+"""Daily rollups of imported events: what every adoption figure is read from.
+
+After an events batch commits, only the local days (Europe/London, already fixed on each
+event at import) that the batch touched are recomputed, set-wise in SQL, with upserts on the
+rollups' natural keys: running it twice, or for two overlapping batches at once, gives the
+same rows. ``rebuild_all`` recomputes everything in one statement per table.
+
+The SQL is the same on PostgreSQL and SQLite (both support ``INSERT ... SELECT ... ON
+CONFLICT DO UPDATE``); day lists are bound as ``IN (...)`` placeholders, which PostgreSQL
+turns into one index scan per area and day through ``event_rollup_idx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import connection, transaction
+
+from adoption.models import DailyRollup, DailyUserActivity, EventType, ImportBatch, ImportKind
+from golive.models import Area
+
+# A year of days per statement keeps the placeholder list well inside SQLite's limits.
+DAYS_PER_STATEMENT = 366
+
+ROLLUP_SQL = """
+INSERT INTO adoption_dailyrollup
+    (local_date, area_id, event_type, order_type, role_group, events, users)
+SELECT local_date, area_id, event_type, order_type, role_group,
+    count(*), count(DISTINCT epr_user_id)
+FROM adoption_event
+WHERE {where}
+GROUP BY local_date, area_id, event_type, order_type, role_group
+ON CONFLICT (local_date, area_id, event_type, order_type, role_group)
+DO UPDATE SET events = excluded.events, users = excluded.users
+"""
+
+# Failed log-ins are not use: someone who only failed to log in was not active.
+ACTIVITY_SQL = """
+INSERT INTO adoption_dailyuseractivity
+    (local_date, area_id, epr_user_id, staff_id, role_group, events)
+SELECT local_date, area_id, epr_user_id, max(staff_id), max(role_group), count(*)
+FROM adoption_event
+WHERE {where} AND event_type <> %s
+GROUP BY local_date, area_id, epr_user_id
+ON CONFLICT (local_date, area_id, epr_user_id)
+DO UPDATE SET staff_id = excluded.staff_id, role_group = excluded.role_group,
+    events = excluded.events
+"""
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    days: int
+    rollup_rows: int
+    activity_rows: int
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def days_touched_by(batch_id: int) -> list[dt.date]:
+    """The local days on which ``batch_id`` inserted events (one scan of the batch's rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT local_date FROM adoption_event WHERE batch_id = %s "
+            "ORDER BY local_date",
+            [batch_id],
+        )
+        return [_as_date(row[0]) for row in cursor.fetchall()]
+
+
+def _as_date(value: object) -> dt.date:
+    # SQLite hands dates back as text from raw SQL.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@transaction.atomic
+def recompute_days(days: list[dt.date]) -> RollupResult:
+    """Upsert the rollups of ``days`` (every area) from the events. Idempotent."""
+    if not days:
+        return RollupResult(0, 0, 0)
+    area_ids = list(Area.objects.values_list("pk", flat=True))
+    if not area_ids:
+        return RollupResult(len(days), 0, 0)
+    rollup_rows = activity_rows = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(days), DAYS_PER_STATEMENT):
+            chunk = days[start : start + DAYS_PER_STATEMENT]
+            # The area list lets PostgreSQL use the (area, local_date) event index.
+            where = (
+                f"area_id IN ({_placeholders(len(area_ids))}) "
+                f"AND local_date IN ({_placeholders(len(chunk))})"
+            )
+            params: list[int | dt.date] = [*area_ids, *chunk]
+            cursor.execute(ROLLUP_SQL.format(where=where), params)
+            rollup_rows += max(cursor.rowcount, 0)
+            cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])
+            activity_rows += max(cursor.rowcount, 0)
+    return RollupResult(len(days), rollup_rows, activity_rows)
+
+
+def rollup_batch(batch_id: int) -> RollupResult | None:
+    """Recompute the days a committed events batch touched. Returns None (and does nothing)
+    when the batch is gone, not an events batch, or not committed. Safe to run repeatedly."""
+    committed = ImportBatch.objects.filter(
+        pk=batch_id, kind=ImportKind.EVENTS, status=ImportBatch.Status.COMMITTED
+    ).exists()
+    if not committed:
+        return None
+    return recompute_days(days_touched_by(batch_id))
+
+
+@transaction.atomic
+def rebuild_all() -> RollupResult:
+    """Recompute every rollup from every event (seeding, repairs, after a bulk delete).
+    Readers in other transactions see the old rows until this commits."""
+    DailyRollup.objects.all().delete()
+    DailyUserActivity.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(ROLLUP_SQL.format(where="1 = 1"))
+        rollup_rows = max(cursor.rowcount, 0)
+        cursor.execute(ACTIVITY_SQL.format(where="1 = 1"), [EventType.LOGIN_FAILED])
+        activity_rows = max(cursor.rowcount, 0)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner guesses a handful of rows and sorts on disk.
+            cursor.execute("ANALYZE adoption_dailyrollup, adoption_dailyuseractivity")
+    days = DailyRollup.objects.values("local_date").distinct().count()
+    return RollupResult(days, rollup_rows, activity_rows)
+
+
+def queue_batch_rollup(batch_id: int) -> None:
+    """Called by the import pipeline inside the transaction that commits a batch: the rollup
+    task is queued (by id only) once that transaction has committed."""
+    from adoption import tasks  # noqa: PLC0415 - tasks imports the pipeline, which imports us
+
+    transaction.on_commit(partial(tasks.rollup_batch.delay, batch_id), robust=True)

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from adoption import metrics
+from adoption.metrics import Scope
+from adoption.models import Metric
+from tests import factories as f
+
+D = dt.date
+MARCH = (D(2025, 3, 29), D(2025, 3, 30), D(2025, 3, 31))
+
+
+def values(known: Any, name: str, *areas: Any, role_groups: tuple[str, ...] = ()) -> list[Any]:
+    area_ids = tuple(a.pk for a in areas) or (known.ward_a.pk,)
+    scope = Scope(area_ids, D(2025, 3, 29), D(2025, 3, 31), role_groups)
+    result = metrics.series(known.metrics[name], scope)
+    assert [day for day, _ in result] == list(MARCH)
+    return [None if v is None else round(v, 2) for _, v in result]
+
+
+@pytest.mark.django_db
+def test_pathology_orders_per_day_fall_on_local_days(known: Any) -> None:
+    assert values(known, "Pathology orders per day") == [0, 1, 1]
+
+
+@pytest.mark.django_db
+def test_radiology_orders_count_only_their_areas(known: Any) -> None:
+    assert values(known, "Radiology orders per day") == [0, 0, 0]
+    assert values(known, "Radiology orders per day", known.ward_b) == [0, 1, 0]
+
+
+@pytest.mark.django_db
+def test_active_users_per_day_count_people_not_log_in_failures(known: Any) -> None:
+    assert values(known, "Active users per day") == [1, 2, 1]
+
+
+@pytest.mark.django_db
+def test_active_users_across_areas_count_each_person_once(known: Any) -> None:
+    # U1 worked on both wards on the 30th; U9 on Ward B only.
+    assert values(known, "Active users per day", known.ward_a, known.ward_b) == [1, 3, 1]
+
+
+@pytest.mark.django_db
+def test_a_role_group_filter_narrows_the_series(known: Any) -> None:
+    assert values(known, "Active users per day", role_groups=("medical",)) == [0, 1, 1]
+
+
+@pytest.mark.django_db
+def test_login_failure_rate_is_failures_over_attempts_and_empty_without_attempts(
+    known: Any,
+) -> None:
+    assert values(known, "Login failure rate") == [0, 33.33, None]
+
+
+@pytest.mark.django_db
+def test_documentation_per_active_user_divides_by_that_days_active_users(known: Any) -> None:
+    assert values(known, "Documentation events per active user") == [0, 1, 0]
+
+
+@pytest.mark.django_db
+def test_share_of_in_scope_staff_active_counts_staff_from_their_start_date(known: Any) -> None:
+    # Ward A's list: Alice (no EPR id), U1, idle, and U2 from the 30th.
+    # 29th: U1 of 3; 30th: U1 and U2 of 4; 31st: U2 of 4.
+    assert values(known, "Share of in-scope staff active") == [33.33, 50, 25]
+
+
+@pytest.mark.django_db
+def test_share_of_trained_staff_active_counts_staff_from_their_first_completion(
+    known: Any,
+) -> None:
+    # 29th: nobody trained yet; 30th: U2 trained and active; 31st: U1 and U2, U2 active.
+    assert values(known, "Share of trained staff active") == [None, 100, 50]
+
+
+@pytest.mark.django_db
+def test_a_day_no_extract_covered_has_no_value_rather_than_zero(known: Any) -> None:
+    scope = Scope((known.ward_a.pk,), D(2025, 3, 31), D(2025, 4, 1))
+    result = metrics.series(known.metrics["Pathology orders per day"], scope)
+
+    assert result == [(D(2025, 3, 31), 1.0), (D(2025, 4, 1), None)]
+
+
+@pytest.mark.django_db
+def test_time_to_first_use_counts_staff_in_post_at_go_live(known: Any) -> None:
+    go_live = f.GoLiveFactory(
+        programme=known.programme, user_go_live_date=D(2025, 3, 29), areas=[known.ward_a]
+    )
+    result = metrics.first_use(go_live, [known.ward_a.pk])
+
+    # Alice, U1 and the idle member were in post; U2 started the day after go-live.
+    assert (result.staff_in_scope, result.used, result.median_days) == (3, 1, 0.0)
+    assert result.never_used == 2
+
+
+@pytest.mark.django_db
+def test_built_in_metrics_are_created_once_and_edits_survive(known: Any) -> None:
+    Metric.objects.filter(name="Active users per day").update(higher_is_better=False)
+
+    again = metrics.ensure_builtin_metrics(known.programme)
+
+    assert len(again) == len(known.metrics)
+    assert Metric.objects.filter(programme=known.programme).count() == len(known.metrics)
+    assert not Metric.objects.get(name="Active users per day").higher_is_better
+
+
+@pytest.mark.django_db
+def test_a_ratio_without_a_denominator_is_refused(known: Any) -> None:
+    with pytest.raises(ValidationError) as raised:
+        metrics.validate_definition(
+            aggregate="ratio",
+            event_types=[],
+            order_types=[],
+            role_groups=[],
+            numerator=known.metrics["Failed log-ins per day"],
+            denominator=None,
+            programme=known.programme,
+        )
+
+    assert "denominator" in raised.value.message_dict
+
+
+@pytest.mark.django_db
+def test_active_users_cannot_be_filtered_by_event_type(known: Any) -> None:
+    with pytest.raises(ValidationError) as raised:
+        metrics.validate_definition(
+            aggregate="active_users",
+            event_types=["login"],
+            order_types=[],
+            role_groups=["nursing", "astronaut"],
+            numerator=None,
+            denominator=None,
+            programme=known.programme,
+        )
+
+    assert set(raised.value.message_dict) == {"event_types", "role_groups"}

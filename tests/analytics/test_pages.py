@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from adoption.models import ChangeMarker, Metric
+from golive.navigation import SESSION_GO_LIVE_KEY
+from tests import factories as f
+
+D = dt.date
+
+
+@pytest.fixture
+def live(known: Any) -> Any:
+    """Wave 1 went live on 30 March 2025 on Wards A and B, with the known extract."""
+    known.wave_1.user_go_live_date = D(2025, 3, 30)
+    known.wave_1.save()
+    return known
+
+
+def client_for(user: Any, go_live: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_GO_LIVE_KEY] = go_live.pk
+    session.save()
+    return client
+
+
+RANGE = "?start=2025-03-29&end=2025-03-31"
+
+
+@pytest.mark.django_db
+def test_dashboard_charts_headline_metrics_with_a_data_table(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get("/adoption/dashboard/" + RANGE)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Active users per day: 2 areas of Wave 1" in page
+    assert "Data table" in page
+    assert "Wave 1 go-live" in page  # the go-live appears as a marker
+
+
+@pytest.mark.django_db
+def test_ward_manager_sees_only_their_areas_on_the_dashboard(live: Any) -> None:
+    response = client_for(live.ward_manager, live.wave_1).get("/adoption/dashboard/" + RANGE)
+
+    page = response.content.decode()
+    assert "Active users per day: Ward A" in page
+    assert "Ward B" not in page
+
+
+@pytest.mark.django_db
+def test_a_filter_for_another_wards_area_is_refused_with_a_message(live: Any) -> None:
+    url = f"/adoption/dashboard/?area={live.ward_b.pk}"
+    response = client_for(live.ward_manager, live.wave_1).get(url)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert "Ward B" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_end_date_before_the_start_date_is_explained(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get(
+        "/adoption/dashboard/?start=2025-03-31&end=2025-03-01"
+    )
+
+    assert "The end date must be on or after the start date." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_ward_manager_cannot_drill_down_into_another_wards_area(live: Any) -> None:
+    client = client_for(live.ward_manager, live.wave_1)
+
+    assert client.get(f"/adoption/dashboard/areas/{live.ward_a.pk}/").status_code == 200
+    assert client.get(f"/adoption/dashboard/areas/{live.ward_b.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_champions_have_no_adoption_dashboard(live: Any) -> None:
+    assert client_for(live.champion, live.wave_1).get("/adoption/dashboard/").status_code == 403
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.django_db
+def test_series_export_has_known_daily_figures(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get(
+        "/adoption/dashboard/export/series.csv?start=2025-03-29&end=2025-03-31&area="
+        f"{live.ward_a.pk}"
+    )
+
+    rows = csv_rows(response)
+    column = rows[0].index("Active users per day (users)")
+    assert [row[column] for row in rows[1:]] == ["1.0", "2.0", "1.0"]
+
+
+@pytest.mark.django_db
+def test_area_export_for_a_ward_manager_lists_only_their_areas(live: Any) -> None:
+    response = client_for(live.ward_manager, live.wave_1).get(
+        "/adoption/dashboard/export/areas.csv" + RANGE
+    )
+
+    assert [row[2] for row in csv_rows(response)[1:]] == ["Ward A"]
+
+
+@pytest.mark.django_db
+def test_xlsx_export_escapes_formula_like_names(live: Any) -> None:
+    live.ward_a.name = "=HYPERLINK(1)"
+    live.ward_a.save()
+
+    response = client_for(live.executive, live.wave_1).get(
+        "/adoption/dashboard/export/areas.xlsx" + RANGE
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(1)" in names
+
+
+@pytest.mark.django_db
+def test_an_unknown_export_is_not_found(live: Any) -> None:
+    client = client_for(live.executive, live.wave_1)
+
+    assert client.get("/adoption/dashboard/export/staff.csv").status_code == 404
+    assert client.get("/adoption/dashboard/export/areas.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_board_pack_prints_the_ranked_areas(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get("/adoption/board-pack/" + RANGE)
+
+    assert response.status_code == 200
+    assert "Areas ranked by adoption" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_before_after_page_reads_a_summary_sentence(live: Any) -> None:
+    metric = Metric.objects.get(name="Active users per day")
+    url = (
+        f"/adoption/before-after/?metric={metric.pk}&marker=u{live.wave_1.pk}"
+        "&days_before=3&days_after=3&settling_days=0"
+    )
+    response = client_for(live.executive, live.wave_1).get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Active users per day on 2 areas" in page
+    assert "after the Wave 1 go-live on 30 March 2025" in page
+
+
+@pytest.mark.django_db
+def test_before_after_with_bad_windows_re_renders_with_messages(live: Any) -> None:
+    metric = Metric.objects.get(name="Active users per day")
+    url = f"/adoption/before-after/?metric={metric.pk}&marker=nope&days_before=1&days_after=x"
+    response = client_for(live.executive, live.wave_1).get(url)
+
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Choose a change from the list." in page
+    assert "Use at least 3 days before." in page
+
+
+@pytest.mark.django_db
+def test_programme_manager_records_a_configuration_change(live: Any) -> None:
+    response = client_for(live.programme_manager, live.wave_1).post(
+        "/adoption/changes/new/",
+        {
+            "kind": "configuration",
+            "on": "2025-03-30",
+            "title": "Order set simplified",
+            "areas": [live.ward_a.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    marker = ChangeMarker.objects.get()
+    assert (marker.title, list(marker.areas.all())) == ("Order set simplified", [live.ward_a])
+    assert marker.created_by == live.programme_manager
+    assert marker.history.exists()
+
+
+@pytest.mark.django_db
+def test_a_change_without_a_date_re_renders_with_a_message(live: Any) -> None:
+    response = client_for(live.programme_manager, live.wave_1).post(
+        "/adoption/changes/new/", {"kind": "configuration", "on": "2025-02-31", "title": "x"}
+    )
+
+    assert response.status_code == 200
+    assert "Enter a real date" in response.content.decode()
+    assert not ChangeMarker.objects.exists()
+
+
+@pytest.mark.django_db
+def test_executives_may_not_record_changes(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).post(
+        "/adoption/changes/new/", {"kind": "configuration", "on": "2025-03-30", "title": "x"}
+    )
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_change_on_another_ward_is_hidden_from_a_ward_manager(live: Any) -> None:
+    marker = ChangeMarker.objects.create(
+        programme=live.programme, kind="configuration", on=D(2025, 3, 30), title="Ward B only"
+    )
+    marker.areas.set([live.ward_b])
+
+    page = client_for(live.ward_manager, live.wave_1).get("/adoption/changes/").content.decode()
+
+    assert "Ward B only" not in page
+    assert "Wave 1 go-live" in page
+
+
+@pytest.mark.django_db
+def test_programme_manager_adds_a_ratio_metric(live: Any) -> None:
+    response = client_for(live.programme_manager, live.wave_1).post(
+        "/adoption/metrics/new/",
+        {
+            "name": "Pathology share of orders",
+            "aggregate": "ratio",
+            "numerator": live.metrics["Pathology orders per day"].pk,
+            "denominator": live.metrics["Radiology orders per day"].pk,
+            "unit": "percent",
+            "higher_is_better": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Metric.objects.get(name="Pathology share of orders").updated_by == live.programme_manager
+
+
+@pytest.mark.django_db
+def test_a_metric_that_cannot_be_computed_re_renders_with_field_messages(live: Any) -> None:
+    response = client_for(live.programme_manager, live.wave_1).post(
+        "/adoption/metrics/new/",
+        {"name": "Active users per day", "aggregate": "ratio", "unit": "percent"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is already a metric called Active users per day." in page
+    assert "A ratio needs a numerator metric." in page
+
+
+@pytest.mark.django_db
+def test_ward_managers_read_the_catalogue_but_may_not_edit_it(live: Any) -> None:
+    client = client_for(live.ward_manager, live.wave_1)
+
+    assert "Login failure rate" in client.get("/adoption/metrics/").content.decode()
+    assert client.get("/adoption/metrics/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_dashboard_of_a_go_live_without_data_explains_itself(trust: Any) -> None:
+    response = client_for(trust.executive, trust.wave_2).get("/adoption/dashboard/")
+
+    assert response.status_code == 200
+    assert "No wave you may see has gone live yet." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_user_with_no_go_live_is_told_so(db: None) -> None:
+    user = f.UserFactory()
+    client = Client()
+    client.force_login(user)
+
+    assert client.get("/adoption/dashboard/").status_code == 403

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from adoption import rollups, tasks
+from adoption.models import DailyRollup, DailyUserActivity
+from tests.analytics.conftest import extract
+
+D = dt.date
+
+# Times are local (Europe/London). Around both 2025 clock changes, a local day and a UTC day
+# disagree for the events near midnight: those are the ones a naive rollup gets wrong.
+SPRING = [
+    "S1,2025-03-29 23:30:00,login,,U1,nursing,N/WA,",  # GMT: 23:30 UTC on the 29th
+    "S2,2025-03-30 00:30:00,login,,U1,nursing,N/WA,",
+    "S3,2025-03-30 23:30:00,order_placed,pathology,U1,nursing,N/WA,9990000026",  # 22:30 UTC
+    "S4,2025-03-31 00:30:00,order_placed,pathology,U2,medical,N/WA,9990000026",  # 23:30 UTC 30th
+]
+AUTUMN = [
+    "A1,2025-10-26 00:30:00,documentation,,U1,nursing,N/WB,9990000026",  # BST: 23:30 UTC 25th
+    "A2,2025-10-26 23:30:00,documentation,,U2,medical,N/WB,9990000026",  # GMT: 23:30 UTC 26th
+    "A3,2025-10-26 12:00:00,login_failed,,U3,nursing,N/WB,",
+    "A4,2025-10-25 23:30:00,documentation,,U1,nursing,N/WB,9990000026",  # BST: 22:30 UTC 25th
+]
+
+
+def cells() -> dict[tuple[Any, ...], tuple[int, int]]:
+    return {
+        (r.local_date, r.area.code, r.event_type, r.order_type, r.role_group): (r.events, r.users)
+        for r in DailyRollup.objects.select_related("area")
+    }
+
+
+def active(day: dt.date) -> set[str]:
+    return set(
+        DailyUserActivity.objects.filter(local_date=day).values_list("epr_user_id", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_rollups_count_events_on_local_days_across_the_spring_clock_change(
+    import_events: Any,
+) -> None:
+    rollups.rollup_batch(import_events(*SPRING).pk)
+
+    assert cells() == {
+        (D(2025, 3, 29), "WA", "login", "", "nursing"): (1, 1),
+        (D(2025, 3, 30), "WA", "login", "", "nursing"): (1, 1),
+        (D(2025, 3, 30), "WA", "order_placed", "pathology", "nursing"): (1, 1),
+        (D(2025, 3, 31), "WA", "order_placed", "pathology", "medical"): (1, 1),
+    }
+
+
+@pytest.mark.django_db
+def test_rollups_count_events_on_local_days_across_the_autumn_clock_change(
+    import_events: Any,
+) -> None:
+    rollups.rollup_batch(import_events(*AUTUMN).pk)
+
+    assert cells() == {
+        (D(2025, 10, 25), "WB", "documentation", "", "nursing"): (1, 1),
+        (D(2025, 10, 26), "WB", "documentation", "", "nursing"): (1, 1),
+        (D(2025, 10, 26), "WB", "documentation", "", "medical"): (1, 1),
+        (D(2025, 10, 26), "WB", "login_failed", "", "nursing"): (1, 1),
+    }
+
+
+@pytest.mark.django_db
+def test_a_user_who_only_failed_to_log_in_is_not_active(import_events: Any) -> None:
+    rollups.rollup_batch(import_events(*AUTUMN).pk)
+
+    assert active(D(2025, 10, 26)) == {"U1", "U2"}
+
+
+@pytest.mark.django_db
+def test_distinct_users_in_a_cell_count_each_user_once(import_events: Any) -> None:
+    batch = import_events(
+        "X1,2025-05-01 09:00:00,login,,U1,nursing,N/WA,",
+        "X2,2025-05-01 10:00:00,login,,U1,nursing,N/WA,",
+        "X3,2025-05-01 11:00:00,login,,U2,nursing,N/WA,",
+    )
+    rollups.rollup_batch(batch.pk)
+
+    assert cells() == {(D(2025, 5, 1), "WA", "login", "", "nursing"): (3, 2)}
+    assert DailyUserActivity.objects.get(epr_user_id="U1").events == 2
+
+
+@pytest.mark.django_db
+def test_rolling_up_a_batch_twice_gives_the_same_rows(import_events: Any) -> None:
+    batch = import_events(*SPRING, *AUTUMN)
+    rollups.rollup_batch(batch.pk)
+    first = (cells(), list(DailyUserActivity.objects.values().order_by("pk")))
+
+    tasks.rollup_batch(batch.pk)
+
+    assert (cells(), list(DailyUserActivity.objects.values().order_by("pk"))) == first
+
+
+@pytest.mark.django_db
+def test_a_later_batch_recomputes_only_the_local_days_it_touched(import_events: Any) -> None:
+    rollups.rollup_batch(import_events(*SPRING).pk)
+    # A marker value: if the 29th were recomputed it would go back to 1.
+    DailyRollup.objects.filter(local_date=D(2025, 3, 29)).update(events=99)
+
+    later = import_events("S5,2025-03-30 12:00:00,login,,U2,medical,N/WA,", *AUTUMN)
+    result = rollups.rollup_batch(later.pk)
+
+    assert result is not None
+    assert result.days == 3  # 30 March, 25 and 26 October
+    assert cells()[(D(2025, 3, 29), "WA", "login", "", "nursing")] == (99, 1)
+    assert cells()[(D(2025, 3, 30), "WA", "login", "", "medical")] == (1, 1)
+    assert active(D(2025, 3, 30)) == {"U1", "U2"}
+
+
+@pytest.mark.django_db
+def test_a_batch_that_is_gone_or_not_committed_is_left_alone(import_file: Any) -> None:
+    rejected = import_file(extract(SPRING[0], "B1,2025-02-31 10:00:00,login,,U1,nursing,N/WA,"))
+    assert rejected.status == "rejected"
+
+    assert rollups.rollup_batch(rejected.pk) is None
+    assert rollups.rollup_batch(987654) is None
+    assert not DailyRollup.objects.exists()
+
+
+@pytest.mark.django_db
+def test_committing_an_events_batch_queues_its_rollup_by_id(
+    import_events: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = import_events(*SPRING)
+
+    queued = [c for c in callbacks if getattr(c, "func", None) == tasks.rollup_batch.delay]
+    assert [c.args for c in queued] == [(batch.pk,)]
+
+
+@pytest.mark.django_db
+def test_rebuild_all_matches_incremental_rollups_and_drops_stale_rows(
+    import_events: Any,
+) -> None:
+    rollups.rollup_batch(import_events(*SPRING).pk)
+    rollups.rollup_batch(import_events(*AUTUMN).pk)
+    incremental = cells()
+    DailyRollup.objects.filter(local_date=D(2025, 3, 29)).update(events=99)
+
+    call_command("rebuild_rollups", stdout=None)
+
+    assert cells() == incremental
+    assert DailyUserActivity.objects.count() == 6

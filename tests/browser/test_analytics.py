@@ -1,0 +1,66 @@
+"""Adoption analytics in Chromium: dashboard, recording a change, reading the before/after
+summary and exporting XLSX, with an axe-core check on every page visited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.analytics.conftest import import_events, known  # noqa: F401 - fixtures
+from tests.browser.pages import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_programme_manager_marks_a_change_reads_before_and_after_and_exports_xlsx(
+    page: Page,
+    live_server: Any,
+    known: Any,  # noqa: F811 - the fixture imported above
+) -> None:
+    known.wave_1.user_go_live_date = dt.date(2025, 3, 30)
+    known.wave_1.save()
+    base = live_server.url
+    sign_in(page, base, "pm")
+    page.get_by_label("Go-live", exact=True).select_option(value=str(known.wave_1.pk))
+    page.get_by_role("button", name="Switch").click()
+
+    page.goto(f"{base}/adoption/dashboard/?start=2025-03-29&end=2025-03-31")
+    main = page.locator("main")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Adoption dashboard")
+    expect(main).to_contain_text("Active users per day: 2 areas of Wave 1")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Changes (markers on the charts)").click()
+    page.get_by_role("link", name="Record a change").click()
+    assert_accessible(page)
+    page.get_by_label("What changed").select_option("configuration")
+    page.get_by_label("Date").fill("2025-03-30")
+    page.get_by_label("Title").fill("Order set simplified")
+    page.get_by_label("Ward A").check()
+    page.get_by_role("button", name="Save change").click()
+    expect(main).to_contain_text("Order set simplified")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Before and after Order set simplified").click()
+    page.get_by_label("Metric").select_option(label="Active users per day")
+    page.get_by_label("Days before").fill("3")
+    page.get_by_label("Days after").fill("3")
+    page.get_by_label("Settling days").fill("0")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(".nhsuk-inset-text")).to_contain_text(
+        "Active users per day on Ward A rose 50%"
+    )
+    assert_accessible(page)
+
+    page.goto(f"{base}/adoption/dashboard/?start=2025-03-29&end=2025-03-31")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX) (areas)").click()
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert sheet is not None
+    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["Ward A", "Ward B"]
