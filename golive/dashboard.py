@@ -82,3 +82,12 @@ def summarise_go_live(access: Access, go_live: GoLive, *, today: dt.date) -> GoL
 
 def can_see_staff_names(access: Access) -> bool:
     return access.has(Capability.VIEW_STAFF)
+
+
+def training_alerts(access: Access, go_live: GoLive) -> list[object]:
+    """Open training alerts of the go-live (behind trajectory, forecast to miss target)."""
+    from training.models import TrainingAlert  # noqa: PLC0415 - training builds on this module
+
+    if go_live not in access.go_lives():
+        return []
+    return list(TrainingAlert.objects.filter(go_live=go_live, closed_at__isnull=True))

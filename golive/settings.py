@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE["sweep-stalled-imports"] = {
     "task": "adoption.tasks.sweep_stalled_imports",
     "schedule": 60.0,
 }
+# Training: alerts when training falls behind its trajectory or is forecast to miss.
+CELERY_BEAT_SCHEDULE["refresh-training-alerts"] = {
+    "task": "training.tasks.refresh_all_training_alerts",
+    "schedule": 15 * 60.0,
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

@@ -10,6 +10,7 @@ from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
 from support import api as support_api
+from training import api as training_api
 
 router = DefaultRouter(use_regex_path=False)
 router.register("areas", api.AreaViewSet, basename="area")
@@ -27,6 +28,17 @@ router.register("coverage", champions_api.CoverageViewSet, basename="coverage")
 # Adoption analytics (issue 4).
 router.register("metrics", analytics_api.MetricViewSet, basename="metric")
 router.register("change-markers", analytics_api.ChangeMarkerViewSet, basename="change-marker")
+# Training (issue 6).
+router.register("training/courses", training_api.CourseViewSet, basename="training-course")
+router.register(
+    "training/requirements", training_api.RequirementViewSet, basename="training-requirement"
+)
+router.register(
+    "training/completions", training_api.CompletionViewSet, basename="training-completion"
+)
+router.register(
+    "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
+)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -11,6 +11,7 @@ from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
 from support.demo import seed_support_demo
+from training.demo import seed_training_demo
 
 
 class Command(BaseCommand):
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         for line in seed_champions_demo(programme=programme):
         # Adoption analytics: metrics, change markers, rollups (after the extracts above).
         for line in seed_analytics_demo(programme=programme, user=importer):
+        for line in seed_training_demo(
+            programme=programme, user=User.objects.get(username="trainer")
+        ):
             self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "

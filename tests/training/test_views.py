@@ -1,0 +1,224 @@
+"""Training pages through the test client: scoping, validation and permissions."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from golive.models import StaffMember
+from tests import factories as f
+from tests.training.conftest import TrainingTrust
+from tests.training.factories import CompletionFactory
+from training.models import Booking, Completion, Course, Requirement, TrajectoryPoint
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_the_training_page_shows_the_trajectory_chart_and_its_table(
+    training: TrainingTrust,
+) -> None:
+    CompletionFactory(staff=training.trust.staff_a, course=training.basics)
+    CompletionFactory(staff=training.trust.staff_a, course=training.workflows)
+
+    response = _client(training.lead).get(reverse("training:home"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-golive-chart="training-trajectory-data"' in page
+    assert "1 of 2 staff who must train" in page
+    assert "Forecast high (80% interval) %" in page
+
+
+def test_a_ward_manager_sees_training_figures_for_their_own_areas_only(
+    training: TrainingTrust,
+) -> None:
+    response = _client(training.trust.ward_manager).get(reverse("training:home"))
+
+    assert "0 of 1 staff who must train" in response.content.decode()
+
+
+def test_an_executive_cannot_change_courses(training: TrainingTrust) -> None:
+    response = _client(training.trust.executive).post(
+        reverse("training:course_new"),
+        {"code": "X1", "name": "X", "delivery": "classroom", "duration_minutes": 30},
+    )
+
+    assert response.status_code == 403
+    assert not Course.objects.filter(code="X1").exists()
+
+
+def test_a_duplicate_course_code_is_refused_with_a_message(training: TrainingTrust) -> None:
+    response = _client(training.lead).post(
+        reverse("training:course_new"),
+        {"code": "epr101", "name": "Again", "delivery": "classroom", "duration_minutes": 30},
+    )
+
+    assert response.status_code == 200
+    assert "There is already a course epr101." in response.content.decode()
+
+
+def test_a_training_lead_requires_a_course_of_several_role_groups(
+    training: TrainingTrust,
+) -> None:
+    due = training.go_live.user_go_live_date - dt.timedelta(days=3)
+
+    response = _client(training.lead).post(
+        reverse("training:requirements"),
+        {"course": training.basics.pk, "role_groups": ["medical", "ahp"], "due_on": due},
+    )
+
+    assert response.status_code == 302
+    assert set(
+        Requirement.objects.filter(course=training.basics).values_list("role_group", flat=True)
+    ) == {"nursing", "medical", "ahp"}
+
+
+def test_a_requirement_due_after_go_live_is_refused_on_its_field(training: TrainingTrust) -> None:
+    due = training.go_live.user_go_live_date + dt.timedelta(days=1)
+
+    response = _client(training.lead).post(
+        reverse("training:requirements"),
+        {"course": training.basics.pk, "role_groups": ["medical"], "due_on": due},
+    )
+
+    assert response.status_code == 200
+    assert "Set a date on or before the user go-live." in response.content.decode()
+
+
+def test_a_plan_that_goes_down_is_refused_and_nothing_is_saved(training: TrainingTrust) -> None:
+    response = _client(training.lead).post(
+        reverse("training:plan"),
+        {
+            "target_percent": 90,
+            "alert_margin_points": 5,
+            "new_starter_days": 28,
+            "points": "2026-01-01, 40\n2026-01-08, 30",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The plan goes down on 08 January 2026." in response.content.decode()
+    assert not TrajectoryPoint.objects.exists()
+
+
+def test_a_plan_line_that_is_not_a_date_and_percentage_is_reported_by_line(
+    training: TrainingTrust,
+) -> None:
+    response = _client(training.lead).post(
+        reverse("training:plan"),
+        {"target_percent": 90, "alert_margin_points": 5, "new_starter_days": 28,
+         "points": "2026-01-01, 40\nsoon, lots"},
+    )  # fmt: skip
+
+    assert "Line 2: write a date and a percentage" in response.content.decode()
+
+
+def test_a_ward_manager_records_a_register_for_their_own_staff(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    Booking.objects.create(staff=t.staff_a, course=training.basics, session_on=timezone.localdate())
+
+    response = _client(t.ward_manager).post(
+        reverse("training:register"),
+        {"action": "attended", "course": training.basics.pk,
+         "session_on": timezone.localdate() - dt.timedelta(days=1), "staff": [t.staff_a.pk]},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    completion = Completion.objects.get(staff=t.staff_a, course=training.basics)
+    assert completion.recorded_by == t.ward_manager
+    assert not Booking.objects.exists()
+
+
+def test_a_ward_manager_cannot_tick_staff_from_another_ward(training: TrainingTrust) -> None:
+    t = training.trust
+
+    response = _client(t.ward_manager).post(
+        reverse("training:register"),
+        {"action": "attended", "course": training.basics.pk,
+         "session_on": timezone.localdate(), "staff": [t.staff_b.pk]},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Tick only people on the list." in response.content.decode()
+    assert not Completion.objects.exists()
+
+
+def test_a_register_dated_in_the_future_is_refused_on_the_date(training: TrainingTrust) -> None:
+    t = training.trust
+
+    response = _client(training.lead).post(
+        reverse("training:register"),
+        {"action": "attended", "course": training.basics.pk,
+         "session_on": timezone.localdate() + dt.timedelta(days=1), "staff": [t.staff_a.pk]},
+    )  # fmt: skip
+
+    assert "The date cannot be in the future." in response.content.decode()
+
+
+def test_the_drill_down_lists_only_the_ward_managers_staff(training: TrainingTrust) -> None:
+    response = _client(training.trust.ward_manager).get(reverse("training:drill_down"))
+
+    page = response.content.decode()
+    assert "Alice Ward-A" in page
+    assert "Bob Ward-B" not in page
+
+
+def test_the_drill_down_fragment_answers_htmx_with_the_results_only(
+    training: TrainingTrust,
+) -> None:
+    response = _client(training.lead).get(
+        reverse("training:drill_down"), {"role_group": "nursing"}, HTTP_HX_REQUEST="true"
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="training-results"')
+    assert "Bob Ward-B" in page
+
+
+def test_an_executive_sees_drill_down_figures_but_no_names_and_cannot_export(
+    training: TrainingTrust,
+) -> None:
+    client = _client(training.trust.executive)
+
+    page = client.get(reverse("training:drill_down")).content.decode()
+
+    assert "Your role shows figures only" in page
+    assert "Alice Ward-A" not in page
+    assert client.get(reverse("training:export_csv")).status_code == 403
+
+
+def test_the_huddle_csv_holds_only_the_ward_managers_untrained_staff_escaped(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    StaffMember.objects.filter(pk=t.staff_a.pk).update(full_name="=HYPERLINK(1)")
+    f.StaffMemberFactory(organisation=t.organisation, full_name="Dan Trained", areas=[t.ward_a])
+    dan = StaffMember.objects.get(full_name="Dan Trained")
+    for course in (training.basics, training.workflows):
+        CompletionFactory(staff=dan, course=course)
+
+    response = _client(t.ward_manager).get(reverse("training:export_csv"))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(1)"]
+    assert rows[1][7] == "Basics; Workflows"
+
+
+def test_the_huddle_xlsx_holds_the_same_people(training: TrainingTrust) -> None:
+    response = _client(training.trust.ward_manager).get(reverse("training:export_xlsx"))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Alice Ward-A"]

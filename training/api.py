@@ -1,0 +1,495 @@
+"""Training over the API: courses, requirements, completions (including a classroom
+register), and per go-live the trajectory, figures by site/area/role group, and the people
+not yet trained. Querysets are scoped through ``Access``; services decide what may change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from golive.access import Access, Capability, access_for
+from golive.api_errors import ERROR_RESPONSES
+from golive.models import GoLive, RoleGroup, StaffMember, User
+from training import selectors, services
+from training.models import Completion, Course, Requirement
+
+C = Capability
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """A service's ``ValidationError`` as the API's structured 400 (field errors kept)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise serializers.ValidationError(
+                {
+                    field: [
+                        exceptions.ErrorDetail(str(m), code=e.code or "invalid")
+                        for e in errors
+                        for m in e.messages
+                    ]
+                    for field, errors in error.error_dict.items()
+                }
+            ) from error
+        raise serializers.ValidationError(
+            {"non_field_errors": [exceptions.ErrorDetail(" ".join(error.messages), error.code)]}
+        ) from error
+
+
+def _access(request: Request) -> Access:
+    return access_for(request._request)
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+# Serializers: shapes only.
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Course
+        fields = ("id", "programme", "code", "name", "delivery", "duration_minutes", "epr_role")
+        read_only_fields = ("id",)
+        # The service checks codes, ignoring case as LMS exports do.
+        validators: list[object] = []
+
+
+class CourseUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Course
+        fields = ("code", "name", "delivery", "duration_minutes", "epr_role")
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    course_code = serializers.CharField(source="course.code", read_only=True)
+
+    class Meta:
+        model = Requirement
+        fields = ("id", "go_live", "course", "course_code", "role_group", "due_on")
+        read_only_fields = fields
+
+
+class RequirementCreateSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1)
+    course = serializers.IntegerField(min_value=1)
+    # Plain strings checked below: a second enum of the same choices would warn in the schema.
+    role_groups = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        min_length=1,
+        help_text="Role groups who must complete the course: " + ", ".join(RoleGroup.values),
+    )
+    due_on = serializers.DateField()
+
+    def validate_role_groups(self, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(RoleGroup.values))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown role group: {', '.join(unknown)}.")
+        return value
+
+
+class RequirementFilterSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1, required=False)
+
+
+class CompletionSerializer(serializers.ModelSerializer):
+    staff_number = serializers.CharField(source="staff.staff_number", read_only=True)
+    course_code = serializers.CharField(source="course.code", read_only=True)
+    recorded_through = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Completion
+        fields = (
+            "id",
+            "staff",
+            "staff_number",
+            "course",
+            "course_code",
+            "completed_on",
+            "recorded_through",
+        )
+        read_only_fields = fields
+
+    def get_recorded_through(self, completion: Completion) -> str:
+        return "import" if completion.batch_id else "register"
+
+
+class RegisterSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1)
+    course = serializers.IntegerField(min_value=1)
+    completed_on = serializers.DateField()
+    staff_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=32), min_length=1, max_length=500
+    )
+
+
+class RegisterResultSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="Already recorded on that date or later.")
+
+
+class ForecastPointSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    expected = serializers.FloatField()
+    low = serializers.FloatField(allow_null=True)
+    high = serializers.FloatField(allow_null=True)
+
+
+class PlanPointSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    planned_percent = serializers.FloatField()
+
+
+class ActualPointSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    newly_trained = serializers.IntegerField()
+
+
+class TrajectorySerializer(serializers.Serializer):
+    go_live = serializers.IntegerField()
+    as_of = serializers.DateField()
+    population = serializers.IntegerField(help_text="Staff in scope with a required course.")
+    trained = serializers.IntegerField()
+    trained_percent = serializers.FloatField(allow_null=True)
+    planned_percent_today = serializers.FloatField(allow_null=True)
+    behind_plan_by = serializers.FloatField(allow_null=True, help_text="Percentage points.")
+    target_percent = serializers.IntegerField()
+    weekly_rate = serializers.FloatField(allow_null=True)
+    projected = serializers.FloatField()
+    projected_percent = serializers.FloatField(allow_null=True)
+    projected_low = serializers.FloatField(allow_null=True)
+    projected_high = serializers.FloatField(allow_null=True)
+    target_reached_on = serializers.DateField(allow_null=True)
+    weekly_needed = serializers.FloatField(allow_null=True)
+    plan = PlanPointSerializer(many=True)
+    actual = ActualPointSerializer(many=True)
+    forecast = ForecastPointSerializer(many=True)
+
+
+class FiguresSerializer(serializers.Serializer):
+    group = serializers.CharField(source="label", help_text="The site, area or role group.")
+    in_scope = serializers.IntegerField()
+    must_train = serializers.IntegerField(
+        source="required", help_text="People in scope with at least one required course."
+    )
+    trained = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    booked = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    new_starters = serializers.IntegerField()
+
+
+class BreakdownFilterSerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=sorted(selectors.BREAKDOWNS), default="area")
+
+
+class PeopleFilterSerializer(serializers.Serializer):
+    area = serializers.IntegerField(min_value=1, required=False)
+    role_group = serializers.ChoiceField(choices=RoleGroup.choices, required=False)
+    status = serializers.ChoiceField(choices=list(selectors.STATUS_LABELS), required=False)
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    staff_number = serializers.CharField()
+    full_name = serializers.CharField()
+    role_group = serializers.CharField()
+    status = serializers.CharField()
+    new_starter = serializers.BooleanField()
+    required_courses = serializers.IntegerField(source="required_n")
+    completed_courses = serializers.IntegerField(source="done_n")
+
+
+class PeoplePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PersonSerializer(many=True)
+
+
+# Views.
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: CourseSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: CourseSerializer, **ERROR_RESPONSES}),
+    create=extend_schema(
+        request=CourseSerializer, responses={201: CourseSerializer, **ERROR_RESPONSES}
+    ),
+    partial_update=extend_schema(
+        request=CourseUpdateSerializer, responses={200: CourseSerializer, **ERROR_RESPONSES}
+    ),
+)
+class CourseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Courses of the programmes the caller can see; training leads add and change them."""
+
+    lookup_value_converter = "int"
+    serializer_class = CourseSerializer
+    write_capability = C.MANAGE_TRAINING
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Course]:
+        programmes = _access(self.request).programmes()
+        return Course.objects.filter(programme__in=programmes).order_by("programme_id", "code")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = CourseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        programme = data.pop("programme")
+        if not _access(request).programmes().filter(pk=programme.pk).exists():
+            raise exceptions.NotFound("There is no programme with this id that you can see.")
+        with service_errors():
+            course = services.save_course(access=_access(request), programme=programme, **data)
+        return Response(CourseSerializer(course).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_object()
+        body = CourseUpdateSerializer(course, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        current = CourseUpdateSerializer(course).data
+        values = {**current, **body.validated_data}
+        with service_errors():
+            saved = services.save_course(
+                access=_access(request), programme=course.programme, course=course, **values
+            )
+        return Response(CourseSerializer(saved).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[RequirementFilterSerializer],
+        responses={200: RequirementSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: RequirementSerializer, **ERROR_RESPONSES}),
+    create=extend_schema(
+        request=RequirementCreateSerializer,
+        responses={201: RequirementSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    destroy=extend_schema(responses={204: None, **ERROR_RESPONSES}),
+)
+class RequirementViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Which courses each role group must complete for a go-live, and by when."""
+
+    lookup_value_converter = "int"
+    serializer_class = RequirementSerializer
+    write_capability = C.MANAGE_TRAINING
+
+    def get_queryset(self) -> QuerySet[Requirement]:
+        go_lives = _access(self.request).go_lives()
+        rows = Requirement.objects.filter(go_live__in=go_lives).select_related("course")
+        if self.action == "list":
+            filters = RequirementFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            if "go_live" in filters.validated_data:
+                rows = rows.filter(go_live_id=filters.validated_data["go_live"])
+        return rows.order_by("go_live_id", "role_group", "course__code")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = RequirementCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        access = _access(request)
+        go_live = _visible_go_live(access, data["go_live"])
+        course = Course.objects.filter(pk=data["course"], programme=go_live.programme).first()
+        if course is None:
+            raise serializers.ValidationError(
+                {"course": ["There is no course with this id in the go-live's programme."]}
+            )
+        with service_errors():
+            saved = services.set_requirement(
+                access=access,
+                go_live=go_live,
+                course=course,
+                role_groups=data["role_groups"],
+                due_on=data["due_on"],
+            )
+        body_out = RequirementSerializer(saved, many=True).data
+        return Response(body_out, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.remove_requirement(access=_access(request), requirement=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _visible_go_live(access: Access, go_live_id: int) -> GoLive:
+    go_live = access.go_lives().filter(pk=go_live_id).first()
+    if go_live is None:
+        raise serializers.ValidationError(
+            {"go_live": ["There is no go-live with this id that you can see."]}
+        )
+    return go_live
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: CompletionSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: CompletionSerializer, **ERROR_RESPONSES}),
+    create=extend_schema(
+        summary="Record a classroom register",
+        request=RegisterSerializer,
+        responses={201: RegisterResultSerializer, **ERROR_RESPONSES},
+    ),
+)
+class CompletionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Completions of staff the caller may see. LMS exports arrive through imports
+    (``kind=training``); a register posted here records hand-taken attendance."""
+
+    lookup_value_converter = "int"
+    serializer_class = CompletionSerializer
+    write_capability = C.RECORD_COMPLETIONS
+
+    def get_queryset(self) -> QuerySet[Completion]:
+        staff = _access(self.request).staff().values("pk")
+        return (
+            Completion.objects.filter(staff__in=staff)
+            .select_related("staff", "course")
+            .order_by("-completed_on", "pk")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = RegisterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        access = _access(request)
+        go_live = _visible_go_live(access, data["go_live"])
+        course = Course.objects.filter(pk=data["course"], programme=go_live.programme).first()
+        if course is None:
+            raise serializers.ValidationError(
+                {"course": ["There is no course with this id in the go-live's programme."]}
+            )
+        numbers = set(data["staff_numbers"])
+        staff = StaffMember.objects.filter(
+            organisation_id=go_live.programme.organisation_id, staff_number__in=numbers
+        ).values_list("staff_number", "pk")
+        found = dict(staff)
+        if len(found) != len(numbers):
+            raise serializers.ValidationError(
+                {"staff_numbers": [f"Not on the staff list: {len(numbers - set(found))} of them."]}
+            )
+        with service_errors():
+            recorded, unchanged = services.record_completions(
+                access=access,
+                user=_user(request),
+                go_live=go_live,
+                course=course,
+                completed_on=data["completed_on"],
+                staff_ids=list(found.values()),
+            )
+        result = RegisterResultSerializer({"recorded": recorded, "unchanged": unchanged})
+        return Response(result.data, status=status.HTTP_201_CREATED)
+
+
+class TrainingGoLiveViewSet(viewsets.GenericViewSet):
+    """Per go-live training read models, over the areas the caller may see."""
+
+    lookup_value_converter = "int"
+    serializer_class = TrajectorySerializer
+
+    def get_queryset(self) -> QuerySet[GoLive]:
+        return _access(self.request).go_lives().order_by("pk")
+
+    def _scope(self) -> tuple[Access, selectors.Scope]:
+        access = _access(self.request)
+        return access, selectors.scope_for(access, self.get_object())
+
+    @extend_schema(responses={200: TrajectorySerializer, **ERROR_RESPONSES})
+    @action(detail=True)
+    def trajectory(self, request: Request, pk: int) -> Response:
+        _, scope = self._scope()
+        staff = selectors.staff_in_scope(scope)
+        result = selectors.trajectory_for(staff, scope.go_live, today=timezone.localdate())
+        f = result.forecast
+        body = {
+            "go_live": scope.go_live.pk,
+            "as_of": f.as_of,
+            "population": f.population,
+            "trained": f.current,
+            "trained_percent": result.actual_percent,
+            "planned_percent_today": result.planned_percent_today,
+            "behind_plan_by": result.behind_by,
+            "target_percent": result.plan.target_percent,
+            "weekly_rate": f.weekly_rate,
+            "projected": f.projected,
+            "projected_percent": f.projected_percent,
+            "projected_low": f.projected_low,
+            "projected_high": f.projected_high,
+            "target_reached_on": f.target_reached_on,
+            "weekly_needed": f.weekly_needed,
+            "plan": [{"on": d, "planned_percent": v} for d, v in result.planned],
+            "actual": [{"on": d, "newly_trained": n} for d, n in result.actual],
+            "forecast": f.points,
+        }
+        return Response(TrajectorySerializer(body).data)
+
+    @extend_schema(
+        parameters=[BreakdownFilterSerializer],
+        responses={200: FiguresSerializer(many=True), **ERROR_RESPONSES},
+    )
+    @action(detail=True)
+    def breakdown(self, request: Request, pk: int) -> Response:
+        filters = BreakdownFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        _, scope = self._scope()
+        rows = selectors.breakdown(
+            scope, by=filters.validated_data["by"], today=timezone.localdate()
+        )
+        return Response(FiguresSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            PeopleFilterSerializer,
+            OpenApiParameter("limit", int, description="Rows per page (at most 500)."),
+            OpenApiParameter("offset", int, description="Rows to skip."),
+        ],
+        responses={200: PeoplePageSerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=True)
+    def people(self, request: Request, pk: int) -> Response:
+        """People not yet trained, booked or overdue (or a chosen status): needs staff view."""
+        filters = PeopleFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        access, scope = self._scope()
+        if not access.has(C.VIEW_STAFF, programme=scope.go_live.programme):
+            raise exceptions.PermissionDenied("Your role shows figures only, not names.")
+        data = filters.validated_data
+        default = (selectors.Status.NOT_TRAINED, selectors.Status.BOOKED, selectors.Status.OVERDUE)
+        rows = selectors.people(
+            scope,
+            access,
+            today=timezone.localdate(),
+            area_ids=[data["area"]] if "area" in data else None,
+            role_group=data.get("role_group", ""),
+            statuses=(data["status"],) if "status" in data else default,
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(PersonSerializer(page, many=True).data)

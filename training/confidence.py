@@ -1,0 +1,75 @@
+"""Aggregating confidence checks without revealing individuals, with no Django.
+
+A group (an area, a role group) with fewer than ``min_size`` responses is suppressed: its
+count, mean and worries are withheld. The overall figure is built only from groups that are
+shown, so a hidden group cannot be recovered by subtracting the shown ones from the total.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+MIN_GROUP_SIZE = 5
+LOW_MEAN = 3.0
+LOW_SCORE = 2  # 1 or 2 out of 5 is "not ready"
+LOW_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Response:
+    group: str
+    score: int
+    worries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: str
+    suppressed: bool
+    responses: int | None = None
+    mean: float | None = None
+    low_share: float | None = None  # share scoring 1 or 2
+    worries: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def is_low(self) -> bool:
+        if self.suppressed or self.mean is None or self.low_share is None:
+            return False
+        return self.mean < LOW_MEAN or self.low_share >= LOW_SHARE
+
+
+def _summarise(group: str, scores: list[int], worries: Counter[str]) -> GroupSummary:
+    n = len(scores)
+    return GroupSummary(
+        group=group,
+        suppressed=False,
+        responses=n,
+        mean=round(sum(scores) / n, 2),
+        low_share=round(sum(1 for s in scores if s <= LOW_SCORE) / n, 3),
+        worries=sorted(worries.items(), key=lambda item: (-item[1], item[0])),
+    )
+
+
+def summarise(
+    responses: Iterable[Response], *, min_size: int = MIN_GROUP_SIZE
+) -> tuple[list[GroupSummary], GroupSummary | None]:
+    """(one summary per group, in group order; the overall summary of shown groups or None)."""
+    scores: dict[str, list[int]] = {}
+    worries: dict[str, Counter[str]] = {}
+    for response in responses:
+        scores.setdefault(response.group, []).append(response.score)
+        worries.setdefault(response.group, Counter()).update(response.worries)
+    groups = []
+    shown_scores: list[int] = []
+    shown_worries: Counter[str] = Counter()
+    for group in sorted(scores):
+        if len(scores[group]) < min_size:
+            groups.append(GroupSummary(group=group, suppressed=True))
+            continue
+        groups.append(_summarise(group, scores[group], worries[group]))
+        shown_scores += scores[group]
+        shown_worries += worries[group]
+    overall = _summarise("Overall", shown_scores, shown_worries) if shown_scores else None
+    return groups, overall

@@ -1,0 +1,543 @@
+"""Read-side queries for training, computed set-wise in the database: who is in scope for a
+go-live, what each person must complete, who is trained, booked or overdue, and the series
+the trajectory is drawn from. Every function takes the areas the caller may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from golive.access import Access, Capability
+from golive.dashboard import visible_scope
+from golive.models import Area, GoLive, RoleGroup, StaffMember
+from training import confidence, forecast
+from training.models import (
+    Booking,
+    Completion,
+    ConfidenceResponse,
+    Course,
+    Requirement,
+    ScopeChange,
+    TrainingAlert,
+    TrainingPlan,
+    TrajectoryPoint,
+)
+
+DEFAULT_CUT_OFF_DAYS = 14
+# Staff annotated by ``with_status`` (the stubs cannot follow the annotations).
+Annotated = QuerySet[Any]
+
+
+class Status:
+    TRAINED = "trained"
+    OVERDUE = "overdue"
+    BOOKED = "booked"
+    NOT_TRAINED = "not_trained"
+    NOT_REQUIRED = "not_required"
+
+
+STATUS_LABELS = {
+    Status.TRAINED: "Trained",
+    Status.OVERDUE: "Overdue",
+    Status.BOOKED: "Booked",
+    Status.NOT_TRAINED: "Not yet trained",
+    Status.NOT_REQUIRED: "No courses required",
+}
+
+
+def plan_for(go_live: GoLive) -> TrainingPlan:
+    """The go-live's saved plan, or an unsaved one holding the defaults."""
+    plan = TrainingPlan.objects.filter(go_live=go_live).first()
+    return plan or TrainingPlan(go_live=go_live)
+
+
+def cut_off(plan: TrainingPlan) -> dt.date:
+    return plan.cut_off_on or plan.go_live.user_go_live_date - dt.timedelta(
+        days=DEFAULT_CUT_OFF_DAYS
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user sees of a go-live's training scope."""
+
+    go_live: GoLive
+    areas: list[Area]
+    is_whole: bool
+
+    @property
+    def area_ids(self) -> list[int]:
+        return [area.pk for area in self.areas]
+
+
+def scope_for(access: Access, go_live: GoLive) -> Scope:
+    areas = visible_scope(access, go_live)
+    return Scope(go_live, areas, is_whole=len(areas) == go_live.areas.count())
+
+
+def staff_in_scope(scope: Scope, *, area_ids: list[int] | None = None) -> QuerySet[StaffMember]:
+    """Staff working in the go-live's areas (those the user may see, or ``area_ids`` among
+    them), plus people added by hand, less people excluded by hand. A person added by hand is
+    seen by users whose view covers the whole go-live, or who see one of their areas."""
+    go_live = scope.go_live
+    ids = scope.area_ids if area_ids is None else [i for i in area_ids if i in scope.area_ids]
+    changes = ScopeChange.objects.filter(go_live=go_live)
+    in_areas = StaffMember.objects.filter(
+        organisation_id=go_live.programme.organisation_id, areas__in=ids
+    ).values("pk")
+    added = changes.filter(kind=ScopeChange.Kind.INCLUDE).values("staff_id")
+    if area_ids is not None or not scope.is_whole:
+        added = added.filter(staff__areas__in=ids)
+    excluded = changes.filter(kind=ScopeChange.Kind.EXCLUDE).values("staff_id")
+    return StaffMember.objects.filter(Q(pk__in=in_areas) | Q(pk__in=added)).exclude(pk__in=excluded)
+
+
+def _required_for(go_live: GoLive) -> QuerySet[Requirement]:
+    return Requirement.objects.filter(go_live=go_live, role_group=OuterRef("role_group"))
+
+
+def _count(queryset: QuerySet, field: str = "pk") -> Coalesce:
+    """A correlated COUNT(*) subquery, zero when nothing matches."""
+    counted = queryset.order_by().annotate(_g=Value(1)).values("_g").annotate(n=Count(field))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def with_status(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Annotated:
+    """Annotate each person with ``required_n``, ``done_n``, ``trained``, ``trained_on``
+    (the day their last required course was done), ``new_starter``, ``overdue``, ``booked``
+    and ``status``. Requirements are read as they are now, so changing them changes who
+    counts as trained, back to the start of the series."""
+    plan = plan_for(go_live)
+    late_start = cut_off(plan)
+    required = _required_for(go_live)
+    done = Completion.objects.filter(
+        staff=OuterRef("pk"),
+        course__requirements__go_live=go_live,
+        course__requirements__role_group=OuterRef("role_group"),
+    )
+    completion_of_course = Completion.objects.filter(
+        staff=OuterRef(OuterRef("pk")), course=OuterRef("course")
+    )
+    missing_overdue = required.filter(due_on__lt=today).exclude(Exists(completion_of_course))
+    booking_missing = Booking.objects.filter(
+        staff=OuterRef("pk"),
+        course__requirements__go_live=go_live,
+        course__requirements__role_group=OuterRef("role_group"),
+    ).exclude(Exists(Completion.objects.filter(staff=OuterRef("staff"), course=OuterRef("course"))))
+    last_done = done.order_by().values("staff").annotate(last=Max("completed_on")).values("last")
+    new_starter = Q(start_date__gt=late_start)
+    starter_deadline = today - dt.timedelta(days=plan.new_starter_days)
+    return staff.annotate(
+        required_n=_count(required),
+        done_n=_count(done),
+        new_starter=Case(When(new_starter, then=True), default=False, output_field=BooleanField()),
+        trained=Case(
+            When(required_n__gt=0, done_n__gte=F("required_n"), then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
+        trained_on=Case(
+            When(trained=True, then=Subquery(last_done)),
+            default=None,
+            output_field=DateField(),
+        ),
+        overdue=Case(
+            When(trained=True, then=False),
+            When(required_n=0, then=False),
+            When(new_starter, then=Q(start_date__lt=starter_deadline)),
+            default=Exists(missing_overdue),
+            output_field=BooleanField(),
+        ),
+        booked=Exists(booking_missing),
+        status=Case(
+            When(required_n=0, then=Value(Status.NOT_REQUIRED)),
+            When(trained=True, then=Value(Status.TRAINED)),
+            When(overdue=True, then=Value(Status.OVERDUE)),
+            When(booked=True, then=Value(Status.BOOKED)),
+            default=Value(Status.NOT_TRAINED),
+            output_field=CharField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Counts for one slice of the scope (everyone, an area, a role group...)."""
+
+    label: str
+    in_scope: int
+    required: int  # people with at least one required course
+    trained: int
+    booked: int
+    overdue: int
+    new_starters: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.trained / self.required, 1) if self.required else None
+
+
+_FLAGS = {
+    "required": Q(required_n__gt=0),
+    "trained": Q(trained=True),
+    "booked": Q(status=Status.BOOKED),
+    "overdue": Q(status=Status.OVERDUE),
+    "new_starters": Q(new_starter=True),
+}
+# Sums of 0/1 flags rather than filtered counts: an aggregate over annotated rows runs on a
+# subquery, where Django can map plain columns but not annotations named in a FILTER.
+_AGGREGATES = {
+    "in_scope": Count("pk"),
+    **{name: Coalesce(Sum(f"flag_{name}"), 0) for name in _FLAGS},
+}
+
+
+def _with_flags(staff: Annotated) -> Annotated:
+    return staff.annotate(
+        **{
+            f"flag_{name}": Case(When(condition, then=1), default=0, output_field=IntegerField())
+            for name, condition in _FLAGS.items()
+        }
+    )
+
+
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    return {key: row[key] for key in _AGGREGATES}
+
+
+def totals(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Figures:
+    row = _with_flags(with_status(staff, go_live, today=today)).aggregate(**_AGGREGATES)
+    return Figures(label="All staff in scope", **row)
+
+
+BREAKDOWNS = {
+    "site": ("Site", "areas__site__name"),
+    "area": ("Area", "areas__name"),
+    "role_group": ("Role group", "role_group"),
+}
+
+
+def breakdown(
+    scope: Scope, *, by: str, today: dt.date, area_ids: list[int] | None = None
+) -> list[Figures]:
+    """Figures per site, area or role group. A person working in two areas counts in each."""
+    if by == "role_group":
+        staff = with_status(staff_in_scope(scope, area_ids=area_ids), scope.go_live, today=today)
+        labels = dict(RoleGroup.choices)
+        rows = _with_flags(staff).order_by().values("role_group").annotate(**_AGGREGATES)
+        return sorted(
+            (Figures(label=str(labels[row["role_group"]]), **_counts(row)) for row in rows),
+            key=lambda f: f.label,
+        )
+    ids = scope.area_ids if area_ids is None else area_ids
+    areas = [a for a in scope.areas if a.pk in ids]
+    if by == "area":
+        # One grouped query: a row per (person, area) pair within the chosen areas.
+        staff = _with_flags(
+            with_status(staff_in_scope(scope, area_ids=ids), scope.go_live, today=today)
+        )
+        rows = {
+            row["areas"]: row
+            for row in staff.filter(areas__in=ids)
+            .order_by()
+            .values("areas")
+            .annotate(**_AGGREGATES)
+        }
+        empty = dict.fromkeys(_AGGREGATES, 0)
+        return [
+            Figures(label=f"{a.name} ({a.site.name})", **_counts(rows.get(a.pk, empty)))
+            for a in areas
+        ]
+    sites: dict[str, list[int]] = {}
+    for area in areas:
+        sites.setdefault(area.site.name, []).append(area.pk)
+    figures = []
+    for label, site_ids in sites.items():
+        staff = staff_in_scope(scope, area_ids=site_ids)
+        annotated = _with_flags(with_status(staff, scope.go_live, today=today))
+        figures.append(Figures(label=label, **annotated.aggregate(**_AGGREGATES)))
+    return figures
+
+
+def course_figures(scope: Scope, *, today: dt.date) -> list[dict[str, object]]:
+    """Per required course: how many in scope must do it, have done it, are booked on it."""
+    staff_ids = staff_in_scope(scope).values("pk")
+    rows = []
+    courses = Course.objects.filter(requirements__go_live=scope.go_live).distinct()
+    for course in courses.order_by("name"):
+        groups = Requirement.objects.filter(go_live=scope.go_live, course=course)
+        required = StaffMember.objects.filter(
+            pk__in=staff_ids, role_group__in=groups.values("role_group")
+        )
+        done = required.filter(completions__course=course).count()
+        booked = (
+            required.filter(bookings__course=course).exclude(completions__course=course).count()
+        )
+        total = required.count()
+        rows.append(
+            {
+                "course": course,
+                "required": total,
+                "done": done,
+                "booked": booked,
+                "percent": round(100 * done / total, 1) if total else None,
+            }
+        )
+    return rows
+
+
+def trained_series(staff: QuerySet[StaffMember], go_live: GoLive) -> list[tuple[dt.date, int]]:
+    """(day, people who became trained that day), oldest first: the actual trajectory."""
+    annotated = with_status(staff, go_live, today=go_live.user_go_live_date)
+    rows = (
+        annotated.filter(trained=True)
+        .order_by()
+        .values("trained_on")
+        .annotate(n=Count("pk"))
+        .order_by("trained_on")
+    )
+    return [(row["trained_on"], row["n"]) for row in rows if row["trained_on"] is not None]
+
+
+def planned_points(go_live: GoLive) -> list[tuple[dt.date, float]]:
+    return [
+        (point.on_date, float(point.planned_percent))
+        for point in TrajectoryPoint.objects.filter(go_live=go_live)
+    ]
+
+
+def open_alerts(go_lives: QuerySet[GoLive]) -> QuerySet[TrainingAlert]:
+    return TrainingAlert.objects.filter(go_live__in=go_lives, closed_at__isnull=True).order_by(
+        "go_live__user_go_live_date", "kind"
+    )
+
+
+def people(
+    scope: Scope,
+    access: Access,
+    *,
+    today: dt.date,
+    area_ids: list[int] | None = None,
+    role_group: str = "",
+    course: Course | None = None,
+    statuses: tuple[str, ...] = (Status.NOT_TRAINED, Status.BOOKED, Status.OVERDUE),
+) -> Annotated:
+    """Named people in scope with a status, for those who may see staff: the huddle list."""
+    staff = staff_in_scope(scope, area_ids=area_ids).filter(pk__in=access.staff().values("pk"))
+    if role_group:
+        staff = staff.filter(role_group=role_group)
+    if course is not None:
+        must = Requirement.objects.filter(go_live=scope.go_live, course=course)
+        staff = staff.filter(role_group__in=must.values("role_group")).exclude(
+            completions__course=course
+        )
+    annotated = with_status(staff, scope.go_live, today=today)
+    visible_areas = access.areas(Capability.VIEW_STAFF).filter(pk__in=scope.area_ids)
+    return (
+        annotated.filter(status__in=statuses)
+        .prefetch_related(Prefetch("areas", queryset=visible_areas.order_by("name")))
+        .order_by("full_name", "staff_number")
+    )
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The plan, the actual series and the forecast for one set of staff."""
+
+    plan: TrainingPlan
+    planned: list[tuple[dt.date, float]]
+    actual: list[tuple[dt.date, int]]
+    forecast: forecast.Forecast
+    today: dt.date
+
+    @property
+    def actual_percent(self) -> float | None:
+        return self.forecast.percent(self.forecast.current)
+
+    @property
+    def planned_percent_today(self) -> float | None:
+        return forecast.planned_on(self.planned, self.today)
+
+    @property
+    def behind_by(self) -> float | None:
+        """Percentage points behind plan today (negative: ahead)."""
+        planned, actual = self.planned_percent_today, self.actual_percent
+        if planned is None or actual is None:
+            return None
+        return round(planned - actual, 1)
+
+
+def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Trajectory:
+    """Plan, actual and forecast for ``staff``: the population is those with a required
+    course; the actual series counts each person on the day they became trained."""
+    plan = plan_for(go_live)
+    population = with_status(staff, go_live, today=today).filter(required_n__gt=0).count()
+    result = forecast.forecast(
+        trained_series(staff, go_live),
+        population=population,
+        target_percent=plan.target_percent,
+        as_of=min(today, go_live.user_go_live_date),
+        go_live_on=go_live.user_go_live_date,
+    )
+    return Trajectory(
+        plan=plan,
+        planned=planned_points(go_live),
+        actual=trained_series(staff, go_live),
+        forecast=result,
+        today=today,
+    )
+
+
+def whole_scope_trajectory(go_live: GoLive, *, today: dt.date) -> Trajectory:
+    """The trajectory for everyone in scope: what alerts are raised on."""
+    scope = Scope(go_live, list(go_live.areas.select_related("site")), is_whole=True)
+    return trajectory_for(staff_in_scope(scope), go_live, today=today)
+
+
+def trajectory_alerts(trajectory: Trajectory) -> dict[str, str | None]:
+    """The message for each alert kind, or None when that condition is clear."""
+    result = trajectory.forecast
+    behind = trajectory.behind_by
+    margin = trajectory.plan.alert_margin_points
+    messages: dict[str, str | None] = dict.fromkeys(TrainingAlert.Kind.values)
+    if not result.population:
+        return messages
+    if behind is not None and behind >= margin:
+        messages[TrainingAlert.Kind.BEHIND_PLAN] = (
+            f"{trajectory.actual_percent}% trained against "
+            f"{trajectory.planned_percent_today:.1f}% planned for today: "
+            f"{behind} points behind (alert margin {margin})."
+        )
+    if result.misses_target:
+        needed = result.weekly_needed
+        messages[TrainingAlert.Kind.FORECAST_MISS] = (
+            f"At the current rate {result.percent(result.projected)}% will be trained by "
+            f"go-live against a target of {trajectory.plan.target_percent}%"
+            + (f"; {needed:.0f} people a week are needed." if needed is not None else ".")
+        )
+    return messages
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Per area, the share of staff who must train that were trained at each week's end:
+    EPR training as part of mandatory training once live, new starters included from the
+    day they start."""
+
+    weeks: list[dt.date]
+    overall: list[float | None]
+    by_area: list[tuple[str, list[float | None]]]
+
+
+def compliance_over_time(scope: Scope, *, today: dt.date, max_weeks: int = 12) -> Compliance:
+    """Weekly compliance since the user go-live (the most recent ``max_weeks`` weeks), in
+    one grouped query per week."""
+    go_live = scope.go_live
+    start = go_live.user_go_live_date
+    weeks = [start + dt.timedelta(days=7 * n) for n in range((today - start).days // 7 + 1)]
+    weeks = weeks[-max_weeks:]
+    per_area: dict[int, list[float | None]] = {area.pk: [] for area in scope.areas}
+    overall: list[float | None] = []
+    required = _count(_required_for(go_live))
+    for week in weeks:
+        done = _count(
+            Completion.objects.filter(
+                staff=OuterRef("pk"),
+                completed_on__lte=week,
+                course__requirements__go_live=go_live,
+                course__requirements__role_group=OuterRef("role_group"),
+            )
+        )
+        staff = (
+            staff_in_scope(scope)
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=week))
+            .annotate(required_n=required, done_n=done)
+            .filter(required_n__gt=0)
+            .annotate(
+                flag=Case(
+                    When(done_n__gte=F("required_n"), then=1),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        totals_row = staff.aggregate(n=Count("pk"), trained=Coalesce(Sum("flag"), 0))
+        overall.append(_share(totals_row["trained"], totals_row["n"]))
+        rows = {
+            row["areas"]: row
+            for row in staff.filter(areas__in=scope.area_ids)
+            .order_by()
+            .values("areas")
+            .annotate(n=Count("pk"), trained=Coalesce(Sum("flag"), 0))
+        }
+        for area_id, series in per_area.items():
+            row = rows.get(area_id)
+            series.append(_share(row["trained"], row["n"]) if row else None)
+    labels = {area.pk: f"{area.name} ({area.site.name})" for area in scope.areas}
+    return Compliance(
+        weeks=weeks,
+        overall=overall,
+        by_area=[(labels[pk], series) for pk, series in per_area.items()],
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class ConfidenceView:
+    by_area: list[confidence.GroupSummary]
+    by_role_group: list[confidence.GroupSummary]
+    overall: confidence.GroupSummary | None
+    follow_up: list[ConfidenceResponse]
+
+    @property
+    def low_areas(self) -> list[confidence.GroupSummary]:
+        return [group for group in self.by_area if group.is_low]
+
+
+def confidence_for(scope: Scope, access: Access) -> ConfidenceView:
+    """Confidence by area (anonymous and named alike) and by role group (named only), with
+    small groups suppressed; and the named people who feel least ready, for those who may
+    see them."""
+    responses = ConfidenceResponse.objects.filter(
+        go_live=scope.go_live, area__in=scope.area_ids
+    ).select_related("area__site", "staff")
+    rows = list(responses)
+    labels = dict(RoleGroup.choices)
+    by_area, overall = confidence.summarise(
+        confidence.Response(f"{r.area.name} ({r.area.site.name})", r.score, tuple(r.worries))
+        for r in rows
+    )
+    by_group, _ = confidence.summarise(
+        confidence.Response(str(labels[r.staff.role_group]), r.score, tuple(r.worries))
+        for r in rows
+        if r.staff is not None
+    )
+    named = [r.staff_id for r in rows if r.staff_id]
+    visible_staff = set(access.staff().filter(pk__in=named).values_list("pk", flat=True))
+    follow_up = [r for r in rows if r.staff_id in visible_staff and r.score <= confidence.LOW_SCORE]
+    return ConfidenceView(by_area, by_group, overall, follow_up)
