@@ -19,9 +19,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from adoption.imports import fastpath, loading
 from adoption import rollups
-from adoption.imports import loading
+from adoption.imports import fastpath, loading
 from adoption.imports.files import (
     FileRefused,
     LineReader,

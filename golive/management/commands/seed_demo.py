@@ -36,16 +36,19 @@ class Command(BaseCommand):
         summary = seed_demo(staff_count=options["staff"])
         programme = Programme.objects.get(name=DEMO_PROGRAMME)
         importer = User.objects.get(username="pm")
-        for line in seed_adoption_demo(programme=programme, user=importer):
-            self.stdout.write(line)
-        for line in seed_support_demo(programme=programme):  # service desk (support app)
-        for line in seed_champions_demo(programme=programme):
-        # Adoption analytics: metrics, change markers, rollups (after the extracts above).
-        for line in seed_analytics_demo(programme=programme, user=importer):
-        for line in seed_training_demo(
-            programme=programme, user=User.objects.get(username="trainer")
-        ):
-            self.stdout.write(line)
+        # Order matters: training before champions (super users count once trained) and
+        # analytics last (its rollups and metrics read everything imported before).
+        trainer = User.objects.get(username="trainer")
+        seeders = (
+            lambda: seed_adoption_demo(programme=programme, user=importer),
+            lambda: seed_training_demo(programme=programme, user=trainer),
+            lambda: seed_champions_demo(programme=programme),
+            lambda: seed_support_demo(programme=programme),
+            lambda: seed_analytics_demo(programme=programme, user=importer),
+        )
+        for seeder in seeders:
+            for line in seeder():
+                self.stdout.write(line)
         self.stdout.write(
             f"Demo trust ready: {summary.sites} sites, {summary.areas} areas, "
             f"{summary.staff} staff, {summary.go_lives} go-lives."

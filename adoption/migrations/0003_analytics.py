@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adoption', '0001_initial'),
+        ('adoption', '0002_event_unlinked_user_idx'),
         ('golive', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
