@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, Role, User
@@ -136,6 +137,8 @@ def apply_template_set(*, access: Access, go_live: GoLive, template_set: str) ->
         access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme),
         "Only a programme manager may apply criteria.",
     )
+    # Lock the go-live so two applies of the same set queue rather than collide.
+    GoLive.objects.select_for_update().filter(pk=go_live.pk).first()
     templates = list(
         CriterionTemplate.objects.filter(programme=go_live.programme, template_set=template_set)
     )
@@ -149,8 +152,7 @@ def apply_template_set(*, access: Access, go_live: GoLive, template_set: str) ->
         for template in templates
         if (area.pk, template.pk) not in existing
     ]
-    # ignore_conflicts: a concurrent apply of the same set must not fail either.
-    Criterion.objects.bulk_create(new, ignore_conflicts=True)
+    bulk_create_with_history(new, Criterion)
     return len(new)
 
 
