@@ -9,6 +9,7 @@ from adoption import analytics_api
 from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
+from readiness import api as readiness_api
 from support import api as support_api
 from training import api as training_api
 
@@ -38,6 +39,16 @@ router.register(
 )
 router.register(
     "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
+)
+# Readiness (issue 5).
+router.register(
+    "readiness/criteria", readiness_api.CriterionViewSet, basename="readiness-criterion"
+)
+router.register("readiness/gates", readiness_api.GateViewSet, basename="readiness-gate")
+router.register("readiness/hazards", readiness_api.HazardViewSet, basename="readiness-hazard")
+router.register("readiness/groups", readiness_api.GroupViewSet, basename="readiness-group")
+router.register(
+    "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
 )
 
 urlpatterns = [
