@@ -10,6 +10,7 @@ from adoption.demo import seed_adoption_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
+from readiness.demo import seed_readiness_demo
 from support.demo import seed_support_demo
 from training.demo import seed_training_demo
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             lambda: seed_champions_demo(programme=programme),
             lambda: seed_support_demo(programme=programme),
             lambda: seed_analytics_demo(programme=programme, user=importer),
+            # Readiness last: its computed criteria and gate evidence read all the above.
+            lambda: seed_readiness_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
