@@ -246,6 +246,16 @@ def board(access: Access, go_live: GoLive, filters: BoardFilters, *, today: dt.d
     return Board(domains, rows, site_scores, score(_scored(states)))
 
 
+def status_counts(board: Board) -> list[tuple[str, int]]:
+    """How many criteria stand at each status across the board, worst first."""
+    counts = dict.fromkeys(("red", "amber", "not_assessed", "green"), 0)
+    for row in board.rows:
+        for one in row.cells:
+            for state in one.states:
+                counts[state.rag] += 1
+    return [(Rag(rag).label, n) for rag, n in counts.items()]
+
+
 def cell(access: Access, go_live: GoLive, area: Area, domain: str, *, today: dt.date) -> Cell:
     rows = visible_criteria(access, go_live).filter(area=area, template__domain=domain)
     return Cell(area, domain, criterion_states(access, list(rows), today=today))

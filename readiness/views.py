@@ -365,15 +365,14 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Your sign-off was recorded.")
                 return redirect("readiness:gate", pk=row.pk)
-    today = timezone.localdate()
+    board = selectors.board(access, go_live, selectors.BoardFilters(), today=timezone.localdate())
     context = {
         "go_live": go_live,
         "gate": row,
         "form": form if can_sign else None,
         "outstanding": outstanding,
-        "score": selectors.board(
-            access, go_live, selectors.BoardFilters(), today=today
-        ).go_live_score,
+        "score": board.go_live_score,
+        "status_counts": selectors.status_counts(board),
         "can_read_pack": selectors.sees_whole_go_live(access, go_live),
     }
     return render(request, "readiness/gate.html", context)

@@ -51,6 +51,10 @@ class Readiness:
 
 @pytest.fixture
 def readiness(trust: Trust) -> Readiness:
+    return build_readiness(trust)
+
+
+def build_readiness(trust: Trust) -> Readiness:
     chair = f.UserFactory(username="chair", first_name="Cara", last_name="Chair")
     f.grant(chair, Role.READINESS_CHAIR, trust.programme)
     operational = f.UserFactory(username="ops")
