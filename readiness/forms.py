@@ -13,6 +13,7 @@ from readiness.models import (
     CriterionTemplate,
     Domain,
     Hazard,
+    Milestone,
     Rag,
     ReadinessGroup,
     SignOffRole,
@@ -179,6 +180,44 @@ class SignOffForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a role"), *((r, SignOffRole(r).label) for r in roles)]
         self.fields["role"].choices = choices  # type: ignore[attr-defined]
+
+
+class GateForm(forms.Form):
+    name = forms.CharField(
+        max_length=50,
+        help_text="For example, T-7.",
+        error_messages={"required": "Name the gate, for example T-7."},
+    )
+    days_before = forms.IntegerField(
+        label="Days before the user go-live",
+        min_value=0,
+        max_value=365,
+        error_messages={
+            "required": "Enter how many days before the user go-live the gate sits.",
+            "invalid": "Enter a whole number of days.",
+            "min_value": "Enter 0 or more days.",
+            "max_value": "Enter at most 365 days.",
+        },
+    )
+    required_roles = forms.MultipleChoiceField(
+        label="Required sign-offs",
+        choices=SignOffRole.choices,
+        widget=CHECKBOXES,
+        error_messages={"required": "Choose at least one required sign-off."},
+    )
+
+
+class MilestoneForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Name the milestone."})
+    kind = forms.ChoiceField(label="Type", choices=Milestone.Kind.choices)
+    due_on = forms.DateField(
+        label="Due date",
+        help_text="For example, 27/11/2026",
+        error_messages={
+            "required": "Enter the due date.",
+            "invalid": "Enter a real date, for example 27/11/2026.",
+        },
+    )
 
 
 SCALE = [("", "Choose")]

@@ -6,6 +6,7 @@ app_name = "readiness"
 urlpatterns = [
     path("", views.home, name="home"),
     path("timeline/", views.timeline, name="timeline"),
+    path("milestones/<int:pk>/complete/", views.complete_milestone, name="complete_milestone"),
     path("groups/", views.groups, name="groups"),
     path("groups/<int:pk>/", views.group, name="group"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),

@@ -28,9 +28,11 @@ from readiness.forms import (
     ApplyTemplatesForm,
     BoardFilterForm,
     CriterionForm,
+    GateForm,
     GroupForm,
     HazardForm,
     MeetingForm,
+    MilestoneForm,
     SignOffForm,
 )
 from readiness.models import Action, Criterion, CriterionTemplate
@@ -104,16 +106,42 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "readiness/home.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Milestones of every go-live the user may see: the programme calendar across waves."""
-    access, _ = _section(request)
+    """Milestones of every go-live the user may see: the programme calendar across waves. A
+    programme manager adds milestones to the chosen go-live here."""
+    access, go_live = _section(request)
     today = timezone.localdate()
+    can_plan = go_live is not None and access.has(
+        Capability.MANAGE_GO_LIVES, programme=go_live.programme
+    )
+    form = MilestoneForm(_posted(request))
+    if request.method == "POST":
+        if not can_plan or go_live is None:
+            raise PermissionDenied("Only a programme manager may plan milestones.")
+        if form.is_valid():
+            try:
+                services.add_milestone(access=access, go_live=go_live, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The milestone was added.")
+                return redirect("readiness:timeline")
     rows = [
         (m, (m.due_on - today).days, m.completed_on is None and m.due_on < today)
         for m in selectors.visible_milestones(access).order_by("due_on", "go_live__name")
     ]
-    return render(request, "readiness/timeline.html", {"rows": rows})
+    context = {"rows": rows, "go_live": go_live, "form": form if can_plan else None}
+    return render(request, "readiness/timeline.html", context)
+
+
+@require_POST
+def complete_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    access, _ = _section(request)
+    milestone = get_object_or_404(selectors.visible_milestones(access), pk=pk)
+    services.complete_milestone(access=access, milestone=milestone, on=timezone.localdate())
+    messages.success(request, f"{milestone.name} was marked done.")
+    return redirect("readiness:timeline")
 
 
 # Groups.
@@ -331,14 +359,29 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 # Gates.
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def gates(request: HttpRequest) -> HttpResponse:
+    """The go-live's gates; a programme manager sets up new ones (e.g. T-30, T-7, T-1)."""
     access, go_live = _go_live(request)
-    return render(
-        request,
-        "readiness/gates.html",
-        {"go_live": go_live, "gates": selectors.visible_gates(access, go_live)},
-    )
+    can_create = access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme)
+    form = GateForm(_posted(request))
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied("Only a programme manager may set up gates.")
+        if form.is_valid():
+            try:
+                gate = services.create_gate(access=access, go_live=go_live, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Gate {gate.name} was set up.")
+                return redirect("readiness:gates")
+    context = {
+        "go_live": go_live,
+        "gates": selectors.visible_gates(access, go_live),
+        "form": form if can_create else None,
+    }
+    return render(request, "readiness/gates.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -558,3 +558,91 @@ def test_a_safety_flagged_ticket_is_linked_to_a_hazard(
     client.post(f"/readiness/hazards/{hazard.pk}/tickets/", {"ticket": unflagged.pk})
     client.post(f"/readiness/hazards/{hazard.pk}/tickets/", {"ticket": flagged.pk})
     assert list(hazard.ticket_links.values_list("ticket_id", flat=True)) == [flagged.pk]
+
+
+# Gate set-up and the timeline.
+
+
+def test_a_programme_manager_sets_up_a_gate_with_required_sign_offs(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.programme_manager)
+
+    response = client.post(
+        "/readiness/gates/", {"name": "T-30", "days_before": "30", "required_roles": ["sro", "cso"]}
+    )
+
+    assert response.status_code == 302
+    gate = readiness.trust.wave_1.gates.get()
+    assert (gate.name, gate.days_before, gate.required_roles) == ("T-30", 30, ["sro", "cso"])
+
+
+def test_a_gate_without_sign_offs_shows_the_field_error(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.programme_manager)
+
+    response = client.post("/readiness/gates/", {"name": "T-30", "days_before": "30"})
+
+    assert response.status_code == 200
+    assert "Choose at least one required sign-off." in response.content.decode()
+
+
+def test_a_chair_cannot_set_up_gates(client: Client, readiness: Readiness) -> None:
+    client.force_login(readiness.chair)
+    response = client.post(
+        "/readiness/gates/", {"name": "T-30", "days_before": "30", "required_roles": ["sro"]}
+    )
+    assert response.status_code == 403
+
+
+def test_overdue_milestones_are_flagged_with_their_countdown(
+    client: Client, readiness: Readiness
+) -> None:
+    from readiness.models import Milestone  # noqa: PLC0415
+
+    today = timezone.localdate()
+    wave_1 = readiness.trust.wave_1
+    Milestone.objects.create(
+        go_live=wave_1, name="Cutover rehearsal", due_on=today - dt.timedelta(days=3)
+    )
+    Milestone.objects.create(
+        go_live=wave_1, name="User go-live", due_on=today + dt.timedelta(days=12)
+    )
+    client.force_login(readiness.trust.executive)
+
+    rows = client.get("/readiness/").context["milestones"]
+
+    assert [(m.name, days, overdue) for m, days, overdue in rows] == [
+        ("Cutover rehearsal", -3, True),
+        ("User go-live", 12, False),
+    ]
+    body = client.get("/readiness/timeline/").content.decode()
+    assert "T+3" in body
+    assert "T-12" in body
+    assert "Overdue" in body
+
+
+def test_a_programme_manager_adds_a_milestone_and_marks_it_done(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.programme_manager)
+
+    client.post(
+        "/readiness/timeline/",
+        {"name": "Dual running starts", "kind": "dual_running_start", "due_on": "01/12/2026"},
+    )
+    milestone = readiness.trust.wave_1.milestones.get()
+    client.post(f"/readiness/milestones/{milestone.pk}/complete/")
+
+    milestone.refresh_from_db()
+    assert milestone.due_on == dt.date(2026, 12, 1)
+    assert milestone.completed_on == timezone.localdate()
+
+
+def test_a_ward_manager_cannot_plan_milestones(client: Client, readiness: Readiness) -> None:
+    client.force_login(readiness.trust.ward_manager)
+    response = client.post(
+        "/readiness/timeline/", {"name": "X", "kind": "other", "due_on": "01/12/2026"}
+    )
+    assert response.status_code == 403
