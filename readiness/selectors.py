@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from champions.selectors import coverage_for
 from golive.access import ROLE_CAPABILITIES, Access, Capability
@@ -254,6 +255,33 @@ def status_counts(board: Board) -> list[tuple[str, int]]:
             for state in one.states:
                 counts[state.rag] += 1
     return [(Rag(rag).label, n) for rag, n in counts.items()]
+
+
+def score_trend(
+    access: Access, go_live: GoLive, *, today: dt.date, weeks: int = 8
+) -> list[tuple[dt.date, float | None]]:
+    """The weighted score of the user's assessed (manual) criteria at the end of each of the
+    last ``weeks`` weeks, read back from their history. Computed criteria keep no past
+    readings, so they are left out of the trend."""
+    criteria = visible_criteria(access, go_live).filter(template__computed_key="")
+    weights = dict(criteria.values_list("pk", "template__weight"))
+    versions = (
+        Criterion.history.filter(id__in=list(weights))
+        .order_by("history_date", "history_id")
+        .values_list("id", "rag", "history_date")
+    )
+    ends = [today - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    points: list[tuple[dt.date, float | None]] = []
+    current: dict[int, str] = {}
+    pending = iter(versions)
+    upcoming = next(pending, None)
+    for end in ends:
+        while upcoming is not None and timezone.localdate(upcoming[2]) <= end:
+            current[upcoming[0]] = upcoming[1]
+            upcoming = next(pending, None)
+        items = [Scored(weights[pk], rag) for pk, rag in current.items()]
+        points.append((end, score(items).percent if items else None))
+    return points
 
 
 def cell(access: Access, go_live: GoLive, area: Area, domain: str, *, today: dt.date) -> Cell:

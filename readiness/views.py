@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from golive.access import Access, Capability, access_for
+from golive.charts import Chart, Series
 from golive.dashboard import visible_scope
 from golive.http import HtmxHttpRequest
 from golive.models import GoLive, Programme, Site, User
@@ -265,9 +266,18 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
             )
             messages.success(request, f"{created} criteria were added to {go_live.name}.")
             return redirect("readiness:board")
+    trend = selectors.score_trend(access, go_live, today=timezone.localdate())
+    chart = Chart(
+        dom_id="readiness-trend",
+        title="Readiness score of assessed criteria, week by week",
+        labels=[day.isoformat() for day, _ in trend],
+        series=[Series("Score (%)", [value for _, value in trend])],
+        y_label="Weighted score (%)",
+    )
     context = {
         "go_live": go_live,
         "form": form,
+        "trend_chart": chart,
         "query": request.GET.urlencode(),
         "board": selectors.board(access, go_live, filters, today=timezone.localdate()),
         "explanation": EXPLANATION,

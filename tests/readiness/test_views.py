@@ -646,3 +646,45 @@ def test_a_ward_manager_cannot_plan_milestones(client: Client, readiness: Readin
         "/readiness/timeline/", {"name": "X", "kind": "other", "due_on": "01/12/2026"}
     )
     assert response.status_code == 403
+
+
+def test_the_board_trend_reads_past_scores_from_history(
+    client: Client, readiness: Readiness
+) -> None:
+    trust = readiness.trust
+    pm = trust.programme_manager
+    criterion = readiness.criterion(trust.ward_a, readiness.sso)
+    services.update_criterion(
+        access=Access(pm),
+        user=pm,
+        criterion=criterion,
+        rag=Rag.AMBER,
+        comment="",
+        evidence_link="",
+        evidence_file=None,
+        owner=None,
+    )
+    # Pretend the amber was recorded three weeks ago (and everything else before that).
+    three_weeks_ago = timezone.now() - dt.timedelta(weeks=3)
+    Criterion.history.filter(history_date__lt=three_weeks_ago + dt.timedelta(weeks=3)).update(  # type: ignore[attr-defined]
+        history_date=three_weeks_ago
+    )
+    services.update_criterion(
+        access=Access(pm),
+        user=pm,
+        criterion=criterion,
+        rag=Rag.GREEN,
+        comment="",
+        evidence_link="https://example.nhs.uk/sso",
+        evidence_file=None,
+        owner=None,
+    )
+    client.force_login(pm)
+
+    chart = client.get("/readiness/board/").context["trend_chart"]
+
+    values = chart.series[0].values
+    # 20 weight across both wards; SSO (3) amber = 1.5 -> 7.5%; green = 3 -> 15%.
+    assert values[:4] == [None, None, None, None]
+    assert values[4:7] == [7.5, 7.5, 7.5]
+    assert values[7] == 15.0
