@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from readiness.models import (
+    CommandCell,
     Criterion,
     CriterionTemplate,
     EvidencePack,
@@ -17,6 +18,7 @@ from readiness.models import (
     Hazard,
     Milestone,
     ReadinessGroup,
+    SitRep,
 )
 
 
@@ -62,3 +64,14 @@ class HazardAdmin(SimpleHistoryAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
     list_display = ("name", "go_live", "due_on", "completed_on")
+
+
+@admin.register(CommandCell)
+class CommandCellAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "level", "go_live", "lead")
+
+
+@admin.register(SitRep)
+class SitRepAdmin(SimpleHistoryAdmin):
+    list_display = ("cell", "period_end", "status")
+    readonly_fields = ("figures",)

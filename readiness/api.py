@@ -26,6 +26,7 @@ from golive.models import User
 from readiness import risk, selectors, services
 from readiness.models import (
     Action,
+    CommandCell,
     Criterion,
     Domain,
     Gate,
@@ -35,6 +36,7 @@ from readiness.models import (
     ReadinessGroup,
     SignOff,
     SignOffRole,
+    SitRep,
     Verdict,
 )
 
@@ -468,3 +470,45 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Milestone]:
         return selectors.visible_milestones(_access(self.request)).order_by("due_on", "pk")
+
+
+class SitRepSerializer(serializers.ModelSerializer):
+    go_live = serializers.IntegerField(source="cell.go_live_id", read_only=True)
+    cell_level = serializers.ChoiceField(
+        source="cell.level", choices=CommandCell.Level.choices, read_only=True
+    )
+    status = serializers.ChoiceField(choices=SitRep.Status.choices, read_only=True)
+
+    class Meta:
+        model = SitRep
+        fields = (
+            "id",
+            "go_live",
+            "cell",
+            "cell_level",
+            "period_start",
+            "period_end",
+            "status",
+            "summary",
+            "figures",
+            "drafted_at",
+            "published_at",
+            "published_by",
+        )
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: SitRepSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: SitRepSerializer, **ERROR_RESPONSES}),
+)
+class SitRepViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sit-reps of the go-lives whose every area the caller may see (they cover them all)."""
+
+    lookup_value_converter = "int"
+    serializer_class = SitRepSerializer
+
+    def get_queryset(self) -> QuerySet[SitRep]:
+        access = _access(self.request)
+        whole = [g.pk for g in access.go_lives() if selectors.sees_whole_go_live(access, g)]
+        return SitRep.objects.filter(cell__go_live__in=whole).select_related("cell").order_by("pk")

@@ -1,8 +1,8 @@
 """Demo readiness for ``manage.py seed_demo``: a criteria library applied to every wave,
 assessments that tell a believable story (Wave 1 live and green; Wave 2 six weeks out and
 clearly amber on single sign-on and login readiness; Wave 3 barely started), three readiness
-groups with meetings and some overdue actions, T-30/T-7/T-1 gates, a hazard log and
-milestones.
+groups with meetings and some overdue actions, T-30/T-7/T-1 gates, a hazard log,
+milestones, and bronze/silver/gold cells with a rota and a published sit-rep.
 
 Idempotent: everything is keyed on natural keys; assessments are written only on criteria
 nobody has assessed yet, and gates are signed only while unsigned, so later runs leave
@@ -23,10 +23,12 @@ from golive.models import GoLive, Programme, Role, User
 from readiness import services
 from readiness.models import (
     Action,
+    CommandCell,
     Criterion,
     CriterionTemplate,
     Decision,
     Domain,
+    DutyAssignment,
     Gate,
     Hazard,
     HazardTicket,
@@ -36,6 +38,7 @@ from readiness.models import (
     ReadinessGroup,
     SignOff,
     SignOffRole,
+    SitRep,
     Verdict,
 )
 from support.models import Ticket
@@ -405,13 +408,57 @@ def _milestones(go_live: GoLive, today: dt.date) -> None:
         )
 
 
+CELLS = (
+    (CommandCell.Level.GOLD, "Gold command", "pm"),
+    (CommandCell.Level.SILVER, "Silver command centre", "chair"),
+    (CommandCell.Level.BRONZE, "Bronze: service desk and floorwalkers", "desk"),
+)
+
+
+def _command(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
+    """Cells for the live and the next wave; a duty rota for go-live day; for the live wave,
+    the go-live morning's sit-rep, published by the silver lead."""
+    if wave > 2:
+        return
+    cells = {}
+    for level, name, lead in CELLS:
+        cells[level], _ = CommandCell.objects.get_or_create(
+            go_live=go_live, level=level, name=name, defaults={"lead": users.get(lead, users["pm"])}
+        )
+    silver = cells[CommandCell.Level.SILVER]
+    day = go_live.user_go_live_date
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(7, 0)))
+    if not DutyAssignment.objects.filter(cell__go_live=go_live).exists():
+        for level, role, who in (
+            (CommandCell.Level.SILVER, "Incident lead", "chair"),
+            (CommandCell.Level.SILVER, "Loggist", "pm"),
+            (CommandCell.Level.GOLD, "Gold on call", "pm"),
+        ):
+            DutyAssignment.objects.create(
+                cell=cells[level], user=users.get(who, users["pm"]), role=role,
+                starts_at=start, ends_at=start + dt.timedelta(hours=12),
+            )  # fmt: skip
+    if wave == 1:
+        sitrep = services.draft_sitrep(
+            access=Access(users["pm"]), cell=silver, now=start + dt.timedelta(hours=5), hours=5
+        )
+        if sitrep.status == SitRep.Status.DRAFT:
+            services.publish_sitrep(
+                access=Access(users["chair"]), user=users["chair"], sitrep=sitrep,
+                summary=sitrep.summary + "\nMost calls are smartcard log-ins; bronze has "
+                "sent floorwalkers with spare cards to the busiest wards.",
+            )  # fmt: skip
+
+
 @transaction.atomic
 def seed_readiness_demo(*, programme: Programme, today: dt.date | None = None) -> list[str]:
     """Readiness for every go-live of the programme. Returns lines to print."""
     today = today or timezone.localdate()
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["pm", "chair", "cso", "ward.manager", "trainer"])
+        for u in User.objects.filter(
+            username__in=["pm", "chair", "cso", "ward.manager", "trainer", "desk"]
+        )
     }
     if not {"pm", "chair", "cso"} <= users.keys():
         return []
@@ -426,6 +473,7 @@ def seed_readiness_demo(*, programme: Programme, today: dt.date | None = None) -
         assessed = _assess(go_live, wave, users["pm"])
         _milestones(go_live, today)
         _gates(go_live, wave, users)
+        _command(go_live, wave, users)
         lines.append(
             f"Readiness for {go_live.name}: {go_live.criteria.count()} criteria "
             f"({assessed} newly assessed)."

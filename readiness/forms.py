@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from golive.models import Site, User
 from readiness.models import (
     Action,
+    CommandCell,
     CriterionTemplate,
     Domain,
     Hazard,
@@ -268,3 +269,70 @@ class HazardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users  # type: ignore[attr-defined]
         self.fields["criteria"].queryset = templates  # type: ignore[attr-defined]
+
+
+class DutyForm(forms.Form):
+    cell = forms.ModelChoiceField(
+        queryset=CommandCell.objects.none(), error_messages={"required": "Choose the cell."}
+    )
+    user = UserChoiceField(
+        label="Person", queryset=User.objects.none(), error_messages={"required": "Choose who."}
+    )
+    role = forms.CharField(
+        max_length=100,
+        help_text="For example, incident lead or loggist.",
+        error_messages={"required": "Say what they do on duty."},
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        help_text="For example, 27/11/2026 07:00",
+        error_messages={
+            "required": "Enter when the duty starts.",
+            "invalid": "Enter a date and time, for example 27/11/2026 07:00.",
+        },
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends",
+        help_text="For example, 27/11/2026 19:00",
+        error_messages={
+            "required": "Enter when the duty ends.",
+            "invalid": "Enter a date and time, for example 27/11/2026 19:00.",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, cells: QuerySet[CommandCell], users: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells  # type: ignore[attr-defined]
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class DraftSitRepForm(forms.Form):
+    cell = forms.ModelChoiceField(
+        queryset=CommandCell.objects.none(), error_messages={"required": "Choose the cell."}
+    )
+    hours = forms.IntegerField(
+        label="Hours covered",
+        min_value=1,
+        max_value=24,
+        initial=4,
+        error_messages={
+            "required": "Enter how many hours the sit-rep covers.",
+            "min_value": "Enter 1 to 24 hours.",
+            "max_value": "Enter 1 to 24 hours.",
+            "invalid": "Enter a whole number of hours.",
+        },
+    )
+
+    def __init__(self, *args: Any, cells: QuerySet[CommandCell], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells  # type: ignore[attr-defined]
+
+
+class PublishSitRepForm(forms.Form):
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=4000,
+        error_messages={"required": "Write the summary to publish."},
+    )

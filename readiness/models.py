@@ -399,3 +399,80 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CommandCell(models.Model):
+    """A bronze, silver or gold cell running the go-live period."""
+
+    class Level(models.TextChoices):
+        BRONZE = "bronze", "Bronze (operational)"
+        SILVER = "silver", "Silver (tactical)"
+        GOLD = "gold", "Gold (strategic)"
+
+    go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="command_cells")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    name = models.CharField(max_length=100)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["go_live", "level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["go_live", "level", "name"], name="command_cell_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.name}"
+
+
+class DutyAssignment(models.Model):
+    """Who is on duty in a cell, and when."""
+
+    cell = models.ForeignKey(CommandCell, on_delete=models.CASCADE, related_name="duties")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=100, help_text="For example, loggist or incident lead.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="duty_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cell}"
+
+
+class SitRep(models.Model):
+    """A situation report: figures drafted from live data for a period, then edited and
+    published by the cell lead. The figures are kept as drafted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    cell = models.ForeignKey(CommandCell, on_delete=models.CASCADE, related_name="sitreps")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    figures = models.JSONField()
+    summary = models.TextField(max_length=4000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    drafted_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "period_end"], name="sitrep_one_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"Sit-rep {self.cell} to {self.period_end:%d %b %H:%M}"

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from champions.selectors import coverage_for
@@ -17,9 +17,11 @@ from golive.models import Area, GoLive, Programme, Role, User
 from readiness import providers, risk
 from readiness.models import (
     Action,
+    CommandCell,
     Criterion,
     CriterionTemplate,
     Domain,
+    DutyAssignment,
     Gate,
     Hazard,
     Milestone,
@@ -27,7 +29,7 @@ from readiness.models import (
     ReadinessGroup,
 )
 from readiness.scoring import Score, Scored, score, worst_rag
-from support.models import Priority, Ticket
+from support.models import Category, Escalation, KnownIssue, Priority, Ticket
 from training.selectors import Scope, staff_in_scope, totals
 
 DOMAIN_CHAIRS = frozenset({Role.READINESS_CHAIR, Role.CLINICAL_SAFETY_OFFICER})
@@ -427,3 +429,82 @@ def visible_hazards(access: Access, programme: Programme) -> QuerySet[Hazard]:
 
 def visible_milestones(access: Access) -> QuerySet[Milestone]:
     return Milestone.objects.filter(go_live__in=access.go_lives()).select_related("go_live")
+
+
+# Command and control.
+
+SITREP_TOP_ISSUES = 5
+
+
+def visible_cells(access: Access, go_live: GoLive) -> QuerySet[CommandCell]:
+    return CommandCell.objects.filter(
+        go_live__in=access.go_lives(), go_live=go_live
+    ).select_related("lead")
+
+
+def on_duty(cells: Iterable[CommandCell], at: dt.datetime) -> QuerySet[DutyAssignment]:
+    return DutyAssignment.objects.filter(
+        cell__in=list(cells), starts_at__lte=at, ends_at__gt=at
+    ).select_related("user", "cell")
+
+
+def _category_name(category: Category | None) -> str:
+    return category.top_level.name if category is not None else "Not yet categorised"
+
+
+def sitrep_figures(go_live: GoLive, *, start: dt.datetime, end: dt.datetime) -> dict[str, object]:
+    """The live figures a sit-rep is drafted from, for the whole go-live and the period
+    [start, end): tickets opened and resolved by category, the top open known issues,
+    readiness exceptions (red criteria), champion coverage gaps and escalations."""
+    tickets = Ticket.objects.filter(go_live=go_live).select_related("category__parent")
+    opened: dict[str, int] = defaultdict(int)
+    for ticket in tickets.filter(created_at__gte=start, created_at__lt=end):
+        opened[_category_name(ticket.category)] += 1
+    resolved: dict[str, int] = defaultdict(int)
+    for ticket in tickets.filter(resolved_at__gte=start, resolved_at__lt=end):
+        resolved[_category_name(ticket.category)] += 1
+    issues = (
+        KnownIssue.objects.filter(programme=go_live.programme, status=KnownIssue.Status.OPEN)
+        .annotate(open_tickets=Count("tickets", filter=Q(tickets__status__in=Ticket.OPEN_STATUSES)))
+        .order_by("-open_tickets", "title")[:SITREP_TOP_ISSUES]
+    )
+    criteria = list(
+        Criterion.objects.filter(go_live=go_live).select_related(
+            "template", "area__site", "go_live__programme"
+        )
+    )
+    red = [
+        s
+        for s in criterion_states(Access(AnonymousUser()), criteria, today=timezone.localdate(end))
+        if s.rag == Rag.RED
+    ]
+    areas = list(go_live.areas.all())
+    local = (timezone.localdate(start), timezone.localdate(end))
+    coverage = coverage_for(go_live, areas, local)
+    escalations = Escalation.objects.filter(
+        go_live=go_live, escalated_at__gte=start, escalated_at__lt=end
+    )
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "tickets_opened": dict(sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "tickets_resolved": dict(sorted(resolved.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "tickets_open_now": tickets.filter(status__in=Ticket.OPEN_STATUSES).count(),
+        "top_issues": [{"title": i.title, "open_tickets": i.open_tickets} for i in issues],
+        "readiness_exceptions": [
+            {
+                "area": s.criterion.area.name,
+                "criterion": s.criterion.template.title,
+                "figure": s.figure,
+            }
+            for s in red
+        ],
+        "coverage": {
+            "shifts": coverage.shifts_total,
+            "shifts_with_gaps": coverage.shifts_with_gaps,
+            "supporters_missing": coverage.supporters_missing,
+        },
+        "escalations": [
+            {"level": e.level, "summary": e.summary, "at": e.escalated_at.isoformat()}
+            for e in escalations
+        ],
+    }

@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,9 +23,11 @@ from readiness.models import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
     Action,
+    CommandCell,
     Criterion,
     CriterionTemplate,
     Decision,
+    DutyAssignment,
     EvidencePack,
     Gate,
     Hazard,
@@ -35,6 +38,7 @@ from readiness.models import (
     ReadinessGroup,
     SignOff,
     SignOffRole,
+    SitRep,
     Verdict,
 )
 from support.models import Ticket
@@ -400,3 +404,99 @@ def complete_milestone(*, access: Access, milestone: Milestone, on: dt.date) -> 
     milestone.completed_on = on
     milestone.save(update_fields=["completed_on"])
     return milestone
+
+
+# Command and control.
+
+
+def _can_run_cell(access: Access, cell: CommandCell) -> bool:
+    """The cell's lead, or a programme manager, runs the cell's rota and sit-reps."""
+    if access.has(Capability.MANAGE_GO_LIVES, programme=cell.go_live.programme):
+        return True
+    return access.user.pk is not None and access.user.pk == cell.lead_id
+
+
+@transaction.atomic
+def assign_duty(
+    *,
+    access: Access,
+    cell: CommandCell,
+    user: User,
+    role: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+) -> DutyAssignment:
+    _require(_can_run_cell(access, cell), "Only the cell's lead or a programme manager may.")
+    if ends_at <= starts_at:
+        raise ValidationError(
+            {"ends_at": ValidationError("The duty must end after it starts.", code="order")}
+        )
+    return DutyAssignment.objects.create(
+        cell=cell, user=user, role=role, starts_at=starts_at, ends_at=ends_at
+    )
+
+
+def draft_summary(figures: dict[str, Any]) -> str:
+    """Plain sentences from the figures, for the cell lead to edit before publishing."""
+    opened: dict[str, int] = figures["tickets_opened"]
+    resolved: dict[str, int] = figures["tickets_resolved"]
+    top = ", ".join(f"{name} {count}" for name, count in list(opened.items())[:3])
+    lines = [
+        f"Tickets: {sum(opened.values())} opened ({top or 'none'}), "
+        f"{sum(resolved.values())} resolved; {figures['tickets_open_now']} open now.",
+    ]
+    if figures["top_issues"]:
+        issues = "; ".join(
+            f"{i['title']} ({i['open_tickets']} open)" for i in figures["top_issues"]
+        )
+        lines.append(f"Top issues: {issues}.")
+    lines.append(f"Readiness exceptions: {len(figures['readiness_exceptions'])} red criteria.")
+    coverage = figures["coverage"]
+    lines.append(
+        f"Champion cover: {coverage['shifts_with_gaps']} of {coverage['shifts']} shifts with "
+        f"gaps ({coverage['supporters_missing']} supporters short)."
+    )
+    lines.append(f"Escalations: {len(figures['escalations'])}.")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def draft_sitrep(*, access: Access, cell: CommandCell, now: dt.datetime, hours: int = 4) -> SitRep:
+    """Draft the sit-rep for the ``hours`` ending at ``now`` from live figures. Idempotent
+    per cell and period end: drafting the same period again returns the existing one."""
+    _require(_can_run_cell(access, cell), "Only the cell's lead or a programme manager may.")
+    if not 1 <= hours <= 24:
+        raise ValidationError("A sit-rep covers 1 to 24 hours.", code="period")
+    existing = SitRep.objects.filter(cell=cell, period_end=now).first()
+    if existing is not None:
+        return existing
+    start = now - dt.timedelta(hours=hours)
+    figures = selectors.sitrep_figures(cell.go_live, start=start, end=now)
+    return SitRep.objects.create(
+        cell=cell,
+        period_start=start,
+        period_end=now,
+        figures=figures,
+        summary=draft_summary(figures),
+        drafted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def publish_sitrep(*, access: Access, user: User, sitrep: SitRep, summary: str) -> SitRep:
+    """The cell lead edits and publishes a draft; a published sit-rep is not changed."""
+    sitrep = SitRep.objects.select_for_update().select_related("cell").get(pk=sitrep.pk)
+    if user.pk != sitrep.cell.lead_id and not access.is_superuser:
+        raise PermissionDenied("Only the cell's lead may publish its sit-reps.")
+    if sitrep.status == SitRep.Status.PUBLISHED:
+        raise ValidationError("This sit-rep has already been published.", code="published")
+    if not summary.strip():
+        raise ValidationError(
+            {"summary": ValidationError("Write the summary to publish.", code="required")}
+        )
+    sitrep.summary = summary
+    sitrep.status = SitRep.Status.PUBLISHED
+    sitrep.published_at = timezone.now()
+    sitrep.published_by = user
+    sitrep.save(update_fields=["summary", "status", "published_at", "published_by"])
+    return sitrep

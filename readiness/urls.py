@@ -22,4 +22,6 @@ urlpatterns = [
     path("hazards/<int:pk>/", views.hazard_form, name="hazard_edit"),
     path("hazards/<int:pk>/sign-off/", views.hazard_sign_off, name="hazard_sign_off"),
     path("hazards/<int:pk>/tickets/", views.hazard_tickets, name="hazard_tickets"),
+    path("command/", views.command, name="command"),
+    path("sitreps/<int:pk>/", views.sitrep, name="sitrep"),
 ]

@@ -29,15 +29,26 @@ from readiness.forms import (
     ApplyTemplatesForm,
     BoardFilterForm,
     CriterionForm,
+    DraftSitRepForm,
+    DutyForm,
     GateForm,
     GroupForm,
     HazardForm,
     MeetingForm,
     MilestoneForm,
+    PublishSitRepForm,
     SignOffForm,
 )
-from readiness.models import Action, Criterion, CriterionTemplate
+from readiness.models import (
+    Action,
+    CommandCell,
+    Criterion,
+    CriterionTemplate,
+    DutyAssignment,
+    SitRep,
+)
 from readiness.scoring import EXPLANATION
+from support.models import Escalation
 from support.selectors import clinical_safety_tickets
 
 
@@ -551,3 +562,94 @@ def hazard_tickets(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.has(Capability.MANAGE_HAZARDS, programme=go_live.programme),
     }
     return render(request, "readiness/hazard_tickets.html", context)
+
+
+# Command and control.
+
+
+def _command(request: HttpRequest) -> tuple[Access, GoLive]:
+    access, go_live = _go_live(request)
+    if not selectors.sees_whole_go_live(access, go_live):
+        raise PermissionDenied("Command and control covers every area of the go-live.")
+    return access, go_live
+
+
+def _runnable_cells(access: Access, go_live: GoLive) -> QuerySet[CommandCell]:
+    cells = selectors.visible_cells(access, go_live)
+    if access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme):
+        return cells
+    return cells.filter(lead_id=access.user.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def command(request: HttpRequest) -> HttpResponse:
+    """Bronze, silver and gold cells: who leads, who is on duty, escalations and sit-reps."""
+    access, go_live = _command(request)
+    runnable = _runnable_cells(access, go_live)
+    kind = request.POST.get("form") if request.method == "POST" else None
+    duty_form = DutyForm(
+        request.POST if kind == "duty" else None,
+        cells=runnable,
+        users=_programme_users(go_live.programme),
+    )
+    draft_form = DraftSitRepForm(request.POST if kind == "draft" else None, cells=runnable)
+    if kind and not runnable.exists():
+        raise PermissionDenied("Only a cell's lead or a programme manager may do this.")
+    if kind == "duty" and duty_form.is_valid():
+        try:
+            services.assign_duty(access=access, **duty_form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(duty_form, error)
+        else:
+            messages.success(request, "The duty was added to the rota.")
+            return redirect("readiness:command")
+    if kind == "draft" and draft_form.is_valid():
+        sitrep = services.draft_sitrep(access=access, now=timezone.now(), **draft_form.cleaned_data)
+        return redirect("readiness:sitrep", pk=sitrep.pk)
+    cells = list(selectors.visible_cells(access, go_live))
+    now = timezone.now()
+    context = {
+        "go_live": go_live,
+        "cells": cells,
+        "on_duty": selectors.on_duty(cells, now),
+        "rota": DutyAssignment.objects.filter(cell__in=cells, ends_at__gt=now)
+        .select_related("user", "cell")
+        .order_by("starts_at")[:50],
+        "escalations": Escalation.objects.filter(go_live=go_live)
+        .select_related("escalated_by", "area", "ticket")
+        .order_by("-escalated_at")[:20],
+        "sitreps": SitRep.objects.filter(cell__in=cells).select_related("cell")[:20],
+        "duty_form": duty_form if runnable.exists() else None,
+        "draft_form": draft_form if runnable.exists() else None,
+    }
+    return render(request, "readiness/command.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def sitrep(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sit-rep's figures as drafted; its cell lead edits the summary and publishes it."""
+    access, go_live = _command(request)
+    row = get_object_or_404(
+        SitRep.objects.filter(cell__in=selectors.visible_cells(access, go_live)).select_related(
+            "cell__lead", "published_by"
+        ),
+        pk=pk,
+    )
+    is_lead = row.cell.lead_id == _user(request).pk or access.is_superuser
+    can_publish = is_lead and row.status == SitRep.Status.DRAFT
+    form = PublishSitRepForm(_posted(request), initial={"summary": row.summary})
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied("Only the cell's lead may publish a draft sit-rep.")
+        if form.is_valid():
+            try:
+                services.publish_sitrep(
+                    access=access, user=_user(request), sitrep=row, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The sit-rep was published.")
+                return redirect("readiness:sitrep", pk=row.pk)
+    context = {"sitrep": row, "figures": row.figures, "form": form if can_publish else None}
+    return render(request, "readiness/sitrep.html", context)

@@ -131,3 +131,20 @@ def test_other_trusts_cannot_see_readiness_over_the_api(
 ) -> None:
     client.force_login(readiness.trust.outsider)
     assert client.get(CRITERIA).status_code == 403
+
+
+def test_sit_reps_are_listed_only_to_users_who_see_the_whole_go_live(
+    client: Client, readiness: Readiness
+) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from readiness.models import CommandCell  # noqa: PLC0415
+
+    cell = CommandCell.objects.create(
+        go_live=readiness.trust.wave_1, level="silver", name="Silver", lead=readiness.chair
+    )
+    services.draft_sitrep(access=Access(readiness.chair), cell=cell, now=timezone.now())
+    client.force_login(readiness.trust.executive)
+    assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 1
+    client.force_login(readiness.trust.ward_manager)
+    assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 0

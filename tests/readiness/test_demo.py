@@ -8,7 +8,20 @@ from django.test import Client
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import GoLive, Programme, User
 from readiness.demo import SSO_KEY, seed_readiness_demo
-from readiness.models import Action, Criterion, EvidencePack, Gate, Hazard, Milestone, Rag, SignOff
+from readiness.models import (
+    Action,
+    CommandCell,
+    Criterion,
+    DutyAssignment,
+    EvidencePack,
+    Gate,
+    Hazard,
+    Milestone,
+    Rag,
+    SignOff,
+    SitRep,
+)
+from support.demo import seed_support_demo
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -17,6 +30,8 @@ TODAY = dt.date(2026, 11, 26)
 def demo(db: None) -> Programme:
     seed_demo(staff_count=300, today=TODAY)
     programme = Programme.objects.get(name=DEMO_PROGRAMME)
+    # The service desk first, as in seed_demo: sit-reps and P1 criteria read its tickets.
+    seed_support_demo(programme=programme, today=TODAY)
     seed_readiness_demo(programme=programme, today=TODAY)
     return programme
 
@@ -30,6 +45,9 @@ def _counts() -> tuple[int, ...]:
         EvidencePack.objects.count(),
         Hazard.objects.count(),
         Milestone.objects.count(),
+        CommandCell.objects.count(),
+        DutyAssignment.objects.count(),
+        SitRep.objects.count(),
     )
 
 
@@ -62,3 +80,9 @@ def test_the_demo_board_renders_for_the_chair(demo: Programme, client: Client) -
     response = client.get("/readiness/board/")
     assert response.status_code == 200
     assert "Single sign-on and login tested on every device type" in response.content.decode()
+
+
+def test_the_live_wave_has_a_published_go_live_morning_sit_rep(demo: Programme) -> None:
+    sitrep = SitRep.objects.get(cell__go_live__name__startswith="Wave 1")
+    assert sitrep.status == SitRep.Status.PUBLISHED
+    assert sum(sitrep.figures["tickets_opened"].values()) > 0
