@@ -334,12 +334,9 @@ def save_hazard(
         "Only a clinical safety officer may edit the hazard log.",
     )
     if hazard is None:
-        last = (
-            Hazard.objects.select_for_update()
-            .filter(programme=programme)
-            .order_by("-number")
-            .first()
-        )
+        # Lock the programme row: two new hazards must not both take the next number.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        last = Hazard.objects.filter(programme=programme).order_by("-number").first()
         hazard = Hazard(programme=programme, number=(last.number + 1) if last else 1)
     for name, value in fields.items():
         setattr(hazard, name, value)

@@ -339,6 +339,9 @@ def criterion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         owners=_programme_users(row.go_live.programme),
         initial=initial,
     )
+    if request.htmx:
+        # The form opens beside the board: take keyboard focus there (htmx honours autofocus).
+        form.fields["rag"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

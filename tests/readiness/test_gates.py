@@ -188,3 +188,27 @@ def test_concurrent_last_sign_offs_decide_the_gate_once(readiness: Readiness) ->
     assert gate.decision == Verdict.GO
     pack = EvidencePack.objects.get(gate=gate)
     assert len(pack.snapshot["gate"]["sign_offs"]) == 2
+
+
+def test_hazards_are_numbered_in_order_per_programme(readiness: Readiness) -> None:
+    fields = {
+        "title": "Hazard",
+        "cause": "c",
+        "effect": "e",
+        "initial_severity": 3,
+        "initial_likelihood": 3,
+        "residual_severity": 2,
+        "residual_likelihood": 2,
+        "controls": "",
+        "owner": readiness.cso,
+        "status": Hazard.Status.OPEN,
+    }
+    access = Access(readiness.cso)
+    programme = readiness.trust.programme
+    first = services.save_hazard(
+        access=access, programme=programme, hazard=None, fields=fields, criteria=[]
+    )
+    second = services.save_hazard(
+        access=access, programme=programme, hazard=None, fields=fields, criteria=[]
+    )
+    assert (first.reference, second.reference) == ("HAZ-001", "HAZ-002")

@@ -688,3 +688,13 @@ def test_the_board_trend_reads_past_scores_from_history(
     assert values[:4] == [None, None, None, None]
     assert values[4:7] == [7.5, 7.5, 7.5]
     assert values[7] == 15.0
+
+
+def test_the_htmx_editor_takes_keyboard_focus(client: Client, readiness: Readiness) -> None:
+    criterion = readiness.criterion(readiness.trust.ward_a, readiness.sso)
+    client.force_login(readiness.chair)
+
+    body = client.get(f"/readiness/criteria/{criterion.pk}/", **HX).content.decode()
+
+    assert "<html" not in body
+    assert "autofocus" in body
