@@ -47,6 +47,12 @@ router.register(
 router.register("readiness/gates", readiness_api.GateViewSet, basename="readiness-gate")
 router.register("readiness/hazards", readiness_api.HazardViewSet, basename="readiness-hazard")
 router.register("readiness/groups", readiness_api.GroupViewSet, basename="readiness-group")
+router.register("readiness/comms", readiness_api.CommsItemViewSet, basename="readiness-comms")
+router.register(
+    "readiness/engagement-events",
+    readiness_api.EngagementEventViewSet,
+    basename="readiness-engagement-event",
+)
 router.register("readiness/sitreps", readiness_api.SitRepViewSet, basename="readiness-sitrep")
 router.register(
     "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"

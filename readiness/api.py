@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -26,9 +26,12 @@ from golive.models import User
 from readiness import risk, selectors, services
 from readiness.models import (
     Action,
+    Attendance,
     CommandCell,
+    CommsItem,
     Criterion,
     Domain,
+    EngagementEvent,
     Gate,
     Hazard,
     Milestone,
@@ -512,3 +515,63 @@ class SitRepViewSet(viewsets.ReadOnlyModelViewSet):
         access = _access(self.request)
         whole = [g.pk for g in access.go_lives() if selectors.sees_whole_go_live(access, g)]
         return SitRep.objects.filter(cell__go_live__in=whole).select_related("cell").order_by("pk")
+
+
+class CommsItemSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=CommsItem.Status.choices, read_only=True)
+
+    class Meta:
+        model = CommsItem
+        fields = ("id", "go_live", "title", "audience", "channel", "planned_on", "owner", "status")
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: CommsItemSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: CommsItemSerializer, **ERROR_RESPONSES}),
+)
+class CommsItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Communications plan items of the go-lives the caller may see."""
+
+    lookup_value_converter = "int"
+    serializer_class = CommsItemSerializer
+
+    def get_queryset(self) -> QuerySet[CommsItem]:
+        go_lives = _access(self.request).go_lives()
+        return CommsItem.objects.filter(go_live__in=go_lives).order_by("planned_on", "pk")
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = ("role_group", "count")
+        read_only_fields = fields
+
+
+class EngagementEventSerializer(serializers.ModelSerializer):
+    attendance = AttendanceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EngagementEvent
+        fields = ("id", "go_live", "kind", "title", "held_on", "area", "attendance")
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: EngagementEventSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: EngagementEventSerializer, **ERROR_RESPONSES}),
+)
+class EngagementEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Engagement events: trust-wide ones, and those in areas the caller may see."""
+
+    lookup_value_converter = "int"
+    serializer_class = EngagementEventSerializer
+
+    def get_queryset(self) -> QuerySet[EngagementEvent]:
+        access = _access(self.request)
+        return (
+            EngagementEvent.objects.filter(go_live__in=access.go_lives())
+            .filter(Q(area__isnull=True) | Q(area__in=access.areas()))
+            .prefetch_related("attendance")
+            .order_by("held_on", "pk")
+        )

@@ -2,7 +2,8 @@
 assessments that tell a believable story (Wave 1 live and green; Wave 2 six weeks out and
 clearly amber on single sign-on and login readiness; Wave 3 barely started), three readiness
 groups with meetings and some overdue actions, T-30/T-7/T-1 gates, a hazard log,
-milestones, and bronze/silver/gold cells with a rota and a published sit-rep.
+milestones, bronze/silver/gold cells with a rota and a published sit-rep, and Wave 2's
+communications plan and engagement events.
 
 Idempotent: everything is keyed on natural keys; assessments are written only on criteria
 nobody has assessed yet, and gates are signed only while unsigned, so later runs leave
@@ -23,12 +24,15 @@ from golive.models import GoLive, Programme, Role, User
 from readiness import services
 from readiness.models import (
     Action,
+    Attendance,
     CommandCell,
+    CommsItem,
     Criterion,
     CriterionTemplate,
     Decision,
     Domain,
     DutyAssignment,
+    EngagementEvent,
     Gate,
     Hazard,
     HazardTicket,
@@ -450,6 +454,66 @@ def _command(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
             )  # fmt: skip
 
 
+def _comms(go_live: GoLive, users: dict[str, User]) -> None:
+    """The next wave's communications plan and engagement events, with attendance."""
+    day = go_live.user_go_live_date
+    items = (
+        ("Go-live date announced", "All staff at both acute sites", CommsItem.Channel.EMAIL, -60),
+        (
+            "Smartcard amnesty: bring your card",
+            "All clinical staff",
+            CommsItem.Channel.INTRANET,
+            -21,
+        ),
+        ("Downtime procedures briefing", "Ward managers", CommsItem.Channel.BRIEFING, -14),
+        ("What changes on day one", "Every ward team", CommsItem.Channel.HUDDLE, -3),
+    )
+    for title, audience, channel, offset in items:
+        planned = day + dt.timedelta(days=offset)
+        CommsItem.objects.get_or_create(
+            go_live=go_live,
+            title=title,
+            defaults={
+                "audience": audience,
+                "channel": channel,
+                "planned_on": planned,
+                "owner": users["pm"],
+                "status": CommsItem.Status.DONE if offset <= -60 else CommsItem.Status.PLANNED,
+            },
+        )
+    events = (
+        (
+            EngagementEvent.Kind.WORKSHOP,
+            "EPR open workshop",
+            -35,
+            {"nursing": 42, "medical": 11, "ahp": 9, "admin": 17},
+        ),
+        (
+            EngagementEvent.Kind.DROP_IN,
+            "Smartcard drop-in",
+            -28,
+            {"nursing": 25, "medical": 6, "admin": 12},
+        ),
+        (
+            EngagementEvent.Kind.DEMONSTRATION,
+            "Ordering and results demo",
+            -20,
+            {"medical": 19, "nursing": 7},
+        ),
+    )
+    for kind, title, offset, counts in events:
+        event, created = EngagementEvent.objects.get_or_create(
+            go_live=go_live,
+            title=title,
+            held_on=day + dt.timedelta(days=offset),
+            defaults={"kind": kind},
+        )
+        if created:
+            Attendance.objects.bulk_create(
+                [Attendance(event=event, role_group=g, count=n) for g, n in counts.items()]
+            )
+
+
 @transaction.atomic
 def seed_readiness_demo(*, programme: Programme, today: dt.date | None = None) -> list[str]:
     """Readiness for every go-live of the programme. Returns lines to print."""
@@ -474,6 +538,8 @@ def seed_readiness_demo(*, programme: Programme, today: dt.date | None = None) -
         _milestones(go_live, today)
         _gates(go_live, wave, users)
         _command(go_live, wave, users)
+        if wave == 2:
+            _comms(go_live, users)
         lines.append(
             f"Readiness for {go_live.name}: {go_live.criteria.count()} criteria "
             f"({assessed} newly assessed)."

@@ -22,6 +22,7 @@ from readiness.models import (
     CriterionTemplate,
     Domain,
     DutyAssignment,
+    EngagementEvent,
     Gate,
     Hazard,
     Milestone,
@@ -508,3 +509,25 @@ def sitrep_figures(go_live: GoLive, *, start: dt.datetime, end: dt.datetime) -> 
             for e in escalations
         ],
     }
+
+
+# Communications and engagement.
+
+
+def visible_events(access: Access, go_live: GoLive) -> QuerySet[EngagementEvent]:
+    """Trust-wide events, and those in areas the user may see."""
+    events = EngagementEvent.objects.filter(go_live__in=access.go_lives(), go_live=go_live)
+    return (
+        events.filter(Q(area__isnull=True) | Q(area__in=access.areas()))
+        .select_related("area")
+        .prefetch_related("attendance")
+    )
+
+
+def attendance_by_group(events: Iterable[EngagementEvent]) -> list[tuple[str, int]]:
+    """Total attendance per staff group across ``events`` (prefetched), largest first."""
+    totals: dict[str, int] = defaultdict(int)
+    for event in events:
+        for row in event.attendance.all():
+            totals[row.get_role_group_display()] += row.count
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -17,17 +17,20 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from golive.access import Access, Capability
-from golive.models import GoLive, Programme, Role, User
+from golive.models import Area, GoLive, Programme, Role, User
 from readiness import selectors
 from readiness.models import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
     Action,
+    Attendance,
     CommandCell,
+    CommsItem,
     Criterion,
     CriterionTemplate,
     Decision,
     DutyAssignment,
+    EngagementEvent,
     EvidencePack,
     Gate,
     Hazard,
@@ -497,3 +500,83 @@ def publish_sitrep(*, access: Access, user: User, sitrep: SitRep, summary: str) 
     sitrep.published_by = user
     sitrep.save(update_fields=["summary", "status", "published_at", "published_by"])
     return sitrep
+
+
+# Communications and engagement.
+
+
+def _require_planner(access: Access, go_live: GoLive) -> None:
+    _require(
+        access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme),
+        "Only a programme manager may change the communications plan.",
+    )
+
+
+@transaction.atomic
+def add_comms_item(
+    *,
+    access: Access,
+    go_live: GoLive,
+    title: str,
+    audience: str,
+    channel: str,
+    planned_on: dt.date,
+    owner: User,
+) -> CommsItem:
+    _require_planner(access, go_live)
+    if CommsItem.objects.filter(go_live=go_live, title=title).exists():
+        raise ValidationError(
+            {
+                "title": ValidationError(
+                    "The plan already has an item with this title.", code="duplicate"
+                )
+            }
+        )
+    return CommsItem.objects.create(
+        go_live=go_live, title=title, audience=audience, channel=channel,
+        planned_on=planned_on, owner=owner,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def set_comms_status(*, access: Access, item: CommsItem, status: str) -> CommsItem:
+    _require_planner(access, item.go_live)
+    item.status = status
+    item.save(update_fields=["status"])
+    return item
+
+
+@transaction.atomic
+def add_engagement_event(
+    *,
+    access: Access,
+    go_live: GoLive,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    area: Area | None,
+) -> EngagementEvent:
+    _require_planner(access, go_live)
+    if area is not None and not go_live.areas.filter(pk=area.pk).exists():
+        raise ValidationError(
+            {"area": ValidationError("Choose an area of this go-live.", code="area_not_in_scope")}
+        )
+    if EngagementEvent.objects.filter(go_live=go_live, title=title, held_on=held_on).exists():
+        raise ValidationError(
+            {"title": ValidationError("This event is already recorded.", code="duplicate")}
+        )
+    return EngagementEvent.objects.create(
+        go_live=go_live, kind=kind, title=title, held_on=held_on, area=area
+    )
+
+
+@transaction.atomic
+def record_attendance(
+    *, access: Access, event: EngagementEvent, role_group: str, count: int
+) -> Attendance:
+    """Set how many of a staff group came (recording it again replaces the count)."""
+    _require_planner(access, event.go_live)
+    row, _ = Attendance.objects.update_or_create(
+        event=event, role_group=role_group, defaults={"count": count}
+    )
+    return row

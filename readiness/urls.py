@@ -24,4 +24,6 @@ urlpatterns = [
     path("hazards/<int:pk>/tickets/", views.hazard_tickets, name="hazard_tickets"),
     path("command/", views.command, name="command"),
     path("sitreps/<int:pk>/", views.sitrep, name="sitrep"),
+    path("comms/", views.comms, name="comms"),
+    path("comms/<int:pk>/status/", views.comms_status, name="comms_status"),
 ]

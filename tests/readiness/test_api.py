@@ -148,3 +148,20 @@ def test_sit_reps_are_listed_only_to_users_who_see_the_whole_go_live(
     assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 1
     client.force_login(readiness.trust.ward_manager)
     assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 0
+
+
+def test_engagement_events_over_the_api_follow_the_users_areas(
+    client: Client, readiness: Readiness
+) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from readiness.models import EngagementEvent  # noqa: PLC0415
+
+    for title, area in [("Open workshop", None), ("Walk B", readiness.trust.ward_b)]:
+        EngagementEvent.objects.create(
+            go_live=readiness.trust.wave_1, kind="workshop", title=title,
+            held_on=timezone.localdate(), area=area,
+        )  # fmt: skip
+    client.force_login(readiness.trust.ward_manager)
+    body = client.get("/api/v1/readiness/engagement-events/").json()
+    assert [row["title"] for row in body["results"]] == ["Open workshop"]

@@ -11,8 +11,10 @@ from readiness.demo import SSO_KEY, seed_readiness_demo
 from readiness.models import (
     Action,
     CommandCell,
+    CommsItem,
     Criterion,
     DutyAssignment,
+    EngagementEvent,
     EvidencePack,
     Gate,
     Hazard,
@@ -48,6 +50,8 @@ def _counts() -> tuple[int, ...]:
         CommandCell.objects.count(),
         DutyAssignment.objects.count(),
         SitRep.objects.count(),
+        CommsItem.objects.count(),
+        EngagementEvent.objects.count(),
     )
 
 
