@@ -212,6 +212,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# Readiness (issue 5): its choice sets share field names ("role", "kind") with other apps'.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "ReadinessSignOffRoleEnum": "readiness.models.SignOffRole",
+    "ReadinessVerdictEnum": "readiness.models.Verdict",
+    "ReadinessDomainEnum": "readiness.models.Domain",
+    "ReadinessRagEnum": "readiness.models.Rag",
+    "ReadinessMilestoneKindEnum": "readiness.models.Milestone.Kind",
+    # Keep the names these had before readiness added its own "role" and "kind" fields.
+    "KindEnum": "adoption.models.ImportKind",
+    "RoleEnum": "champions.models.Designation.Kind",
+}
 
 # Celery: work is recorded in the database; the broker only carries ids.
 CELERY_BROKER_URL = config.celery_broker_url(ENVIRON)

@@ -9,6 +9,7 @@ from adoption import analytics_api
 from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
+from readiness import api as readiness_api
 from support import api as support_api
 from training import api as training_api
 
@@ -40,6 +41,24 @@ router.register("change-markers", analytics_api.ChangeMarkerViewSet, basename="c
 # Service desk (support app).
 router.register("tickets", support_api.TicketViewSet, basename="ticket")
 router.register("ticket-categories", support_api.CategoryViewSet, basename="ticket-category")
+
+# Readiness (issue 5).
+router.register(
+    "readiness/criteria", readiness_api.CriterionViewSet, basename="readiness-criterion"
+)
+router.register("readiness/gates", readiness_api.GateViewSet, basename="readiness-gate")
+router.register("readiness/hazards", readiness_api.HazardViewSet, basename="readiness-hazard")
+router.register("readiness/groups", readiness_api.GroupViewSet, basename="readiness-group")
+router.register("readiness/comms", readiness_api.CommsItemViewSet, basename="readiness-comms")
+router.register(
+    "readiness/engagement-events",
+    readiness_api.EngagementEventViewSet,
+    basename="readiness-engagement-event",
+)
+router.register("readiness/sitreps", readiness_api.SitRepViewSet, basename="readiness-sitrep")
+router.register(
+    "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
+)
 
 urlpatterns = [
     path("", views.home, name="home"),

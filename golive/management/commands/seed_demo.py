@@ -11,6 +11,7 @@ from adoption.demo import seed_adoption_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
+from readiness.demo import seed_readiness_demo
 from support.demo import seed_support_demo
 from training.demo import seed_training_demo
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         programme = Programme.objects.get(name=DEMO_PROGRAMME)
         importer = User.objects.get(username="pm")
         # Order matters: training before champions (super users count once trained) and
-        # analytics last (its rollups and metrics read everything imported before).
+        # analytics and readiness last (rollups, metrics and computed criteria read the rest).
         trainer = User.objects.get(username="trainer")
         seeders: tuple[Callable[[], Iterable[str]], ...] = (
             lambda: seed_adoption_demo(programme=programme, user=importer),
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             lambda: seed_champions_demo(programme=programme),
             lambda: seed_support_demo(programme=programme),
             lambda: seed_analytics_demo(programme=programme, user=importer),
+            lambda: seed_readiness_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
