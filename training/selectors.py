@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from golive.access import Access, Capability
 from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, RoleGroup, StaffMember
+from support.selectors import training_gaps_by_course
 from training import confidence, forecast
 from training.models import (
     Booking,
@@ -285,8 +286,11 @@ def breakdown(
 def course_figures(
     scope: Scope, *, today: dt.date, area_ids: list[int] | None = None
 ) -> list[dict[str, object]]:
-    """Per required course: how many in scope must do it, have done it, are booked on it."""
+    """Per required course: how many in scope must do it, have done it, are booked on it, and
+    how many service desk tickets were resolved as a gap in that course's training (refresher
+    candidates; a programme-wide count, which names nobody)."""
     staff_ids = staff_in_scope(scope, area_ids=area_ids).values("pk")
+    gap_tickets = training_gaps_by_course(scope.go_live.programme_id)
     rows = []
     courses = Course.objects.filter(requirements__go_live=scope.go_live).distinct()
     for course in courses.order_by("name"):
@@ -306,6 +310,7 @@ def course_figures(
                 "done": done,
                 "booked": booked,
                 "percent": round(100 * done / total, 1) if total else None,
+                "gap_tickets": gap_tickets.get(course.pk, 0),
             }
         )
     return rows

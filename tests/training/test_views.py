@@ -248,3 +248,24 @@ def test_the_register_lists_the_ward_managers_in_scope_staff_to_tick(
 
     assert f'type="checkbox" value="{training.trust.staff_a.pk}"' in page
     assert "Bob Ward-B" not in page
+
+
+def test_the_drill_down_counts_tickets_resolved_as_a_gap_in_each_course(
+    training: TrainingTrust,
+) -> None:
+    from support.models import Ticket  # noqa: PLC0415
+
+    t = training.trust
+    for course in (training.workflows, training.workflows, None):
+        Ticket.objects.create(
+            go_live=t.wave_1, area=t.ward_a, reporter_name="Sam", reporter_contact="ext 1",
+            description="Could not find the order set", course=course,
+            created_at=timezone.now(), logged_by=training.lead,
+            resolution_type=Ticket.ResolutionType.TRAINING_GAP,
+        )  # fmt: skip
+
+    response = _client(training.lead).get(reverse("training:drill_down"))
+
+    rows = {row["course"].code: row["gap_tickets"] for row in response.context["by_course"]}
+    assert rows == {"EPR101": 0, "EPR201": 2}
+    assert "Training-gap tickets" in response.content.decode()
