@@ -23,6 +23,7 @@ from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.models import GoLive, User
 from golive.navigation import current_go_live, require_section
+from golive.tiles import go_live_tiles
 
 TABLES = ("series", "areas", "waves")
 
@@ -78,6 +79,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
         "first_use": metrics.first_use(go_live, view.area_ids),
+        "tiles": go_live_tiles(access, go_live, today=timezone.localdate()),
         "can_see_staff": access.has(Capability.VIEW_STAFF),
         "query": request.GET.urlencode(),
     }

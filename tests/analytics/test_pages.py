@@ -365,3 +365,28 @@ def test_executives_see_counts_but_not_the_names_of_staff_not_yet_using(live: An
 
     assert client.get("/adoption/dashboard/not-yet-using/").status_code == 403
     assert "who they are" not in client.get("/adoption/dashboard/" + RANGE).content.decode()
+
+
+@pytest.mark.django_db
+def test_dashboard_tiles_show_readiness_training_and_open_tickets_for_the_users_areas(
+    live: Any,
+) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from support.models import Priority, Ticket  # noqa: PLC0415
+
+    for area, priority in ((live.ward_a, Priority.P1), (live.ward_b, Priority.P3)):
+        Ticket.objects.create(
+            go_live=live.wave_1, area=area, reporter_name="Sam", reporter_contact="ext 1",
+            description="Cannot log in", priority=priority, created_at=timezone.now(),
+            logged_by=live.programme_manager,
+        )  # fmt: skip
+
+    executive = client_for(live.executive, live.wave_1).get("/adoption/dashboard/" + RANGE)
+    manager = client_for(live.ward_manager, live.wave_1).get("/adoption/dashboard/" + RANGE)
+
+    assert [(t.title, t.figure) for t in executive.context["tiles"]][2] == ("Service desk", "2")
+    assert "open tickets; 1 at priority 1" in executive.content.decode()
+    assert [t.title for t in manager.context["tiles"]] == ["Readiness", "Training", "Service desk"]
+    assert manager.context["tiles"][2].figure == "1"
+    assert "staff trained" in manager.content.decode()
