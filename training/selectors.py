@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.dashboard import visible_scope
@@ -232,6 +233,32 @@ def _counts(row: dict[str, Any]) -> dict[str, int]:
 def totals(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Figures:
     row = _with_flags(with_status(staff, go_live, today=today)).aggregate(**_AGGREGATES)
     return Figures(label="All staff in scope", **row)
+
+
+GO_LIVE_WEEK = dt.timedelta(days=7)
+
+
+def go_live_week(go_live: GoLive) -> tuple[dt.datetime, dt.datetime]:
+    """The first seven local days from user go-live, as aware datetimes."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(go_live.user_go_live_date, dt.time(), tzinfo=zone)
+    return start, start + GO_LIVE_WEEK
+
+
+def rostered_for_go_live_week(scope: Scope, go_live: GoLive, *, today: dt.date) -> Figures | None:
+    """Training among the staff the e-roster puts on shift in go-live week, in the scope's
+    areas: who will actually use the system on the day. None until a roster is imported."""
+    from champions.models import RotaEntry  # noqa: PLC0415 - champions reads training
+
+    start, end = go_live_week(go_live)
+    on_shift = RotaEntry.objects.filter(
+        area__in=scope.areas, starts_at__lt=end, ends_at__gt=start
+    ).values("staff_id")
+    if not on_shift.exists():
+        return None
+    staff = staff_in_scope(scope).filter(pk__in=on_shift)
+    row = _with_flags(with_status(staff, go_live, today=today)).aggregate(**_AGGREGATES)
+    return Figures(label="Rostered for go-live week", **row)
 
 
 BREAKDOWNS = {

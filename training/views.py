@@ -3,6 +3,7 @@ drill-down with its huddle exports, new starters' compliance, and confidence che
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
@@ -87,6 +88,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "go_live": go_live,
         "scope": scope,
         "totals": selectors.totals(staff, go_live, today=today),
+        "rostered": selectors.rostered_for_go_live_week(scope, go_live, today=today),
+        "week_first": go_live.user_go_live_date,
+        "week_last": go_live.user_go_live_date + selectors.GO_LIVE_WEEK - dt.timedelta(days=1),
         "by_group": selectors.breakdown(scope, by="role_group", today=today),
         "trajectory": trajectory,
         "chart": trajectory_chart(trajectory),

@@ -269,3 +269,30 @@ def test_the_drill_down_counts_tickets_resolved_as_a_gap_in_each_course(
     rows = {row["course"].code: row["gap_tickets"] for row in response.context["by_course"]}
     assert rows == {"EPR101": 0, "EPR201": 2}
     assert "Training-gap tickets" in response.content.decode()
+
+
+def test_training_among_staff_rostered_for_go_live_week_counts_only_that_week(
+    training: TrainingTrust,
+) -> None:
+    from champions.models import RotaEntry  # noqa: PLC0415
+
+    t = training.trust
+    home = reverse("training:home")
+    assert "no e-roster has been imported" in _client(training.lead).get(home).content.decode()
+    CompletionFactory(staff=t.staff_a, course=training.basics)
+    CompletionFactory(staff=t.staff_a, course=training.workflows)
+    go_live_morning = dt.datetime.combine(
+        training.go_live.user_go_live_date, dt.time(7, 30), tzinfo=timezone.get_current_timezone()
+    )
+    for staff, area, starts in (
+        (t.staff_a, t.ward_a, go_live_morning),
+        (t.staff_b, t.ward_b, go_live_morning - dt.timedelta(days=8)),  # the week before
+    ):
+        RotaEntry.objects.create(
+            staff=staff, area=area, starts_at=starts, ends_at=starts + dt.timedelta(hours=8)
+        )
+
+    response = _client(training.lead).get(home)
+
+    assert response.context["rostered"].required == 1
+    assert "100.0% trained (1 of 1 staff on shift who must train)" in response.content.decode()
