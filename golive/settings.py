@@ -270,6 +270,12 @@ CELERY_BEAT_SCHEDULE["refresh-training-alerts"] = {
     "task": "training.tasks.refresh_all_training_alerts",
     "schedule": 15 * 60.0,
 }
+# Readiness: sit-reps drafted every SITREP_EVERY_HOURS hours through the go-live period.
+SITREP_EVERY_HOURS = env_int("SITREP_EVERY_HOURS", 4, minimum=1, maximum=24)
+CELERY_BEAT_SCHEDULE["draft-due-sitreps"] = {
+    "task": "readiness.tasks.draft_due_sitreps",
+    "schedule": 15 * 60.0,
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

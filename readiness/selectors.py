@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from adoption.models import DailyUserActivity
 from champions.selectors import coverage_for
 from golive.access import ROLE_CAPABILITIES, Access, Capability
 from golive.models import Area, GoLive, Programme, Role, User
@@ -453,6 +454,29 @@ def _category_name(category: Category | None) -> str:
     return category.top_level.name if category is not None else "Not yet categorised"
 
 
+def adoption_headline(go_live: GoLive, *, before: dt.date) -> dict[str, object] | None:
+    """Active EPR users on the latest day with imported data up to ``before`` (extracts
+    arrive daily, so that is usually yesterday), against the mean of the 7 days before it."""
+    activity = DailyUserActivity.objects.filter(
+        area__in=go_live.areas.all(), local_date__lte=before
+    )
+    latest = activity.order_by("-local_date").values_list("local_date", flat=True).first()
+    if latest is None:
+        return None
+    per_day = (
+        activity.filter(local_date__gte=latest - dt.timedelta(days=7))
+        .values("local_date")
+        .annotate(users=Count("epr_user_id", distinct=True))
+    )
+    counts = {row["local_date"]: row["users"] for row in per_day}
+    previous = [n for day, n in counts.items() if day != latest]
+    return {
+        "day": latest.isoformat(),
+        "active_users": counts.get(latest, 0),
+        "previous_mean": round(sum(previous) / len(previous), 1) if previous else None,
+    }
+
+
 def sitrep_figures(go_live: GoLive, *, start: dt.datetime, end: dt.datetime) -> dict[str, object]:
     """The live figures a sit-rep is drafted from, for the whole go-live and the period
     [start, end): tickets opened and resolved by category, the top open known issues,
@@ -486,6 +510,7 @@ def sitrep_figures(go_live: GoLive, *, start: dt.datetime, end: dt.datetime) -> 
         go_live=go_live, escalated_at__gte=start, escalated_at__lt=end
     )
     return {
+        "adoption": adoption_headline(go_live, before=timezone.localdate(end)),
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "tickets_opened": dict(sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))),
         "tickets_resolved": dict(sorted(resolved.items(), key=lambda kv: (-kv[1], kv[0]))),

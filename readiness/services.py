@@ -457,6 +457,12 @@ def draft_summary(figures: dict[str, Any]) -> str:
         f"gaps ({coverage['supporters_missing']} supporters short)."
     )
     lines.append(f"Escalations: {len(figures['escalations'])}.")
+    adoption = figures.get("adoption")
+    if adoption:
+        lines.append(
+            f"Adoption: {adoption['active_users']} EPR users active on {adoption['day']} "
+            f"(previous 7 days: {adoption['previous_mean']} a day)."
+        )
     return "\n".join(lines)
 
 
@@ -465,8 +471,16 @@ def draft_sitrep(*, access: Access, cell: CommandCell, now: dt.datetime, hours: 
     """Draft the sit-rep for the ``hours`` ending at ``now`` from live figures. Idempotent
     per cell and period end: drafting the same period again returns the existing one."""
     _require(_can_run_cell(access, cell), "Only the cell's lead or a programme manager may.")
+    return draft_sitrep_for_period(cell=cell, now=now, hours=hours)
+
+
+@transaction.atomic
+def draft_sitrep_for_period(*, cell: CommandCell, now: dt.datetime, hours: int) -> SitRep:
+    """The drafting itself, for a person (``draft_sitrep`` checks who) or the schedule."""
     if not 1 <= hours <= 24:
         raise ValidationError("A sit-rep covers 1 to 24 hours.", code="period")
+    # One draft per cell and period end, even if the schedule and a person ask at once.
+    CommandCell.objects.select_for_update().filter(pk=cell.pk).first()
     existing = SitRep.objects.filter(cell=cell, period_end=now).first()
     if existing is not None:
         return existing

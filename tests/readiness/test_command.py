@@ -183,3 +183,60 @@ def test_a_ward_manager_has_no_command_page(
 ) -> None:
     client.force_login(readiness.trust.ward_manager)
     assert client.get("/readiness/command/").status_code == 403
+
+
+def test_sit_reps_fall_on_a_fixed_local_grid_of_hours() -> None:
+    from readiness.tasks import period_end  # noqa: PLC0415
+
+    london = timezone.get_current_timezone()
+    now = dt.datetime(2026, 7, 1, 10, 37, tzinfo=london)
+
+    assert period_end(now, 4) == dt.datetime(2026, 7, 1, 8, 0, tzinfo=london)
+    assert period_end(now, 1) == dt.datetime(2026, 7, 1, 10, 0, tzinfo=london)
+
+
+def test_the_schedule_drafts_one_sit_rep_per_cell_and_period_during_the_go_live_only(
+    readiness: Readiness, silver: CommandCell, settings: object
+) -> None:
+    from readiness import tasks  # noqa: PLC0415
+
+    wave_1 = readiness.trust.wave_1
+    wave_1.user_go_live_date = timezone.localdate()
+    wave_1.save()
+    far = readiness.trust.wave_2  # goes live 60 days later: its cell stays quiet
+    CommandCell.objects.create(go_live=far, level="gold", name="Gold", lead=readiness.chair)
+
+    assert tasks.draft_due_sitreps() == 1
+    assert tasks.draft_due_sitreps() == 1  # beat delivering twice changes nothing
+
+    draft = SitRep.objects.get()
+    assert draft.cell == silver
+    assert draft.status == SitRep.Status.DRAFT
+    assert draft.period_end == tasks.period_end(timezone.now(), 4)
+
+
+def test_a_sit_rep_reports_active_epr_users_on_the_latest_day_with_data(
+    readiness: Readiness, silver: CommandCell
+) -> None:
+    from adoption.models import DailyUserActivity  # noqa: PLC0415
+
+    trust = readiness.trust
+    today = timezone.localdate()
+    for days_ago, users in ((1, ["U1", "U2", "U3"]), (2, ["U1"]), (3, ["U1", "U2"])):
+        for user in users:
+            DailyUserActivity.objects.create(
+                local_date=today - dt.timedelta(days=days_ago), area=trust.ward_a,
+                epr_user_id=user, events=5,
+            )  # fmt: skip
+
+    draft = services.draft_sitrep(
+        access=Access(readiness.chair), cell=silver, now=timezone.now(), hours=4
+    )
+
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    assert draft.figures["adoption"] == {
+        "day": yesterday, "active_users": 3, "previous_mean": 1.5,
+    }  # fmt: skip
+    assert f"Adoption: 3 EPR users active on {yesterday} (previous 7 days: 1.5 a day)." in (
+        draft.summary
+    )
