@@ -32,7 +32,7 @@ from readiness.models import (
 )
 from readiness.scoring import Score, Scored, score, worst_rag
 from support.models import Category, Escalation, KnownIssue, Priority, Ticket
-from training.selectors import Scope, staff_in_scope, totals
+from training.selectors import Scope, open_alerts, staff_in_scope, totals
 
 DOMAIN_CHAIRS = frozenset({Role.READINESS_CHAIR, Role.CLINICAL_SAFETY_OFFICER})
 
@@ -511,6 +511,9 @@ def sitrep_figures(go_live: GoLive, *, start: dt.datetime, end: dt.datetime) -> 
     )
     return {
         "adoption": adoption_headline(go_live, before=timezone.localdate(end)),
+        "training_alerts": [
+            alert.message for alert in open_alerts(GoLive.objects.filter(pk=go_live.pk))
+        ],
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "tickets_opened": dict(sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))),
         "tickets_resolved": dict(sorted(resolved.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -457,6 +457,9 @@ def draft_summary(figures: dict[str, Any]) -> str:
         f"gaps ({coverage['supporters_missing']} supporters short)."
     )
     lines.append(f"Escalations: {len(figures['escalations'])}.")
+    alerts = figures.get("training_alerts") or []
+    if alerts:
+        lines.append(f"Training alerts: {' '.join(alerts)}")
     adoption = figures.get("adoption")
     if adoption:
         lines.append(

@@ -240,3 +240,24 @@ def test_a_sit_rep_reports_active_epr_users_on_the_latest_day_with_data(
     assert f"Adoption: 3 EPR users active on {yesterday} (previous 7 days: 1.5 a day)." in (
         draft.summary
     )
+
+
+def test_a_sit_rep_carries_the_go_lives_open_training_alerts(
+    readiness: Readiness, silver: CommandCell
+) -> None:
+    from training.models import TrainingAlert  # noqa: PLC0415
+
+    TrainingAlert.objects.create(
+        go_live=silver.go_live,
+        kind="behind_plan",
+        message="Training is 12 points behind plan.",
+        raised_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+    draft = services.draft_sitrep(
+        access=Access(readiness.chair), cell=silver, now=timezone.now(), hours=4
+    )
+
+    assert draft.figures["training_alerts"] == ["Training is 12 points behind plan."]
+    assert "Training alerts: Training is 12 points behind plan." in draft.summary
