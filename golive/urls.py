@@ -27,6 +27,7 @@ router.register(
 router.register(
     "training/completions", training_api.CompletionViewSet, basename="training-completion"
 )
+router.register("training/bookings", training_api.BookingViewSet, basename="training-booking")
 router.register(
     "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
 )

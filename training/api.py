@@ -23,7 +23,7 @@ from golive.api_errors import ERROR_RESPONSES
 from golive.models import GoLive, RoleGroup, StaffMember, User
 from training import selectors, services
 from training.confidence import MIN_GROUP_SIZE
-from training.models import Completion, Course, Requirement
+from training.models import Booking, Completion, Course, Requirement
 
 C = Capability
 
@@ -405,25 +405,8 @@ class CompletionViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = RegisterSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
         access = _access(request)
-        go_live = _visible_go_live(access, data["go_live"])
-        course = Course.objects.filter(pk=data["course"], programme=go_live.programme).first()
-        if course is None:
-            raise serializers.ValidationError(
-                {"course": ["There is no course with this id in the go-live's programme."]}
-            )
-        numbers = set(data["staff_numbers"])
-        staff = StaffMember.objects.filter(
-            organisation_id=go_live.programme.organisation_id, staff_number__in=numbers
-        ).values_list("staff_number", "pk")
-        found = dict(staff)
-        if len(found) != len(numbers):
-            raise serializers.ValidationError(
-                {"staff_numbers": [f"Not on the staff list: {len(numbers - set(found))} of them."]}
-            )
+        data, go_live, course, staff_ids = _register(access, RegisterSerializer(data=request.data))
         with service_errors():
             recorded, unchanged = services.record_completions(
                 access=access,
@@ -431,9 +414,105 @@ class CompletionViewSet(
                 go_live=go_live,
                 course=course,
                 completed_on=data["completed_on"],
-                staff_ids=list(found.values()),
+                staff_ids=staff_ids,
             )
         result = RegisterResultSerializer({"recorded": recorded, "unchanged": unchanged})
+        return Response(result.data, status=status.HTTP_201_CREATED)
+
+
+def _register(
+    access: Access, body: serializers.Serializer
+) -> tuple[dict[str, Any], GoLive, Course, list[int]]:
+    """A register (completions or bookings): the go-live and course it names, checked
+    against what the caller may see, and the staff numbers resolved to staff ids."""
+    body.is_valid(raise_exception=True)
+    data = cast(dict[str, Any], body.validated_data)
+    go_live = _visible_go_live(access, data["go_live"])
+    course = Course.objects.filter(pk=data["course"], programme=go_live.programme).first()
+    if course is None:
+        raise serializers.ValidationError(
+            {"course": ["There is no course with this id in the go-live's programme."]}
+        )
+    numbers = set(data["staff_numbers"])
+    found = dict(
+        StaffMember.objects.filter(
+            organisation_id=go_live.programme.organisation_id, staff_number__in=numbers
+        ).values_list("staff_number", "pk")
+    )
+    if len(found) != len(numbers):
+        raise serializers.ValidationError(
+            {"staff_numbers": [f"Not on the staff list: {len(numbers - set(found))} of them."]}
+        )
+    return data, go_live, course, list(found.values())
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    staff_number = serializers.CharField(source="staff.staff_number", read_only=True)
+    course_code = serializers.CharField(source="course.code", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = ("id", "staff_number", "course", "course_code", "session_on")
+        read_only_fields = fields
+
+
+class BookingRequestSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1)
+    course = serializers.IntegerField(min_value=1)
+    session_on = serializers.DateField(help_text="The session date: today or later.")
+    staff_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=32), min_length=1, max_length=500
+    )
+
+
+class BookingResultSerializer(serializers.Serializer):
+    booked = serializers.IntegerField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Bookings of staff you may see on courses not yet attended"),
+    retrieve=extend_schema(summary="One booking"),
+    create=extend_schema(
+        summary="Book staff on a session of a course",
+        request=BookingRequestSerializer,
+        responses={201: BookingResultSerializer, **ERROR_RESPONSES},
+    ),
+)
+class BookingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Who is booked on which course session (replaced by a later booking, cleared when a
+    completion is recorded)."""
+
+    lookup_value_converter = "int"
+    serializer_class = BookingSerializer
+    write_capability = C.RECORD_COMPLETIONS
+
+    def get_queryset(self) -> QuerySet[Booking]:
+        staff = _access(self.request).staff().values("pk")
+        return (
+            Booking.objects.filter(staff__in=staff)
+            .select_related("staff", "course")
+            .order_by("session_on", "pk")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access = _access(request)
+        body = BookingRequestSerializer(data=request.data)
+        data, go_live, course, staff_ids = _register(access, body)
+        with service_errors():
+            booked = services.book_staff(
+                access=access,
+                user=_user(request),
+                go_live=go_live,
+                course=course,
+                session_on=data["session_on"],
+                staff_ids=staff_ids,
+            )
+        result = BookingResultSerializer({"booked": booked})
         return Response(result.data, status=status.HTTP_201_CREATED)
 
 

@@ -185,7 +185,7 @@ def book_staff(
         raise ValidationError("That course belongs to another programme.", "wrong_programme")
     if session_on < timezone.localdate():
         raise ValidationError(
-            {"completed_on": ValidationError("A session to book must be today or later.", "past")}
+            {"session_on": ValidationError("A session to book must be today or later.", "past")}
         )
     staff = _check_staff_in_reach(access, go_live, staff_ids)
     for member in staff:

@@ -338,8 +338,10 @@ def _save_register(
             )
             messages.success(request, f"{booked} booked on {data['course']}.")
     except ValidationError as error:
-        if hasattr(error, "error_dict") and "completed_on" in error.error_dict:
-            form.add_error("session_on", error.error_dict["completed_on"])
+        dated = getattr(error, "error_dict", {})
+        date_errors = dated.get("completed_on") or dated.get("session_on")
+        if date_errors:
+            form.add_error("session_on", date_errors)
         else:
             form.add_error(None, error)
         return False

@@ -11,7 +11,7 @@ from golive.models import Role
 from tests import factories as f
 from tests.training.conftest import TrainingTrust
 from tests.training.factories import CompletionFactory
-from training.models import Completion, ConfidenceResponse, Course, Requirement
+from training.models import Booking, Completion, ConfidenceResponse, Course, Requirement
 
 API = "/api/v1/training"
 
@@ -238,3 +238,44 @@ def test_a_ward_manager_cannot_change_the_plan_over_the_api(training: TrainingTr
     )
 
     assert response.status_code == 403
+
+
+def test_booking_staff_by_number_lists_only_bookings_the_caller_may_see(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    session = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+
+    response = _client(training.lead).post(
+        f"{API}/bookings/",
+        {"go_live": training.go_live.pk, "course": training.basics.pk, "session_on": session,
+         "staff_numbers": [t.staff_a.staff_number, t.staff_b.staff_number]},
+        content_type="application/json",
+    )  # fmt: skip
+
+    assert response.status_code == 201
+    assert response.json() == {"booked": 2}
+    mine = _client(t.ward_manager).get(f"{API}/bookings/").json()["results"]
+    assert [(b["staff_number"], b["session_on"]) for b in mine] == [
+        (t.staff_a.staff_number, session)
+    ]
+
+
+def test_booking_a_session_in_the_past_or_as_an_executive_is_refused(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    body = {"go_live": training.go_live.pk, "course": training.basics.pk,
+            "staff_numbers": [t.staff_a.staff_number]}  # fmt: skip
+    past = {**body, "session_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}
+    future = {**body, "session_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()}
+
+    refused = _client(training.lead).post(f"{API}/bookings/", past, content_type="application/json")
+    executive = _client(t.executive).post(
+        f"{API}/bookings/", future, content_type="application/json"
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["field_errors"][0]["field"] == "session_on"
+    assert executive.status_code == 403
+    assert not Booking.objects.exists()
