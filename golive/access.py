@@ -167,6 +167,22 @@ class Access:
             return True
         return False
 
+    def has_programme_wide(self, capability: Capability, programme: Programme) -> bool:
+        """Whether ``capability`` is held for the whole programme, not just named areas: what
+        actions reaching every area (known issues, gate decisions) require."""
+        if self.is_superuser:
+            return True
+        return any(
+            grant.programme_id == programme.pk and not grant.area_ids
+            for grant in self._grants_with(capability)
+        )
+
+    def has_role(self, role: str, programme: Programme) -> bool:
+        """Whether the user holds ``role`` on ``programme`` (not on some other programme)."""
+        return self.is_superuser or any(
+            grant.role == role and grant.programme_id == programme.pk for grant in self.grants
+        )
+
     @property
     def is_read_only(self) -> bool:
         return not any(self.has(capability) for capability in WRITE_CAPABILITIES)

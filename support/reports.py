@@ -16,7 +16,7 @@ from django.utils import timezone
 from golive.access import Access
 from golive.models import GoLive
 from support.models import Category, Escalation, Priority, SatisfactionResponse, Ticket
-from support.selectors import sla_targets, ticket_sla, visible_tickets
+from support.selectors import sla_targets, ticket_sla, visible_escalations, visible_tickets
 from support.spikes import HOUR, Burst, ShareSpike, bursts, hourly_counts, share_spikes
 from support.stats import minutes_between, percentile
 
@@ -169,7 +169,8 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
         if (status := ticket_sla(ticket, targets, now=now)) is not None and status.is_overdue
     ]
     escalations = list(
-        Escalation.objects.filter(go_live=go_live, escalated_at__lte=now)
+        visible_escalations(access, go_live)
+        .filter(escalated_at__lte=now)
         .select_related("escalated_by", "category", "area")
         .order_by("-escalated_at")[:20]
     )

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Role, RoleGrant, User
-from support.models import Category, KnownIssue, SlaTarget, Ticket, TicketComment
+from support.models import Category, Escalation, KnownIssue, SlaTarget, Ticket, TicketComment
 from support.sla import SlaStatus, sla_status
 from support.suggest import similarity, words
 
@@ -171,3 +171,14 @@ def training_gaps_by_course(programme_id: int) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["course_id"]: row["n"] for row in rows}
+
+
+def visible_escalations(access: Access, go_live: GoLive) -> QuerySet[Escalation]:
+    """Escalations about an area or ticket the user may see; those about the whole go-live (a
+    category spike) only for users who see every area of it. Summaries quote tickets."""
+    areas = access.areas().filter(go_lives=go_live)
+    whole = not go_live.areas.exclude(pk__in=areas.values("pk")).exists()
+    about_what_they_see = Q(area__in=areas) | Q(ticket__in=visible_tickets(access, go_live))
+    if whole:
+        about_what_they_see |= Q(area__isnull=True, ticket__isnull=True)
+    return Escalation.objects.filter(about_what_they_see, go_live=go_live)

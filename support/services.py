@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from golive.access import Access, Capability
-from golive.models import Area, GoLive, User
+from golive.models import Area, GoLive, Programme, User
 from support.identifiers import remove_nhs_numbers
 from support.models import (
     Category,
@@ -353,9 +353,11 @@ def add_comment(
 # Known issues.
 
 
-def _require_known_issue_rights(user: User, go_live: GoLive) -> None:
-    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=go_live.programme):
-        raise PermissionDenied("Only the service desk manages known issues.")
+def _require_known_issue_rights(user: User, programme: Programme) -> None:
+    # A known issue's children (and fixing it resolves them) can be in any area, so only a
+    # desk that triages for the whole programme manages them.
+    if not Access(user).has_programme_wide(Capability.TRIAGE_TICKETS, programme):
+        raise PermissionDenied("Only the programme's service desk manages known issues.")
 
 
 @transaction.atomic
@@ -371,10 +373,10 @@ def create_known_issue(
     now: dt.datetime | None = None,
 ) -> KnownIssue:
     """Open a known issue for the go-live's programme. Publishing needs a workaround."""
-    _require_known_issue_rights(user, go_live)
+    _require_known_issue_rights(user, go_live.programme)
     issue = KnownIssue(
         programme=go_live.programme,
-        title=title.strip(),
+        title=remove_nhs_numbers(title.strip()),
         description=remove_nhs_numbers(description.strip()),
         workaround=remove_nhs_numbers(workaround.strip()),
         category=category,
@@ -410,9 +412,8 @@ def update_known_issue(
     issue = (
         KnownIssue.objects.select_for_update().select_related("programme").get(pk=known_issue.pk)
     )
-    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=issue.programme):
-        raise PermissionDenied("Only the service desk manages known issues.")
-    issue.title = title.strip()
+    _require_known_issue_rights(user, issue.programme)
+    issue.title = remove_nhs_numbers(title.strip())
     issue.description = remove_nhs_numbers(description.strip())
     issue.workaround = remove_nhs_numbers(workaround.strip())
     issue.category = category
@@ -456,8 +457,7 @@ def fix_known_issue(
     issue = (
         KnownIssue.objects.select_for_update().select_related("programme").get(pk=known_issue.pk)
     )
-    if not Access(user).has(Capability.TRIAGE_TICKETS, programme=issue.programme):
-        raise PermissionDenied("Only the service desk manages known issues.")
+    _require_known_issue_rights(user, issue.programme)
     if issue.status != KnownIssue.Status.OPEN:
         raise ValidationError("This known issue is already fixed.", "known_issue_fixed")
     moment = _now(now)
@@ -500,7 +500,7 @@ def escalate(
     return Escalation.objects.create(
         go_live=go_live,
         level=level,
-        summary=summary.strip()[:300],
+        summary=remove_nhs_numbers(summary.strip())[:300],
         ticket=ticket,
         category=category,
         area=area,
