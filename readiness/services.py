@@ -285,11 +285,13 @@ def sign_off_gate(
     sign-offs queue: each role is signed once, and the last required one decides the gate
     and freezes its evidence pack, exactly once."""
     gate = Gate.objects.select_for_update().select_related("go_live__programme").get(pk=gate.pk)
+    # A gate decides for every area of the go-live: an area-limited grant is not enough.
     _require(
-        access.has(Capability.SIGN_OFF_GATES, programme=gate.go_live.programme),
-        "You may not sign off gates.",
+        access.has_programme_wide(Capability.SIGN_OFF_GATES, gate.go_live.programme),
+        "Only someone who signs off for the whole programme may sign off its gates.",
     )
-    if role == SignOffRole.CSO and Role.CLINICAL_SAFETY_OFFICER not in access.roles:
+    programme = gate.go_live.programme
+    if role == SignOffRole.CSO and not access.has_role(Role.CLINICAL_SAFETY_OFFICER, programme):
         raise PermissionDenied("Only a clinical safety officer may give the CSO sign-off.")
     if gate.is_decided:
         raise ValidationError("This gate has already been decided.", code="decided")
@@ -353,7 +355,7 @@ def save_hazard(
 
 @transaction.atomic
 def sign_off_hazard(*, access: Access, user: User, hazard: Hazard) -> Hazard:
-    if Role.CLINICAL_SAFETY_OFFICER not in access.roles or not access.has(
+    if not access.has_role(Role.CLINICAL_SAFETY_OFFICER, hazard.programme) or not access.has(
         Capability.MANAGE_HAZARDS, programme=hazard.programme
     ):
         raise PermissionDenied("Only a clinical safety officer may sign off a hazard.")

@@ -553,7 +553,8 @@ def hazard_tickets(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_object_or_404(selectors.visible_hazards(access, go_live.programme), pk=pk)
     tickets = clinical_safety_tickets(access, go_live)
     if request.method == "POST":
-        ticket = tickets.filter(pk=request.POST.get("ticket", "0") or 0).first()
+        raw = request.POST.get("ticket", "")
+        ticket = tickets.filter(pk=int(raw)).first() if raw.isdigit() else None
         if ticket is None:
             messages.error(request, "Choose a clinical-safety ticket you can see.")
         else:
