@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption import comparison, dashboard, feedback, markers, metrics
+from adoption.analytics_forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES
@@ -133,6 +134,12 @@ class SeriesQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text="Default: the last day with data.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("start", "end"):
+            day = attrs.get(name)
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                raise serializers.ValidationError(
+                    {name: f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."}
+                )
         end = attrs.get("end") or dashboard.last_data_day() or timezone.localdate()
         start = attrs.get("start") or end - dt.timedelta(days=dashboard.HISTORY_DAYS)
         if start > end:

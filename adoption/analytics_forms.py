@@ -25,6 +25,10 @@ from adoption.models import (
 from golive.models import Area, Programme, RoleGroup, Site
 
 MAX_RANGE_DAYS = 366
+# Dates far outside any extract only make arithmetic overflow; research extracts (MIMIC) are
+# shifted into the 2100s, so the upper bound is generous.
+EARLIEST_DAY = dt.date(1990, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -66,6 +70,12 @@ class DashboardFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(
+                    name, f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
+                )
+                return cleaned
         if start and end:
             if start > end:
                 self.add_error("end", "The end date must be on or after the start date.")

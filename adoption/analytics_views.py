@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from adoption import dashboard, markers, metrics
 from adoption.analytics_exports import table_response
-from adoption.analytics_forms import BeforeAfterForm, DashboardFilterForm, MarkerForm, MetricForm
+from adoption.analytics_forms import (
+    MAX_RANGE_DAYS,
+    BeforeAfterForm,
+    DashboardFilterForm,
+    MarkerForm,
+    MetricForm,
+)
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.models import GoLive, User
@@ -54,6 +60,8 @@ def _view(request: HttpRequest, go_live: GoLive) -> tuple[dashboard.View, Dashbo
         start, end = data["start"] or start, data["end"] or end
         if start > end:
             start = end - dt.timedelta(days=dashboard.HISTORY_DAYS)
+        # One date given: the other is a default, and the range still may not be too long.
+        start = max(start, end - dt.timedelta(days=MAX_RANGE_DAYS - 1))
         role_group = data["role_group"]
     return dashboard.View(go_live, areas, start, end, role_group), form
 

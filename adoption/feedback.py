@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from adoption.imports.identifiers import remove_nhs_numbers
 from adoption.models import FeedbackTheme, Survey, SurveyResponse
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, User
@@ -121,7 +122,7 @@ def record_response(
                 submission=submission,
                 area=area,
                 role_group=role_group,
-                comment=comment,
+                comment=remove_nhs_numbers(comment),
                 **answers,
             )
     except IntegrityError:

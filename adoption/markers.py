@@ -187,6 +187,23 @@ def record_marker(
     return marker
 
 
+def _require_marker_in_reach(access: Access, marker: ChangeMarker) -> None:
+    """Changing or deleting a marker needs every area it touched to be the user's; a marker
+    for the whole programme (no areas) needs a programme-wide grant."""
+    existing = list(marker.areas.all())
+    if not existing:
+        if not access.has_programme_wide(Capability.MANAGE_ADOPTION, marker.programme):
+            raise PermissionDenied("Only programme-wide managers may change this marker.")
+        return
+    allowed = set(
+        access.areas(Capability.MANAGE_ADOPTION, programme=marker.programme).values_list(
+            "pk", flat=True
+        )
+    )
+    if any(area.pk not in allowed for area in existing):
+        raise PermissionDenied("This marker also covers areas you do not look after.")
+
+
 @transaction.atomic
 def update_marker(
     *,
@@ -200,6 +217,7 @@ def update_marker(
 ) -> ChangeMarker:
     if not can_record_markers(access, marker.programme):
         raise PermissionDenied("You may not change markers of this programme.")
+    _require_marker_in_reach(access, marker)
     chosen = _check_areas(access, marker.programme, areas)
     marker.kind, marker.on, marker.title, marker.description = kind, on, title, description
     marker.full_clean()
@@ -212,4 +230,5 @@ def update_marker(
 def delete_marker(*, access: Access, marker: ChangeMarker) -> None:
     if not can_record_markers(access, marker.programme):
         raise PermissionDenied("You may not delete markers of this programme.")
+    _require_marker_in_reach(access, marker)
     marker.delete()

@@ -152,7 +152,7 @@ class ForecastPointSerializer(serializers.Serializer):
 
 class PlanPointSerializer(serializers.Serializer):
     on = serializers.DateField()
-    planned_percent = serializers.FloatField()
+    planned_percent = serializers.FloatField(min_value=0, max_value=100)
 
 
 class ActualPointSerializer(serializers.Serializer):

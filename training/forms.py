@@ -101,7 +101,7 @@ class PlanForm(forms.Form):
                     f"Line {number}: write a date and a percentage, e.g. 2026-10-01, 40."
                 )
                 continue
-            if not 0 <= value <= 100:
+            if not value.is_finite() or not 0 <= value <= 100:
                 problems.append(f"Line {number}: the percentage must be between 0 and 100.")
                 continue
             parsed.append((day, value.quantize(Decimal("0.1"))))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from adoption.imports.identifiers import remove_nhs_numbers
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Programme, StaffMember, User
 from training import selectors
@@ -209,6 +210,10 @@ def save_plan(
     """Save the go-live's targets and replace its planned trajectory. The plan must not go
     down over time and must end by go-live."""
     _require(access, C.MANAGE_TRAINING, go_live.programme)
+    if any(not Decimal(value).is_finite() or not 0 <= value <= 100 for _, value in points):
+        raise ValidationError(
+            {"points": ValidationError("Each planned % must be between 0 and 100.", "range")}
+        )
     ordered = sorted(points)
     for (day, value), (_, earlier) in zip(ordered[1:], ordered, strict=False):
         if value < earlier:
@@ -278,9 +283,13 @@ def refresh_alerts(*, go_live_id: int, today: dt.date) -> list[TrainingAlert]:
                 alert.save(update_fields=["closed_at"])
             continue
         if alert is None:
-            alert = TrainingAlert(go_live=go_live, kind=kind, raised_at=now)
-        alert.message, alert.updated_at = message, now
-        alert.save()
+            alert = TrainingAlert.objects.create(
+                go_live=go_live, kind=kind, raised_at=now, message=message, updated_at=now
+            )
+        else:
+            # Only what the refresh owns: an acknowledgement saved meanwhile must survive.
+            alert.message, alert.updated_at = message, now
+            alert.save(update_fields=["message", "updated_at"])
         raised.append(alert)
     return raised
 
@@ -319,7 +328,7 @@ def record_confidence(
         "area": area,
         "score": score,
         "worries": sorted(set(worries)),
-        "comment": comment,
+        "comment": remove_nhs_numbers(comment),
         "submitted_at": timezone.now(),
         "recorded_by": user,
     }

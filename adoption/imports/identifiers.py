@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 PSEUDONYM_LENGTH = 32  # hex characters: 128 bits of HMAC-SHA256
 
@@ -36,3 +37,19 @@ def mask(value: str) -> str:
     if len(text) <= 4:
         return "*" * len(text)
     return "*" * (len(text) - 2) + text[-2:]
+
+
+REMOVED = "[NHS number removed]"
+# Ten digits, optionally grouped 3-3-4 with spaces or dashes.
+_CANDIDATE = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+
+
+def remove_nhs_numbers(text: str) -> str:
+    """``text`` with every valid NHS number replaced: people type them into free text
+    (ticket descriptions, survey comments), and none may be stored."""
+
+    def replace(match: re.Match[str]) -> str:
+        digits = "".join(match.groups())
+        return REMOVED if is_valid_nhs_number(digits) else match.group(0)
+
+    return _CANDIDATE.sub(replace, text)

@@ -279,3 +279,20 @@ def test_booking_a_session_in_the_past_or_as_an_executive_is_refused(
     assert refused.json()["field_errors"][0]["field"] == "session_on"
     assert executive.status_code == 403
     assert not Booking.objects.exists()
+
+
+def test_a_planned_percentage_over_100_or_not_a_number_is_a_400_not_a_crash(
+    training: TrainingTrust,
+) -> None:
+    url = f"{API}/go-lives/{training.go_live.pk}/plan/"
+    client = _client(training.lead)
+    client.raise_request_exception = False
+    statuses = []
+    for value in ("150", "NaN"):
+        body = (
+            '{"target_percent": 80, "alert_margin_points": 5, "new_starter_days": 30, '
+            f'"points": [{{"on": "2026-01-01", "planned_percent": {value}}}]}}'
+        )
+        statuses.append(client.put(url, body, content_type="application/json").status_code)
+
+    assert statuses == [400, 400]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -296,3 +297,46 @@ def test_training_among_staff_rostered_for_go_live_week_counts_only_that_week(
 
     assert response.context["rostered"].required == 1
     assert "100.0% trained (1 of 1 staff on shift who must train)" in response.content.decode()
+
+
+def test_a_plan_line_that_is_not_a_number_is_a_field_error(training: TrainingTrust) -> None:
+    response = _client(training.lead).post(
+        reverse("training:plan"),
+        {"target_percent": 90, "alert_margin_points": 5, "new_starter_days": 28,
+         "points": "2026-01-01, NaN"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "the percentage must be between 0 and 100" in response.content.decode()
+
+
+def test_refreshing_alerts_keeps_an_acknowledgement_saved_meanwhile(
+    training: TrainingTrust, monkeypatch: Any
+) -> None:
+    from training import selectors, services  # noqa: PLC0415
+    from training.models import TrainingAlert  # noqa: PLC0415
+
+    now = timezone.now()
+    lead = training.lead
+    alert = TrainingAlert.objects.create(
+        go_live=training.go_live, kind="behind_plan", message="old", raised_at=now, updated_at=now
+    )
+    monkeypatch.setattr(selectors, "whole_scope_trajectory", lambda go_live, today: None)
+    monkeypatch.setattr(
+        selectors,
+        "trajectory_alerts",
+        lambda t: {"behind_plan": "still behind", "forecast_miss": None},
+    )
+    real_save = TrainingAlert.save
+
+    def save_after_an_acknowledgement(self: TrainingAlert, *args: Any, **kwargs: Any) -> None:
+        # Between the refresh reading the alert and writing it, the lead acknowledges it.
+        TrainingAlert.objects.filter(pk=self.pk).update(acknowledged_by=lead, acknowledged_at=now)
+        real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(TrainingAlert, "save", save_after_an_acknowledgement)
+
+    services.refresh_alerts(go_live_id=training.go_live.pk, today=timezone.localdate())
+
+    alert.refresh_from_db()
+    assert (alert.message, alert.acknowledged_by) == ("still behind", lead)
