@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -19,7 +17,7 @@ from rest_framework.response import Response
 from champions import selectors, services
 from champions.models import Assignment, CoverRequest, Designation, Shift
 from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
+from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
 from golive.models import GoLive, User
 
 RULE_CODES = (
@@ -40,13 +38,8 @@ class RuleRefused(exceptions.APIException):
 
 def _call(function: Any, **kwargs: Any) -> Any:
     """Run a service, turning its refusals into the API's error shape."""
-    try:
+    with service_errors(RuleRefused, field_errors=False):
         return function(**kwargs)
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None) or RuleRefused.default_code
-        raise RuleRefused(" ".join(error.messages), code) from None
-    except DjangoPermissionDenied as denied:
-        raise exceptions.PermissionDenied(str(denied)) from None
 
 
 def _user(request: Request) -> User:

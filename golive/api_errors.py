@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -23,6 +26,40 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable reason code, e.g. 'not_found'.")
     message = serializers.CharField(help_text="A plain-English explanation.")
     field_errors = FieldErrorSerializer(many=True, required=False)
+
+
+@contextmanager
+def service_errors(
+    refusal: type[exceptions.APIException] | None = None, *, field_errors: bool = True
+) -> Iterator[None]:
+    """Run a service call, turning its Django errors into the API's structured ones:
+    ``PermissionDenied`` -> 403; a ``ValidationError`` naming fields -> 400 with those field
+    errors and their codes (unless ``field_errors`` is off); any other ``ValidationError``
+    -> ``refusal`` (an app's rule exception carrying the error's code), or a 400 on
+    ``non_field_errors`` when no ``refusal`` is given."""
+    try:
+        yield
+    except DjangoPermissionDenied as denied:
+        raise exceptions.PermissionDenied(str(denied) or None) from None
+    except DjangoValidationError as error:
+        if field_errors and hasattr(error, "error_dict"):
+            raise serializers.ValidationError(
+                {
+                    field: [
+                        exceptions.ErrorDetail(message, code=item.code or "invalid")
+                        for item in items
+                        for message in item.messages
+                    ]
+                    for field, items in error.error_dict.items()
+                }
+            ) from None
+        code = getattr(error, "code", None) or "invalid"
+        message = " ".join(error.messages)
+        if refusal is not None:
+            raise refusal(message, code) from None
+        raise serializers.ValidationError(
+            {"non_field_errors": [exceptions.ErrorDetail(message, code)]}
+        ) from None
 
 
 def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -21,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
+from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
 from golive.models import User
 from readiness import risk, selectors, services
 from readiness.models import (
@@ -56,15 +54,8 @@ class RuleRefused(exceptions.APIException):
 
 def _call(function: Any, **kwargs: Any) -> Any:
     """Run a service, turning its refusals into the API's error shape."""
-    try:
+    with service_errors(RuleRefused):
         return function(**kwargs)
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise exceptions.ValidationError(error.message_dict) from None
-        code = getattr(error, "code", None) or RuleRefused.default_code
-        raise RuleRefused(" ".join(error.messages), code) from None
-    except DjangoPermissionDenied as denied:
-        raise exceptions.PermissionDenied(str(denied)) from None
 
 
 def _access(request: Request) -> Access:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -22,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
+from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
 from golive.models import Area, GoLive, User
 from support import selectors, services
 from support.models import Category, Priority, ResolverGroup, Ticket, TicketComment
@@ -191,22 +189,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
 def _service_call(call: Any) -> Any:
     """Run a service, turning its Django errors into the API's structured ones."""
-    try:
+    with service_errors(TicketRefused):
         return call()
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error) or None) from None
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            detail = {
-                field: [
-                    serializers.ErrorDetail(message, code=item.code or "invalid")
-                    for item in items
-                    for message in item.messages
-                ]
-                for field, items in error.error_dict.items()
-            }
-            raise serializers.ValidationError(detail) from None
-        raise TicketRefused(" ".join(error.messages), error.code or "invalid") from None
 
 
 class TicketRefused(exceptions.APIException):

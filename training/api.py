@@ -4,12 +4,9 @@ not yet trained. Querysets are scoped through ``Access``; services decide what m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,35 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.models import GoLive, RoleGroup, StaffMember, User
 from training import selectors, services
 from training.confidence import MIN_GROUP_SIZE
 from training.models import Booking, Completion, Course, Requirement
 
 C = Capability
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's ``ValidationError`` as the API's structured 400 (field errors kept)."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise serializers.ValidationError(
-                {
-                    field: [
-                        exceptions.ErrorDetail(str(m), code=e.code or "invalid")
-                        for e in errors
-                        for m in e.messages
-                    ]
-                    for field, errors in error.error_dict.items()
-                }
-            ) from error
-        raise serializers.ValidationError(
-            {"non_field_errors": [exceptions.ErrorDetail(" ".join(error.messages), error.code)]}
-        ) from error
 
 
 def _access(request: Request) -> Access:
