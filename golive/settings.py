@@ -257,6 +257,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 500, minimum=1) * 1_000_000
 IMPORT_ISSUE_CAP = env_int("IMPORT_ISSUE_CAP", 10_000, minimum=100)
 IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 600, minimum=30)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+# How long an interrupted import keeps trying to put itself back in the queue (a restarting
+# database) before leaving that to the sweeper.
+IMPORT_RELEASE_WAIT_SECONDS = env_int("IMPORT_RELEASE_WAIT_SECONDS", 30, minimum=0, maximum=300)
 IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 7, minimum=1)
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports" / "files"
 IMPORT_WORK_DIR = VAR_DIR / "imports" / "work"

@@ -7,6 +7,7 @@ import contextlib
 import csv
 import datetime as dt
 import logging
+import time
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -440,31 +441,51 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 def _release_for_retry(batch: ImportBatch) -> None:
-    """Put an interrupted batch back in the queue so the task's retry can claim it. If the
-    database is still away this fails too, and the sweeper does it later."""
-    limit = settings.IMPORT_MAX_ATTEMPTS
-    try:
-        if batch.attempts >= limit:
-            _finish(
-                batch,
-                status=Status.FAILED,
-                message=(
-                    f"Processing failed after {batch.attempts} attempts; nothing was imported. "
-                    f"Quote reference IMPORT-{batch.pk}-{batch.attempts} to the Golive "
-                    "administrator."
-                ),
-            )
+    """Put an interrupted batch back in the queue so the task's retry can claim it.
+
+    A restarting PostgreSQL is usually back within seconds, so the release is tried again for
+    up to ``IMPORT_RELEASE_WAIT_SECONDS``; only a database that stays away leaves the batch to
+    the sweeper, which waits ``IMPORT_STALL_SECONDS`` (minutes) before re-queuing it."""
+    deadline = time.monotonic() + settings.IMPORT_RELEASE_WAIT_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            _release_once(batch)
             return
-        ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
-            status=Status.QUEUED,
-            heartbeat_at=timezone.now(),
+        except TRANSIENT_ERRORS:
+            # Django keeps a broken connection until it is closed; the next query reconnects.
+            # (Inside an atomic block closing would doom the transaction; the worker is not
+            # in one here, a test may be.)
+            if not connection.in_atomic_block:
+                connection.close()
+            if time.monotonic() + pause > deadline:
+                logger.warning("Import batch %s left for the sweeper to re-queue", batch.pk)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
+def _release_once(batch: ImportBatch) -> None:
+    limit = settings.IMPORT_MAX_ATTEMPTS
+    if batch.attempts >= limit:
+        _finish(
+            batch,
+            status=Status.FAILED,
             message=(
-                "Processing was interrupted; it will retry automatically "
-                f"(attempt {batch.attempts + 1} of {limit})."
+                f"Processing failed after {batch.attempts} attempts; nothing was imported. "
+                f"Quote reference IMPORT-{batch.pk}-{batch.attempts} to the Golive "
+                "administrator."
             ),
         )
-    except TRANSIENT_ERRORS:
-        logger.warning("Import batch %s left for the sweeper to re-queue", batch.pk)
+        return
+    ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
+        status=Status.QUEUED,
+        heartbeat_at=timezone.now(),
+        message=(
+            "Processing was interrupted; it will retry automatically "
+            f"(attempt {batch.attempts + 1} of {limit})."
+        ),
+    )
 
 
 def delete_uploaded_file(batch: ImportBatch) -> None:

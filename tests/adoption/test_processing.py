@@ -246,6 +246,57 @@ def test_database_interruption_requeues_the_batch_for_the_tasks_retry(
     assert (batch.status, batch.attempts, Event.objects.count()) == (Status.COMMITTED, 2, 1)
 
 
+def test_release_after_an_interruption_waits_for_a_restarting_database(
+    trust: Trust, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from django.db import OperationalError  # noqa: PLC0415
+
+    batch = queue(trust, events(row(1)), settings, tmp_path)
+    claimed = pipeline.claim(batch.pk)
+    assert claimed is not None
+    real_release = pipeline._release_once
+    failures = iter([OperationalError("the database system is starting up")] * 2)
+    pauses: list[float] = []
+
+    def database_back_on_the_third_try(batch: Any) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        real_release(batch)
+
+    monkeypatch.setattr(pipeline, "_release_once", database_back_on_the_third_try)
+    monkeypatch.setattr(pipeline.time, "sleep", pauses.append)
+    pipeline._release_for_retry(claimed)
+
+    batch.refresh_from_db()
+    assert batch.status == Status.QUEUED
+    assert pauses == [0.5, 1.0]
+
+
+def test_release_leaves_the_batch_to_the_sweeper_when_the_database_stays_away(
+    trust: Trust, settings: Any, tmp_path: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from django.db import OperationalError  # noqa: PLC0415
+
+    settings.IMPORT_RELEASE_WAIT_SECONDS = 2
+    batch = queue(trust, events(row(1)), settings, tmp_path)
+    claimed = pipeline.claim(batch.pk)
+    assert claimed is not None
+
+    def database_away(batch: Any) -> None:
+        raise OperationalError("could not connect to server")
+
+    clock = iter(range(0, 1000))
+    monkeypatch.setattr(pipeline, "_release_once", database_away)
+    monkeypatch.setattr(pipeline.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(pipeline.time, "monotonic", lambda: float(next(clock)))
+    pipeline._release_for_retry(claimed)
+
+    batch.refresh_from_db()
+    assert batch.status == Status.VALIDATING
+    assert f"Import batch {batch.pk} left for the sweeper to re-queue" in caplog.text
+
+
 def test_batch_that_hits_the_time_limit_fails_with_nothing_imported(
     trust: Trust, settings: Any, tmp_path: Any, monkeypatch: Any
 ) -> None:
