@@ -145,9 +145,10 @@ class PrivateRedis:
 class Worker:
     """A Celery worker process, as `make run` starts one (solo pool, heartbeat thread)."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, loglevel: str = "WARNING") -> None:
         self.env = env
         self.log = log
+        self.loglevel = loglevel
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -155,7 +156,7 @@ class Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "golive", "worker", "--pool", "solo",
                  "--concurrency", "1", "--without-mingle", "--without-gossip",
-                 "--loglevel", "WARNING"],
+                 "--loglevel", self.loglevel],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
 

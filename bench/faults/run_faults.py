@@ -73,8 +73,9 @@ def write_extract(path: Path, rows: int, prefix: str) -> None:
 class Harness:
     """The private cluster plus this process's Django, pointed at it."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, log_level: str = "WARNING") -> None:
         self.work = work
+        self.log_level = log_level
         self.postgres = PrivatePostgres(work)
         self.redis = PrivateRedis(work)
         self.workers: list[Worker] = []
@@ -90,7 +91,7 @@ class Harness:
             "IMPORT_STALL_SECONDS": "30",
             "HEARTBEAT_INTERVAL_SECONDS": "5",
             "HEARTBEAT_MAX_AGE_SECONDS": "10",
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": self.log_level,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         return env
@@ -118,8 +119,8 @@ class Harness:
         self.user = f.UserFactory(username="pm")
         f.grant(self.user, Role.PROGRAMME_MANAGER, self.programme)
 
-    def worker(self, name: str) -> Worker:
-        worker = Worker(self.env(), self.work / f"worker-{name}.log")
+    def worker(self, name: str, loglevel: str = "WARNING") -> Worker:
+        worker = Worker(self.env(), self.work / f"worker-{name}.log", loglevel)
         self.workers.append(worker)
         return worker
 

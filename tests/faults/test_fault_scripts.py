@@ -30,3 +30,15 @@ def test_every_fault_scenario_ends_with_exactly_the_files_rows_and_readyz_tracks
     for scenario in ("kill-worker", "redis-restart", "postgres-restart", "duplicate-delivery",
                      "readyz"):  # fmt: skip
         assert f"PASS {scenario}" in result.stdout, report
+
+
+def test_ten_thousand_canary_nhs_numbers_appear_in_no_dump_log_broker_message_or_export() -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    result = subprocess.run(
+        [sys.executable, "bench/faults/canary.py"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    table = result.stdout[result.stdout.find("| artefact") :]
+    assert result.returncode == 0, table or (result.stdout + result.stderr)[-4000:]
+    assert "| database dump (pg_dump) |" in table
+    assert "| broker traffic (MONITOR) |" in table
