@@ -177,6 +177,23 @@ class Harness:
 
         return self.batch(pk)["status"] in ImportBatch.FINAL
 
+    def wait_making_progress(self, pk: int, *, stalled_after: float, timeout: float) -> bool:
+        """Wait for a batch to finish while it shows progress (its heartbeat or status
+        changes); False if it stalls for ``stalled_after`` seconds or ``timeout`` passes."""
+        began = last_change = time.monotonic()
+        seen: tuple[object, object] | None = None
+        while time.monotonic() - began < timeout:
+            if self.final(pk):
+                return True
+            row = self.batch(pk)
+            now = (row["status"], row["heartbeat_at"])
+            if now != seen:
+                seen, last_change = now, time.monotonic()
+            elif time.monotonic() - last_change > stalled_after:
+                return False
+            time.sleep(0.5)
+        return False
+
     def sweep_now(self) -> dict[str, int]:
         """What the periodic sweeper does once IMPORT_STALL_SECONDS have passed, without
         waiting for them: age the heartbeats and upload times, then sweep."""
@@ -260,11 +277,14 @@ def postgres_restart(h: Harness, rows: int) -> Outcome:
     out.facts["crashed during"] = "merge (status loading)"
     time.sleep(2)
     h.postgres.start()
-    # The task's retry (back-off 5 s) usually finishes it; if the release could not be
-    # written while PostgreSQL was away, the sweeper re-queues it.
-    if wait_for(lambda: h.final(pk), 90) is None:
+    # The task puts the batch back in the queue once PostgreSQL answers again and its retry
+    # (back-off 5 s) processes it from the start. Only if the batch stops making progress is
+    # the sweeper brought in (as it would be after IMPORT_STALL_SECONDS).
+    out.facts["recovered by"] = "the task's own retry"
+    if not h.wait_making_progress(pk, stalled_after=45, timeout=900):
         if not worker.alive():
             worker.start()
+        out.facts["recovered by"] = "the sweeper"
         out.facts["sweep"] = h.sweep_now()
         wait_for(lambda: h.final(pk), 900)
     done = h.batch(pk)
