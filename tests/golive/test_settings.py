@@ -116,6 +116,25 @@ def test_postgresql_url_gets_persistent_connections(tmp_path: Path) -> None:
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
+def test_postgresql_connections_turn_jit_off_unless_asked_for(tmp_path: Path) -> None:
+    url = "postgresql://golive@db:5432/golive"
+    default = config.database_config({"DATABASE_URL": url}, var_dir=tmp_path)
+    asked = config.database_config({"DATABASE_URL": url, "DATABASE_JIT": "true"}, var_dir=tmp_path)
+
+    assert default["OPTIONS"]["options"] == "-c jit=off"
+    assert "options" not in asked.get("OPTIONS", {})
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_live_database_connection_runs_without_jit() -> None:
+    from django.db import connection  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 def test_broker_is_redis_when_redis_url_is_set() -> None:
     assert config.celery_broker_url({"REDIS_URL": "redis://r:6379/0"}) == "redis://r:6379/0"
 
@@ -192,5 +211,5 @@ def test_postgresql_can_use_psycopgs_connection_pool(tmp_path: Path) -> None:
         var_dir=tmp_path,
     )
 
-    assert database["OPTIONS"] == {"sslmode": "require", "pool": True}
+    assert database["OPTIONS"] == {"sslmode": "require", "pool": True, "options": "-c jit=off"}
     assert database["CONN_MAX_AGE"] == 0
