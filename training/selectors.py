@@ -475,6 +475,22 @@ def trajectory_alerts(trajectory: Trajectory) -> dict[str, str | None]:
     return messages
 
 
+def serious_alerts(trajectory: Trajectory) -> set[str]:
+    """The alert kinds whose condition is serious, escalating an open alert: twice the
+    margin behind plan, or a forecast whose whole uncertainty band falls short of the
+    target (even the optimistic end misses it)."""
+    result = trajectory.forecast
+    serious: set[str] = set()
+    if not result.population:
+        return serious
+    behind = trajectory.behind_by
+    if behind is not None and behind >= 2 * trajectory.plan.alert_margin_points:
+        serious.add(TrainingAlert.Kind.BEHIND_PLAN)
+    if result.projected_high is not None and result.projected_high < result.target:
+        serious.add(TrainingAlert.Kind.FORECAST_MISS)
+    return serious
+
+
 @dataclass(frozen=True)
 class Compliance:
     """Per area, the share of staff who must train that were trained at each week's end:

@@ -61,7 +61,9 @@ def _go_live(request: HttpRequest) -> GoLive:
 
 
 def _may_manage(access: Access, go_live: GoLive) -> bool:
-    return access.has(C.MANAGE_TRAINING, programme=go_live.programme)
+    """Programme-level changes (courses, requirements, plan, scope, alerts) need the
+    capability across the whole programme, not just some of its areas."""
+    return access.has_programme_wide(C.MANAGE_TRAINING, go_live.programme)
 
 
 def _render(
