@@ -254,13 +254,22 @@ def save_plan(
 def change_scope(
     *, access: Access, user: User, go_live: GoLive, staff: StaffMember, kind: str, reason: str
 ) -> ScopeChange:
-    """Add a person to the go-live's training scope, or exclude one, with a reason."""
+    """Add a person to the go-live's training scope, or exclude one, with a reason (NHS
+    numbers typed into it are removed). Replaces an earlier change for that person;
+    re-checks the alerts, since the population changed."""
     _require(access, C.MANAGE_TRAINING, go_live.programme)
     if staff.organisation_id != go_live.programme.organisation_id:
         raise ValidationError({"staff": ValidationError("Not on this trust's staff.", "trust")})
+    if kind not in ScopeChange.Kind.values:
+        raise ValidationError({"kind": ValidationError("Add or exclude.", "invalid_choice")})
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError("Give a reason.", "required")})
     change, _ = ScopeChange.objects.update_or_create(
-        go_live=go_live, staff=staff, defaults={"kind": kind, "reason": reason, "changed_by": user}
+        go_live=go_live,
+        staff=staff,
+        defaults={"kind": kind, "reason": remove_nhs_numbers(reason), "changed_by": user},
     )
+    _queue_alert_refresh(go_live)
     return change
 
 
@@ -268,6 +277,7 @@ def change_scope(
 def undo_scope_change(*, access: Access, change: ScopeChange) -> None:
     _require(access, C.MANAGE_TRAINING, change.go_live.programme)
     change.delete()
+    _queue_alert_refresh(change.go_live)
 
 
 @transaction.atomic

@@ -247,16 +247,20 @@ def scope_changes(request: HttpRequest) -> HttpResponse:
         if staff is None:
             form.add_error("staff_number", "No one on the staff list has that staff number.")
         else:
-            services.change_scope(
-                access=access,
-                user=_user(request),
-                go_live=go_live,
-                staff=staff,
-                kind=data["kind"],
-                reason=data["reason"],
-            )
-            messages.success(request, f"{staff.full_name}: scope changed.")
-            return redirect("training:scope")
+            try:
+                services.change_scope(
+                    access=access,
+                    user=_user(request),
+                    go_live=go_live,
+                    staff=staff,
+                    kind=data["kind"],
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, f"{staff.full_name}: scope changed.")
+                return redirect("training:scope")
     changes = ScopeChange.objects.filter(go_live=go_live).select_related("staff", "changed_by")
     context = {"go_live": go_live, "form": form, "changes": changes.order_by("staff__full_name")}
     return render(request, "training/scope.html", context)
