@@ -21,4 +21,6 @@ urlpatterns = [
     path("drill-down/", views.drill_down, name="drill_down"),
     path("drill-down/export.csv", views.export_csv, name="export_csv"),
     path("drill-down/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("drill-down/gaps.csv", views.gaps_csv, name="gaps_csv"),
+    path("drill-down/gaps.xlsx", views.gaps_xlsx, name="gaps_xlsx"),
 ]

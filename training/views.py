@@ -403,6 +403,9 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
         "by_area": selectors.breakdown(scope, by="area", today=today, area_ids=area_ids),
         "by_group": selectors.breakdown(scope, by="role_group", today=today, area_ids=area_ids),
         "by_course": selectors.course_figures(scope, today=today, area_ids=area_ids),
+        "gaps": selectors.training_gaps_by_area(
+            scope, access, area_ids=area_ids, course=filters["course"]
+        ),
         "page": page,
         "may_see_names": may_see_names,
         "query": query.urlencode(),
@@ -437,6 +440,29 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     go_live, rows = _export_rows(request)
     return exports.as_xlsx(go_live, rows)
+
+
+def _gap_export(request: HttpRequest) -> tuple[GoLive, list[list[object]], bool]:
+    """Training-gap tickets by area for the drill-down's filters: counts for everyone who
+    sees the drill-down, refresher candidates' names for those who may see staff."""
+    access, go_live, _, filters = _drill_down(request)
+    rows = selectors.training_gaps_by_area(
+        filters["scope"], access, area_ids=filters["area_ids"], course=filters["course"]
+    )
+    with_names = access.has(C.VIEW_STAFF, programme=go_live.programme)
+    return go_live, exports.gap_rows(rows, with_names=with_names), with_names
+
+
+@require_GET
+def gaps_csv(request: HttpRequest) -> HttpResponse:
+    go_live, rows, with_names = _gap_export(request)
+    return exports.gaps_as_csv(go_live, rows, with_names=with_names)
+
+
+@require_GET
+def gaps_xlsx(request: HttpRequest) -> HttpResponse:
+    go_live, rows, with_names = _gap_export(request)
+    return exports.gaps_as_xlsx(go_live, rows, with_names=with_names)
 
 
 @require_GET
