@@ -228,6 +228,29 @@ class ConfidenceSummarySerializer(serializers.Serializer):
     overall = ConfidenceGroupSerializer(allow_null=True)
 
 
+class GapSerializer(serializers.Serializer):
+    area = serializers.IntegerField()
+    area_name = serializers.CharField()
+    course = serializers.IntegerField(allow_null=True, help_text="Null: no course named.")
+    course_code = serializers.CharField(allow_null=True)
+    tickets = serializers.IntegerField(help_text="Tickets resolved as a training gap.")
+    last_logged = serializers.DateTimeField()
+    must_do = serializers.IntegerField(allow_null=True)
+    completed = serializers.IntegerField(
+        allow_null=True, help_text="Did the course and still got stuck: refresher candidates."
+    )
+    not_yet_done = serializers.IntegerField(allow_null=True)
+    refresher_candidates = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Staff numbers of the candidates; empty for roles that see figures only.",
+    )
+
+
+class GapFilterSerializer(serializers.Serializer):
+    area = serializers.IntegerField(min_value=1, required=False)
+    course = serializers.IntegerField(min_value=1, required=False)
+
+
 class PlanSerializer(serializers.Serializer):
     target_percent = serializers.IntegerField(min_value=1, max_value=100)
     alert_margin_points = serializers.IntegerField(min_value=1, max_value=50)
@@ -593,6 +616,47 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
             ],
         }
         return Response(PlanSerializer(body_out).data)
+
+    @extend_schema(
+        parameters=[GapFilterSerializer],
+        responses={200: GapSerializer(many=True), **ERROR_RESPONSES},
+    )
+    @action(detail=True)
+    def gaps(self, request: Request, pk: int) -> Response:
+        """Service desk tickets resolved as a training gap, per area and course, with the
+        refresher candidates (people who did the course); no ticket text."""
+        filters = GapFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        access, scope = self._scope()
+        course = None
+        if "course" in data:
+            course = Course.objects.filter(
+                pk=data["course"], programme=scope.go_live.programme
+            ).first()
+            if course is None:
+                raise serializers.ValidationError(
+                    {"course": ["There is no course with this id in the go-live's programme."]}
+                )
+        rows = selectors.training_gaps_by_area(
+            scope, access, area_ids=[data["area"]] if "area" in data else None, course=course
+        )
+        body = [
+            {
+                "area": row.area.pk,
+                "area_name": row.area.name,
+                "course": row.course.pk if row.course else None,
+                "course_code": row.course.code if row.course else None,
+                "tickets": row.tickets,
+                "last_logged": row.last_logged,
+                "must_do": row.must_do,
+                "completed": row.completed,
+                "not_yet_done": row.not_yet_done,
+                "refresher_candidates": [member.staff_number for member in row.candidates],
+            }
+            for row in rows
+        ]
+        return Response(GapSerializer(body, many=True).data)
 
     @extend_schema(responses={200: ConfidenceSummarySerializer, **ERROR_RESPONSES})
     @action(detail=True)

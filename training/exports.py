@@ -1,5 +1,6 @@
 """Exports as CSV (formula-escaped) or XLSX: the huddle list (who is not yet trained, booked
-or overdue, with the courses each still needs) and training-gap tickets by area."""
+or overdue, with the courses each still needs), training-gap tickets by area, and
+confidence checks as aggregates."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from openpyxl import Workbook
 
 from golive.exports import csv_response, escape_formula
 from golive.models import GoLive, RoleGroup
-from training.models import Completion, Requirement
-from training.selectors import STATUS_LABELS, GapRow
+from training.models import Completion, ConfidenceResponse, Requirement
+from training.selectors import STATUS_LABELS, ConfidenceView, GapRow
 
 HEADER = (
     "Staff number",
@@ -142,3 +143,44 @@ def gaps_as_csv(go_live: GoLive, rows: list[list[object]], *, with_names: bool) 
 def gaps_as_xlsx(go_live: GoLive, rows: list[list[object]], *, with_names: bool) -> HttpResponse:
     name = f"training-gaps-{slugify(go_live.name)}.xlsx"
     return _xlsx(name, "Training gaps by area", gap_header(with_names=with_names), rows)
+
+
+CONFIDENCE_HEADER = (
+    "Grouping",
+    "Group",
+    "Responses",
+    "Average (1 to 5)",
+    "Not ready (1 or 2), %",
+    "Low confidence",
+    "Worries (count)",
+)
+
+
+def confidence_rows(view: ConfidenceView, *, min_size: int) -> list[list[object]]:
+    """Aggregates only: a group below ``min_size`` answers is a row saying so, with no
+    figures; the overall row is built from shown groups only. No names, no comments."""
+    labels = dict(ConfidenceResponse.Worry.choices)
+    groups = [("Area", g) for g in view.by_area] + [("Role group", g) for g in view.by_role_group]
+    if view.overall is not None:
+        groups.append(("All shown groups", view.overall))
+    rows: list[list[object]] = []
+    for grouping, group in groups:
+        if group.suppressed:
+            note = f"Fewer than {min_size} responses: not shown"
+            rows.append([grouping, group.group, note, "", "", "", ""])
+            continue
+        worries = "; ".join(f"{labels.get(key, key)} ({n})" for key, n in group.worries)
+        share = "" if group.low_share is None else round(100 * group.low_share, 1)
+        low = "Yes" if group.is_low else "No"
+        rows.append([grouping, group.group, group.responses, group.mean, share, low, worries])
+    return rows
+
+
+def confidence_as_csv(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    name = f"confidence-{slugify(go_live.name)}.csv"
+    return csv_response(name, CONFIDENCE_HEADER, rows)
+
+
+def confidence_as_xlsx(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    name = f"confidence-{slugify(go_live.name)}.xlsx"
+    return _xlsx(name, "Confidence", CONFIDENCE_HEADER, rows)

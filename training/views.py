@@ -518,3 +518,22 @@ def confidence(request: HttpRequest) -> HttpResponse:
         "worry_labels": dict(ConfidenceResponse.Worry.choices),
     }
     return render(request, "training/confidence.html", context)
+
+
+def _confidence_rows(request: HttpRequest) -> tuple[GoLive, list[list[object]]]:
+    access = _access(request)
+    go_live = _go_live(request)
+    view = selectors.confidence_for(selectors.scope_for(access, go_live), access)
+    return go_live, exports.confidence_rows(view, min_size=MIN_GROUP_SIZE)
+
+
+@require_GET
+def confidence_csv(request: HttpRequest) -> HttpResponse:
+    go_live, rows = _confidence_rows(request)
+    return exports.confidence_as_csv(go_live, rows)
+
+
+@require_GET
+def confidence_xlsx(request: HttpRequest) -> HttpResponse:
+    go_live, rows = _confidence_rows(request)
+    return exports.confidence_as_xlsx(go_live, rows)

@@ -140,3 +140,35 @@ def test_the_gap_xlsx_holds_the_same_rows(training: TrainingTrust) -> None:
         ("Ward A", "", "1"),
         ("Ward B", "EPR101", "1"),
     ]
+
+
+def test_the_gaps_api_gives_a_ward_manager_their_areas_with_candidates_staff_numbers(
+    training: TrainingTrust,
+) -> None:
+    _tickets(training)
+    url = f"/api/v1/training/go-lives/{training.go_live.pk}/gaps/"
+
+    mine = _client(training.trust.ward_manager).get(url).json()
+    executive = _client(training.trust.executive).get(url).json()
+
+    assert [(r["area_name"], r["course_code"], r["tickets"], r["refresher_candidates"])
+            for r in mine] == [
+        ("Ward A", "EPR201", 2, [training.trust.staff_a.staff_number]),
+        ("Ward A", None, 1, []),
+    ]  # fmt: skip
+    assert [r["refresher_candidates"] for r in executive] == [[], [], []]
+
+
+def test_the_gaps_api_refuses_a_course_of_another_programme_with_a_field_error(
+    training: TrainingTrust,
+) -> None:
+    from tests.training.factories import CourseFactory  # noqa: PLC0415
+
+    elsewhere = CourseFactory()
+
+    response = _client(training.lead).get(
+        f"/api/v1/training/go-lives/{training.go_live.pk}/gaps/", {"course": elsewhere.pk}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field_errors"][0]["field"] == "course"
