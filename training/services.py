@@ -341,15 +341,18 @@ def training_lead_recipients(go_live: GoLive) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _alert_email(alert: TrainingAlert, recipient: str) -> EmailMessage:
+def _alert_email(alert: TrainingAlert, recipient: str, *, escalated: bool) -> EmailMessage:
     go_live = alert.go_live
-    escalated = alert.level > TrainingAlert.RAISED
+    serious = alert.level >= TrainingAlert.SERIOUS
     subject = (
         f"Training alert {'escalated' if escalated else 'raised'}: {go_live.name} – "
         f"{alert.get_kind_display()}"
     )
+    opening = "A serious training alert was raised." if serious else "A training alert was raised."
+    if escalated:
+        opening = "Escalated: this alert is now serious."
     lines = [
-        "Escalated: this alert is now serious." if escalated else "A training alert was raised.",
+        opening,
         "",
         f"Go-live: {go_live.name} (user go-live {go_live.user_go_live_date:%d %B %Y})",
         f"Alert: {alert.get_kind_display()}",
@@ -381,9 +384,13 @@ def email_training_alert(*, alert_id: int) -> int:
         )
         if alert is None or alert.notified_level >= alert.level:
             return 0
+        escalated = alert.notified_level > 0  # the leads were told of a lower level before
         alert.notified_level = alert.level
         alert.save(update_fields=["notified_level"])
-        messages = [_alert_email(alert, to) for to in training_lead_recipients(alert.go_live)]
+        messages = [
+            _alert_email(alert, to, escalated=escalated)
+            for to in training_lead_recipients(alert.go_live)
+        ]
         # One message each, so leads do not see one another's addresses.
         return get_connection().send_messages(messages) or 0
 

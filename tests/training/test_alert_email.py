@@ -176,3 +176,15 @@ def test_a_closed_alert_is_not_e_mailed(training: TrainingTrust, today: dt.date)
     tasks.email_training_alert(alert.pk + 1000)  # gone altogether
 
     assert mail.outbox == []
+
+
+def test_an_alert_serious_when_first_raised_is_e_mailed_once_as_raised_and_serious(
+    training: TrainingTrust, today: dt.date, django_capture_on_commit_callbacks: Any
+) -> None:
+    _behind_plan(training, today, planned_today=75)
+
+    _refresh_and_send(training, today, django_capture_on_commit_callbacks)
+    _refresh_and_send(training, today, django_capture_on_commit_callbacks)
+
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Training alert raised"]
+    assert mail.outbox[0].body.startswith("A serious training alert was raised.")
