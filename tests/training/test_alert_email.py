@@ -4,6 +4,7 @@ when they escalate, from a Celery task, with figures only."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from smtplib import SMTPException
 from typing import Any
 
@@ -188,3 +189,26 @@ def test_an_alert_serious_when_first_raised_is_e_mailed_once_as_raised_and_serio
 
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Training alert raised"]
     assert mail.outbox[0].body.startswith("A serious training alert was raised.")
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_e_mails_the_alert_raised_by_a_refresh_through_redis(
+    training: TrainingTrust, today: dt.date
+) -> None:
+    from celery.contrib.testing.worker import start_worker  # noqa: PLC0415
+
+    from golive.celery import app  # noqa: PLC0415
+
+    app.control.purge()  # nothing left over from earlier runs on this test broker
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        services.refresh_alerts(go_live_id=training.go_live.pk, today=today)
+        alert = TrainingAlert.objects.get()
+        for _ in range(200):
+            alert.refresh_from_db()
+            if alert.notified_level and mail.outbox:
+                break
+            time.sleep(0.1)
+
+    assert alert.notified_level == TrainingAlert.RAISED
+    assert [m.to for m in mail.outbox] == [["lead@example.nhs.uk"]]
