@@ -212,3 +212,20 @@ def test_a_real_worker_e_mails_the_alert_raised_by_a_refresh_through_redis(
 
     assert alert.notified_level == TrainingAlert.RAISED
     assert [m.to for m in mail.outbox] == [["lead@example.nhs.uk"]]
+
+
+def test_a_serious_alert_is_tagged_and_says_the_leads_were_e_mailed_on_the_training_page(
+    training: TrainingTrust, today: dt.date, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.test import Client  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    _behind_plan(training, today, planned_today=75)
+    _refresh_and_send(training, today, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(training.lead)
+
+    page = client.get(reverse("training:home")).content.decode()
+
+    assert '<strong class="nhsuk-tag nhsuk-tag--red">Serious</strong>' in page
+    assert "Training leads were e-mailed." in page
