@@ -31,6 +31,14 @@ router.register("training/bookings", training_api.BookingViewSet, basename="trai
 router.register(
     "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
 )
+router.register(
+    "training/scope-changes", training_api.ScopeChangeViewSet, basename="training-scope-change"
+)
+router.register(
+    "training/confidence-checks",
+    training_api.ConfidenceCheckViewSet,
+    basename="training-confidence-check",
+)
 router.register("designations", champions_api.DesignationViewSet, basename="designation")
 router.register("shifts", champions_api.ShiftViewSet, basename="shift")
 router.register("shift-assignments", champions_api.AssignmentViewSet, basename="shift-assignment")

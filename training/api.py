@@ -20,7 +20,14 @@ from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.models import GoLive, RoleGroup, StaffMember, User
 from training import selectors, services
 from training.confidence import MIN_GROUP_SIZE
-from training.models import Booking, Completion, Course, Requirement
+from training.models import (
+    Booking,
+    Completion,
+    ConfidenceResponse,
+    Course,
+    Requirement,
+    ScopeChange,
+)
 
 C = Capability
 
@@ -206,6 +213,12 @@ class ConfidenceGroupSerializer(serializers.Serializer):
     mean = serializers.FloatField(allow_null=True)
     low_share = serializers.FloatField(allow_null=True, help_text="Share scoring 1 or 2.")
     is_low = serializers.BooleanField()
+    worries = serializers.SerializerMethodField(
+        help_text="How many chose each worry, most first (empty when suppressed)."
+    )
+
+    def get_worries(self, group: Any) -> list[dict[str, Any]]:
+        return [{"worry": worry, "count": count} for worry, count in group.worries]
 
 
 class ConfidenceSummarySerializer(serializers.Serializer):
@@ -213,6 +226,29 @@ class ConfidenceSummarySerializer(serializers.Serializer):
     by_area = ConfidenceGroupSerializer(many=True)
     by_role_group = ConfidenceGroupSerializer(many=True)
     overall = ConfidenceGroupSerializer(allow_null=True)
+
+
+class GapSerializer(serializers.Serializer):
+    area = serializers.IntegerField()
+    area_name = serializers.CharField()
+    course = serializers.IntegerField(allow_null=True, help_text="Null: no course named.")
+    course_code = serializers.CharField(allow_null=True)
+    tickets = serializers.IntegerField(help_text="Tickets resolved as a training gap.")
+    last_logged = serializers.DateTimeField()
+    must_do = serializers.IntegerField(allow_null=True)
+    completed = serializers.IntegerField(
+        allow_null=True, help_text="Did the course and still got stuck: refresher candidates."
+    )
+    not_yet_done = serializers.IntegerField(allow_null=True)
+    refresher_candidates = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Staff numbers of the candidates; empty for roles that see figures only.",
+    )
+
+
+class GapFilterSerializer(serializers.Serializer):
+    area = serializers.IntegerField(min_value=1, required=False)
+    course = serializers.IntegerField(min_value=1, required=False)
 
 
 class PlanSerializer(serializers.Serializer):
@@ -581,6 +617,47 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
         }
         return Response(PlanSerializer(body_out).data)
 
+    @extend_schema(
+        parameters=[GapFilterSerializer],
+        responses={200: GapSerializer(many=True), **ERROR_RESPONSES},
+    )
+    @action(detail=True)
+    def gaps(self, request: Request, pk: int) -> Response:
+        """Service desk tickets resolved as a training gap, per area and course, with the
+        refresher candidates (people who did the course); no ticket text."""
+        filters = GapFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        access, scope = self._scope()
+        course = None
+        if "course" in data:
+            course = Course.objects.filter(
+                pk=data["course"], programme=scope.go_live.programme
+            ).first()
+            if course is None:
+                raise serializers.ValidationError(
+                    {"course": ["There is no course with this id in the go-live's programme."]}
+                )
+        rows = selectors.training_gaps_by_area(
+            scope, access, area_ids=[data["area"]] if "area" in data else None, course=course
+        )
+        body = [
+            {
+                "area": row.area.pk,
+                "area_name": row.area.name,
+                "course": row.course.pk if row.course else None,
+                "course_code": row.course.code if row.course else None,
+                "tickets": row.tickets,
+                "last_logged": row.last_logged,
+                "must_do": row.must_do,
+                "completed": row.completed,
+                "not_yet_done": row.not_yet_done,
+                "refresher_candidates": [member.staff_number for member in row.candidates],
+            }
+            for row in rows
+        ]
+        return Response(GapSerializer(body, many=True).data)
+
     @extend_schema(responses={200: ConfidenceSummarySerializer, **ERROR_RESPONSES})
     @action(detail=True)
     def confidence(self, request: Request, pk: int) -> Response:
@@ -623,3 +700,191 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(PersonSerializer(page, many=True).data)
+
+
+# Scope changes: people added to, or excluded from, a go-live's training scope by hand.
+
+
+class ScopeChangeSerializer(serializers.ModelSerializer):
+    staff_number = serializers.CharField(source="staff.staff_number", read_only=True)
+    full_name = serializers.CharField(source="staff.full_name", read_only=True)
+
+    class Meta:
+        model = ScopeChange
+        fields = ("id", "go_live", "staff_number", "full_name", "kind", "reason")
+        read_only_fields = fields
+
+
+class ScopeChangeRequestSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1)
+    staff_number = serializers.CharField(max_length=32)
+    # A plain string checked by the service: another "kind" enum would clash in the schema.
+    kind = serializers.CharField(
+        max_length=10,
+        help_text="include (add to the scope) or exclude (take out of it).",
+    )
+    reason = serializers.CharField(max_length=200)
+
+
+class ScopeChangeFilterSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Manual scope changes for staff you may see",
+        parameters=[ScopeChangeFilterSerializer],
+        responses={200: ScopeChangeSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: ScopeChangeSerializer, **ERROR_RESPONSES}),
+    create=extend_schema(
+        summary="Add someone to a go-live's training scope, or exclude them",
+        request=ScopeChangeRequestSerializer,
+        responses={201: ScopeChangeSerializer, **ERROR_RESPONSES},
+    ),
+    destroy=extend_schema(summary="Undo a scope change", responses={204: None, **ERROR_RESPONSES}),
+)
+class ScopeChangeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People added to or excluded from a go-live's training scope by hand. Listed for
+    staff the caller may see; changed only by programme-wide training leads."""
+
+    lookup_value_converter = "int"
+    serializer_class = ScopeChangeSerializer
+    write_capability = C.MANAGE_TRAINING
+
+    def get_queryset(self) -> QuerySet[ScopeChange]:
+        access = _access(self.request)
+        rows = ScopeChange.objects.filter(
+            go_live__in=access.go_lives(), staff__in=access.staff().values("pk")
+        ).select_related("staff")
+        if self.action == "list":
+            filters = ScopeChangeFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            if "go_live" in filters.validated_data:
+                rows = rows.filter(go_live_id=filters.validated_data["go_live"])
+        return rows.order_by("go_live_id", "staff__full_name", "pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access = _access(request)
+        body = ScopeChangeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        go_live = _visible_go_live(access, data["go_live"])
+        staff = StaffMember.objects.filter(
+            organisation_id=go_live.programme.organisation_id, staff_number=data["staff_number"]
+        ).first()
+        if staff is None:
+            raise serializers.ValidationError(
+                {"staff_number": ["No one on the staff list has that staff number."]}
+            )
+        with service_errors():
+            change = services.change_scope(
+                access=access,
+                user=_user(request),
+                go_live=go_live,
+                staff=staff,
+                kind=data["kind"],
+                reason=data["reason"],
+            )
+        return Response(ScopeChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with service_errors():
+            services.undo_scope_change(access=_access(request), change=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Confidence checks: recorded one at a time, read back only as aggregates.
+
+
+class ConfidenceCheckSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField(min_value=1)
+    area = serializers.IntegerField(min_value=1, help_text="An area of the go-live you may see.")
+    score = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="How ready the person feels: 1 (not) to 5 (very)."
+    )
+    worries = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text="Any of: " + ", ".join(ConfidenceResponse.Worry.values),
+    )
+    comment = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    named = serializers.BooleanField(
+        default=False,
+        help_text="True: the caller answers for themselves, by name (their login must be "
+        "linked to a staff record). False: an anonymous check for the area.",
+    )
+
+
+class ConfidenceReceiptSerializer(serializers.Serializer):
+    go_live = serializers.IntegerField()
+    area = serializers.IntegerField()
+    named = serializers.BooleanField()
+    recorded_at = serializers.DateTimeField()
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Record a confidence check",
+        description="Answers are read back only as aggregates, through "
+        "/api/v1/training/go-lives/{id}/confidence/, where groups with fewer than "
+        f"{MIN_GROUP_SIZE} answers are suppressed.",
+        request=ConfidenceCheckSerializer,
+        responses={201: ConfidenceReceiptSerializer, **ERROR_RESPONSES},
+    ),
+)
+class ConfidenceCheckViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Write-only: one confidence check. Nobody reads single answers over the API."""
+
+    serializer_class = ConfidenceCheckSerializer
+    # Anyone signed in may answer for themselves; the service refuses anonymous checks from
+    # read-only roles and areas the caller cannot see.
+    write_capability = C.VIEW
+
+    def get_queryset(self) -> QuerySet[ConfidenceResponse]:
+        return ConfidenceResponse.objects.none()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access = _access(request)
+        body = ConfidenceCheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        go_live = _visible_go_live(access, data["go_live"])
+        area = access.areas().filter(pk=data["area"], go_lives=go_live).first()
+        if area is None:
+            raise serializers.ValidationError(
+                {"area": ["There is no area with this id in the go-live that you can see."]}
+            )
+        user = _user(request)
+        staff = None
+        if data["named"]:
+            staff = StaffMember.objects.filter(user=user).first()
+            if staff is None:
+                raise serializers.ValidationError(
+                    {"named": ["Your login is not linked to a staff record; answer anonymously."]}
+                )
+        with service_errors():
+            response = services.record_confidence(
+                access=access,
+                user=user,
+                go_live=go_live,
+                area=area,
+                score=data["score"],
+                worries=data["worries"],
+                comment=data["comment"],
+                staff=staff,
+            )
+        receipt = {
+            "go_live": go_live.pk,
+            "area": area.pk,
+            "named": staff is not None,
+            "recorded_at": response.submitted_at,
+        }
+        return Response(ConfidenceReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)

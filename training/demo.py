@@ -1,7 +1,8 @@
 """Demo training data for ``seed_demo``, built on the LMS completions the adoption demo
 imports: requirements by role group, a planned trajectory per wave, a few bookings on Ward
-7B, and alerts. The next wave is planned to be further on than it is, so it shows visibly
-behind its trajectory and forecast to miss its target.
+7B, two scope changes made by hand, and alerts (e-mailed to the demo training lead by the
+worker, to its console unless EMAIL_HOST is set). The next wave is planned to be further
+on than it is, so it shows visibly behind its trajectory and forecast to miss its target.
 
 Idempotent: rows are keyed on natural keys, and plans are anchored to the go-live dates
 (which the demo keeps), so a second run changes nothing.
@@ -21,6 +22,7 @@ from training.models import (
     ConfidenceResponse,
     Course,
     Requirement,
+    ScopeChange,
     TrainingPlan,
     TrajectoryPoint,
 )
@@ -116,6 +118,32 @@ def _confidence(go_live: GoLive, user: User) -> None:
     ConfidenceResponse.objects.bulk_create(rows)
 
 
+def _scope_changes(go_live: GoLive, user: User) -> None:
+    """By hand: one Ward 7B nurse on long-term leave taken out of scope, and one bank nurse
+    from outside the go-live's areas added, since she is rostered there for go-live week."""
+    ward = go_live.areas.filter(code="W7B").first()
+    if ward is None:
+        return
+    on_leave = StaffMember.objects.filter(areas=ward).order_by("staff_number").first()
+    bank = (
+        StaffMember.objects.filter(organisation_id=go_live.programme.organisation_id)
+        .exclude(areas__in=go_live.areas.all())
+        .filter(role_group=RoleGroup.NURSING)
+        .order_by("staff_number")
+        .first()
+    )
+    for member, kind, reason in (
+        (on_leave, ScopeChange.Kind.EXCLUDE, "Long-term leave until after go-live"),
+        (bank, ScopeChange.Kind.INCLUDE, "Bank nurse rostered on Ward 7B for go-live week"),
+    ):
+        if member is not None:
+            ScopeChange.objects.get_or_create(
+                go_live=go_live,
+                staff=member,
+                defaults={"kind": kind, "reason": reason, "changed_by": user},
+            )
+
+
 @transaction.atomic
 def seed_training_demo(*, programme: Programme, user: User) -> list[str]:
     """Seed training for the first two waves; returns one line per wave."""
@@ -132,6 +160,7 @@ def seed_training_demo(*, programme: Programme, user: User) -> list[str]:
         if go_live.user_go_live_date >= today:
             _bookings(go_live, courses, user, today)
             _confidence(go_live, user)
+            _scope_changes(go_live, user)
         services.refresh_alerts(go_live_id=go_live.pk, today=today)
         trajectory = selectors.whole_scope_trajectory(go_live, today=today)
         lines.append(

@@ -1,21 +1,23 @@
-"""The huddle list as CSV (formula-escaped) or XLSX: who is not yet trained, booked or
-overdue, with the courses each still needs."""
+"""Exports as CSV (formula-escaped) or XLSX: the huddle list (who is not yet trained, booked
+or overdue, with the courses each still needs), training-gap tickets by area, and
+confidence checks as aggregates."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
 
 from golive.exports import csv_response, escape_formula
 from golive.models import GoLive, RoleGroup
-from training.models import Completion, Requirement
-from training.selectors import STATUS_LABELS
+from training.models import Completion, ConfidenceResponse, Requirement
+from training.selectors import STATUS_LABELS, ConfidenceView, GapRow
 
 HEADER = (
     "Staff number",
@@ -70,9 +72,15 @@ def as_csv(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
 
 
 def as_xlsx(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    return _xlsx(_filename(go_live, "xlsx"), "Not yet trained", HEADER, rows)
+
+
+def _xlsx(
+    filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> HttpResponse:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Not yet trained")
-    sheet.append(list(HEADER))
+    sheet = book.create_sheet(title)
+    sheet.append(list(header))
     for row in rows:
         # Text, escaped like the CSV: a name such as "=cmd" must never become a formula.
         sheet.append([escape_formula(cell) for cell in row])
@@ -82,6 +90,97 @@ def as_xlsx(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(go_live, "xlsx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+GAP_HEADER = (
+    "Site",
+    "Area",
+    "Course code",
+    "Course",
+    "Training-gap tickets",
+    "Last logged",
+    "Must do the course",
+    "Completed it (refresher candidates)",
+    "Not yet completed",
+)
+GAP_NAMES_HEADER = ("Refresher candidates (staff number: name)",)
+
+
+def gap_header(*, with_names: bool) -> tuple[str, ...]:
+    return GAP_HEADER + GAP_NAMES_HEADER if with_names else GAP_HEADER
+
+
+def gap_rows(rows: Iterable[GapRow], *, with_names: bool) -> list[list[object]]:
+    """One row per area and course with training-gap tickets; the refresher candidates by
+    name only for those who may see staff. No ticket text: it may carry patient details."""
+    table = []
+    for row in rows:
+        line: list[object] = [
+            row.area.site.name,
+            row.area.name,
+            row.course.code if row.course else "",
+            row.course.name if row.course else "No course named",
+            row.tickets,
+            timezone.localtime(row.last_logged).date().isoformat(),
+            "" if row.must_do is None else row.must_do,
+            "" if row.completed is None else row.completed,
+            "" if row.not_yet_done is None else row.not_yet_done,
+        ]
+        if with_names:
+            line.append("; ".join(f"{m.staff_number}: {m.full_name}" for m in row.candidates))
+        table.append(line)
+    return table
+
+
+def gaps_as_csv(go_live: GoLive, rows: list[list[object]], *, with_names: bool) -> HttpResponse:
+    name = f"training-gaps-{slugify(go_live.name)}.csv"
+    return csv_response(name, gap_header(with_names=with_names), rows)
+
+
+def gaps_as_xlsx(go_live: GoLive, rows: list[list[object]], *, with_names: bool) -> HttpResponse:
+    name = f"training-gaps-{slugify(go_live.name)}.xlsx"
+    return _xlsx(name, "Training gaps by area", gap_header(with_names=with_names), rows)
+
+
+CONFIDENCE_HEADER = (
+    "Grouping",
+    "Group",
+    "Responses",
+    "Average (1 to 5)",
+    "Not ready (1 or 2), %",
+    "Low confidence",
+    "Worries (count)",
+)
+
+
+def confidence_rows(view: ConfidenceView, *, min_size: int) -> list[list[object]]:
+    """Aggregates only: a group below ``min_size`` answers is a row saying so, with no
+    figures; the overall row is built from shown groups only. No names, no comments."""
+    labels = dict(ConfidenceResponse.Worry.choices)
+    groups = [("Area", g) for g in view.by_area] + [("Role group", g) for g in view.by_role_group]
+    if view.overall is not None:
+        groups.append(("All shown groups", view.overall))
+    rows: list[list[object]] = []
+    for grouping, group in groups:
+        if group.suppressed:
+            note = f"Fewer than {min_size} responses: not shown"
+            rows.append([grouping, group.group, note, "", "", "", ""])
+            continue
+        worries = "; ".join(f"{labels.get(key, key)} ({n})" for key, n in group.worries)
+        share = "" if group.low_share is None else round(100 * group.low_share, 1)
+        low = "Yes" if group.is_low else "No"
+        rows.append([grouping, group.group, group.responses, group.mean, share, low, worries])
+    return rows
+
+
+def confidence_as_csv(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    name = f"confidence-{slugify(go_live.name)}.csv"
+    return csv_response(name, CONFIDENCE_HEADER, rows)
+
+
+def confidence_as_xlsx(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    name = f"confidence-{slugify(go_live.name)}.xlsx"
+    return _xlsx(name, "Confidence", CONFIDENCE_HEADER, rows)

@@ -192,6 +192,8 @@ class TrainingAlert(models.Model):
     """Training is behind plan or forecast to miss its target. One open alert per go-live
     and kind, refreshed in place; closed when the condition clears."""
 
+    RAISED, SERIOUS = 1, 2
+
     class Kind(models.TextChoices):
         BEHIND_PLAN = "behind_plan", "Behind the planned trajectory"
         FORECAST_MISS = "forecast_miss", "Forecast to miss the target"
@@ -206,6 +208,12 @@ class TrainingAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    level = models.PositiveSmallIntegerField(
+        default=RAISED, help_text="1 when raised; 2 once it has escalated to serious."
+    )
+    # The highest level the training leads were e-mailed about: each level is sent once,
+    # however often the refresh runs, and a level that falls and rises again is not resent.
+    notified_level = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-raised_at"]

@@ -343,6 +343,91 @@ def course_figures(
     return rows
 
 
+@dataclass(frozen=True)
+class GapRow:
+    """Service desk tickets resolved as a training gap in one area, about one course (or
+    none named): where a refresher would help. ``completed`` people did the course and
+    still got stuck (refresher candidates); ``candidates`` names them for those who may see
+    staff."""
+
+    area: Area
+    course: Course | None
+    tickets: int
+    last_logged: dt.datetime
+    must_do: int | None
+    completed: int | None
+    candidates: list[StaffMember]
+
+    @property
+    def not_yet_done(self) -> int | None:
+        if self.must_do is None or self.completed is None:
+            return None
+        return self.must_do - self.completed
+
+
+def training_gaps_by_area(
+    scope: Scope,
+    access: Access,
+    *,
+    area_ids: list[int] | None = None,
+    course: Course | None = None,
+) -> list[GapRow]:
+    """Training-gap tickets per area and course in the areas of the scope (or ``area_ids``
+    among them), most tickets first within each area. Ticket text is never read: it may
+    carry patient details."""
+    from support.models import Ticket  # noqa: PLC0415 - support reads training's courses
+
+    go_live = scope.go_live
+    ids = scope.area_ids if area_ids is None else [i for i in area_ids if i in scope.area_ids]
+    tickets = Ticket.objects.filter(
+        go_live=go_live, area__in=ids, resolution_type=Ticket.ResolutionType.TRAINING_GAP
+    )
+    if course is not None:
+        tickets = tickets.filter(course=course)
+    grouped = list(
+        tickets.order_by()
+        .values("area_id", "course_id")
+        .annotate(n=Count("pk"), last=Max("created_at"))
+    )
+    areas = {area.pk: area for area in scope.areas}
+    courses = Course.objects.in_bulk({row["course_id"] for row in grouped if row["course_id"]})
+    groups: dict[int, list[str]] = {}
+    for course_id, group in Requirement.objects.filter(go_live=go_live).values_list(
+        "course_id", "role_group"
+    ):
+        groups.setdefault(course_id, []).append(group)
+    may_see = access.staff().values("pk")
+    rows = []
+    # One pass per (area, course) pair with tickets: few, since tickets cluster.
+    for row in grouped:
+        course_id = row["course_id"]
+        must_do = completed = None
+        candidates: list[StaffMember] = []
+        if course_id is not None:
+            staff = staff_in_scope(scope, area_ids=[row["area_id"]]).filter(
+                role_group__in=groups.get(course_id, [])
+            )
+            done = staff.filter(completions__course_id=course_id)
+            must_do, completed = staff.count(), done.count()
+            candidates = list(done.filter(pk__in=may_see).order_by("full_name", "staff_number"))
+        rows.append(
+            GapRow(
+                area=areas[row["area_id"]],
+                course=courses.get(course_id) if course_id else None,
+                tickets=row["n"],
+                last_logged=row["last"],
+                must_do=must_do,
+                completed=completed,
+                candidates=candidates,
+            )
+        )
+    return sorted(rows, key=_gap_order)
+
+
+def _gap_order(row: GapRow) -> tuple[str, str, int, str]:
+    return (row.area.site.name, row.area.name, -row.tickets, row.course.name if row.course else "")
+
+
 def trained_series(staff: QuerySet[StaffMember], go_live: GoLive) -> list[tuple[dt.date, int]]:
     """(day, people who became trained that day), oldest first: the actual trajectory."""
     annotated = with_status(staff, go_live, today=go_live.user_go_live_date)
@@ -473,6 +558,22 @@ def trajectory_alerts(trajectory: Trajectory) -> dict[str, str | None]:
             + (f"; {needed:.0f} people a week are needed." if needed is not None else ".")
         )
     return messages
+
+
+def serious_alerts(trajectory: Trajectory) -> set[str]:
+    """The alert kinds whose condition is serious, escalating an open alert: twice the
+    margin behind plan, or a forecast whose whole uncertainty band falls short of the
+    target (even the optimistic end misses it)."""
+    result = trajectory.forecast
+    serious: set[str] = set()
+    if not result.population:
+        return serious
+    behind = trajectory.behind_by
+    if behind is not None and behind >= 2 * trajectory.plan.alert_margin_points:
+        serious.add(TrainingAlert.Kind.BEHIND_PLAN)
+    if result.projected_high is not None and result.projected_high < result.target:
+        serious.add(TrainingAlert.Kind.FORECAST_MISS)
+    return serious
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from adoption.imports.identifiers import remove_nhs_numbers
 from golive.access import Access, Capability
-from golive.models import Area, GoLive, Programme, StaffMember, User
+from golive.models import Area, GoLive, Programme, Role, RoleGrant, StaffMember, User
 from training import selectors
 from training.models import (
     Booking,
@@ -41,8 +45,10 @@ def _queue_alert_refresh(go_live: GoLive) -> None:
 
 
 def _require(access: Access, capability: Capability, programme: Programme) -> None:
-    if not access.has(capability, programme=programme):
-        raise PermissionDenied("You may not change training for this programme.")
+    """Courses, requirements, the plan and the scope apply to every area of the programme,
+    so a grant limited to some areas (an area training lead) may not change them."""
+    if not access.has_programme_wide(capability, programme):
+        raise PermissionDenied("Only a programme-wide training lead may change this.")
 
 
 @transaction.atomic
@@ -248,13 +254,22 @@ def save_plan(
 def change_scope(
     *, access: Access, user: User, go_live: GoLive, staff: StaffMember, kind: str, reason: str
 ) -> ScopeChange:
-    """Add a person to the go-live's training scope, or exclude one, with a reason."""
+    """Add a person to the go-live's training scope, or exclude one, with a reason (NHS
+    numbers typed into it are removed). Replaces an earlier change for that person;
+    re-checks the alerts, since the population changed."""
     _require(access, C.MANAGE_TRAINING, go_live.programme)
     if staff.organisation_id != go_live.programme.organisation_id:
         raise ValidationError({"staff": ValidationError("Not on this trust's staff.", "trust")})
+    if kind not in ScopeChange.Kind.values:
+        raise ValidationError({"kind": ValidationError("Add or exclude.", "invalid_choice")})
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError("Give a reason.", "required")})
     change, _ = ScopeChange.objects.update_or_create(
-        go_live=go_live, staff=staff, defaults={"kind": kind, "reason": reason, "changed_by": user}
+        go_live=go_live,
+        staff=staff,
+        defaults={"kind": kind, "reason": remove_nhs_numbers(reason), "changed_by": user},
     )
+    _queue_alert_refresh(go_live)
     return change
 
 
@@ -262,6 +277,7 @@ def change_scope(
 def undo_scope_change(*, access: Access, change: ScopeChange) -> None:
     _require(access, C.MANAGE_TRAINING, change.go_live.programme)
     change.delete()
+    _queue_alert_refresh(change.go_live)
 
 
 @transaction.atomic
@@ -273,6 +289,7 @@ def refresh_alerts(*, go_live_id: int, today: dt.date) -> list[TrainingAlert]:
     if go_live is None or go_live.user_go_live_date < today:
         return []
     trajectory = selectors.whole_scope_trajectory(go_live, today=today)
+    serious = selectors.serious_alerts(trajectory)
     now = timezone.now()
     raised = []
     for kind, message in selectors.trajectory_alerts(trajectory).items():
@@ -282,16 +299,100 @@ def refresh_alerts(*, go_live_id: int, today: dt.date) -> list[TrainingAlert]:
                 alert.closed_at = now
                 alert.save(update_fields=["closed_at"])
             continue
+        level = TrainingAlert.SERIOUS if kind in serious else TrainingAlert.RAISED
         if alert is None:
             alert = TrainingAlert.objects.create(
-                go_live=go_live, kind=kind, raised_at=now, message=message, updated_at=now
+                go_live=go_live,
+                kind=kind,
+                raised_at=now,
+                message=message,
+                updated_at=now,
+                level=level,
             )
         else:
             # Only what the refresh owns: an acknowledgement saved meanwhile must survive.
-            alert.message, alert.updated_at = message, now
-            alert.save(update_fields=["message", "updated_at"])
+            alert.message, alert.updated_at, alert.level = message, now, level
+            alert.save(update_fields=["message", "updated_at", "level"])
+        if alert.level > alert.notified_level:
+            _queue_alert_email(alert)
         raised.append(alert)
     return raised
+
+
+def _queue_alert_email(alert: TrainingAlert) -> None:
+    """E-mail the training leads once this refresh is committed. A broker outage loses
+    nothing: the next refresh finds the level still unsent and queues it again."""
+    from training import tasks  # noqa: PLC0415 - tasks import this module lazily
+
+    transaction.on_commit(partial(tasks.email_training_alert.delay, alert.pk), robust=True)
+
+
+def training_lead_recipients(go_live: GoLive) -> list[str]:
+    """E-mail addresses of active training leads of the go-live's programme: programme-wide
+    ones, and area ones whose areas include one of the go-live's."""
+    grants = RoleGrant.objects.filter(
+        programme_id=go_live.programme_id,
+        role=Role.TRAINING_LEAD,
+        user__is_active=True,
+    ).exclude(user__email="")
+    programme_wide = Q(areas__isnull=True)
+    touching = Q(areas__in=go_live.areas.values("pk"))
+    users = User.objects.filter(pk__in=grants.filter(programme_wide | touching).values("user_id"))
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _alert_email(alert: TrainingAlert, recipient: str, *, escalated: bool) -> EmailMessage:
+    go_live = alert.go_live
+    serious = alert.level >= TrainingAlert.SERIOUS
+    subject = (
+        f"Training alert {'escalated' if escalated else 'raised'}: {go_live.name} – "
+        f"{alert.get_kind_display()}"
+    )
+    opening = "A serious training alert was raised." if serious else "A training alert was raised."
+    if escalated:
+        opening = "Escalated: this alert is now serious."
+    lines = [
+        opening,
+        "",
+        f"Go-live: {go_live.name} (user go-live {go_live.user_go_live_date:%d %B %Y})",
+        f"Alert: {alert.get_kind_display()}",
+        alert.message,
+    ]
+    if settings.SITE_URL:
+        link = settings.SITE_URL.rstrip("/") + reverse("training:home")
+        lines += ["", f"See the trajectory: {link}"]
+    # Figures only, but names are typed by people: strip anything shaped like an NHS number.
+    return EmailMessage(
+        subject=remove_nhs_numbers(subject),
+        body=remove_nhs_numbers("\n".join(lines)),
+        to=[recipient],
+    )
+
+
+def email_training_alert(*, alert_id: int) -> int:
+    """E-mail the go-live's training leads that an alert was raised or escalated, once per
+    level. The claim (``notified_level``) and the sending share one transaction with the
+    alert locked: a failed send leaves the level unsent for a retry or the next refresh, and
+    a second task for the same level sends nothing. Returns the number of e-mails sent; a
+    closed or missing alert sends none."""
+    with transaction.atomic():
+        alert = (
+            TrainingAlert.objects.select_for_update(of=("self",))
+            .select_related("go_live")
+            .filter(pk=alert_id, closed_at__isnull=True)
+            .first()
+        )
+        if alert is None or alert.notified_level >= alert.level:
+            return 0
+        escalated = alert.notified_level > 0  # the leads were told of a lower level before
+        alert.notified_level = alert.level
+        alert.save(update_fields=["notified_level"])
+        messages = [
+            _alert_email(alert, to, escalated=escalated)
+            for to in training_lead_recipients(alert.go_live)
+        ]
+        # One message each, so leads do not see one another's addresses.
+        return get_connection().send_messages(messages) or 0
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -29,3 +31,18 @@ def refresh_all_training_alerts() -> None:
     upcoming = GoLive.objects.filter(user_go_live_date__gte=timezone.localdate())
     for go_live_id in upcoming.values_list("pk", flat=True):
         refresh_training_alerts.delay(go_live_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError, SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    max_retries=5,
+    ignore_result=True,
+)
+def email_training_alert(alert_id: int) -> None:
+    """E-mail the training leads about one alert raised or escalated. Idempotent: each
+    alert level is sent once; a closed or missing alert sends nothing. The e-mail holds
+    figures only, never patient or staff identifiers."""
+    from training import services  # noqa: PLC0415 - services queue this task
+
+    services.email_training_alert(alert_id=alert_id)

@@ -18,7 +18,11 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("compliance/", views.compliance, name="compliance"),
     path("confidence/", views.confidence, name="confidence"),
+    path("confidence/export.csv", views.confidence_csv, name="confidence_csv"),
+    path("confidence/export.xlsx", views.confidence_xlsx, name="confidence_xlsx"),
     path("drill-down/", views.drill_down, name="drill_down"),
     path("drill-down/export.csv", views.export_csv, name="export_csv"),
     path("drill-down/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("drill-down/gaps.csv", views.gaps_csv, name="gaps_csv"),
+    path("drill-down/gaps.xlsx", views.gaps_xlsx, name="gaps_xlsx"),
 ]

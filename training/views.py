@@ -61,7 +61,9 @@ def _go_live(request: HttpRequest) -> GoLive:
 
 
 def _may_manage(access: Access, go_live: GoLive) -> bool:
-    return access.has(C.MANAGE_TRAINING, programme=go_live.programme)
+    """Programme-level changes (courses, requirements, plan, scope, alerts) need the
+    capability across the whole programme, not just some of its areas."""
+    return access.has_programme_wide(C.MANAGE_TRAINING, go_live.programme)
 
 
 def _render(
@@ -245,16 +247,20 @@ def scope_changes(request: HttpRequest) -> HttpResponse:
         if staff is None:
             form.add_error("staff_number", "No one on the staff list has that staff number.")
         else:
-            services.change_scope(
-                access=access,
-                user=_user(request),
-                go_live=go_live,
-                staff=staff,
-                kind=data["kind"],
-                reason=data["reason"],
-            )
-            messages.success(request, f"{staff.full_name}: scope changed.")
-            return redirect("training:scope")
+            try:
+                services.change_scope(
+                    access=access,
+                    user=_user(request),
+                    go_live=go_live,
+                    staff=staff,
+                    kind=data["kind"],
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, f"{staff.full_name}: scope changed.")
+                return redirect("training:scope")
     changes = ScopeChange.objects.filter(go_live=go_live).select_related("staff", "changed_by")
     context = {"go_live": go_live, "form": form, "changes": changes.order_by("staff__full_name")}
     return render(request, "training/scope.html", context)
@@ -397,6 +403,9 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
         "by_area": selectors.breakdown(scope, by="area", today=today, area_ids=area_ids),
         "by_group": selectors.breakdown(scope, by="role_group", today=today, area_ids=area_ids),
         "by_course": selectors.course_figures(scope, today=today, area_ids=area_ids),
+        "gaps": selectors.training_gaps_by_area(
+            scope, access, area_ids=area_ids, course=filters["course"]
+        ),
         "page": page,
         "may_see_names": may_see_names,
         "query": query.urlencode(),
@@ -431,6 +440,29 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     go_live, rows = _export_rows(request)
     return exports.as_xlsx(go_live, rows)
+
+
+def _gap_export(request: HttpRequest) -> tuple[GoLive, list[list[object]], bool]:
+    """Training-gap tickets by area for the drill-down's filters: counts for everyone who
+    sees the drill-down, refresher candidates' names for those who may see staff."""
+    access, go_live, _, filters = _drill_down(request)
+    rows = selectors.training_gaps_by_area(
+        filters["scope"], access, area_ids=filters["area_ids"], course=filters["course"]
+    )
+    with_names = access.has(C.VIEW_STAFF, programme=go_live.programme)
+    return go_live, exports.gap_rows(rows, with_names=with_names), with_names
+
+
+@require_GET
+def gaps_csv(request: HttpRequest) -> HttpResponse:
+    go_live, rows, with_names = _gap_export(request)
+    return exports.gaps_as_csv(go_live, rows, with_names=with_names)
+
+
+@require_GET
+def gaps_xlsx(request: HttpRequest) -> HttpResponse:
+    go_live, rows, with_names = _gap_export(request)
+    return exports.gaps_as_xlsx(go_live, rows, with_names=with_names)
 
 
 @require_GET
@@ -486,3 +518,22 @@ def confidence(request: HttpRequest) -> HttpResponse:
         "worry_labels": dict(ConfidenceResponse.Worry.choices),
     }
     return render(request, "training/confidence.html", context)
+
+
+def _confidence_rows(request: HttpRequest) -> tuple[GoLive, list[list[object]]]:
+    access = _access(request)
+    go_live = _go_live(request)
+    view = selectors.confidence_for(selectors.scope_for(access, go_live), access)
+    return go_live, exports.confidence_rows(view, min_size=MIN_GROUP_SIZE)
+
+
+@require_GET
+def confidence_csv(request: HttpRequest) -> HttpResponse:
+    go_live, rows = _confidence_rows(request)
+    return exports.confidence_as_csv(go_live, rows)
+
+
+@require_GET
+def confidence_xlsx(request: HttpRequest) -> HttpResponse:
+    go_live, rows = _confidence_rows(request)
+    return exports.confidence_as_xlsx(go_live, rows)

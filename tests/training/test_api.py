@@ -195,7 +195,7 @@ def test_confidence_over_the_api_withholds_small_groups(training: TrainingTrust)
 
     assert body["by_area"] == [
         {"group": "Ward A (North Hospital)", "suppressed": True, "responses": None,
-         "mean": None, "low_share": None, "is_low": False},
+         "mean": None, "low_share": None, "is_low": False, "worries": []},
     ]  # fmt: skip
     assert body["overall"] is None
 

@@ -16,6 +16,7 @@ from training.models import (
     Booking,
     ConfidenceResponse,
     Requirement,
+    ScopeChange,
     TrainingAlert,
     TrajectoryPoint,
 )
@@ -60,6 +61,7 @@ def test_seeding_the_training_demo_twice_changes_nothing(demo: tuple[Programme, 
             Booking.objects.count(),
             TrainingAlert.objects.count(),
             ConfidenceResponse.objects.count(),
+            ScopeChange.objects.count(),
         )
 
     seed_training_demo(programme=programme, user=trainer)
@@ -70,3 +72,23 @@ def test_seeding_the_training_demo_twice_changes_nothing(demo: tuple[Programme, 
     assert first[0] > 0
     assert first[2] > 0
     assert first[4] > 0
+    assert first[5] == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_training_lead_is_e_mailed_the_upcoming_waves_alerts(
+    demo: tuple[Programme, User], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail  # noqa: PLC0415
+
+    from training import tasks  # noqa: PLC0415
+
+    programme, trainer = demo
+    with django_capture_on_commit_callbacks() as queued:
+        seed_training_demo(programme=programme, user=trainer)
+    for alert in TrainingAlert.objects.filter(closed_at=None):
+        tasks.email_training_alert(alert.pk)
+
+    assert queued
+    assert mail.outbox
+    assert {tuple(message.to) for message in mail.outbox} == {(trainer.email,)}

@@ -322,6 +322,7 @@ def test_refreshing_alerts_keeps_an_acknowledgement_saved_meanwhile(
         go_live=training.go_live, kind="behind_plan", message="old", raised_at=now, updated_at=now
     )
     monkeypatch.setattr(selectors, "whole_scope_trajectory", lambda go_live, today: None)
+    monkeypatch.setattr(selectors, "serious_alerts", lambda t: set())
     monkeypatch.setattr(
         selectors,
         "trajectory_alerts",
