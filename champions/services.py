@@ -425,11 +425,31 @@ def _may_act_for(access: Access, user: User, assignment: Assignment) -> bool:
 
 
 def _active_assignment(assignment: Assignment) -> Assignment:
-    row = (
-        Assignment.objects.select_for_update()
+    return _check_active(_lock_assignments(assignment.pk)[0])
+
+
+def _active_assignments(*assignments: Assignment) -> list[Assignment]:
+    return [_check_active(row) for row in _lock_assignments(*(a.pk for a in assignments))]
+
+
+def _lock_assignments(*pks: int) -> list[Assignment]:
+    """The assignments' rows, locked in primary-key order whatever order the caller names
+    them in, and returned in the caller's order. Two swaps crossing the same pair of shifts
+    would otherwise each lock one and wait for the other: a deadlock. Callers lock these
+    before any cover request, since cancelling an assignment updates its requests."""
+    rows = {
+        row.pk: row
+        for row in Assignment.objects.select_for_update(of=("self",))
         .select_related("shift__area", "shift__go_live", "staff", "designation")
-        .get(pk=assignment.pk)
-    )
+        .filter(pk__in=pks)
+        .order_by("pk")
+    }
+    if not rows.keys() >= set(pks):
+        raise Assignment.DoesNotExist("The rostered shift no longer exists.")
+    return [rows[pk] for pk in pks]
+
+
+def _check_active(row: Assignment) -> Assignment:
     if row.status != Assignment.Status.ACTIVE:
         raise ValidationError(
             f"{row.staff.full_name} is no longer on {_when(row.shift)}.", "not_active"
@@ -461,8 +481,7 @@ def request_swap(
 ) -> CoverRequest:
     """Propose that two rostered people swap shifts; the other person (or a manager of
     their area) accepts."""
-    assignment = _active_assignment(assignment)
-    other = _active_assignment(swap_with)
+    assignment, other = _active_assignments(assignment, swap_with)
     if not _may_act_for(access, user, assignment):
         raise PermissionDenied("Only the person on the shift or a manager of the area may ask.")
     if other.staff_id == assignment.staff_id:
@@ -485,6 +504,14 @@ def _open_request(
         requested_by=user,
         requested_at=timezone.now(),
     )
+
+
+def _assignment_ids(cover_request: CoverRequest) -> tuple[int, int | None]:
+    # Read afresh: which shifts a request is about never changes, so no lock is needed.
+    ids: tuple[int, int | None] = CoverRequest.objects.values_list(
+        "assignment_id", "swap_with_id"
+    ).get(pk=cover_request.pk)
+    return ids
 
 
 def _open(cover_request: CoverRequest) -> CoverRequest:
@@ -517,10 +544,11 @@ def accept_cover(
 ) -> Assignment:
     """Someone eligible covers the shift: the original person comes off it and the coverer
     goes on, under the same rules as any rostering. By the coverer or a manager."""
+    (locked,) = _lock_assignments(_assignment_ids(cover_request)[0])
     cover_request = _open(cover_request)
     if cover_request.kind != CoverRequest.Kind.COVER:
         raise ValidationError("This is a swap request; accept the swap instead.", "not_cover")
-    original = _active_assignment(cover_request.assignment)
+    original = _check_active(locked)
     if designation.staff_id == original.staff_id:
         raise ValidationError(
             f"{original.staff.full_name} is the person who needs cover.", "same_person"
@@ -541,11 +569,11 @@ def accept_cover(
 def accept_swap(*, access: Access, user: User, cover_request: CoverRequest) -> list[Assignment]:
     """The other person (or a manager of their area) accepts a swap: each takes the other's
     shift, each checked against the roster rules with their old shift released."""
+    locked = _lock_assignments(*(pk for pk in _assignment_ids(cover_request) if pk is not None))
     cover_request = _open(cover_request)
     if cover_request.kind != CoverRequest.Kind.SWAP or cover_request.swap_with is None:
         raise ValidationError("This is a cover request, not a swap.", "not_swap")
-    first = _active_assignment(cover_request.assignment)
-    second = _active_assignment(cover_request.swap_with)
+    first, second = (_check_active(row) for row in locked)
     if second.staff.user_id != user.pk:
         _require_manager(access, second.shift.area, second.designation.programme)
     _lock_staff(first.staff_id, second.staff_id)

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from champions import services
@@ -13,6 +13,7 @@ from champions.models import Assignment, CoverRequest, Designation, RotaEntry, S
 from golive.access import Access
 from tests.champions.conftest import Champions
 from tests.conftest import Trust
+from tests.locking import run_recording, wait_until_waiting
 
 Kind = Designation.Kind
 Status = Designation.Status
@@ -474,3 +475,44 @@ def test_a_shift_that_has_happened_keeps_who_worked_it(trust: Trust, champions: 
         services.cancel_assignment(
             access=Access(trust.ward_manager), user=trust.ward_manager, assignment=assignment
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_swaps_crossing_the_same_pair_of_shifts_do_not_deadlock() -> None:
+    trust = Trust()
+    champions = Champions(trust)
+    early = champions.shift(trust.ward_a)
+    late = champions.shift(trust.ward_a, name="Late", start=dt.time(15), end=dt.time(23))
+    alice = champions.designate(trust.staff_a, trust.ward_a)
+    erin = champions.designate(champions.staff("Erin Swap", trust.ward_a), trust.ward_a)
+    on_early = assign(trust.ward_manager, early, alice)
+    on_late = assign(trust.ward_manager, late, erin)
+    pm = Access(trust.programme_manager)
+    ask = {"access": pm, "user": trust.programme_manager}
+    # Each person asks to swap with the other: the requests name the pair in opposite order.
+    early_first = services.request_swap(**ask, assignment=on_early, swap_with=on_late)
+    late_first = services.request_swap(**ask, assignment=on_late, swap_with=on_early)
+    outcomes: list[str] = []
+
+    def accept(request: CoverRequest) -> str:
+        services.accept_swap(access=pm, user=trust.programme_manager, cover_request=request)
+        return "accepted"
+
+    # Hold the lower-numbered shift so both acceptances queue, in a known order, before
+    # either can go on; each then needs both rows.
+    with transaction.atomic():
+        Assignment.objects.select_for_update(of=("self",)).get(pk=min(on_early.pk, on_late.pk))
+        threads = [run_recording(outcomes, lambda: accept(early_first))]
+        wait_until_waiting(1)
+        threads.append(run_recording(outcomes, lambda: accept(late_first)))
+        wait_until_waiting(2)
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["accepted", "not_open"]
+    active = Assignment.objects.filter(status="active")
+    assert set(active.values_list("shift_id", "staff_id")) == {
+        (early.pk, erin.staff_id),
+        (late.pk, alice.staff_id),
+    }
