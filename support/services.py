@@ -433,16 +433,34 @@ def update_known_issue(
 
 @transaction.atomic
 def link_to_known_issue(*, ticket: Ticket, user: User, known_issue: KnownIssue | None) -> Ticket:
-    """Make the ticket a child of ``known_issue`` (or unlink it with None)."""
+    """Make the ticket a child of ``known_issue`` (or unlink it with None). The parent's row
+    is locked first (the order ``fix_known_issue`` takes them in): a link that raced a fix
+    either lands before it, and is resolved with the other children, or sees the issue
+    fixed and is refused, so no open ticket is left under a fixed parent."""
     _require_triage(user, ticket)
+    if known_issue is not None:
+        known_issue = KnownIssue.objects.select_for_update().get(pk=known_issue.pk)
     ticket = _locked(ticket)
     if known_issue is not None:
         if known_issue.programme_id != ticket.go_live.programme_id:
             raise ValidationError(
-                "That known issue belongs to another programme.", "wrong_programme"
+                {
+                    "known_issue": ValidationError(
+                        "That known issue belongs to another programme.", "wrong_programme"
+                    )
+                }
             )
         if known_issue.status != KnownIssue.Status.OPEN:
-            raise ValidationError("That known issue is already fixed.", "known_issue_fixed")
+            raise ValidationError(
+                {
+                    "known_issue": ValidationError(
+                        f"“{known_issue.title}” has already been fixed, so tickets can no "
+                        "longer be linked to it. If the problem is back, open a new known "
+                        "issue.",
+                        "known_issue_fixed",
+                    )
+                }
+            )
     ticket.known_issue = known_issue
     ticket.save(update_fields=["known_issue"])
     return ticket

@@ -396,10 +396,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _visible_ticket(desk_access(request), pk)
     form = LinkKnownIssueForm(
-        request.POST,
-        issues=KnownIssue.objects.filter(
-            programme=ticket.go_live.programme, status=KnownIssue.Status.OPEN
-        ),
+        request.POST, issues=KnownIssue.objects.filter(programme=ticket.go_live.programme)
     )
     if form.is_valid():
         try:

@@ -27,12 +27,16 @@ def waiting_backends() -> int:
 
 def wait_until_waiting(count: int) -> None:
     """Block until ``count`` other backends are queued on a lock."""
-    ready = threading.Event()
+    wait_for(lambda: waiting_backends() >= count, f"{count} transactions waiting for a lock")
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    pause = threading.Event()
     for _ in range(QUEUE_ATTEMPTS):
-        if waiting_backends() >= count:
+        if condition():
             return
-        ready.wait(0.01)
-    raise AssertionError(f"expected {count} transactions waiting for a lock")
+        pause.wait(0.01)
+    raise AssertionError(f"expected {what}")
 
 
 def run_recording(outcomes: list[str], action: Callable[[], str]) -> threading.Thread:

@@ -642,3 +642,28 @@ def test_the_ticket_page_hides_the_reporter_from_an_executive(
     content = use_wave_1(desk.executive).get(f"/support/tickets/{ticket.pk}/").content.decode()
     assert "ext 4321" not in content
     assert "Cannot log in" in content
+
+
+def test_linking_a_ticket_to_a_known_issue_fixed_meanwhile_shows_why_on_the_form(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    issue = services.create_known_issue(
+        user=desk.agent,
+        go_live=desk.wave_1,
+        title="Label printers offline",
+        description="",
+        workaround="Use the spare",
+        category=None,
+        is_published=True,
+    )
+    services.fix_known_issue(known_issue=issue, user=desk.agent_2)
+    ticket = make_ticket("Label printer offline")
+
+    response = use_wave_1(desk.agent).post(
+        f"/support/tickets/{ticket.pk}/known-issue/", {"known_issue": issue.pk}
+    )
+
+    assert response.status_code == 200
+    assert "has already been fixed" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.known_issue is None
