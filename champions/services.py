@@ -629,6 +629,7 @@ class RotaCounts:
     inserted: int
     updated: int
     unchanged: int
+    removed: int = 0
 
 
 @transaction.atomic
@@ -679,3 +680,42 @@ def record_rota_entries(*, rows: Iterable[RotaRow], batch_id: int | None = None)
     return RotaCounts(
         inserted=len(incoming) - updated - unchanged, updated=updated, unchanged=unchanged
     )
+
+
+@transaction.atomic
+def replace_rota_entries(*, rows: Iterable[RotaRow], batch_id: int | None = None) -> RotaCounts:
+    """Store an e-roster extract as the record of who works when for the stretch it covers:
+    its rows are recorded as ``record_rota_entries`` does, and any stored entry for one of
+    its areas, starting on a day from that area's first to its last day in the extract,
+    that the extract no longer lists is removed (someone taken off the rota). Entries for
+    other areas, or outside those days, are left alone. Re-running it changes nothing."""
+    rows = list(rows)
+    counts = record_rota_entries(rows=rows, batch_id=batch_id)
+    listed = {(row.staff_id, row.area_id, row.starts_at) for row in rows}
+    removed: list[int] = []
+    for area_id, (first, last) in _days_covered(rows).items():
+        stored = RotaEntry.objects.filter(
+            area_id=area_id,
+            starts_at__gte=_local_midnight(first),
+            starts_at__lt=_local_midnight(last + dt.timedelta(days=1)),
+        ).values_list("pk", "staff_id", "starts_at")
+        removed += [
+            pk for pk, staff_id, starts_at in stored if (staff_id, area_id, starts_at) not in listed
+        ]
+    if removed:
+        RotaEntry.objects.filter(pk__in=removed).delete()
+    return RotaCounts(counts.inserted, counts.updated, counts.unchanged, removed=len(removed))
+
+
+def _days_covered(rows: Iterable[RotaRow]) -> dict[int, tuple[dt.date, dt.date]]:
+    """Per area, the first and last local day on which a listed stretch starts."""
+    covered: dict[int, tuple[dt.date, dt.date]] = {}
+    for row in rows:
+        day = timezone.localdate(row.starts_at)
+        first, last = covered.get(row.area_id, (day, day))
+        covered[row.area_id] = (min(first, day), max(last, day))
+    return covered
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))

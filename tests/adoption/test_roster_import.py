@@ -76,3 +76,56 @@ def test_a_ward_manager_cannot_load_shifts_for_another_ward(trust: Trust, import
     assert batch.status == Status.REJECTED
     assert set(batch.issues.values_list("code", flat=True)) == {"NOT_YOUR_AREA"}
     assert not RotaEntry.objects.exists()
+
+
+def test_a_re_imported_e_roster_removes_shifts_it_no_longer_lists_and_says_how_many(
+    trust: Trust, import_file: Any
+) -> None:
+    a, b = trust.staff_a.staff_number, trust.staff_b.staff_number
+    trust.staff_b.areas.add(trust.ward_a)
+    first = roster(
+        f"{a},N/WA,2030-07-01 07:30:00,2030-07-01 15:30:00",
+        f"{b},N/WA,2030-07-01 07:30:00,2030-07-01 15:30:00",
+        f"{a},N/WA,2030-07-02 07:30:00,2030-07-02 15:30:00",
+    )
+    # Bob is taken off 1 July; Alice's 2 July moves to a late shift.
+    second = roster(
+        f"{a},N/WA,2030-07-01 07:30:00,2030-07-01 15:30:00",
+        f"{a},N/WA,2030-07-02 13:00:00,2030-07-02 21:00:00",
+    )
+
+    import_file(first, kind="roster", profile="golive-roster")
+    again = import_file(second, kind="roster", profile="golive-roster")
+
+    assert again.status == Status.COMMITTED, again.message
+    assert (again.rows_inserted, again.rows_unchanged) == (1, 1)
+    assert "2 shifts no longer in the e-roster for these areas and days were removed." in (
+        again.notices
+    )
+    starts = RotaEntry.objects.order_by("starts_at").values_list("staff_id", "starts_at")
+    assert list(starts) == [
+        (trust.staff_a.pk, dt.datetime(2030, 7, 1, 6, 30, tzinfo=dt.UTC)),
+        (trust.staff_a.pk, dt.datetime(2030, 7, 2, 12, 0, tzinfo=dt.UTC)),
+    ]
+
+
+def test_an_e_roster_leaves_other_areas_and_days_alone(trust: Trust, import_file: Any) -> None:
+    a, c = trust.staff_a.staff_number, trust.staff_c.staff_number
+    import_file(
+        roster(
+            f"{a},N/WA,2030-07-01 07:30:00,2030-07-01 15:30:00",
+            f"{a},N/WA,2030-07-05 07:30:00,2030-07-05 15:30:00",
+            f"{c},S/WC,2030-07-02 07:30:00,2030-07-02 15:30:00",
+        ),
+        kind="roster",
+        profile="golive-roster",
+    )
+
+    later = import_file(
+        roster(f"{a},N/WA,2030-07-03 07:30:00,2030-07-03 15:30:00"),
+        kind="roster",
+        profile="golive-roster",
+    )
+
+    assert not later.notices
+    assert RotaEntry.objects.count() == 4

@@ -516,3 +516,34 @@ def test_two_swaps_crossing_the_same_pair_of_shifts_do_not_deadlock() -> None:
         (early.pk, erin.staff_id),
         (late.pk, alice.staff_id),
     }
+
+
+def test_replacing_the_e_roster_removes_only_unlisted_shifts_in_the_days_it_covers(
+    trust: Trust,
+) -> None:
+    day = timezone.localdate() + dt.timedelta(days=40)
+
+    def at(days: int, hour: int) -> dt.datetime:
+        return timezone.make_aware(
+            dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour))
+        )
+
+    def row(staff: object, area: object, days: int, hour: int) -> services.RotaRow:
+        return services.RotaRow(staff.pk, area.pk, at(days, hour), at(days, hour + 8))  # type: ignore[attr-defined]
+
+    kept_before = row(trust.staff_a, trust.ward_a, -1, 7)  # the day before the new extract
+    dropped_night = row(trust.staff_a, trust.ward_a, 1, 15)  # in range, no longer listed
+    other_ward = row(trust.staff_b, trust.ward_b, 1, 7)
+    listed = [row(trust.staff_a, trust.ward_a, 0, 7), row(trust.staff_a, trust.ward_a, 2, 7)]
+    services.record_rota_entries(rows=[kept_before, dropped_night, other_ward, *listed])
+
+    counts = services.replace_rota_entries(rows=listed)
+    again = services.replace_rota_entries(rows=listed)
+
+    assert (counts.unchanged, counts.removed, again.removed) == (2, 1, 0)
+    remaining = set(RotaEntry.objects.values_list("area_id", "starts_at"))
+    assert remaining == {
+        (trust.ward_a.pk, kept_before.starts_at),
+        (trust.ward_b.pk, other_ward.starts_at),
+        *((trust.ward_a.pk, r.starts_at) for r in listed),
+    }
