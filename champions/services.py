@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adoption.imports.identifiers import remove_nhs_numbers
 from champions.models import (
     Assignment,
     CoverageTarget,
@@ -66,7 +67,9 @@ def nominate(
 ) -> Designation:
     """A ward manager nominates someone who works in one of their areas. The designation
     starts as nominated; it counts once the nominee accepts the role agreement (and, for a
-    super user, completes super-user training)."""
+    super user, completes super-user training). NHS numbers typed into the note (a
+    manager may mention a patient) are removed before it is stored, as in every free-text
+    field here."""
     _require_manager(access, area, programme)
     if go_live is not None and go_live.programme_id != programme.pk:
         raise ValidationError("The go-live is not part of this programme.", "other_programme")
@@ -99,7 +102,7 @@ def nominate(
                 kind=kind,
                 systems_confidence=systems_confidence,
                 leadership=leadership,
-                note=note,
+                note=remove_nhs_numbers(note.strip()),
                 nominated_by=user,
                 nominated_at=timezone.now(),
             )
@@ -154,7 +157,7 @@ def withdraw(
     designation.status = Status.WITHDRAWN
     designation.withdrawn_by = user
     designation.withdrawn_at = now
-    designation.withdrawal_reason = reason
+    designation.withdrawal_reason = remove_nhs_numbers(reason.strip())
     designation.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
     for assignment in designation.assignments.filter(
         status=Assignment.Status.ACTIVE, starts_at__gt=now
@@ -500,7 +503,7 @@ def _open_request(
         kind=kind,
         assignment=assignment,
         swap_with=other,
-        reason=reason,
+        reason=remove_nhs_numbers(reason.strip()),
         requested_by=user,
         requested_at=timezone.now(),
     )

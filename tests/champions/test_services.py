@@ -547,3 +547,53 @@ def test_replacing_the_e_roster_removes_only_unlisted_shifts_in_the_days_it_cove
         (trust.ward_b.pk, other_ward.starts_at),
         *((trust.ward_a.pk, r.starts_at) for r in listed),
     }
+
+
+# NHS numbers typed into free text.
+
+NHS_NUMBER = "943 476 5919"
+
+
+def test_an_nhs_number_in_a_nomination_note_is_removed(trust: Trust) -> None:
+    designation = nominate(
+        trust, trust.ward_manager, trust.staff_a, trust.ward_a, note=f"Helped with {NHS_NUMBER}"
+    )
+
+    assert designation.note == "Helped with [NHS number removed]"
+
+
+def test_an_nhs_number_in_a_withdrawal_reason_is_removed(
+    trust: Trust, champions: Champions
+) -> None:
+    designation = champions.designate(trust.staff_a, trust.ward_a)
+
+    services.withdraw(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        designation=designation,
+        reason="Complaint about 9434765919's care",
+    )
+
+    designation.refresh_from_db()
+    assert "9434765919" not in designation.withdrawal_reason
+
+
+def test_nhs_numbers_in_cover_and_swap_reasons_are_removed(
+    trust: Trust, champions: Champions
+) -> None:
+    early = champions.shift(trust.ward_a)
+    late = champions.shift(trust.ward_a, name="Late", start=dt.time(15), end=dt.time(23))
+    alice = champions.designate(trust.staff_a, trust.ward_a)
+    erin = champions.designate(champions.staff("Erin Swap", trust.ward_a), trust.ward_a)
+    on_early = assign(trust.ward_manager, early, alice)
+    on_late = assign(trust.ward_manager, late, erin)
+    wm = {"access": Access(trust.ward_manager), "user": trust.ward_manager}
+
+    cover = services.request_cover(**wm, assignment=on_early, reason=f"Escort {NHS_NUMBER}")
+    services.cancel_cover_request(**wm, cover_request=cover)
+    swap = services.request_swap(
+        **wm, assignment=on_early, swap_with=on_late, reason=f"Clinic for {NHS_NUMBER}"
+    )
+
+    assert cover.reason == "Escort [NHS number removed]"
+    assert swap.reason == "Clinic for [NHS number removed]"
