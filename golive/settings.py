@@ -270,6 +270,16 @@ CELERY_BEAT_SCHEDULE["refresh-training-alerts"] = {
     "task": "training.tasks.refresh_all_training_alerts",
     "schedule": 15 * 60.0,
 }
+# Service desk: when the live board flags a spike (a category over this share of the last
+# hour's tickets, with at least this many; an area with a burst of at least this many at
+# this multiple of its usual rate), and the working day for business-hours SLA targets.
+SUPPORT_SPIKE_SHARE_PERCENT = env_int("SUPPORT_SPIKE_SHARE_PERCENT", 40, minimum=1, maximum=99)
+SUPPORT_SPIKE_MIN_TICKETS = env_int("SUPPORT_SPIKE_MIN_TICKETS", 10, minimum=1)
+SUPPORT_BURST_FACTOR = env_int("SUPPORT_BURST_FACTOR", 3, minimum=2, maximum=50)
+SUPPORT_BURST_MIN_TICKETS = env_int("SUPPORT_BURST_MIN_TICKETS", 5, minimum=2)
+SUPPORT_BUSINESS_OPENS, SUPPORT_BUSINESS_CLOSES, SUPPORT_BUSINESS_DAYS = config.business_hours(
+    ENVIRON
+)
 # Readiness: sit-reps drafted every SITREP_EVERY_HOURS hours through the go-live period.
 SITREP_EVERY_HOURS = env_int("SITREP_EVERY_HOURS", 4, minimum=1, maximum=24)
 CELERY_BEAT_SCHEDULE["draft-due-sitreps"] = {

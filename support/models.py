@@ -54,11 +54,22 @@ class Category(models.Model):
 
 class SlaTarget(models.Model):
     """How fast a ticket of one priority must get a first response and be resolved.
-    Go-live hypercare runs around the clock, so the clock is wall time."""
+    Go-live hypercare runs around the clock, so by default the clock is wall time; a trust
+    may run lower priorities in business hours only (the working day is a setting)."""
+
+    class Clock(models.TextChoices):
+        ALWAYS = "always", "Around the clock (24/7)"
+        BUSINESS_HOURS = "business_hours", "Business hours only"
 
     priority = models.CharField(max_length=2, choices=Priority.choices, unique=True)
     first_response_minutes = models.PositiveIntegerField()
     resolve_minutes = models.PositiveIntegerField()
+    clock = models.CharField(
+        max_length=20,
+        choices=Clock.choices,
+        default=Clock.ALWAYS,
+        help_text="Business hours are SUPPORT_BUSINESS_HOURS on SUPPORT_BUSINESS_DAYS.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -73,9 +84,10 @@ class SlaTarget(models.Model):
         ]
 
     def __str__(self) -> str:
+        hours = " (business hours)" if self.clock == self.Clock.BUSINESS_HOURS else ""
         return (
             f"{self.priority}: respond in {self.first_response_minutes} min, "
-            f"resolve in {self.resolve_minutes} min"
+            f"resolve in {self.resolve_minutes} min{hours}"
         )
 
     @property

@@ -667,3 +667,38 @@ def test_linking_a_ticket_to_a_known_issue_fixed_meanwhile_shows_why_on_the_form
     assert "has already been fixed" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.known_issue is None
+
+
+def test_the_spike_share_threshold_is_a_setting(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any, settings: Any
+) -> None:
+    for _ in range(10):
+        make_ticket("Cannot log in")
+    for _ in range(5):
+        make_ticket("Printer jam")
+    client = use_wave_1(desk.agent)
+
+    settings.SUPPORT_SPIKE_SHARE_PERCENT = 70  # login is 67% of the hour
+    higher = client.get("/support/board/").context["board"].category_spikes
+    settings.SUPPORT_SPIKE_SHARE_PERCENT = 60
+    lower = client.get("/support/board/").context["board"].category_spikes
+
+    assert higher == []
+    assert [(spike.count, spike.total) for spike in lower] == [(10, 15)]
+
+
+def test_the_smallest_spike_and_burst_are_settings(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any, settings: Any
+) -> None:
+    for _ in range(4):
+        make_ticket("Cannot log in", area=desk.ward_b)
+    client = use_wave_1(desk.agent)
+
+    usual = client.get("/support/board/").context["board"]
+    settings.SUPPORT_SPIKE_MIN_TICKETS = 4
+    settings.SUPPORT_BURST_MIN_TICKETS = 4
+    smaller = client.get("/support/board/").context["board"]
+
+    assert (usual.category_spikes, usual.area_bursts) == ([], [])
+    assert [spike.count for spike in smaller.category_spikes] == [4]
+    assert [(burst.key, burst.count) for burst in smaller.area_bursts] == [(str(desk.ward_b.pk), 4)]
