@@ -223,6 +223,8 @@ def seed_support_demo(*, programme: Programme, today: dt.date | None = None) -> 
     """Fill the live wave's go-live fortnight; returns a line saying what happened."""
     today = today or timezone.localdate()
     ensure_reference_data()
+    # Low-priority questions wait for the working day: shows the business-hours clock.
+    SlaTarget.objects.filter(priority=Priority.P4).update(clock=SlaTarget.Clock.BUSINESS_HOURS)
     go_live = _live_go_live(programme, today)
     agent = User.objects.filter(username="desk").first()
     if go_live is None or agent is None:

@@ -22,7 +22,6 @@ from golive.access import Access, Capability, access_for
 from golive.dashboard import visible_scope
 from golive.http import HtmxHttpRequest
 from golive.models import GoLive, Role, User
-from golive.navigation import current_go_live
 from support import selectors, services
 from support.forms import (
     CommentForm,
@@ -38,6 +37,7 @@ from support.models import Category, KnownIssue, Ticket
 from support.pages import (
     apply_errors,
     desk_access,
+    desk_go_live,
     go_live_or_404,
     render_page,
     signed_in_user,
@@ -53,7 +53,7 @@ TICKETS_PER_PAGE = 25
 def home(request: HttpRequest) -> HttpResponse:
     """The service desk's view of the chosen go-live: what goes live, where, and the doors in."""
     access = desk_access(request)
-    go_live = current_go_live(request)
+    go_live = desk_go_live(request)
     sites: list[tuple[str, list]] = []
     releases: list = []
     if go_live is not None:

@@ -4,6 +4,8 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from golive.access import Access
 from golive.demo import DEMO_PROGRAMME, seed_demo
@@ -49,3 +51,17 @@ def test_the_demo_has_some_sla_breaches(seeded: Programme) -> None:
     noon = dt.datetime.combine(go_live.user_go_live_date, dt.time(12), tzinfo=london)
     board = reports.live_board(Access(User.objects.get(username="desk")), go_live, now=noon)
     assert board.breached
+
+
+def test_the_demo_desk_opens_on_the_go_live_fortnight_it_seeded(db: None, client: Client) -> None:
+    seed_demo(staff_count=50, today=timezone.localdate())
+    seed_support_demo(
+        programme=Programme.objects.get(name=DEMO_PROGRAMME), today=timezone.localdate()
+    )
+    client.force_login(User.objects.get(username="desk"))
+
+    response = client.get("/support/tickets/")
+
+    seeded = Ticket.objects.first().go_live
+    assert response.context["go_live"] == seeded
+    assert response.context["page"].paginator.count == Ticket.objects.count()

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from golive.navigation import SESSION_GO_LIVE_KEY
 from support import services
 from support.models import Category, KnownIssue, SatisfactionResponse, Ticket
 from support.survey import survey_token
@@ -702,3 +705,44 @@ def test_the_smallest_spike_and_burst_are_settings(
     assert (usual.category_spikes, usual.area_bursts) == ([], [])
     assert [spike.count for spike in smaller.category_spikes] == [4]
     assert [(burst.key, burst.count) for burst in smaller.area_bursts] == [(str(desk.ward_b.pk), 4)]
+
+
+def test_with_no_go_live_chosen_the_desk_shows_the_one_it_is_supporting(
+    desk: DeskTrust, client: Client, make_ticket: Any
+) -> None:
+    # Wave 1 went live a month ago; wave 2 is still to come (the switcher's usual default).
+    desk.wave_1.user_go_live_date = timezone.localdate() - dt.timedelta(days=30)
+    desk.wave_1.save(update_fields=["user_go_live_date"])
+    ticket = make_ticket("Cannot log in")
+    client.force_login(desk.agent)
+
+    response = client.get("/support/tickets/")
+
+    assert response.context["go_live"] == desk.wave_1
+    assert response.context["current_go_live"] == desk.wave_1  # the switcher agrees
+    assert ticket.reference in response.content.decode()
+
+
+def test_a_go_live_chosen_in_the_switcher_is_what_the_desk_shows(
+    desk: DeskTrust, client: Client
+) -> None:
+    desk.wave_1.user_go_live_date = timezone.localdate() - dt.timedelta(days=30)
+    desk.wave_1.save(update_fields=["user_go_live_date"])
+    client.force_login(desk.agent)
+    session = client.session
+    session[SESSION_GO_LIVE_KEY] = desk.wave_2.pk
+    session.save()
+
+    assert client.get("/support/tickets/").context["go_live"] == desk.wave_2
+
+
+def test_the_board_of_a_go_live_past_its_fortnight_offers_a_replay_of_its_first_morning(
+    desk: DeskTrust, use_wave_1: Any
+) -> None:
+    went_live = timezone.localdate() - dt.timedelta(days=30)
+    desk.wave_1.user_go_live_date = went_live
+    desk.wave_1.save(update_fields=["user_go_live_date"])
+
+    page = use_wave_1(desk.agent).get("/support/board/").content.decode()
+
+    assert f"/support/board/?at={went_live:%Y-%m-%d}T10:00" in page
