@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from golive import config
-from golive.env import env_bool, env_int, env_list, env_secret, env_str
+from golive.env import env_bool, env_int, env_list, env_secret, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GOLIVE_VAR_DIR", str(BASE_DIR / "var")))
@@ -280,6 +280,22 @@ SUPPORT_BURST_MIN_TICKETS = env_int("SUPPORT_BURST_MIN_TICKETS", 5, minimum=2)
 SUPPORT_BUSINESS_OPENS, SUPPORT_BUSINESS_CLOSES, SUPPORT_BUSINESS_DAYS = config.business_hours(
     ENVIRON
 )
+# E-mail: escalations and clinical safety concerns notify the people who must act. Printed
+# to the console on a first run; a trust points EMAIL_HOST at its relay.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "golive@localhost")
+# Where links in e-mails point: the address people open Golive at.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
 # Readiness: sit-reps drafted every SITREP_EVERY_HOURS hours through the go-live period.
 SITREP_EVERY_HOURS = env_int("SITREP_EVERY_HOURS", 4, minimum=1, maximum=24)
 CELERY_BEAT_SCHEDULE["draft-due-sitreps"] = {

@@ -21,7 +21,7 @@ from golive.dashboard import visible_scope
 from golive.exports import csv_response, escape_formula
 from golive.http import HtmxHttpRequest
 from golive.models import Area, GoLive
-from support import reports, selectors, services
+from support import notices, reports, selectors, services
 from support.forms import BoardMomentForm, EscalateForm, SurveyForm
 from support.models import Ticket
 from support.pages import desk_access, go_live_or_404, render_page, signed_in_user
@@ -65,6 +65,7 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         "can_escalate": selectors.can_triage(access, go_live),
         "self_url": request.get_full_path(),
         "first_morning": None if replay else _first_morning_if_past(go_live),
+        "notices": [] if replay else notices.unseen_for(signed_in_user(request), go_live.pk),
         "arrivals_chart": Chart(
             dom_id="arrivals-per-hour",
             title="Tickets arriving per hour",
@@ -75,6 +76,14 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         ),
     }
     return render_page(request, "support/board.html", context, partial="figures")
+
+
+@require_POST
+def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recipient clears a notice from their board."""
+    desk_access(request)
+    notices.mark_seen(user=signed_in_user(request), notice_id=pk)
+    return redirect("support:board")
 
 
 @require_POST

@@ -344,3 +344,52 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.ticket}"
+
+
+class Notice(models.Model):
+    """Something a named person must look at now: a raise to the command cell they lead, or
+    a ticket flagged as a clinical safety concern for the programme's clinical safety
+    officer. Shown on the live board until seen, and e-mailed once (by reference only: no
+    ticket text, so no patient identifier, leaves Golive)."""
+
+    class Kind(models.TextChoices):
+        ESCALATION = "escalation", "Escalation to your command cell"
+        CLINICAL_SAFETY = "clinical_safety", "Clinical safety concern"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="desk_notices")
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "escalation"],
+                condition=Q(escalation__isnull=False),
+                name="notice_once_per_escalation",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "ticket", "kind"],
+                condition=Q(ticket__isnull=False, escalation__isnull=True),
+                name="notice_once_per_ticket_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="escalation", escalation__isnull=False)
+                | Q(kind="clinical_safety", ticket__isnull=False),
+                name="notice_has_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"

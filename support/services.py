@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Programme, User
+from support import notices
 from support.identifiers import remove_nhs_numbers
 from support.models import (
     Category,
@@ -164,7 +165,8 @@ def triage_ticket(
     now: dt.datetime | None = None,
 ) -> Ticket:
     """Set the triage fields. A new ticket becomes triaged, and triage is its first response.
-    The assignee must be able to triage tickets for the ticket's area."""
+    The assignee must be able to triage tickets for the ticket's area. Flagging a clinical
+    safety concern notifies the programme's clinical safety officers (board and e-mail)."""
     _require_triage(user, ticket)
     ticket = _locked(ticket)
     if not ticket.is_open:
@@ -182,6 +184,7 @@ def triage_ticket(
                 )
             }
         )
+    newly_flagged = is_clinical_safety and not ticket.is_clinical_safety
     ticket.category = category
     ticket.priority = priority
     ticket.resolver_group = resolver_group
@@ -193,6 +196,8 @@ def triage_ticket(
         fields.append("status")
     fields += _mark_responded(ticket, _now(now))
     ticket.save(update_fields=fields)
+    if newly_flagged:
+        notices.notify_clinical_safety(ticket, flagged_by=user)
     return ticket
 
 
@@ -509,13 +514,14 @@ def escalate(
     area: Area | None = None,
     now: dt.datetime | None = None,
 ) -> Escalation:
-    """Record a raise to the command cell (who, when, which level, about what). The command
-    cells themselves come with the readiness work, which reads these rows."""
+    """Record a raise to the command cell (who, when, which level, about what). The leads
+    of the go-live's command cells at that level get a notice on the board and an e-mail
+    (queued after the commit)."""
     if not Access(user).has(Capability.TRIAGE_TICKETS, programme=go_live.programme):
         raise PermissionDenied("Only the service desk escalates.")
     if level not in Escalation.Level.values:
         raise ValidationError({"level": ValidationError("Choose silver or gold.", "invalid")})
-    return Escalation.objects.create(
+    escalation = Escalation.objects.create(
         go_live=go_live,
         level=level,
         summary=remove_nhs_numbers(summary.strip())[:300],
@@ -525,6 +531,8 @@ def escalate(
         escalated_by=user,
         escalated_at=_now(now),
     )
+    notices.notify_escalation(escalation)
+    return escalation
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ urlpatterns = [
     path("safety/", views.safety, name="safety"),
     path("board/", dashboards.board, name="board"),
     path("board/escalate/", dashboards.escalate, name="escalate"),
+    path("board/notices/<int:pk>/seen/", dashboards.notice_seen, name="notice_seen"),
     path("analytics/", dashboards.analytics, name="analytics"),
     path("analytics/tickets.csv", dashboards.export_csv, name="export_csv"),
     path("analytics/tickets.xlsx", dashboards.export_xlsx, name="export_xlsx"),
