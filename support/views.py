@@ -319,6 +319,9 @@ def _ticket_page(
             else ""
         ),
         "escalations": ticket.escalations.select_related("escalated_by"),
+        "hazards": [link.hazard for link in ticket.hazard_links.select_related("hazard")],
+        "may_raise_hazard": ticket.is_clinical_safety
+        and access.has(Capability.MANAGE_HAZARDS, programme=ticket.go_live.programme),
         **forms,
     }
     return render(request, "support/ticket.html", context)

@@ -12,7 +12,7 @@ from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
 from support import reports
 from support.demo import seed_support_demo
-from support.models import Escalation, KnownIssue, SatisfactionResponse, Ticket
+from support.models import Escalation, KnownIssue, Notice, SatisfactionResponse, Ticket
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -65,3 +65,10 @@ def test_the_demo_desk_opens_on_the_go_live_fortnight_it_seeded(db: None, client
     seeded = Ticket.objects.first().go_live
     assert response.context["go_live"] == seeded
     assert response.context["page"].paginator.count == Ticket.objects.count()
+
+
+def test_the_demo_safety_officer_has_safety_concerns_to_act_on(seeded: Programme) -> None:
+    cso = User.objects.get(username="cso")
+    notices = Notice.objects.filter(recipient=cso, seen_at=None)
+    assert notices.count() == 3
+    assert all(notice.ticket.is_clinical_safety for notice in notices)
