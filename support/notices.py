@@ -5,6 +5,8 @@ they never quote what a reporter typed, so no patient identifier leaves Golive."
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -86,7 +88,8 @@ def _notify(
                 )
         except IntegrityError:
             continue  # this person already has this notice
-        email_notice.delay_on_commit(notice.pk)
+        # Robust: a broker that is down must not undo the escalation; the board shows it.
+        transaction.on_commit(partial(email_notice.delay, notice.pk), robust=True)
         made.append(notice)
     return made
 
