@@ -159,9 +159,10 @@ def withdraw(
     designation.withdrawn_at = now
     designation.withdrawal_reason = remove_nhs_numbers(reason.strip())
     designation.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    # In primary-key order, like every other path that locks several assignments.
     for assignment in designation.assignments.filter(
         status=Assignment.Status.ACTIVE, starts_at__gt=now
-    ):
+    ).order_by("pk"):
         _cancel(assignment, user, now)
     return designation
 
