@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from adoption.imports.roster import merge_roster
 from adoption.models import ImportBatch
 from champions.models import RotaEntry
 from tests.conftest import Trust
@@ -129,3 +130,27 @@ def test_an_e_roster_leaves_other_areas_and_days_alone(trust: Trust, import_file
 
     assert not later.notices
     assert RotaEntry.objects.count() == 4
+
+
+def test_a_batch_committed_without_its_rejected_rows_removes_no_shifts(
+    trust: Trust, import_file: Any, tmp_path: Any
+) -> None:
+    a = trust.staff_a.staff_number
+    batch = import_file(
+        roster(
+            f"{a},N/WA,2030-07-01 07:30:00,2030-07-01 15:30:00",
+            f"{a},N/WA,2030-07-02 07:30:00,2030-07-02 15:30:00",
+        ),
+        kind="roster",
+        profile="golive-roster",
+    )
+    # As a "commit valid rows only" re-run would merge it: the 2 July row was rejected.
+    ImportBatch.objects.filter(pk=batch.pk).update(partial_allowed=True)
+    work = tmp_path / "work.csv"
+    start, end = "2030-07-01T06:30:00+00:00", "2030-07-01T14:30:00+00:00"
+    work.write_text(f"2,{trust.staff_a.pk},{trust.ward_a.pk},{start},{end}\n")
+
+    merged = merge_roster(batch_id=batch.pk, work_file=work, present_fields=frozenset())
+
+    assert RotaEntry.objects.count() == 2
+    assert merged.notices[0].startswith("Some rows were rejected, so shifts missing")
