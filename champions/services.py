@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adoption.imports.identifiers import remove_nhs_numbers
 from champions.models import (
     Assignment,
     CoverageTarget,
@@ -66,7 +67,9 @@ def nominate(
 ) -> Designation:
     """A ward manager nominates someone who works in one of their areas. The designation
     starts as nominated; it counts once the nominee accepts the role agreement (and, for a
-    super user, completes super-user training)."""
+    super user, completes super-user training). NHS numbers typed into the note (a
+    manager may mention a patient) are removed before it is stored, as in every free-text
+    field here."""
     _require_manager(access, area, programme)
     if go_live is not None and go_live.programme_id != programme.pk:
         raise ValidationError("The go-live is not part of this programme.", "other_programme")
@@ -99,7 +102,7 @@ def nominate(
                 kind=kind,
                 systems_confidence=systems_confidence,
                 leadership=leadership,
-                note=note,
+                note=remove_nhs_numbers(note.strip()),
                 nominated_by=user,
                 nominated_at=timezone.now(),
             )
@@ -154,11 +157,12 @@ def withdraw(
     designation.status = Status.WITHDRAWN
     designation.withdrawn_by = user
     designation.withdrawn_at = now
-    designation.withdrawal_reason = reason
+    designation.withdrawal_reason = remove_nhs_numbers(reason.strip())
     designation.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    # In primary-key order, like every other path that locks several assignments.
     for assignment in designation.assignments.filter(
         status=Assignment.Status.ACTIVE, starts_at__gt=now
-    ):
+    ).order_by("pk"):
         _cancel(assignment, user, now)
     return designation
 
@@ -425,11 +429,31 @@ def _may_act_for(access: Access, user: User, assignment: Assignment) -> bool:
 
 
 def _active_assignment(assignment: Assignment) -> Assignment:
-    row = (
-        Assignment.objects.select_for_update()
+    return _check_active(_lock_assignments(assignment.pk)[0])
+
+
+def _active_assignments(*assignments: Assignment) -> list[Assignment]:
+    return [_check_active(row) for row in _lock_assignments(*(a.pk for a in assignments))]
+
+
+def _lock_assignments(*pks: int) -> list[Assignment]:
+    """The assignments' rows, locked in primary-key order whatever order the caller names
+    them in, and returned in the caller's order. Two swaps crossing the same pair of shifts
+    would otherwise each lock one and wait for the other: a deadlock. Callers lock these
+    before any cover request, since cancelling an assignment updates its requests."""
+    rows = {
+        row.pk: row
+        for row in Assignment.objects.select_for_update(of=("self",))
         .select_related("shift__area", "shift__go_live", "staff", "designation")
-        .get(pk=assignment.pk)
-    )
+        .filter(pk__in=pks)
+        .order_by("pk")
+    }
+    if not rows.keys() >= set(pks):
+        raise Assignment.DoesNotExist("The rostered shift no longer exists.")
+    return [rows[pk] for pk in pks]
+
+
+def _check_active(row: Assignment) -> Assignment:
     if row.status != Assignment.Status.ACTIVE:
         raise ValidationError(
             f"{row.staff.full_name} is no longer on {_when(row.shift)}.", "not_active"
@@ -461,8 +485,7 @@ def request_swap(
 ) -> CoverRequest:
     """Propose that two rostered people swap shifts; the other person (or a manager of
     their area) accepts."""
-    assignment = _active_assignment(assignment)
-    other = _active_assignment(swap_with)
+    assignment, other = _active_assignments(assignment, swap_with)
     if not _may_act_for(access, user, assignment):
         raise PermissionDenied("Only the person on the shift or a manager of the area may ask.")
     if other.staff_id == assignment.staff_id:
@@ -481,10 +504,18 @@ def _open_request(
         kind=kind,
         assignment=assignment,
         swap_with=other,
-        reason=reason,
+        reason=remove_nhs_numbers(reason.strip()),
         requested_by=user,
         requested_at=timezone.now(),
     )
+
+
+def _assignment_ids(cover_request: CoverRequest) -> tuple[int, int | None]:
+    # Read afresh: which shifts a request is about never changes, so no lock is needed.
+    ids: tuple[int, int | None] = CoverRequest.objects.values_list(
+        "assignment_id", "swap_with_id"
+    ).get(pk=cover_request.pk)
+    return ids
 
 
 def _open(cover_request: CoverRequest) -> CoverRequest:
@@ -517,10 +548,11 @@ def accept_cover(
 ) -> Assignment:
     """Someone eligible covers the shift: the original person comes off it and the coverer
     goes on, under the same rules as any rostering. By the coverer or a manager."""
+    (locked,) = _lock_assignments(_assignment_ids(cover_request)[0])
     cover_request = _open(cover_request)
     if cover_request.kind != CoverRequest.Kind.COVER:
         raise ValidationError("This is a swap request; accept the swap instead.", "not_cover")
-    original = _active_assignment(cover_request.assignment)
+    original = _check_active(locked)
     if designation.staff_id == original.staff_id:
         raise ValidationError(
             f"{original.staff.full_name} is the person who needs cover.", "same_person"
@@ -541,11 +573,11 @@ def accept_cover(
 def accept_swap(*, access: Access, user: User, cover_request: CoverRequest) -> list[Assignment]:
     """The other person (or a manager of their area) accepts a swap: each takes the other's
     shift, each checked against the roster rules with their old shift released."""
+    locked = _lock_assignments(*(pk for pk in _assignment_ids(cover_request) if pk is not None))
     cover_request = _open(cover_request)
     if cover_request.kind != CoverRequest.Kind.SWAP or cover_request.swap_with is None:
         raise ValidationError("This is a cover request, not a swap.", "not_swap")
-    first = _active_assignment(cover_request.assignment)
-    second = _active_assignment(cover_request.swap_with)
+    first, second = (_check_active(row) for row in locked)
     if second.staff.user_id != user.pk:
         _require_manager(access, second.shift.area, second.designation.programme)
     _lock_staff(first.staff_id, second.staff_id)
@@ -601,6 +633,7 @@ class RotaCounts:
     inserted: int
     updated: int
     unchanged: int
+    removed: int = 0
 
 
 @transaction.atomic
@@ -651,3 +684,42 @@ def record_rota_entries(*, rows: Iterable[RotaRow], batch_id: int | None = None)
     return RotaCounts(
         inserted=len(incoming) - updated - unchanged, updated=updated, unchanged=unchanged
     )
+
+
+@transaction.atomic
+def replace_rota_entries(*, rows: Iterable[RotaRow], batch_id: int | None = None) -> RotaCounts:
+    """Store an e-roster extract as the record of who works when for the stretch it covers:
+    its rows are recorded as ``record_rota_entries`` does, and any stored entry for one of
+    its areas, starting on a day from that area's first to its last day in the extract,
+    that the extract no longer lists is removed (someone taken off the rota). Entries for
+    other areas, or outside those days, are left alone. Re-running it changes nothing."""
+    rows = list(rows)
+    counts = record_rota_entries(rows=rows, batch_id=batch_id)
+    listed = {(row.staff_id, row.area_id, row.starts_at) for row in rows}
+    removed: list[int] = []
+    for area_id, (first, last) in _days_covered(rows).items():
+        stored = RotaEntry.objects.filter(
+            area_id=area_id,
+            starts_at__gte=_local_midnight(first),
+            starts_at__lt=_local_midnight(last + dt.timedelta(days=1)),
+        ).values_list("pk", "staff_id", "starts_at")
+        removed += [
+            pk for pk, staff_id, starts_at in stored if (staff_id, area_id, starts_at) not in listed
+        ]
+    if removed:
+        RotaEntry.objects.filter(pk__in=removed).delete()
+    return RotaCounts(counts.inserted, counts.updated, counts.unchanged, removed=len(removed))
+
+
+def _days_covered(rows: Iterable[RotaRow]) -> dict[int, tuple[dt.date, dt.date]]:
+    """Per area, the first and last local day on which a listed stretch starts."""
+    covered: dict[int, tuple[dt.date, dt.date]] = {}
+    for row in rows:
+        day = timezone.localdate(row.starts_at)
+        first, last = covered.get(row.area_id, (day, day))
+        covered[row.area_id] = (min(first, day), max(last, day))
+    return covered
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))

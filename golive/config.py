@@ -6,6 +6,7 @@ reloading the settings module.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from golive.env import env_bool, env_int, env_str, env_url
+from golive.env import env_bool, env_int, env_list, env_str, env_url
 
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 REDIS_SCHEMES = {"redis", "rediss"}
@@ -137,3 +138,35 @@ def oidc_config(environ: Mapping[str, str], *, debug: bool) -> dict[str, Any]:
         "OIDC_TIMEOUT": env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1, environ=environ),
         **endpoints,
     }
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def business_hours(environ: Mapping[str, str]) -> tuple[dt.time, dt.time, list[int]]:
+    """The service desk's working day, for SLA targets that run in business hours only:
+    ``SUPPORT_BUSINESS_HOURS`` as ``HH:MM-HH:MM`` local time (default 08:00-18:00) and
+    ``SUPPORT_BUSINESS_DAYS`` as day names (default mon,tue,wed,thu,fri). Returns opening
+    and closing times and the weekday numbers (0 = Monday)."""
+    text = env_str("SUPPORT_BUSINESS_HOURS", "08:00-18:00", environ=environ)
+    try:
+        opens_text, closes_text = text.split("-")
+        opens = dt.time.fromisoformat(opens_text.strip())
+        closes = dt.time.fromisoformat(closes_text.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SUPPORT_BUSINESS_HOURS must look like 08:00-18:00; got {text!r}."
+        ) from None
+    if closes <= opens:
+        raise ImproperlyConfigured(
+            f"SUPPORT_BUSINESS_HOURS must close after it opens; got {text!r}."
+        )
+    names = env_list("SUPPORT_BUSINESS_DAYS", list(WEEKDAYS[:5]), environ=environ)
+    unknown = [name for name in names if name.lower()[:3] not in WEEKDAYS]
+    if unknown or not names:
+        raise ImproperlyConfigured(
+            "SUPPORT_BUSINESS_DAYS must list days such as mon,tue,wed,thu,fri; "
+            f"got {', '.join(unknown) or 'none'}."
+        )
+    days = sorted({WEEKDAYS.index(name.lower()[:3]) for name in names})
+    return opens, closes, days

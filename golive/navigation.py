@@ -146,6 +146,19 @@ def current_go_live(request: HttpRequest) -> GoLive | None:
     return chosen
 
 
+def has_chosen_go_live(request: HttpRequest) -> bool:
+    """Whether the user picked, in the switcher, a go-live they may still see."""
+    chosen_id = request.session.get(SESSION_GO_LIVE_KEY)
+    return any(g.pk == chosen_id for g in go_live_choices(request))
+
+
+def show_go_live(request: HttpRequest, go_live: GoLive) -> None:
+    """Make ``go_live`` the one this request shows (and the switcher marks), for a section
+    whose sensible default differs from the next go-live, without changing the choice."""
+    current_go_live(request)
+    request._golive_current = go_live  # type: ignore[attr-defined]
+
+
 def go_live_choices(request: HttpRequest) -> list[GoLive]:
     current_go_live(request)
     return list(getattr(request, "_golive_choices", []))

@@ -273,6 +273,16 @@ CELERY_BEAT_SCHEDULE["refresh-training-alerts"] = {
     "task": "training.tasks.refresh_all_training_alerts",
     "schedule": 15 * 60.0,
 }
+# Service desk: when the live board flags a spike (a category over this share of the last
+# hour's tickets, with at least this many; an area with a burst of at least this many at
+# this multiple of its usual rate), and the working day for business-hours SLA targets.
+SUPPORT_SPIKE_SHARE_PERCENT = env_int("SUPPORT_SPIKE_SHARE_PERCENT", 40, minimum=1, maximum=99)
+SUPPORT_SPIKE_MIN_TICKETS = env_int("SUPPORT_SPIKE_MIN_TICKETS", 10, minimum=1)
+SUPPORT_BURST_FACTOR = env_int("SUPPORT_BURST_FACTOR", 3, minimum=2, maximum=50)
+SUPPORT_BURST_MIN_TICKETS = env_int("SUPPORT_BURST_MIN_TICKETS", 5, minimum=2)
+SUPPORT_BUSINESS_OPENS, SUPPORT_BUSINESS_CLOSES, SUPPORT_BUSINESS_DAYS = config.business_hours(
+    ENVIRON
+)
 # Readiness: sit-reps drafted every SITREP_EVERY_HOURS hours through the go-live period.
 SITREP_EVERY_HOURS = env_int("SITREP_EVERY_HOURS", 4, minimum=1, maximum=24)
 CELERY_BEAT_SCHEDULE["draft-due-sitreps"] = {
@@ -280,8 +290,9 @@ CELERY_BEAT_SCHEDULE["draft-due-sitreps"] = {
     "schedule": 15 * 60.0,
 }
 
-# E-mail (training alerts to training leads). A first run prints mail to the console; set
-# EMAIL_HOST to send through SMTP, or EMAIL_BACKEND to choose another Django backend.
+# E-mail: escalations, clinical safety concerns and training alerts go to the people who must
+# act. A first run prints mail to the console; a trust sets EMAIL_HOST to its relay, or
+# EMAIL_BACKEND to another Django backend.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -295,8 +306,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=300)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "golive@localhost")
-# The address people reach Golive on, for links in e-mails (none when unset).
-SITE_URL = env_url("SITE_URL", "", schemes={"http", "https"})
+# Where links in e-mails point: the address people open Golive at.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

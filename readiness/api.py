@@ -388,7 +388,7 @@ class HazardViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Hazard]:
         return (
             Hazard.objects.filter(programme__in=_access(self.request).programmes())
-            .prefetch_related("criteria", "ticket_links")
+            .prefetch_related("criteria", selectors.visible_ticket_links(_access(self.request)))
             .order_by("programme_id", "number")
         )
 

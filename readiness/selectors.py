@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from adoption.models import DailyUserActivity
@@ -26,6 +26,7 @@ from readiness.models import (
     EngagementEvent,
     Gate,
     Hazard,
+    HazardTicket,
     Milestone,
     Rag,
     ReadinessGroup,
@@ -427,6 +428,13 @@ def visible_hazards(access: Access, programme: Programme) -> QuerySet[Hazard]:
     return Hazard.objects.filter(
         programme__in=access.programmes(), programme=programme
     ).select_related("owner", "cso_signed_off_by")
+
+
+def visible_ticket_links(access: Access) -> Prefetch:
+    """A hazard's links to desk tickets, only those to tickets the user may see: the hazard
+    log is programme-wide, but a ticket (even its id) belongs to its area."""
+    links = access.filter_by_area(HazardTicket.objects.all(), area_field="ticket__area")
+    return Prefetch("ticket_links", queryset=links.select_related("ticket").order_by("pk"))
 
 
 def visible_milestones(access: Access) -> QuerySet[Milestone]:

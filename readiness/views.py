@@ -480,7 +480,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
             risk.risk_rating(h.residual_severity, h.residual_likelihood),
         )
         for h in selectors.visible_hazards(access, go_live.programme).prefetch_related(
-            "ticket_links__ticket", "criteria"
+            selectors.visible_ticket_links(access), "criteria"
         )
     ]
     context = {
@@ -561,7 +561,7 @@ def hazard_tickets(request: HttpRequest, pk: int) -> HttpResponse:
             services.link_ticket(access=access, user=_user(request), hazard=hazard, ticket=ticket)
             messages.success(request, f"{ticket.reference} was linked to {hazard.reference}.")
         return redirect("readiness:hazard_tickets", pk=hazard.pk)
-    linked = set(hazard.ticket_links.values_list("ticket_id", flat=True))
+    linked = set(hazard.ticket_links.filter(ticket__in=tickets).values_list("ticket_id", flat=True))
     context = {
         "hazard": hazard,
         "tickets": tickets,

@@ -18,7 +18,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(SlaTarget)
 class SlaTargetAdmin(SimpleHistoryAdmin):
-    list_display = ("priority", "first_response_minutes", "resolve_minutes")
+    list_display = ("priority", "first_response_minutes", "resolve_minutes", "clock")
 
 
 @admin.register(ResolverGroup)

@@ -20,8 +20,8 @@ from golive.charts import Chart, Series
 from golive.dashboard import visible_scope
 from golive.exports import csv_response, escape_formula
 from golive.http import HtmxHttpRequest
-from golive.models import Area
-from support import reports, selectors, services
+from golive.models import Area, GoLive
+from support import notices, reports, selectors, services
 from support.forms import BoardMomentForm, EscalateForm, SurveyForm
 from support.models import Ticket
 from support.pages import desk_access, go_live_or_404, render_page, signed_in_user
@@ -38,6 +38,18 @@ def _board_moment(request: HttpRequest) -> tuple[BoardMomentForm, dt.datetime, b
     return form, timezone.now(), False
 
 
+# How long after its user go-live the desk counts a go-live as in hypercare.
+HYPERCARE_DAYS = 14
+
+
+def _first_morning_if_past(go_live: GoLive) -> str | None:
+    """For a go-live whose hypercare fortnight is over (so the board is quiet now), the
+    moment to replay: 10:00 on its first day, as the board's ``at`` parameter."""
+    if go_live.user_go_live_date + dt.timedelta(days=HYPERCARE_DAYS) >= timezone.localdate():
+        return None
+    return f"{go_live.user_go_live_date:%Y-%m-%d}T10:00"
+
+
 @require_GET
 def board(request: HtmxHttpRequest) -> HttpResponse:
     access = desk_access(request)
@@ -52,6 +64,8 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         "refresh_seconds": BOARD_REFRESH_SECONDS,
         "can_escalate": selectors.can_triage(access, go_live),
         "self_url": request.get_full_path(),
+        "first_morning": None if replay else _first_morning_if_past(go_live),
+        "notices": [] if replay else notices.unseen_for(signed_in_user(request), go_live.pk),
         "arrivals_chart": Chart(
             dom_id="arrivals-per-hour",
             title="Tickets arriving per hour",
@@ -62,6 +76,14 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         ),
     }
     return render_page(request, "support/board.html", context, partial="figures")
+
+
+@require_POST
+def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recipient clears a notice from their board."""
+    desk_access(request)
+    notices.mark_seen(user=signed_in_user(request), notice_id=pk)
+    return redirect("support:board")
 
 
 @require_POST

@@ -25,6 +25,7 @@ from support.models import (
     Category,
     Escalation,
     KnownIssue,
+    Notice,
     Priority,
     SatisfactionResponse,
     SlaTarget,
@@ -223,6 +224,8 @@ def seed_support_demo(*, programme: Programme, today: dt.date | None = None) -> 
     """Fill the live wave's go-live fortnight; returns a line saying what happened."""
     today = today or timezone.localdate()
     ensure_reference_data()
+    # Low-priority questions wait for the working day: shows the business-hours clock.
+    SlaTarget.objects.filter(priority=Priority.P4).update(clock=SlaTarget.Clock.BUSINESS_HOURS)
     go_live = _live_go_live(programme, today)
     agent = User.objects.filter(username="desk").first()
     if go_live is None or agent is None:
@@ -260,7 +263,31 @@ def seed_support_demo(*, programme: Programme, today: dt.date | None = None) -> 
         escalated_by=agent,
         escalated_at=(go_live_start + dt.timedelta(hours=2, minutes=10)).astimezone(dt.UTC),
     )
+    _seed_safety_notices(go_live, saved)
     return [f"Service desk: {len(saved)} tickets seeded for {go_live.name}'s go-live fortnight."]
+
+
+def _seed_safety_notices(go_live: GoLive, saved: list[Ticket]) -> None:
+    """The clinical safety officer's board shows the fortnight's last few safety concerns
+    to act on (as e-mailed at the time: the demo sends no mail)."""
+    cso = User.objects.filter(username="cso").first()
+    if cso is None:
+        return
+    flagged = [t for t in saved if t.is_clinical_safety][-3:]
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=cso,
+                kind=Notice.Kind.CLINICAL_SAFETY,
+                go_live=go_live,
+                ticket=ticket,
+                created_at=ticket.created_at,
+                emailed_at=ticket.created_at,
+            )
+            for ticket in flagged
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _seed_known_issues(

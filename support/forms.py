@@ -203,6 +203,12 @@ class LinkKnownIssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["known_issue"])
         field.queryset = issues
+        # Only open issues are offered, but one fixed since the page was drawn still
+        # validates, so the service can say why it cannot be linked.
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((issue.pk, str(issue)) for issue in issues.filter(status=KnownIssue.Status.OPEN)),
+        ]
 
 
 class KnownIssueForm(forms.Form):

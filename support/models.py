@@ -54,11 +54,22 @@ class Category(models.Model):
 
 class SlaTarget(models.Model):
     """How fast a ticket of one priority must get a first response and be resolved.
-    Go-live hypercare runs around the clock, so the clock is wall time."""
+    Go-live hypercare runs around the clock, so by default the clock is wall time; a trust
+    may run lower priorities in business hours only (the working day is a setting)."""
+
+    class Clock(models.TextChoices):
+        ALWAYS = "always", "Around the clock (24/7)"
+        BUSINESS_HOURS = "business_hours", "Business hours only"
 
     priority = models.CharField(max_length=2, choices=Priority.choices, unique=True)
     first_response_minutes = models.PositiveIntegerField()
     resolve_minutes = models.PositiveIntegerField()
+    clock = models.CharField(
+        max_length=20,
+        choices=Clock.choices,
+        default=Clock.ALWAYS,
+        help_text="Business hours are SUPPORT_BUSINESS_HOURS on SUPPORT_BUSINESS_DAYS.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -73,9 +84,10 @@ class SlaTarget(models.Model):
         ]
 
     def __str__(self) -> str:
+        hours = " (business hours)" if self.clock == self.Clock.BUSINESS_HOURS else ""
         return (
             f"{self.priority}: respond in {self.first_response_minutes} min, "
-            f"resolve in {self.resolve_minutes} min"
+            f"resolve in {self.resolve_minutes} min{hours}"
         )
 
     @property
@@ -332,3 +344,52 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.ticket}"
+
+
+class Notice(models.Model):
+    """Something a named person must look at now: a raise to the command cell they lead, or
+    a ticket flagged as a clinical safety concern for the programme's clinical safety
+    officer. Shown on the live board until seen, and e-mailed once (by reference only: no
+    ticket text, so no patient identifier, leaves Golive)."""
+
+    class Kind(models.TextChoices):
+        ESCALATION = "escalation", "Escalation to your command cell"
+        CLINICAL_SAFETY = "clinical_safety", "Clinical safety concern"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="desk_notices")
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "escalation"],
+                condition=Q(escalation__isnull=False),
+                name="notice_once_per_escalation",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "ticket", "kind"],
+                condition=Q(ticket__isnull=False, escalation__isnull=True),
+                name="notice_once_per_ticket_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="escalation", escalation__isnull=False)
+                | Q(kind="clinical_safety", ticket__isnull=False),
+                name="notice_has_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"

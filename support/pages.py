@@ -9,12 +9,19 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from golive.access import Access, access_for
 from golive.http import HtmxHttpRequest
 from golive.models import GoLive, User
-from golive.navigation import current_go_live, require_section
+from golive.navigation import (
+    current_go_live,
+    go_live_choices,
+    has_chosen_go_live,
+    require_section,
+    show_go_live,
+)
 
 
 def desk_access(request: HttpRequest) -> Access:
@@ -29,10 +36,25 @@ def signed_in_user(request: HttpRequest) -> User:
 
 
 def go_live_or_404(request: HttpRequest) -> GoLive:
-    go_live = current_go_live(request)
+    go_live = desk_go_live(request)
     if go_live is None:
         raise Http404("There is no go-live for you to see.")
     return go_live
+
+
+def desk_go_live(request: HttpRequest) -> GoLive | None:
+    """The go-live the desk's pages show: the one chosen in the switcher; with no choice
+    made, the one the desk is supporting (the latest whose user go-live has come), rather
+    than the next one to come that readiness and training look at first."""
+    if has_chosen_go_live(request):
+        return current_go_live(request)
+    today = timezone.localdate()
+    live = [g for g in go_live_choices(request) if g.user_go_live_date <= today]
+    if not live:
+        return current_go_live(request)
+    supported = max(live, key=lambda g: (g.user_go_live_date, g.pk))
+    show_go_live(request, supported)
+    return supported
 
 
 def render_page(

@@ -15,16 +15,13 @@ from django.utils import timezone
 
 from golive.access import Access
 from golive.models import GoLive
+from support.desk_settings import spike_thresholds
 from support.models import Category, Escalation, Priority, SatisfactionResponse, Ticket
 from support.selectors import sla_targets, ticket_sla, visible_escalations, visible_tickets
 from support.spikes import HOUR, Burst, ShareSpike, bursts, hourly_counts, share_spikes
 from support.stats import minutes_between, percentile
 
 BOARD_HOURS = 24
-SHARE_THRESHOLD = 0.4
-SHARE_MIN_COUNT = 10
-BURST_FACTOR = 3.0
-BURST_MIN_COUNT = 5
 AREAS_BY_DAY = 10
 BREACHES_SHOWN = 50
 
@@ -174,16 +171,25 @@ def live_board(access: Access, go_live: GoLive, *, now: dt.datetime) -> Board:
         .select_related("escalated_by", "category", "area")
         .order_by("-escalated_at")[:20]
     )
+    limits = spike_thresholds()
     spikes = share_spikes(
-        by_category_arrivals, now=now, threshold=SHARE_THRESHOLD, min_count=SHARE_MIN_COUNT
+        by_category_arrivals, now=now, threshold=limits.share, min_count=limits.min_tickets
     )
-    area_bursts = bursts(by_area_arrivals, now=now, factor=BURST_FACTOR, min_count=BURST_MIN_COUNT)
+    area_bursts = bursts(
+        by_area_arrivals,
+        now=now,
+        factor=limits.burst_factor,
+        min_count=limits.burst_min_tickets,
+    )
     # A category rising fast but not (yet) above the share threshold.
     spiking = {spike.key for spike in spikes}
     category_bursts = [
         burst
         for burst in bursts(
-            by_category_arrivals, now=now, factor=BURST_FACTOR, min_count=BURST_MIN_COUNT
+            by_category_arrivals,
+            now=now,
+            factor=limits.burst_factor,
+            min_count=limits.burst_min_tickets,
         )
         if burst.key not in spiking
     ]

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Role, RoleGrant, User
+from support.desk_settings import hours_for
 from support.models import Category, Escalation, KnownIssue, SlaTarget, Ticket, TicketComment
 from support.sla import SlaStatus, sla_status
 from support.suggest import similarity, words
@@ -79,6 +80,7 @@ def ticket_sla(
         first_response_allowance=target.first_response,
         resolve_allowance=target.resolve,
         now=now,
+        hours=hours_for(target.clock),
     )
 
 

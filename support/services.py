@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Programme, User
+from support import notices
 from support.identifiers import remove_nhs_numbers
 from support.models import (
     Category,
@@ -164,7 +165,8 @@ def triage_ticket(
     now: dt.datetime | None = None,
 ) -> Ticket:
     """Set the triage fields. A new ticket becomes triaged, and triage is its first response.
-    The assignee must be able to triage tickets for the ticket's area."""
+    The assignee must be able to triage tickets for the ticket's area. Flagging a clinical
+    safety concern notifies the programme's clinical safety officers (board and e-mail)."""
     _require_triage(user, ticket)
     ticket = _locked(ticket)
     if not ticket.is_open:
@@ -182,6 +184,7 @@ def triage_ticket(
                 )
             }
         )
+    newly_flagged = is_clinical_safety and not ticket.is_clinical_safety
     ticket.category = category
     ticket.priority = priority
     ticket.resolver_group = resolver_group
@@ -193,6 +196,8 @@ def triage_ticket(
         fields.append("status")
     fields += _mark_responded(ticket, _now(now))
     ticket.save(update_fields=fields)
+    if newly_flagged:
+        notices.notify_clinical_safety(ticket, flagged_by=user)
     return ticket
 
 
@@ -433,16 +438,34 @@ def update_known_issue(
 
 @transaction.atomic
 def link_to_known_issue(*, ticket: Ticket, user: User, known_issue: KnownIssue | None) -> Ticket:
-    """Make the ticket a child of ``known_issue`` (or unlink it with None)."""
+    """Make the ticket a child of ``known_issue`` (or unlink it with None). The parent's row
+    is locked first (the order ``fix_known_issue`` takes them in): a link that raced a fix
+    either lands before it, and is resolved with the other children, or sees the issue
+    fixed and is refused, so no open ticket is left under a fixed parent."""
     _require_triage(user, ticket)
+    if known_issue is not None:
+        known_issue = KnownIssue.objects.select_for_update().get(pk=known_issue.pk)
     ticket = _locked(ticket)
     if known_issue is not None:
         if known_issue.programme_id != ticket.go_live.programme_id:
             raise ValidationError(
-                "That known issue belongs to another programme.", "wrong_programme"
+                {
+                    "known_issue": ValidationError(
+                        "That known issue belongs to another programme.", "wrong_programme"
+                    )
+                }
             )
         if known_issue.status != KnownIssue.Status.OPEN:
-            raise ValidationError("That known issue is already fixed.", "known_issue_fixed")
+            raise ValidationError(
+                {
+                    "known_issue": ValidationError(
+                        f"“{known_issue.title}” has already been fixed, so tickets can no "
+                        "longer be linked to it. If the problem is back, open a new known "
+                        "issue.",
+                        "known_issue_fixed",
+                    )
+                }
+            )
     ticket.known_issue = known_issue
     ticket.save(update_fields=["known_issue"])
     return ticket
@@ -491,13 +514,14 @@ def escalate(
     area: Area | None = None,
     now: dt.datetime | None = None,
 ) -> Escalation:
-    """Record a raise to the command cell (who, when, which level, about what). The command
-    cells themselves come with the readiness work, which reads these rows."""
+    """Record a raise to the command cell (who, when, which level, about what). The leads
+    of the go-live's command cells at that level get a notice on the board and an e-mail
+    (queued after the commit)."""
     if not Access(user).has(Capability.TRIAGE_TICKETS, programme=go_live.programme):
         raise PermissionDenied("Only the service desk escalates.")
     if level not in Escalation.Level.values:
         raise ValidationError({"level": ValidationError("Choose silver or gold.", "invalid")})
-    return Escalation.objects.create(
+    escalation = Escalation.objects.create(
         go_live=go_live,
         level=level,
         summary=remove_nhs_numbers(summary.strip())[:300],
@@ -507,6 +531,8 @@ def escalate(
         escalated_by=user,
         escalated_at=_now(now),
     )
+    notices.notify_escalation(escalation)
+    return escalation
 
 
 @transaction.atomic

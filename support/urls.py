@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support import dashboards, views
+from support import dashboards, hazards, views
 
 app_name = "support"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("tickets/<int:pk>/comments/", views.comment, name="comment"),
     path("tickets/<int:pk>/escalate/", views.escalate_ticket, name="escalate_ticket"),
     path("tickets/<int:pk>/known-issue/", views.link_known_issue, name="link_known_issue"),
+    path("tickets/<int:pk>/hazard/", hazards.raise_hazard, name="raise_hazard"),
     path("known-issues/", views.known_issues, name="known_issues"),
     path("known-issues/new/", views.known_issue_new, name="known_issue_new"),
     path("known-issues/<int:pk>/", views.known_issue_detail, name="known_issue"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("safety/", views.safety, name="safety"),
     path("board/", dashboards.board, name="board"),
     path("board/escalate/", dashboards.escalate, name="escalate"),
+    path("board/notices/<int:pk>/seen/", dashboards.notice_seen, name="notice_seen"),
     path("analytics/", dashboards.analytics, name="analytics"),
     path("analytics/tickets.csv", dashboards.export_csv, name="export_csv"),
     path("analytics/tickets.xlsx", dashboards.export_xlsx, name="export_xlsx"),

@@ -22,7 +22,6 @@ from golive.access import Access, Capability, access_for
 from golive.dashboard import visible_scope
 from golive.http import HtmxHttpRequest
 from golive.models import GoLive, Role, User
-from golive.navigation import current_go_live
 from support import selectors, services
 from support.forms import (
     CommentForm,
@@ -38,6 +37,7 @@ from support.models import Category, KnownIssue, Ticket
 from support.pages import (
     apply_errors,
     desk_access,
+    desk_go_live,
     go_live_or_404,
     render_page,
     signed_in_user,
@@ -53,7 +53,7 @@ TICKETS_PER_PAGE = 25
 def home(request: HttpRequest) -> HttpResponse:
     """The service desk's view of the chosen go-live: what goes live, where, and the doors in."""
     access = desk_access(request)
-    go_live = current_go_live(request)
+    go_live = desk_go_live(request)
     sites: list[tuple[str, list]] = []
     releases: list = []
     if go_live is not None:
@@ -319,6 +319,9 @@ def _ticket_page(
             else ""
         ),
         "escalations": ticket.escalations.select_related("escalated_by"),
+        "hazards": [link.hazard for link in ticket.hazard_links.select_related("hazard")],
+        "may_raise_hazard": ticket.is_clinical_safety
+        and access.has(Capability.MANAGE_HAZARDS, programme=ticket.go_live.programme),
         **forms,
     }
     return render(request, "support/ticket.html", context)
@@ -396,10 +399,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _visible_ticket(desk_access(request), pk)
     form = LinkKnownIssueForm(
-        request.POST,
-        issues=KnownIssue.objects.filter(
-            programme=ticket.go_live.programme, status=KnownIssue.Status.OPEN
-        ),
+        request.POST, issues=KnownIssue.objects.filter(programme=ticket.go_live.programme)
     )
     if form.is_valid():
         try:

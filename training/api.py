@@ -431,6 +431,9 @@ class CompletionViewSet(
         return Response(result.data, status=status.HTTP_201_CREATED)
 
 
+MISSING_SHOWN = 20
+
+
 def _register(
     access: Access, body: serializers.Serializer
 ) -> tuple[dict[str, Any], GoLive, Course, list[int]]:
@@ -444,15 +447,27 @@ def _register(
         raise serializers.ValidationError(
             {"course": ["There is no course with this id in the go-live's programme."]}
         )
+    if not access.has(C.RECORD_COMPLETIONS, programme=go_live.programme):
+        raise exceptions.PermissionDenied("You may not record training for this programme.")
     numbers = set(data["staff_numbers"])
+    # Resolved only among the staff this caller may record for: a number on the trust's
+    # list but outside the caller's areas gets the same answer as one on no list at all,
+    # so the API cannot be used to learn who works elsewhere.
     found = dict(
-        StaffMember.objects.filter(
-            organisation_id=go_live.programme.organisation_id, staff_number__in=numbers
-        ).values_list("staff_number", "pk")
+        services.staff_in_reach(access, go_live)
+        .filter(staff_number__in=numbers)
+        .values_list("staff_number", "pk")
     )
-    if len(found) != len(numbers):
+    missing = sorted(numbers - set(found))
+    if missing:
+        shown = ", ".join(missing[:MISSING_SHOWN]) + ("…" if len(missing) > MISSING_SHOWN else "")
         raise serializers.ValidationError(
-            {"staff_numbers": [f"Not on the staff list: {len(numbers - set(found))} of them."]}
+            {
+                "staff_numbers": [
+                    f"Not among the staff you may record training for: {len(missing)} of "
+                    f"them ({shown})."
+                ]
+            }
         )
     return data, go_live, course, list(found.values())
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -113,6 +113,16 @@ def remove_requirement(*, access: Access, requirement: Requirement) -> None:
     requirement.delete()
 
 
+def staff_in_reach(access: Access, go_live: GoLive) -> QuerySet[StaffMember]:
+    """Staff in the go-live's scope as this user sees it, working in an area where the user
+    may record completions: whom a register (or booking) may name."""
+    scope = selectors.scope_for(access, go_live)
+    allowed_areas = access.areas(C.RECORD_COMPLETIONS, programme=go_live.programme)
+    return selectors.staff_in_scope(scope).filter(
+        pk__in=StaffMember.objects.filter(areas__in=allowed_areas).values("pk")
+    )
+
+
 def _check_staff_in_reach(
     access: Access, go_live: GoLive, staff_ids: Sequence[int]
 ) -> list[StaffMember]:
@@ -120,12 +130,7 @@ def _check_staff_in_reach(
     may record completions for one of their areas; otherwise refuse the whole register."""
     if not staff_ids:
         raise ValidationError({"staff": ValidationError("Tick at least one person.", "required")})
-    scope = selectors.scope_for(access, go_live)
-    allowed_areas = access.areas(C.RECORD_COMPLETIONS, programme=go_live.programme)
-    reachable = selectors.staff_in_scope(scope).filter(
-        pk__in=StaffMember.objects.filter(areas__in=allowed_areas).values("pk")
-    )
-    found = list(reachable.filter(pk__in=staff_ids))
+    found = list(staff_in_reach(access, go_live).filter(pk__in=staff_ids))
     if len(found) != len(set(staff_ids)):
         raise PermissionDenied("You may only record training for staff in your areas.")
     return found

@@ -1,6 +1,8 @@
 """Merging an e-roster extract (who works which shift, where): the staff on shift that
 champion coverage targets are counted against. Thousands of rows; the champions app's
-service stores them, keyed on staff member, area and start, in the caller's transaction."""
+service stores them, keyed on staff member, area and start, in the caller's transaction.
+An extract is the whole rota for the areas and days it covers, so shifts it no longer
+lists there are removed (and counted in a notice)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from adoption.imports.loading import Duplicate, MergeResult
-from champions.services import RotaRow, record_rota_entries
+from adoption.models import ImportBatch
+from champions.services import RotaRow, record_rota_entries, replace_rota_entries
 
 
 def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
@@ -26,9 +29,26 @@ def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[st
             key = (row.staff_id, row.area_id, row.starts_at)
             rows.setdefault(key, row)  # the first line wins, as for every other kind
             lines.setdefault(key, []).append(int(line))
-    counts = record_rota_entries(rows=rows.values(), batch_id=batch_id)
+    # A batch committed without its rejected rows does not list every shift it should, so
+    # nothing it leaves out can be taken as removed from the rota.
+    partial = ImportBatch.objects.filter(pk=batch_id, partial_allowed=True).exists()
+    store = record_rota_entries if partial else replace_rota_entries
+    counts = store(rows=rows.values(), batch_id=batch_id)
     repeated = [found for found in lines.values() if len(found) > 1]
+    notices: tuple[str, ...] = ()
+    if partial:
+        notices = (
+            "Some rows were rejected, so shifts missing from this file were kept; import "
+            "the corrected file to remove shifts taken off the rota.",
+        )
+    elif counts.removed:
+        notices = (
+            f"{counts.removed:,} shift{'s' if counts.removed != 1 else ''} no longer in the "
+            "e-roster for these areas and days "
+            f"{'were' if counts.removed != 1 else 'was'} removed.",
+        )
     return MergeResult(
+        notices=notices,
         staged=sum(len(found) for found in lines.values()),
         inserted=counts.inserted,
         updated=counts.updated,

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from champions import services
@@ -13,6 +13,7 @@ from champions.models import Assignment, CoverRequest, Designation, RotaEntry, S
 from golive.access import Access
 from tests.champions.conftest import Champions
 from tests.conftest import Trust
+from tests.locking import run_recording, wait_until_waiting
 
 Kind = Designation.Kind
 Status = Designation.Status
@@ -474,3 +475,125 @@ def test_a_shift_that_has_happened_keeps_who_worked_it(trust: Trust, champions: 
         services.cancel_assignment(
             access=Access(trust.ward_manager), user=trust.ward_manager, assignment=assignment
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_swaps_crossing_the_same_pair_of_shifts_do_not_deadlock() -> None:
+    trust = Trust()
+    champions = Champions(trust)
+    early = champions.shift(trust.ward_a)
+    late = champions.shift(trust.ward_a, name="Late", start=dt.time(15), end=dt.time(23))
+    alice = champions.designate(trust.staff_a, trust.ward_a)
+    erin = champions.designate(champions.staff("Erin Swap", trust.ward_a), trust.ward_a)
+    on_early = assign(trust.ward_manager, early, alice)
+    on_late = assign(trust.ward_manager, late, erin)
+    pm = Access(trust.programme_manager)
+    ask = {"access": pm, "user": trust.programme_manager}
+    # Each person asks to swap with the other: the requests name the pair in opposite order.
+    early_first = services.request_swap(**ask, assignment=on_early, swap_with=on_late)
+    late_first = services.request_swap(**ask, assignment=on_late, swap_with=on_early)
+    outcomes: list[str] = []
+
+    def accept(request: CoverRequest) -> str:
+        services.accept_swap(access=pm, user=trust.programme_manager, cover_request=request)
+        return "accepted"
+
+    # Hold the lower-numbered shift so both acceptances queue, in a known order, before
+    # either can go on; each then needs both rows.
+    with transaction.atomic():
+        Assignment.objects.select_for_update(of=("self",)).get(pk=min(on_early.pk, on_late.pk))
+        threads = [run_recording(outcomes, lambda: accept(early_first))]
+        wait_until_waiting(1)
+        threads.append(run_recording(outcomes, lambda: accept(late_first)))
+        wait_until_waiting(2)
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["accepted", "not_open"]
+    active = Assignment.objects.filter(status="active")
+    assert set(active.values_list("shift_id", "staff_id")) == {
+        (early.pk, erin.staff_id),
+        (late.pk, alice.staff_id),
+    }
+
+
+def test_replacing_the_e_roster_removes_only_unlisted_shifts_in_the_days_it_covers(
+    trust: Trust,
+) -> None:
+    day = timezone.localdate() + dt.timedelta(days=40)
+
+    def at(days: int, hour: int) -> dt.datetime:
+        return timezone.make_aware(
+            dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour))
+        )
+
+    def row(staff: object, area: object, days: int, hour: int) -> services.RotaRow:
+        return services.RotaRow(staff.pk, area.pk, at(days, hour), at(days, hour + 8))  # type: ignore[attr-defined]
+
+    kept_before = row(trust.staff_a, trust.ward_a, -1, 7)  # the day before the new extract
+    dropped_night = row(trust.staff_a, trust.ward_a, 1, 15)  # in range, no longer listed
+    other_ward = row(trust.staff_b, trust.ward_b, 1, 7)
+    listed = [row(trust.staff_a, trust.ward_a, 0, 7), row(trust.staff_a, trust.ward_a, 2, 7)]
+    services.record_rota_entries(rows=[kept_before, dropped_night, other_ward, *listed])
+
+    counts = services.replace_rota_entries(rows=listed)
+    again = services.replace_rota_entries(rows=listed)
+
+    assert (counts.unchanged, counts.removed, again.removed) == (2, 1, 0)
+    remaining = set(RotaEntry.objects.values_list("area_id", "starts_at"))
+    assert remaining == {
+        (trust.ward_a.pk, kept_before.starts_at),
+        (trust.ward_b.pk, other_ward.starts_at),
+        *((trust.ward_a.pk, r.starts_at) for r in listed),
+    }
+
+
+# NHS numbers typed into free text.
+
+NHS_NUMBER = "943 476 5919"
+
+
+def test_an_nhs_number_in_a_nomination_note_is_removed(trust: Trust) -> None:
+    designation = nominate(
+        trust, trust.ward_manager, trust.staff_a, trust.ward_a, note=f"Helped with {NHS_NUMBER}"
+    )
+
+    assert designation.note == "Helped with [NHS number removed]"
+
+
+def test_an_nhs_number_in_a_withdrawal_reason_is_removed(
+    trust: Trust, champions: Champions
+) -> None:
+    designation = champions.designate(trust.staff_a, trust.ward_a)
+
+    services.withdraw(
+        access=Access(trust.ward_manager),
+        user=trust.ward_manager,
+        designation=designation,
+        reason="Complaint about 9434765919's care",
+    )
+
+    designation.refresh_from_db()
+    assert "9434765919" not in designation.withdrawal_reason
+
+
+def test_nhs_numbers_in_cover_and_swap_reasons_are_removed(
+    trust: Trust, champions: Champions
+) -> None:
+    early = champions.shift(trust.ward_a)
+    late = champions.shift(trust.ward_a, name="Late", start=dt.time(15), end=dt.time(23))
+    alice = champions.designate(trust.staff_a, trust.ward_a)
+    erin = champions.designate(champions.staff("Erin Swap", trust.ward_a), trust.ward_a)
+    on_early = assign(trust.ward_manager, early, alice)
+    on_late = assign(trust.ward_manager, late, erin)
+    wm = {"access": Access(trust.ward_manager), "user": trust.ward_manager}
+
+    cover = services.request_cover(**wm, assignment=on_early, reason=f"Escort {NHS_NUMBER}")
+    services.cancel_cover_request(**wm, cover_request=cover)
+    swap = services.request_swap(
+        **wm, assignment=on_early, swap_with=on_late, reason=f"Clinic for {NHS_NUMBER}"
+    )
+
+    assert cover.reason == "Escort [NHS number removed]"
+    assert swap.reason == "Clinic for [NHS number removed]"

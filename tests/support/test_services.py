@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from support import services
 from support.models import Category, KnownIssue, Priority, SatisfactionResponse, Ticket
+from tests.locking import run_recording, wait_for, wait_until_waiting, waiting_backends
 from tests.support.conftest import DeskTrust
 
 S = Ticket.Status
@@ -384,3 +385,58 @@ def test_two_deliveries_of_one_call_at_once_make_one_ticket() -> None:
     assert sorted(created for _, created in results) == [False, True]
     assert len({pk for pk, _ in results}) == 1
     assert Ticket.objects.count() == 1
+
+
+def test_a_ticket_cannot_be_linked_to_a_known_issue_fixed_since_the_page_was_drawn(
+    desk: DeskTrust, make_ticket: Any
+) -> None:
+    issue = open_issue(desk)
+    seen_open = KnownIssue.objects.get(pk=issue.pk)
+    services.fix_known_issue(known_issue=issue, user=desk.agent_2)
+    ticket = make_ticket("smartcard drops")
+
+    with pytest.raises(ValidationError) as error:
+        services.link_to_known_issue(ticket=ticket, user=desk.agent, known_issue=seen_open)
+
+    assert error.value.error_dict["known_issue"][0].code == "known_issue_fixed"
+    ticket.refresh_from_db()
+    assert ticket.known_issue is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_link_racing_the_fix_of_its_known_issue_is_resolved_with_the_other_children() -> None:
+    desk = DeskTrust()
+    issue = open_issue(desk)
+    ticket = services.log_ticket(
+        user=desk.agent,
+        go_live=desk.wave_1,
+        area=desk.ward_a,
+        reporter_name="Sam",
+        reporter_contact="ext 1",
+        description="Smartcard drops the session",
+    )
+    seen_open = KnownIssue.objects.get(pk=issue.pk)
+    outcomes: list[str] = []
+
+    def link() -> str:
+        services.link_to_known_issue(ticket=ticket, user=desk.agent, known_issue=seen_open)
+        return "linked"
+
+    def fix() -> str:
+        return f"fixed {services.fix_known_issue(known_issue=issue, user=desk.agent_2)}"
+
+    # Hold the ticket so the link is part-way through when the fix starts; the fix then
+    # either queues behind the link or (the bug) finishes first and misses the child.
+    with transaction.atomic():
+        Ticket.objects.select_for_update().get(pk=ticket.pk)
+        linking = run_recording(outcomes, link)
+        wait_until_waiting(1)
+        fixing = run_recording(outcomes, fix)
+        wait_for(lambda: not fixing.is_alive() or waiting_backends() >= 2, "the fix to queue")
+    for thread in (linking, fixing):
+        thread.join()
+
+    assert sorted(outcomes) == ["fixed 1", "linked"]
+    ticket.refresh_from_db()
+    assert (ticket.known_issue_id, ticket.status) == (issue.pk, S.RESOLVED)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from golive.navigation import SESSION_GO_LIVE_KEY
 from support import services
 from support.models import Category, KnownIssue, SatisfactionResponse, Ticket
 from support.survey import survey_token
@@ -642,3 +645,104 @@ def test_the_ticket_page_hides_the_reporter_from_an_executive(
     content = use_wave_1(desk.executive).get(f"/support/tickets/{ticket.pk}/").content.decode()
     assert "ext 4321" not in content
     assert "Cannot log in" in content
+
+
+def test_linking_a_ticket_to_a_known_issue_fixed_meanwhile_shows_why_on_the_form(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any
+) -> None:
+    issue = services.create_known_issue(
+        user=desk.agent,
+        go_live=desk.wave_1,
+        title="Label printers offline",
+        description="",
+        workaround="Use the spare",
+        category=None,
+        is_published=True,
+    )
+    services.fix_known_issue(known_issue=issue, user=desk.agent_2)
+    ticket = make_ticket("Label printer offline")
+
+    response = use_wave_1(desk.agent).post(
+        f"/support/tickets/{ticket.pk}/known-issue/", {"known_issue": issue.pk}
+    )
+
+    assert response.status_code == 200
+    assert "has already been fixed" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.known_issue is None
+
+
+def test_the_spike_share_threshold_is_a_setting(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any, settings: Any
+) -> None:
+    for _ in range(10):
+        make_ticket("Cannot log in")
+    for _ in range(5):
+        make_ticket("Printer jam")
+    client = use_wave_1(desk.agent)
+
+    settings.SUPPORT_SPIKE_SHARE_PERCENT = 70  # login is 67% of the hour
+    higher = client.get("/support/board/").context["board"].category_spikes
+    settings.SUPPORT_SPIKE_SHARE_PERCENT = 60
+    lower = client.get("/support/board/").context["board"].category_spikes
+
+    assert higher == []
+    assert [(spike.count, spike.total) for spike in lower] == [(10, 15)]
+
+
+def test_the_smallest_spike_and_burst_are_settings(
+    desk: DeskTrust, use_wave_1: Any, make_ticket: Any, settings: Any
+) -> None:
+    for _ in range(4):
+        make_ticket("Cannot log in", area=desk.ward_b)
+    client = use_wave_1(desk.agent)
+
+    usual = client.get("/support/board/").context["board"]
+    settings.SUPPORT_SPIKE_MIN_TICKETS = 4
+    settings.SUPPORT_BURST_MIN_TICKETS = 4
+    smaller = client.get("/support/board/").context["board"]
+
+    assert (usual.category_spikes, usual.area_bursts) == ([], [])
+    assert [spike.count for spike in smaller.category_spikes] == [4]
+    assert [(burst.key, burst.count) for burst in smaller.area_bursts] == [(str(desk.ward_b.pk), 4)]
+
+
+def test_with_no_go_live_chosen_the_desk_shows_the_one_it_is_supporting(
+    desk: DeskTrust, client: Client, make_ticket: Any
+) -> None:
+    # Wave 1 went live a month ago; wave 2 is still to come (the switcher's usual default).
+    desk.wave_1.user_go_live_date = timezone.localdate() - dt.timedelta(days=30)
+    desk.wave_1.save(update_fields=["user_go_live_date"])
+    ticket = make_ticket("Cannot log in")
+    client.force_login(desk.agent)
+
+    response = client.get("/support/tickets/")
+
+    assert response.context["go_live"] == desk.wave_1
+    assert response.context["current_go_live"] == desk.wave_1  # the switcher agrees
+    assert ticket.reference in response.content.decode()
+
+
+def test_a_go_live_chosen_in_the_switcher_is_what_the_desk_shows(
+    desk: DeskTrust, client: Client
+) -> None:
+    desk.wave_1.user_go_live_date = timezone.localdate() - dt.timedelta(days=30)
+    desk.wave_1.save(update_fields=["user_go_live_date"])
+    client.force_login(desk.agent)
+    session = client.session
+    session[SESSION_GO_LIVE_KEY] = desk.wave_2.pk
+    session.save()
+
+    assert client.get("/support/tickets/").context["go_live"] == desk.wave_2
+
+
+def test_the_board_of_a_go_live_past_its_fortnight_offers_a_replay_of_its_first_morning(
+    desk: DeskTrust, use_wave_1: Any
+) -> None:
+    went_live = timezone.localdate() - dt.timedelta(days=30)
+    desk.wave_1.user_go_live_date = went_live
+    desk.wave_1.save(update_fields=["user_go_live_date"])
+
+    page = use_wave_1(desk.agent).get("/support/board/").content.decode()
+
+    assert f"/support/board/?at={went_live:%Y-%m-%d}T10:00" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
@@ -112,8 +113,33 @@ def test_a_register_for_another_wards_staff_is_refused_and_records_nothing(
         content_type="application/json",
     )  # fmt: skip
 
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert response.json()["field_errors"][0]["field"] == "staff_numbers"
     assert not Completion.objects.exists()
+
+
+def test_a_register_answers_alike_for_another_wards_staff_and_an_unknown_number(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    body = {"go_live": training.go_live.pk, "course": training.basics.pk,
+            "completed_on": timezone.localdate().isoformat()}  # fmt: skip
+
+    def refusal(number: str) -> Any:
+        response = _client(t.ward_manager).post(
+            f"{API}/completions/",
+            {**body, "staff_numbers": [t.staff_a.staff_number, number]},
+            content_type="application/json",
+        )
+        error = response.json()
+        message = error["field_errors"][0]["message"].replace(number, "<number>")
+        return response.status_code, error["code"], message
+
+    elsewhere = refusal(t.staff_b.staff_number)  # on the trust's list, on another ward
+    unknown = refusal("NO-SUCH-1")
+
+    assert elsewhere == unknown
+    assert elsewhere[0] == 400
 
 
 def test_a_register_dated_in_the_future_gets_a_field_error(training: TrainingTrust) -> None:
