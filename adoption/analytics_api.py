@@ -438,6 +438,13 @@ class RegressionSerializer(serializers.Serializer):
     n = serializers.IntegerField()
 
 
+class PermutationSerializer(serializers.Serializer):
+    difference = serializers.FloatField(help_text="Mean after minus mean before.")
+    p_value = serializers.FloatField(help_text="Two-sided.")
+    permutations = serializers.IntegerField(help_text="Splits of the days tried.")
+    exact = serializers.BooleanField(help_text="true: every split was tried.")
+
+
 class ComparisonSerializer(serializers.Serializer):
     metric = serializers.IntegerField()
     marker = serializers.CharField()
@@ -447,6 +454,7 @@ class ComparisonSerializer(serializers.Serializer):
     summary = serializers.CharField(allow_null=True, help_text="null when a window has no data.")
     change = ChangeSerializer(allow_null=True)
     regression = RegressionSerializer(allow_null=True)
+    permutation = PermutationSerializer(allow_null=True)
     control = ChangeSerializer(allow_null=True)
     difference_in_differences = ChangeSerializer(allow_null=True)
 
@@ -505,6 +513,7 @@ def comparison_view(request: Request) -> Response:
         "summary": outcome.get("summary"),
         "change": result.change if result else None,
         "regression": result.regression if result else None,
+        "permutation": result.permutation if result else None,
         "control": result.control if result else None,
         "difference_in_differences": result.did if result else None,
     }

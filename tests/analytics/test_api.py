@@ -160,6 +160,8 @@ def test_comparison_compares_treated_areas_with_untouched_controls(live: Any) ->
     assert body["change"]["before"]["value"] == 1.0
     assert body["change"]["after"]["value"] == 1.5
     assert body["summary"].startswith("Active users per day on Ward A rose 50%")
+    assert body["permutation"]["difference"] == 0.5
+    assert body["permutation"]["exact"] is True
 
 
 @pytest.mark.django_db
