@@ -21,7 +21,7 @@ from adoption import comparison, dashboard, feedback, markers, metrics
 from adoption.analytics_forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.models import Area, GoLive, Programme, RoleGroup, User
 
 MAX_DAYS = 366
@@ -218,15 +218,17 @@ def _marker_out(
     create=extend_schema(responses={201: MetricSerializer, **ERROR_RESPONSES}),
     update=extend_schema(responses={200: MetricSerializer, **ERROR_RESPONSES}),
     partial_update=extend_schema(responses={200: MetricSerializer, **ERROR_RESPONSES}),
+    destroy=extend_schema(responses={204: None, **ERROR_RESPONSES}),
 )
 class MetricViewSet(AccessContext, viewsets.ModelViewSet):
-    """The metric catalogue of the programmes you can see. Programme managers may add and
-    change metrics; deleting is not offered (ratios and history refer to them)."""
+    """The metric catalogue of the programmes you can see. Programme managers may add,
+    change and delete metrics; built-in metrics, and metrics a ratio is built on, cannot be
+    deleted (400 with code ``builtin_metric`` or ``metric_in_use``). History is kept."""
 
     lookup_value_converter = "int"
     serializer_class = MetricSerializer
     write_capability = Capability.MANAGE_ADOPTION
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Metric]:
         access = access_for(self.request._request)
@@ -257,6 +259,11 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
         except DjangoValidationError as error:
             raise _as_drf(error) from None
         serializer.instance = saved
+
+    def perform_destroy(self, instance: Metric) -> None:
+        access = access_for(self.request._request)
+        with service_errors():
+            metrics.delete_metric(access=access, user=_user(self.request), metric=instance)
 
     @extend_schema(
         parameters=[SeriesQuerySerializer],

@@ -287,6 +287,30 @@ def metric_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete a metric the programme added; built-ins and metrics a ratio is
+    built on are refused with the reason on the same page."""
+    go_live = _go_live(request)
+    if go_live is None:
+        raise PermissionDenied("Choose a go-live first.")
+    access = access_for(request)
+    if not metrics.can_edit_metrics(access, go_live.programme):
+        raise PermissionDenied("You may not change this programme's metrics.")
+    metric = get_object_or_404(Metric, pk=pk, programme=go_live.programme)
+    problem = ""
+    if request.method == "POST":
+        try:
+            metrics.delete_metric(access=access, user=_user(request), metric=metric)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(request, f"Metric {metric.name} was deleted.")
+            return redirect("adoption:metrics")
+    context = {"metric": metric, "problem": problem, "used_by": metrics.metric_in_use_by(metric)}
+    return render(request, "adoption/metric_delete.html", context)
+
+
 # Change markers.
 
 

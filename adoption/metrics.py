@@ -430,3 +430,36 @@ def save_metric(*, access: Access, user: User, metric: Metric) -> Metric:
     metric.full_clean()
     metric.save()
     return metric
+
+
+def metric_in_use_by(metric: Metric) -> list[str]:
+    """Names of the ratio metrics built on ``metric``: it cannot go while they use it."""
+    return list(
+        Metric.objects.filter(Q(numerator=metric) | Q(denominator=metric))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+@transaction.atomic
+def delete_metric(*, access: Access, user: User, metric: Metric) -> None:
+    """Delete a metric the programme added (its history is kept, recording who deleted it).
+    Needs MANAGE_ADOPTION on its programme. Built-in metrics are refused (they can be edited,
+    or taken off the dashboard), and so is a metric a ratio is built on; both raise
+    ``ValidationError`` with a code."""
+    if not can_edit_metrics(access, metric.programme):
+        raise PermissionDenied("You may not change this programme's metrics.")
+    if metric.is_builtin:
+        raise ValidationError(
+            "Built-in metrics cannot be deleted: edit it, or take it off the dashboard.",
+            code="builtin_metric",
+        )
+    users = metric_in_use_by(metric)
+    if users:
+        raise ValidationError(
+            f"Ratio metrics are built on this one: {', '.join(users)}. Change or delete "
+            "them first.",
+            code="metric_in_use",
+        )
+    metric._history_user = user  # type: ignore[attr-defined]  # simple_history reads this
+    metric.delete()

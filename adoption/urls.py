@@ -41,6 +41,7 @@ urlpatterns += [
     path("metrics/", analytics_views.metric_list, name="metrics"),
     path("metrics/new/", analytics_views.metric_form, name="metric_new"),
     path("metrics/<int:pk>/edit/", analytics_views.metric_form, name="metric_edit"),
+    path("metrics/<int:pk>/delete/", analytics_views.metric_delete, name="metric_delete"),
     path("changes/", analytics_views.marker_list, name="markers"),
     path("changes/new/", analytics_views.marker_form, name="marker_new"),
     path("changes/<int:pk>/edit/", analytics_views.marker_form, name="marker_edit"),

@@ -391,3 +391,75 @@ def test_dashboard_tiles_show_readiness_training_and_open_tickets_for_the_users_
     assert [t.title for t in manager.context["tiles"]] == ["Readiness", "Training", "Service desk"]
     assert manager.context["tiles"][2].figure == "1"
     assert "staff trained" in manager.content.decode()
+
+
+def _added_metric(live: Any, name: str = "Radiology orders per active user") -> Metric:
+    return Metric.objects.create(
+        programme=live.programme,
+        name=name,
+        aggregate="per_active_user",
+        event_types=["order_placed"],
+        order_types=["radiology"],
+        unit="per_user",
+    )
+
+
+@pytest.mark.django_db
+def test_programme_manager_confirms_then_deletes_an_added_metric_keeping_its_history(
+    live: Any,
+) -> None:
+    metric = _added_metric(live)
+    client = client_for(live.programme_manager, live.wave_1)
+    url = f"/adoption/metrics/{metric.pk}/delete/"
+
+    confirm = client.get(url)
+    response = client.post(url)
+
+    assert "Delete Radiology orders per active user?" in confirm.content.decode()
+    assert response.status_code == 302
+    assert not Metric.objects.filter(pk=metric.pk).exists()
+    deleted = Metric.history.filter(id=metric.pk, history_type="-").get()
+    assert deleted.history_user == live.programme_manager
+
+
+@pytest.mark.django_db
+def test_a_built_in_metric_cannot_be_deleted(live: Any) -> None:
+    metric = live.metrics["Active users per day"]
+
+    response = client_for(live.programme_manager, live.wave_1).post(
+        f"/adoption/metrics/{metric.pk}/delete/"
+    )
+
+    assert response.status_code == 200
+    assert "Built-in metrics cannot be deleted" in response.content.decode()
+    assert Metric.objects.filter(pk=metric.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_metric_a_ratio_is_built_on_cannot_be_deleted(live: Any) -> None:
+    part = _added_metric(live)
+    Metric.objects.create(
+        programme=live.programme,
+        name="Radiology per user against logins",
+        aggregate="ratio",
+        numerator=part,
+        denominator=live.metrics["Log-in attempts per day"],
+        unit="ratio",
+    )
+
+    response = client_for(live.programme_manager, live.wave_1).post(
+        f"/adoption/metrics/{part.pk}/delete/"
+    )
+
+    assert "Radiology per user against logins" in response.content.decode()
+    assert Metric.objects.filter(pk=part.pk).exists()
+
+
+@pytest.mark.django_db
+def test_executives_and_ward_managers_may_not_delete_metrics(live: Any) -> None:
+    metric = _added_metric(live)
+
+    for user in (live.executive, live.ward_manager):
+        response = client_for(user, live.wave_1).post(f"/adoption/metrics/{metric.pk}/delete/")
+        assert response.status_code == 403
+    assert Metric.objects.filter(pk=metric.pk).exists()
