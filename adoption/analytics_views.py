@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +29,7 @@ from adoption.analytics_forms import (
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.models import GoLive, User
-from golive.navigation import current_go_live, require_section
+from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
 from golive.tiles import go_live_tiles
 
 TABLES = ("series", "areas", "waves")
@@ -92,6 +93,70 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return _page_or_results(request, "adoption/dashboard.html", context)
+
+
+@require_GET
+def programme_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every go-live of the current programme that the user may see: each one's tiles and
+    adoption headline, charts over all their areas, and areas ranked across the programme."""
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    access = access_for(request)
+    programme = go_live.programme
+    go_lives = list(access.go_lives().filter(programme=programme).order_by("user_go_live_date"))
+    today = timezone.localdate()
+    areas = dashboard.visible_programme_areas(access, programme)
+    form = DashboardFilterForm(request.GET or None, areas=areas)
+    start, end = dashboard.programme_default_range(go_lives, today=today)
+    view = _filtered(
+        form, dashboard.View(go_live, areas, start, end, label=f"all your areas of {programme}")
+    )
+    rows = dashboard.programme_rows(access, view, go_lives, today=today)
+    context = {
+        "view": view,
+        "programme": programme,
+        "form": form,
+        "rows": rows,
+        "charts": dashboard.headline_charts(
+            view, markers.visible_markers(access, programme)
+        )
+        if view.areas
+        else [],
+        "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
+        "query": request.GET.urlencode(),
+    }
+    return _page_or_results(request, "adoption/programme_dashboard.html", context)
+
+
+def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View:
+    """``view`` narrowed by the URL's filters (ignored when invalid: the form has messages)."""
+    if not (form.is_bound and form.is_valid()):
+        return view
+    data = form.cleaned_data
+    areas = view.areas
+    if data["site"]:
+        areas = [a for a in areas if a.site_id == data["site"].pk]
+    if data["area"]:
+        areas = [a for a in areas if a.pk == data["area"].pk]
+    start, end = data["start"] or view.start, data["end"] or view.end
+    if start > end:
+        start = end - dt.timedelta(days=dashboard.HISTORY_DAYS)
+    start = max(start, end - dt.timedelta(days=MAX_RANGE_DAYS - 1))
+    return dashboard.View(view.go_live, areas, start, end, data["role_group"], view.label)
+
+
+@require_GET
+def drill_down(request: HttpRequest, pk: int, area: int | None = None) -> HttpResponse:
+    """From the programme dashboard to one go-live's dashboard (or one of its areas): makes
+    it the go-live being looked at, as the switcher does, then shows it. Only a go-live the
+    user may see; the filters in the query string come along."""
+    _access(request)
+    go_live = get_object_or_404(access_for(request).go_lives(), pk=pk)
+    request.session[SESSION_GO_LIVE_KEY] = go_live.pk
+    target = reverse("adoption:area", args=[area]) if area else reverse("adoption:dashboard")
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

@@ -16,7 +16,8 @@ from adoption.markers import MarkerView, chart_markers
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
 from golive.access import Access
 from golive.charts import Chart, Series
-from golive.models import Area, GoLive, RoleGroup, StaffMember
+from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
+from golive.tiles import Tile, go_live_tiles
 
 ACTIVE_USERS = "Active users per day"
 # Use dips more in volume than in head count: people still log in, but do less.
@@ -35,6 +36,7 @@ class View:
     start: dt.date
     end: dt.date
     role_group: str = ""
+    label: str = ""  # what several areas are called, when not "N areas of <go-live>"
 
     @property
     def area_ids(self) -> tuple[int, ...]:
@@ -53,7 +55,7 @@ class View:
     def scope_name(self) -> str:
         if len(self.areas) == 1:
             return self.areas[0].name
-        return f"{len(self.areas)} areas of {self.go_live.name}"
+        return self.label or f"{len(self.areas)} areas of {self.go_live.name}"
 
 
 def visible_go_live_areas(access: Access, go_live: GoLive) -> list[Area]:
@@ -128,6 +130,7 @@ class AreaRow:
     share_active: float | None  # mean daily % of the staff list active, same days
     dip: comparison.DipRecovery
     trend: list[float | None] = field(default_factory=list)  # events per day, last 28 days
+    go_live: GoLive | None = None  # whose go-live date the dip is measured from
 
     @property
     def sparkline_points(self) -> str:
@@ -232,8 +235,13 @@ def area_rows(view: View) -> list[AreaRow]:
                 share_active=_mean(shares),
                 dip=comparison.dip_and_recovery(series, view.go_live.user_go_live_date),
                 trend=[v for _, v in series[-HISTORY_DAYS:]],
+                go_live=view.go_live,
             )
         )
+    return ranked(rows)
+
+
+def ranked(rows: list[AreaRow]) -> list[AreaRow]:
     return sorted(
         rows,
         key=lambda r: (
@@ -401,3 +409,79 @@ def before_after(
             higher_is_better=metric.higher_is_better,
         ),
     }
+
+
+# The whole programme: every go-live the user may see, side by side.
+
+
+def visible_programme_areas(access: Access, programme: Programme) -> list[Area]:
+    """Areas of the programme's go-lives that the user may see."""
+    return list(
+        access.areas(programme=programme)
+        .filter(go_lives__programme=programme)
+        .distinct()
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+def programme_default_range(go_lives: list[GoLive], *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """From four weeks before the first go-live to the last day with data (at most a year)."""
+    end = min(last_data_day() or today, today)
+    first = min((g.user_go_live_date for g in go_lives), default=end)
+    start = min(first - dt.timedelta(days=HISTORY_DAYS), end - dt.timedelta(days=HISTORY_DAYS))
+    return max(start, end - dt.timedelta(days=365)), end
+
+
+@dataclass(frozen=True)
+class GoLiveRow:
+    """One go-live on the programme dashboard: its section tiles and adoption headline over
+    the areas of it the user sees (narrowed by the filters)."""
+
+    go_live: GoLive
+    tiles: list[Tile]
+    area_rows: list[AreaRow]
+    dip: comparison.DipRecovery | None
+
+    @property
+    def staff(self) -> int:
+        return sum(row.staff for row in self.area_rows)
+
+    @property
+    def active_users(self) -> float | None:
+        """Mean active users per day summed over the areas (someone active in two areas
+        counts in both)."""
+        known = [row.active_users for row in self.area_rows if row.active_users is not None]
+        return sum(known) if known else None
+
+    @property
+    def share_active(self) -> float | None:
+        """% of the areas' staff lists active per day, weighted by list size."""
+        weighted = [(r.share_active, r.staff) for r in self.area_rows if r.share_active is not None]
+        listed = sum(staff for _, staff in weighted)
+        return sum(share * staff for share, staff in weighted) / listed if listed else None
+
+
+def programme_rows(
+    access: Access, view: View, go_lives: list[GoLive], *, today: dt.date
+) -> list[GoLiveRow]:
+    """Per go-live: tiles (whole go-live, the user's areas), areas ranked by adoption with
+    the dip measured from that go-live's date, and the wave's dip and recovery."""
+    waves = {
+        row.go_live.pk: row.dip
+        for row in wave_rows(access, view.go_live, today=today, role_group=view.role_group)
+    }
+    shown = set(view.area_ids)
+    rows = []
+    for go_live in go_lives:
+        areas = [a for a in visible_go_live_areas(access, go_live) if a.pk in shown]
+        part = View(go_live, areas, view.start, view.end, view.role_group)
+        rows.append(
+            GoLiveRow(
+                go_live=go_live,
+                tiles=go_live_tiles(access, go_live, today=today),
+                area_rows=area_rows(part) if areas else [],
+                dip=waves.get(go_live.pk),
+            )
+        )
+    return rows

@@ -30,6 +30,13 @@ urlpatterns = [
 urlpatterns += [
     path("dashboard/", analytics_views.dashboard_page, name="dashboard"),
     path("dashboard/areas/<int:pk>/", analytics_views.area_page, name="area"),
+    path("programme/", analytics_views.programme_dashboard, name="programme_dashboard"),
+    path("programme/go-lives/<int:pk>/", analytics_views.drill_down, name="drill_down"),
+    path(
+        "programme/go-lives/<int:pk>/areas/<int:area>/",
+        analytics_views.drill_down,
+        name="drill_down_area",
+    ),
     path("dashboard/not-yet-using/", analytics_views.not_yet_using, name="not_yet_using"),
     path(
         "dashboard/export/<str:table>.<str:fmt>",

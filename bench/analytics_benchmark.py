@@ -365,8 +365,9 @@ def incremental_rollup(n: int, days: int, day: dt.date, repeat: int = 3) -> dict
 # --------------------------------------------------------------------------------------------
 
 
-def executive_session() -> str:
-    """A signed-in session for the demo executive, stored as the login view stores one."""
+def executive_session(go_live_id: int) -> str:
+    """A signed-in session for the demo executive, stored as the login view stores one, with
+    ``go_live_id`` chosen in the go-live switcher."""
     from django.conf import settings  # noqa: PLC0415
     from django.contrib.auth import (  # noqa: PLC0415
         BACKEND_SESSION_KEY,
@@ -375,6 +376,7 @@ def executive_session() -> str:
     )
     from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
     from golive.models import User  # noqa: PLC0415
+    from golive.navigation import SESSION_GO_LIVE_KEY  # noqa: PLC0415
 
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"  # noqa: S101
     user = User.objects.get(username=EXECUTIVE)
@@ -382,22 +384,31 @@ def executive_session() -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SESSION_GO_LIVE_KEY] = go_live_id
     session.create()
     return str(session.session_key)
 
 
-def endpoints(last_day: dt.date) -> list[tuple[str, str]]:
-    """(label, path) of what is loaded: the baseline first."""
-    from adoption.models import Metric  # noqa: PLC0415
-    from golive.models import GoLive, Programme  # noqa: PLC0415
+def live_go_live(last_day: dt.date) -> Any:
+    """The demo programme's latest go-live on or before ``last_day``."""
+    from golive.models import GoLive  # noqa: PLC0415
 
-    programme = Programme.objects.filter(organisation__ods_code=ODS_CODE).order_by("pk").first()
     go_live = (
-        GoLive.objects.filter(programme=programme, user_go_live_date__lte=last_day)
+        GoLive.objects.filter(
+            programme__organisation__ods_code=ODS_CODE, user_go_live_date__lte=last_day
+        )
         .order_by("-user_go_live_date")
         .first()
     )
-    assert programme is not None and go_live is not None  # noqa: S101 - bench script
+    assert go_live is not None  # noqa: S101 - bench script
+    return go_live
+
+
+def endpoints(go_live: Any, last_day: dt.date) -> list[tuple[str, str]]:
+    """(label, path) of what is loaded: the baseline first."""
+    from adoption.models import Metric  # noqa: PLC0415
+
+    programme = go_live.programme
     year = f"start={last_day - dt.timedelta(days=364)}&end={last_day}"
     pathology = Metric.objects.get(programme=programme, name="Pathology orders per day")
     active = Metric.objects.get(programme=programme, name="Active users per day")
@@ -450,7 +461,10 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
 
     for _ in range(100):
         with contextlib.suppress(requests.RequestException):
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+            answer = requests.get(
+                f"http://127.0.0.1:{port}/healthz", headers=HEADERS, timeout=2, allow_redirects=False
+            )
+            if answer.status_code == 200:
                 return server
         time.sleep(0.2)
     stop_server(server)
@@ -511,8 +525,9 @@ def wrk(base: str, path: str, cookie: str, args: argparse.Namespace, script: Pat
 def load(args: argparse.Namespace, env: dict[str, str], last_day: dt.date) -> list[dict]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the load test: apt-get install wrk")
-    cookie = executive_session()
-    targets = endpoints(last_day)
+    go_live = live_go_live(last_day)
+    cookie = executive_session(go_live.pk)
+    targets = endpoints(go_live, last_day)
     from django.db import connection  # noqa: PLC0415
 
     connection.close()  # the server must not wait on this process's transaction
