@@ -463,3 +463,78 @@ def test_executives_and_ward_managers_may_not_delete_metrics(live: Any) -> None:
         response = client_for(user, live.wave_1).post(f"/adoption/metrics/{metric.pk}/delete/")
         assert response.status_code == 403
     assert Metric.objects.filter(pk=metric.pk).exists()
+
+
+# The whole-programme dashboard.
+
+
+@pytest.mark.django_db
+def test_programme_dashboard_shows_every_go_live_with_tiles_and_charts_over_all_areas(
+    live: Any,
+) -> None:
+    response = client_for(live.executive, live.wave_1).get("/adoption/programme/" + RANGE)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Active users per day: all your areas of EPR" in page
+    assert page.index("Wave 1") < page.index("Wave 2")
+    for tile in ("Readiness", "Training", "Service desk"):
+        assert f"{tile} for Wave 2" in page
+    for ward in ("Ward A", "Ward B", "Ward C"):
+        assert ward in page
+    assert "Data table" in page
+
+
+@pytest.mark.django_db
+def test_programme_dashboard_ranks_areas_with_their_go_lives_active_users(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get("/adoption/programme/" + RANGE)
+
+    rows = {row.go_live.name: row for row in response.context["rows"]}
+    # Wave 1 (Wards A and B): 29th 1 user, 30th 2 on A and 2 on B, 31st 1 (known extract).
+    assert rows["Wave 1"].active_users == pytest.approx((1 + 4 + 1) / 3)
+    assert {r.area.name for r in response.context["area_rows"]} == {"Ward A", "Ward B", "Ward C"}
+
+
+@pytest.mark.django_db
+def test_ward_manager_sees_only_their_areas_on_the_programme_dashboard(live: Any) -> None:
+    response = client_for(live.ward_manager, live.wave_1).get("/adoption/programme/" + RANGE)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ward A" in page
+    assert "Ward B" not in page
+    assert "Ward C" not in page
+
+
+@pytest.mark.django_db
+def test_programme_dashboard_filters_are_kept_in_the_url(live: Any) -> None:
+    url = f"/adoption/programme/{RANGE}&area={live.ward_b.pk}"
+    response = client_for(live.executive, live.wave_1).get(url)
+
+    assert [r.area.name for r in response.context["area_rows"]] == ["Ward B"]
+    assert f"area={live.ward_b.pk}" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_drill_down_opens_a_go_live_area_and_makes_it_the_current_go_live(live: Any) -> None:
+    client = client_for(live.executive, live.wave_1)
+
+    response = client.get(
+        f"/adoption/programme/go-lives/{live.wave_2.pk}/areas/{live.ward_c.pk}/{RANGE}"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/adoption/dashboard/areas/{live.ward_c.pk}/{RANGE}"
+    assert client.session[SESSION_GO_LIVE_KEY] == live.wave_2.pk
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_drill_down_to_a_go_live_the_user_may_not_see_is_not_found(live: Any) -> None:
+    elsewhere = f.GoLiveFactory()
+
+    response = client_for(live.executive, live.wave_1).get(
+        f"/adoption/programme/go-lives/{elsewhere.pk}/"
+    )
+
+    assert response.status_code == 404
