@@ -30,7 +30,6 @@ from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.models import GoLive, User
 from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
-from golive.tiles import go_live_tiles
 
 TABLES = ("series", "areas", "waves")
 
@@ -88,7 +87,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
         "first_use": metrics.first_use(go_live, view.area_ids),
-        "tiles": go_live_tiles(access, go_live, today=timezone.localdate()),
+        "tiles": dashboard.section_tiles(access, go_live, today=timezone.localdate()),
         "can_see_staff": access.has(Capability.VIEW_STAFF),
         "query": request.GET.urlencode(),
     }
@@ -118,9 +117,7 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
         "programme": programme,
         "form": form,
         "rows": rows,
-        "charts": dashboard.headline_charts(
-            view, markers.visible_markers(access, programme)
-        )
+        "charts": dashboard.headline_charts(view, markers.visible_markers(access, programme))
         if view.areas
         else [],
         "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),

@@ -5,13 +5,15 @@ from the rollups, and only for areas the user may see."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 
-from adoption import comparison, metrics
+from adoption import analytics_cache, comparison, metrics
 from adoption.markers import MarkerView, chart_markers
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
 from golive.access import Access
@@ -212,10 +214,17 @@ def area_rows(view: View) -> list[AreaRow]:
     covered = metrics.covered_days(view.start, view.end)
     days = view.scope.days()
     recent = [d for d in days[-RANKING_DAYS:] if d in covered]
-    users = _per_area_day(view, staff_only=False)
-    staff_active = _per_area_day(view, staff_only=True)
-    staff = _staff_counts(view.area_ids, view.role_group, view.end)
-    events = _events_per_area_day(view)
+    key = (tuple(sorted(view.area_ids)), view.start, view.end, view.role_group)
+    users, staff_active, staff, events = analytics_cache.remember(
+        "area_figures",
+        key,
+        lambda: (
+            _per_area_day(view, staff_only=False),
+            _per_area_day(view, staff_only=True),
+            _staff_counts(view.area_ids, view.role_group, view.end),
+            _events_per_area_day(view),
+        ),
+    )
     rows = []
     for area in view.areas:
         daily = users.get(area.pk, {})
@@ -425,6 +434,28 @@ def visible_programme_areas(access: Access, programme: Programme) -> list[Area]:
     )
 
 
+# Section tiles summarise other sections' live data (tickets change by the minute), so they
+# are not tied to the rollups' generation: cached for a minute per scope, because the
+# training figures alone take ~0.1-1 s for a big go-live (bench/README.md).
+TILE_SECONDS = 60
+
+
+def section_tiles(access: Access, go_live: GoLive, *, today: dt.date) -> list[Tile]:
+    """The readiness, training and service desk tiles for the go-live, as this user's
+    grants see them; at most a minute old."""
+    scope = sorted(
+        (g.role, g.programme_id, g.organisation_id, tuple(sorted(g.area_ids)))
+        for g in access.grants
+    )
+    raw = repr((access.is_superuser, scope, go_live.pk, today)).encode()
+    key = f"golive:analytics:tiles:{hashlib.sha256(raw).hexdigest()}"
+    tiles: list[Tile] | None = cache.get(key)
+    if tiles is None:
+        tiles = go_live_tiles(access, go_live, today=today)
+        cache.set(key, tiles, timeout=TILE_SECONDS)
+    return tiles
+
+
 def programme_default_range(go_lives: list[GoLive], *, today: dt.date) -> tuple[dt.date, dt.date]:
     """From four weeks before the first go-live to the last day with data (at most a year)."""
     end = min(last_data_day() or today, today)
@@ -479,7 +510,7 @@ def programme_rows(
         rows.append(
             GoLiveRow(
                 go_live=go_live,
-                tiles=go_live_tiles(access, go_live, today=today),
+                tiles=section_tiles(access, go_live, today=today),
                 area_rows=area_rows(part) if areas else [],
                 dip=waves.get(go_live.pk),
             )

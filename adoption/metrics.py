@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
+from adoption import analytics_cache
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric, OrderType
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
@@ -124,6 +125,10 @@ SELECT day FROM covered WHERE day IS NOT NULL
 
 def covered_days(start: dt.date, end: dt.date) -> set[dt.date]:
     """Days some extract covered: any rollup row in any area."""
+    return analytics_cache.remember("covered", (start, end), lambda: _covered_days(start, end))
+
+
+def _covered_days(start: dt.date, end: dt.date) -> set[dt.date]:
     if connection.vendor != "postgresql":
         rows = DailyRollup.objects.filter(local_date__range=(start, end))
         return set(rows.values_list("local_date", flat=True).distinct())
@@ -218,8 +223,29 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
     return values
 
 
+def definition(metric: Metric) -> tuple[object, ...]:
+    """Everything a metric's values depend on, for cache keys (a ratio's parts included)."""
+    parts = (metric.numerator, metric.denominator)
+    return (
+        metric.pk,
+        metric.programme_id,
+        metric.aggregate,
+        tuple(metric.event_types),
+        tuple(metric.order_types),
+        tuple(metric.role_groups),
+        metric.unit,
+        tuple(definition(part) if part is not None else None for part in parts),
+    )
+
+
 def series(metric: Metric, scope: Scope) -> DailyValues:
-    """The metric's value on each day of the scope, ``None`` where there is no data."""
+    """The metric's value on each day of the scope, ``None`` where there is no data. Cached
+    until the rollups change (``adoption.analytics_cache``)."""
+    key = (definition(metric), scope.area_ids, scope.start, scope.end, scope.role_groups)
+    return analytics_cache.remember("series", key, lambda: _series(metric, scope))
+
+
+def _series(metric: Metric, scope: Scope) -> DailyValues:
     covered = covered_days(scope.start, scope.end)
     values = _values(metric, scope)
     if metric.aggregate in (A.PER_ACTIVE_USER, A.RATIO) or metric.aggregate in PERCENT_AGGREGATES:
@@ -268,7 +294,12 @@ class FirstUse:
 def first_use(go_live: GoLive, area_ids: Iterable[int]) -> FirstUse:
     """Days from the user go-live to each in-scope staff member's first EPR use in these
     areas (staff in post by go-live), summarised: staff names are not shown here."""
-    ids = list(area_ids)
+    ids = sorted(area_ids)
+    key = (go_live.pk, go_live.user_go_live_date, tuple(ids))
+    return analytics_cache.remember("first_use", key, lambda: _first_use(go_live, ids))
+
+
+def _first_use(go_live: GoLive, ids: list[int]) -> FirstUse:
     day0 = go_live.user_go_live_date
     staff = StaffMember.objects.filter(
         pk__in=StaffMember.objects.filter(areas__in=ids).values("pk")

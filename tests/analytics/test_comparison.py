@@ -296,14 +296,16 @@ def test_the_permutation_test_is_seeded_so_the_same_data_gives_the_same_p_value(
     other_seed = comparison.permutation_test(before, after, seed=1)
 
     assert first == again
-    assert other_seed is not None and first is not None
+    assert other_seed is not None
+    assert first is not None
     assert other_seed.p_value != first.p_value
 
 
 def test_comparison_summary_reports_the_permutation_test() -> None:
     series = daily(noisy(1, 100, 118))
     result = comparison.compare(series, MARKER, days_before=28, days_after=28)
-    assert result is not None and result.permutation is not None
+    assert result is not None
+    assert result.permutation is not None
 
     text = comparison.summary(
         result, metric="Pathology orders per day", unit="per day", scope="Ward 7B", marker="x"

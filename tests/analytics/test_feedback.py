@@ -202,7 +202,9 @@ def test_the_survey_throttle_counts_each_client_and_link_separately(
     other_link_same_client = busy.post(
         f"/adoption/feedback/s/{other_survey.token}/", answers(trust.ward_a)
     )
-    same_link_same_client = busy.post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a))
+    same_link_same_client = busy.post(
+        f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a)
+    )
 
     assert same_link_other_client.status_code == 302
     assert other_link_same_client.status_code == 302
