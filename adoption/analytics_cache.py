@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connection
@@ -66,7 +66,7 @@ def remember(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> 
     key = f"golive:analytics:{name}:{hashlib.sha256(raw).hexdigest()}"
     found = cache.get(key, _MISSING)
     if found is not _MISSING:
-        return found  # type: ignore[return-value]
+        return cast(T, found)
     value = compute()
     cache.set(key, value, timeout=TIMEOUT)
     return value
