@@ -17,7 +17,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption import comparison, dashboard, feedback, markers, metrics
+from adoption import analytics_cache, comparison, dashboard, feedback, markers, metrics
 from adoption.analytics_forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
@@ -271,6 +271,7 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
         summary="A metric's daily values over the areas you may see",
     )
     @action(detail=True, methods=["get"])
+    @analytics_cache.one_stamp
     def series(self, request: Request, pk: int) -> Response:
         metric: Metric = self.get_object()
         query = SeriesQuerySerializer(data=request.query_params)

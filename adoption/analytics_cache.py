@@ -18,19 +18,26 @@ the fingerprint cannot see (a corrected start date) can go unnoticed.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import ParamSpec, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connection
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 GENERATION_KEY = "golive:analytics:generation"
 TIMEOUT = 15 * 60
 _MISSING = object()
+# Within one request, the generation and fingerprint are read once (``one_stamp``).
+_stamp: contextvars.ContextVar[tuple[object, ...] | None] = contextvars.ContextVar(
+    "analytics_stamp", default=None
+)
 
 FINGERPRINT_SQL = """
 SELECT (SELECT count(*) FROM golive_staffmember), (SELECT max(id) FROM golive_staffmember),
@@ -59,10 +66,29 @@ def _fingerprint() -> tuple[object, ...]:
         return tuple(cursor.fetchone() or ())
 
 
+def _current_stamp() -> tuple[object, ...]:
+    return _stamp.get() or (_generation(), _fingerprint())
+
+
+def one_stamp(view: Callable[P, T]) -> Callable[P, T]:
+    """For a view: read the generation and fingerprint once for the whole request rather
+    than once per figure (a page reads ten or more)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        token = _stamp.set((_generation(), _fingerprint()))
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _stamp.reset(token)
+
+    return wrapper
+
+
 def remember(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> T:
     """``compute()``, or its cached value for ``parts`` in the current generation. ``parts``
     must name everything the result depends on besides rollups, staff and completions."""
-    raw = repr((_generation(), _fingerprint(), parts)).encode()
+    raw = repr((_current_stamp(), parts)).encode()
     key = f"golive:analytics:{name}:{hashlib.sha256(raw).hexdigest()}"
     found = cache.get(key, _MISSING)
     if found is not _MISSING:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adoption import dashboard, markers, metrics
+from adoption import analytics_cache, dashboard, markers, metrics
 from adoption.analytics_exports import table_response
 from adoption.analytics_forms import (
     MAX_RANGE_DAYS,
@@ -71,6 +71,7 @@ def _no_go_live(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
     if go_live is None:
@@ -95,6 +96,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def programme_dashboard(request: HttpRequest) -> HttpResponse:
     """Every go-live of the current programme that the user may see: each one's tiles and
     adoption headline, charts over all their areas, and areas ranked across the programme."""
@@ -167,6 +169,7 @@ def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any
 
 
 @require_GET
+@analytics_cache.one_stamp
 def area_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One area of the go-live: every metric of the programme as a chart."""
     go_live = _go_live(request)
@@ -215,6 +218,7 @@ def not_yet_using(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such export.")
@@ -241,6 +245,7 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def board_pack(request: HttpRequest) -> HttpResponse:
     """A print-friendly page for the board: headline figures, areas and waves."""
     go_live = _go_live(request)
@@ -268,6 +273,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def before_after(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
     if go_live is None:
