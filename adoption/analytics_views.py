@@ -32,6 +32,7 @@ from golive.models import GoLive, User
 from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
 
 TABLES = ("series", "areas", "waves")
+PROGRAMME_TABLES = ("go-lives", "areas")
 
 
 def _access(request: HttpRequest) -> Access:
@@ -103,6 +104,25 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
     if go_live is None:
         return _no_go_live(request)
+    view, form, rows = _programme(request, go_live)
+    shown = markers.visible_markers(access_for(request), go_live.programme)
+    context = {
+        "view": view,
+        "programme": go_live.programme,
+        "form": form,
+        "rows": rows,
+        "charts": dashboard.headline_charts(view, shown) if view.areas else [],
+        "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
+        "query": request.GET.urlencode(),
+    }
+    return _page_or_results(request, "adoption/programme_dashboard.html", context)
+
+
+def _programme(
+    request: HttpRequest, go_live: GoLive
+) -> tuple[dashboard.View, DashboardFilterForm, list[dashboard.GoLiveRow]]:
+    """The programme dashboard's scope (every area of the programme's go-lives the user
+    sees, narrowed by the URL's filters) and one row per go-live the user sees."""
     access = access_for(request)
     programme = go_live.programme
     go_lives = list(access.go_lives().filter(programme=programme).order_by("user_go_live_date"))
@@ -113,19 +133,26 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     view = _filtered(
         form, dashboard.View(go_live, areas, start, end, label=f"all your areas of {programme}")
     )
-    rows = dashboard.programme_rows(access, view, go_lives, today=today)
-    context = {
-        "view": view,
-        "programme": programme,
-        "form": form,
-        "rows": rows,
-        "charts": dashboard.headline_charts(view, markers.visible_markers(access, programme))
-        if view.areas
-        else [],
-        "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
-        "query": request.GET.urlencode(),
-    }
-    return _page_or_results(request, "adoption/programme_dashboard.html", context)
+    return view, form, dashboard.programme_rows(access, view, go_lives, today=today)
+
+
+@require_GET
+@analytics_cache.one_stamp
+def programme_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """The programme dashboard's tables as CSV or XLSX, with the same filters and scope."""
+    if table not in PROGRAMME_TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    go_live = _go_live(request)
+    if go_live is None:
+        raise Http404("Choose a go-live first.")
+    view, _, rows = _programme(request, go_live)
+    name = f"golive-programme-{table}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    if table == "areas":
+        areas = dashboard.ranked([r for row in rows for r in row.area_rows])
+        header, body = dashboard.programme_area_table(areas)
+        return table_response(fmt, name, "Areas", header, body)
+    header, body = dashboard.go_live_table(rows)
+    return table_response(fmt, name, "Go-lives", header, body)
 
 
 def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View:

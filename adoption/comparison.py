@@ -195,9 +195,9 @@ def segmented_regression(
     )
 
 
-def _split_differences(pooled: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Mean of the rows' "after" days minus mean of the rest, for a boolean matrix."""
-    k = after.shape[1] and int(after[0].sum())
+def _split_differences(pooled: np.ndarray, after: np.ndarray, k: int) -> np.ndarray:
+    """For each row of a boolean matrix marking ``k`` days "after": the mean of those days
+    minus the mean of the rest."""
     sums = after.astype(float) @ pooled
     return sums / k - (pooled.sum() - sums) / (len(pooled) - k)
 
@@ -233,7 +233,7 @@ def permutation_test(
                 break
             mask = np.zeros((len(block), n), dtype=bool)
             mask[np.arange(len(block))[:, None], np.array(block)] = True
-            diffs = _split_differences(pooled, mask)
+            diffs = _split_differences(pooled, mask, k)
             greater += int(np.count_nonzero(diffs >= observed - tolerance))
             less += int(np.count_nonzero(diffs <= observed + tolerance))
         p_greater, p_less = greater / total, less / total
@@ -245,7 +245,7 @@ def permutation_test(
         for start in range(0, permutations, PERMUTATION_CHUNK):
             size = min(PERMUTATION_CHUNK, permutations - start)
             mask = rng.permuted(np.tile(labels, (size, 1)), axis=1)
-            diffs = _split_differences(pooled, mask)
+            diffs = _split_differences(pooled, mask, k)
             greater += int(np.count_nonzero(diffs >= observed - tolerance))
             less += int(np.count_nonzero(diffs <= observed + tolerance))
         p_greater, p_less = (greater + 1) / (total + 1), (less + 1) / (total + 1)

@@ -516,3 +516,82 @@ def programme_rows(
             )
         )
     return rows
+
+
+def programme_area_table(rows: list[AreaRow]) -> tuple[list[str], list[list[object]]]:
+    """The programme's areas for exports: the go-live table's columns plus the go-live."""
+    body = [
+        [*cells[:3], row.go_live.name if row.go_live else "", *cells[3:]]
+        for row, cells in zip(rows, area_table(rows), strict=True)
+    ]
+    return [*AREA_HEADER[:3], "go-live", *AREA_HEADER[3:]], body
+
+
+def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]:
+    """Each go-live's tiles and adoption headline, for exports."""
+    titles = [tile.title for tile in rows[0].tiles] if rows else []
+    header = [
+        "go-live",
+        "user go-live date",
+        *(f"{title} ({i})" for title in titles for i in ("figure", "detail")),
+        "areas",
+        f"active users per day (last {RANKING_DAYS} days, summed over areas)",
+        f"% of staff active per day (last {RANKING_DAYS} days)",
+        "dip %",
+        "recovery",
+    ]
+    body: list[list[object]] = [
+        [
+            row.go_live.name,
+            row.go_live.user_go_live_date.isoformat(),
+            *(part for tile in row.tiles for part in (tile.figure, tile.detail)),
+            len(row.area_rows),
+            _round(row.active_users),
+            _round(row.share_active),
+            _round(row.dip.dip_percent) if row.dip else None,
+            row.dip.recovery_text if row.dip else "Not live yet",
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+# Warming: the first reader after an import should not wait for a year of distinct counts.
+
+
+def warm_programme(programme: Programme, *, today: dt.date) -> int:
+    """Compute, and so cache, what a programme-wide reader (an executive, the programme
+    team) sees first after an import: each go-live's dashboard and the programme dashboard
+    at their default ranges (headline series, area tables, first use). Readers with fewer
+    areas have their own, smaller entries, computed on first read. Returns the number of
+    views computed."""
+    go_lives = list(GoLive.objects.filter(programme=programme).order_by("user_go_live_date"))
+    headline = [m for m in Metric.objects.filter(programme=programme) if m.is_headline]
+    by_go_live = {
+        go_live.pk: list(
+            Area.objects.filter(go_lives=go_live)
+            .select_related("site")
+            .order_by("site__name", "name")
+        )
+        for go_live in go_lives
+    }
+    views = [
+        View(go_live, by_go_live[go_live.pk], *default_range(go_live, today=today))
+        for go_live in go_lives
+        if by_go_live[go_live.pk]
+    ]
+    everywhere = sorted({a for areas in by_go_live.values() for a in areas}, key=lambda a: a.pk)
+    if go_lives and everywhere:
+        start, end = programme_default_range(go_lives, today=today)
+        views.append(View(go_lives[0], everywhere, start, end))
+        views += [
+            View(go_live, by_go_live[go_live.pk], start, end)
+            for go_live in go_lives
+            if by_go_live[go_live.pk]
+        ]
+    for view in views:
+        for metric in headline:
+            metrics.series(metric, view.scope)
+        area_rows(view)
+        metrics.first_use(view.go_live, view.area_ids)
+    return len(views)

@@ -226,14 +226,15 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
 def definition(metric: Metric) -> tuple[object, ...]:
     """Everything a metric's values depend on, for cache keys (a ratio's parts included)."""
     parts = (metric.numerator, metric.denominator)
+    # str(): a metric made in code may hold choice enums where a loaded one holds strings.
     return (
         metric.pk,
         metric.programme_id,
-        metric.aggregate,
-        tuple(metric.event_types),
-        tuple(metric.order_types),
-        tuple(metric.role_groups),
-        metric.unit,
+        str(metric.aggregate),
+        tuple(str(v) for v in metric.event_types),
+        tuple(str(v) for v in metric.order_types),
+        tuple(str(v) for v in metric.role_groups),
+        str(metric.unit),
         tuple(definition(part) if part is not None else None for part in parts),
     )
 
@@ -241,7 +242,8 @@ def definition(metric: Metric) -> tuple[object, ...]:
 def series(metric: Metric, scope: Scope) -> DailyValues:
     """The metric's value on each day of the scope, ``None`` where there is no data. Cached
     until the rollups change (``adoption.analytics_cache``)."""
-    key = (definition(metric), scope.area_ids, scope.start, scope.end, scope.role_groups)
+    areas = tuple(sorted(scope.area_ids))  # the same areas in any order are the same series
+    key = (definition(metric), areas, scope.start, scope.end, tuple(sorted(scope.role_groups)))
     return analytics_cache.remember("series", key, lambda: _series(metric, scope))
 
 

@@ -31,6 +31,11 @@ urlpatterns += [
     path("dashboard/", analytics_views.dashboard_page, name="dashboard"),
     path("dashboard/areas/<int:pk>/", analytics_views.area_page, name="area"),
     path("programme/", analytics_views.programme_dashboard, name="programme_dashboard"),
+    path(
+        "programme/export/<str:table>.<str:fmt>",
+        analytics_views.programme_export,
+        name="programme_export",
+    ),
     path("programme/go-lives/<int:pk>/", analytics_views.drill_down, name="drill_down"),
     path(
         "programme/go-lives/<int:pk>/areas/<int:area>/",

@@ -564,6 +564,19 @@ def load(args: argparse.Namespace, env: dict[str, str], last_day: dt.date) -> li
                 + (f", {result['non2xx']} non-2xx" if result["non2xx"] else ""),
                 flush=True,
             )
+        # What the rollup task's warming buys: from an empty cache, warm the programme's
+        # default views (as the worker does after an import), then one request each.
+        from adoption import dashboard  # noqa: PLC0415
+        from django.utils import timezone  # noqa: PLC0415
+
+        cache.clear()
+        started = time.perf_counter()
+        views = dashboard.warm_programme(go_live.programme, today=timezone.localdate())
+        warm_seconds = time.perf_counter() - started
+        print(f"  warming {views} default views: {warm_seconds:.1f} s", flush=True)
+        for row in rows:
+            row["after_warming_ms"] = check(base, row["path"], cookie)
+            row["warming_seconds"] = warm_seconds
     finally:
         stop_server(server)
     base_row = rows[0]
@@ -603,14 +616,15 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
         f"gunicorn 2 sync workers; load average before: {results['machine']['load_average']}"
     )
     print(
-        "| endpoint | cold ms | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ trivial "
-        f"| p95 < {TARGET_P95_MS:g} |"
+        "| endpoint | cold ms | after warming ms | req/s | p50 ms | p95 ms | p99 ms "
+        f"| p95 ÷ trivial | p95 < {TARGET_P95_MS:g} |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
     for row in results.get("load", []):
         ok = "yes" if row["p95_ms"] < TARGET_P95_MS else "**no**"
         print(
-            f"| {row['label']} | {row['first_request_ms']:.0f} | {row['rps']:.0f} | "
+            f"| {row['label']} | {row['first_request_ms']:.0f} | "
+            f"{row.get('after_warming_ms', float('nan')):.0f} | {row['rps']:.0f} | "
             f"{row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} | "
             f"{row['p95_ratio']:.1f} | {ok} |"
         )

@@ -538,3 +538,21 @@ def test_drill_down_to_a_go_live_the_user_may_not_see_is_not_found(live: Any) ->
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_programme_tables_export_as_csv_and_xlsx_for_the_users_areas(live: Any) -> None:
+    manager = client_for(live.ward_manager, live.wave_1)
+
+    areas = manager.get("/adoption/programme/export/areas.csv" + RANGE)
+    go_lives = manager.get("/adoption/programme/export/go-lives.xlsx" + RANGE)
+
+    rows = list(csv.reader(io.StringIO(areas.content.decode())))
+    assert rows[0][:4] == ["rank", "site", "area", "go-live"]
+    assert {(row[2], row[3]) for row in rows[1:]} == {("Ward A", "Wave 1"), ("Ward A", "Wave 2")}
+    sheet = load_workbook(io.BytesIO(go_lives.content)).active
+    assert sheet is not None
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Wave 1",
+        "Wave 2",
+    ]
