@@ -20,7 +20,8 @@ truncated):
      (``apt-get install wrk``): a trivial view (``/healthz``) as the baseline, then the
      executive dashboards and metric series over a year, page and API, signed in as the demo
      executive. p50/p95/p99 per endpoint and the ratio to the trivial view are printed and
-     written as JSON to the work directory.
+     written as JSON to the work directory; each endpoint's first request is timed with an
+     empty cache (cold), and again after the rollup task's warming of the default views.
 
 ``--reuse`` keeps the events already generated (when the count matches) and goes straight to
 the rollups. Steps can be skipped with ``--skip rollup,incremental,load``.
