@@ -17,11 +17,11 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption import comparison, dashboard, feedback, markers, metrics
+from adoption import analytics_cache, comparison, dashboard, feedback, markers, metrics
 from adoption.analytics_forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.models import Area, GoLive, Programme, RoleGroup, User
 
 MAX_DAYS = 366
@@ -218,15 +218,17 @@ def _marker_out(
     create=extend_schema(responses={201: MetricSerializer, **ERROR_RESPONSES}),
     update=extend_schema(responses={200: MetricSerializer, **ERROR_RESPONSES}),
     partial_update=extend_schema(responses={200: MetricSerializer, **ERROR_RESPONSES}),
+    destroy=extend_schema(responses={204: None, **ERROR_RESPONSES}),
 )
 class MetricViewSet(AccessContext, viewsets.ModelViewSet):
-    """The metric catalogue of the programmes you can see. Programme managers may add and
-    change metrics; deleting is not offered (ratios and history refer to them)."""
+    """The metric catalogue of the programmes you can see. Programme managers may add,
+    change and delete metrics; built-in metrics, and metrics a ratio is built on, cannot be
+    deleted (400 with code ``builtin_metric`` or ``metric_in_use``). History is kept."""
 
     lookup_value_converter = "int"
     serializer_class = MetricSerializer
     write_capability = Capability.MANAGE_ADOPTION
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Metric]:
         access = access_for(self.request._request)
@@ -258,12 +260,18 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
             raise _as_drf(error) from None
         serializer.instance = saved
 
+    def perform_destroy(self, instance: Metric) -> None:
+        access = access_for(self.request._request)
+        with service_errors():
+            metrics.delete_metric(access=access, user=_user(self.request), metric=instance)
+
     @extend_schema(
         parameters=[SeriesQuerySerializer],
         responses={200: SeriesSerializer, **ERROR_RESPONSES},
         summary="A metric's daily values over the areas you may see",
     )
     @action(detail=True, methods=["get"])
+    @analytics_cache.one_stamp
     def series(self, request: Request, pk: int) -> Response:
         metric: Metric = self.get_object()
         query = SeriesQuerySerializer(data=request.query_params)
@@ -438,6 +446,13 @@ class RegressionSerializer(serializers.Serializer):
     n = serializers.IntegerField()
 
 
+class PermutationSerializer(serializers.Serializer):
+    difference = serializers.FloatField(help_text="Mean after minus mean before.")
+    p_value = serializers.FloatField(help_text="Two-sided.")
+    permutations = serializers.IntegerField(help_text="Splits of the days tried.")
+    exact = serializers.BooleanField(help_text="true: every split was tried.")
+
+
 class ComparisonSerializer(serializers.Serializer):
     metric = serializers.IntegerField()
     marker = serializers.CharField()
@@ -447,6 +462,7 @@ class ComparisonSerializer(serializers.Serializer):
     summary = serializers.CharField(allow_null=True, help_text="null when a window has no data.")
     change = ChangeSerializer(allow_null=True)
     regression = RegressionSerializer(allow_null=True)
+    permutation = PermutationSerializer(allow_null=True)
     control = ChangeSerializer(allow_null=True)
     difference_in_differences = ChangeSerializer(allow_null=True)
 
@@ -505,6 +521,7 @@ def comparison_view(request: Request) -> Response:
         "summary": outcome.get("summary"),
         "change": result.change if result else None,
         "regression": result.regression if result else None,
+        "permutation": result.permutation if result else None,
         "control": result.control if result else None,
         "difference_in_differences": result.did if result else None,
     }

@@ -156,4 +156,6 @@ def seed_analytics_demo(*, programme: Programme, user: User) -> list[str]:
         )
     result = rollups.rebuild_all()
     lines.append(f"Adoption rollups: {result.days} days, {result.rollup_rows:,} rows")
+    waves = GoLive.objects.filter(programme=programme).count()
+    lines.append(f"Programme dashboard: {waves} go-lives side by side at /adoption/programme/")
     return lines

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adoption import dashboard, markers, metrics
+from adoption import analytics_cache, dashboard, markers, metrics
 from adoption.analytics_exports import table_response
 from adoption.analytics_forms import (
     MAX_RANGE_DAYS,
@@ -28,10 +29,10 @@ from adoption.analytics_forms import (
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.models import GoLive, User
-from golive.navigation import current_go_live, require_section
-from golive.tiles import go_live_tiles
+from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
 
 TABLES = ("series", "areas", "waves")
+PROGRAMME_TABLES = ("go-lives", "areas")
 
 
 def _access(request: HttpRequest) -> Access:
@@ -71,6 +72,7 @@ def _no_go_live(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
     if go_live is None:
@@ -87,11 +89,100 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
         "first_use": metrics.first_use(go_live, view.area_ids),
-        "tiles": go_live_tiles(access, go_live, today=timezone.localdate()),
+        "tiles": dashboard.section_tiles(access, go_live, today=timezone.localdate()),
         "can_see_staff": access.has(Capability.VIEW_STAFF),
         "query": request.GET.urlencode(),
     }
     return _page_or_results(request, "adoption/dashboard.html", context)
+
+
+@require_GET
+@analytics_cache.one_stamp
+def programme_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every go-live of the current programme that the user may see: each one's tiles and
+    adoption headline, charts over all their areas, and areas ranked across the programme."""
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    view, form, rows = _programme(request, go_live)
+    shown = markers.visible_markers(access_for(request), go_live.programme)
+    context = {
+        "view": view,
+        "programme": go_live.programme,
+        "form": form,
+        "rows": rows,
+        "charts": dashboard.headline_charts(view, shown) if view.areas else [],
+        "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
+        "query": request.GET.urlencode(),
+    }
+    return _page_or_results(request, "adoption/programme_dashboard.html", context)
+
+
+def _programme(
+    request: HttpRequest, go_live: GoLive
+) -> tuple[dashboard.View, DashboardFilterForm, list[dashboard.GoLiveRow]]:
+    """The programme dashboard's scope (every area of the programme's go-lives the user
+    sees, narrowed by the URL's filters) and one row per go-live the user sees."""
+    access = access_for(request)
+    programme = go_live.programme
+    go_lives = list(access.go_lives().filter(programme=programme).order_by("user_go_live_date"))
+    today = timezone.localdate()
+    areas = dashboard.visible_programme_areas(access, programme)
+    form = DashboardFilterForm(request.GET or None, areas=areas)
+    start, end = dashboard.programme_default_range(go_lives, today=today)
+    view = _filtered(
+        form, dashboard.View(go_live, areas, start, end, label=f"all your areas of {programme}")
+    )
+    return view, form, dashboard.programme_rows(access, view, go_lives, today=today)
+
+
+@require_GET
+@analytics_cache.one_stamp
+def programme_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """The programme dashboard's tables as CSV or XLSX, with the same filters and scope."""
+    if table not in PROGRAMME_TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    go_live = _go_live(request)
+    if go_live is None:
+        raise Http404("Choose a go-live first.")
+    view, _, rows = _programme(request, go_live)
+    name = f"golive-programme-{table}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    if table == "areas":
+        areas = dashboard.ranked([r for row in rows for r in row.area_rows])
+        header, body = dashboard.programme_area_table(areas)
+        return table_response(fmt, name, "Areas", header, body)
+    header, body = dashboard.go_live_table(rows)
+    return table_response(fmt, name, "Go-lives", header, body)
+
+
+def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View:
+    """``view`` narrowed by the URL's filters (ignored when invalid: the form has messages)."""
+    if not (form.is_bound and form.is_valid()):
+        return view
+    data = form.cleaned_data
+    areas = view.areas
+    if data["site"]:
+        areas = [a for a in areas if a.site_id == data["site"].pk]
+    if data["area"]:
+        areas = [a for a in areas if a.pk == data["area"].pk]
+    start, end = data["start"] or view.start, data["end"] or view.end
+    if start > end:
+        start = end - dt.timedelta(days=dashboard.HISTORY_DAYS)
+    start = max(start, end - dt.timedelta(days=MAX_RANGE_DAYS - 1))
+    return dashboard.View(view.go_live, areas, start, end, data["role_group"], view.label)
+
+
+@require_GET
+def drill_down(request: HttpRequest, pk: int, area: int | None = None) -> HttpResponse:
+    """From the programme dashboard to one go-live's dashboard (or one of its areas): makes
+    it the go-live being looked at, as the switcher does, then shows it. Only a go-live the
+    user may see; the filters in the query string come along."""
+    _access(request)
+    go_live = get_object_or_404(access_for(request).go_lives(), pk=pk)
+    request.session[SESSION_GO_LIVE_KEY] = go_live.pk
+    target = reverse("adoption:area", args=[area]) if area else reverse("adoption:dashboard")
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -105,6 +196,7 @@ def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any
 
 
 @require_GET
+@analytics_cache.one_stamp
 def area_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One area of the go-live: every metric of the programme as a chart."""
     go_live = _go_live(request)
@@ -153,6 +245,7 @@ def not_yet_using(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such export.")
@@ -179,6 +272,7 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def board_pack(request: HttpRequest) -> HttpResponse:
     """A print-friendly page for the board: headline figures, areas and waves."""
     go_live = _go_live(request)
@@ -206,6 +300,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@analytics_cache.one_stamp
 def before_after(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
     if go_live is None:
@@ -285,6 +380,30 @@ def metric_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request, "adoption/metric_form.html", {"form": form, "metric": instance if pk else None}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete a metric the programme added; built-ins and metrics a ratio is
+    built on are refused with the reason on the same page."""
+    go_live = _go_live(request)
+    if go_live is None:
+        raise PermissionDenied("Choose a go-live first.")
+    access = access_for(request)
+    if not metrics.can_edit_metrics(access, go_live.programme):
+        raise PermissionDenied("You may not change this programme's metrics.")
+    metric = get_object_or_404(Metric, pk=pk, programme=go_live.programme)
+    problem = ""
+    if request.method == "POST":
+        try:
+            metrics.delete_metric(access=access, user=_user(request), metric=metric)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(request, f"Metric {metric.name} was deleted.")
+            return redirect("adoption:metrics")
+    context = {"metric": metric, "problem": problem, "used_by": metrics.metric_in_use_by(metric)}
+    return render(request, "adoption/metric_delete.html", context)
 
 
 # Change markers.

@@ -11,6 +11,7 @@ autocorrelated, which makes intervals too narrow), and the percentage interval t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ from scipy import stats
 DailySeries = Sequence[tuple[dt.date, float | None]]
 CONFIDENCE = 0.95
 SIGNIFICANCE = 0.05
+# Random relabellings for the permutation test when there are more ways to split the days
+# than this (then the p-value is estimated; with fewer, every split is tried: exact).
+PERMUTATIONS = 9999
+PERMUTATION_SEED = 20260301  # fixed: the same data always gives the same p-value
+PERMUTATION_CHUNK = 1000  # relabellings per numpy block (bounds memory at long windows)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,17 @@ class SegmentedRegression:
 
 
 @dataclass(frozen=True)
+class PermutationTest:
+    """Is the difference in means (after − before) bigger than relabelling the days at
+    random gives? Two-sided, as scipy.stats.permutation_test reports it."""
+
+    difference: float
+    p_value: float
+    permutations: int  # splits tried (all of them when ``exact``)
+    exact: bool
+
+
+@dataclass(frozen=True)
 class Comparison:
     marker: dt.date
     days_before: int
@@ -73,6 +90,7 @@ class Comparison:
     regression: SegmentedRegression | None
     control: Change | None
     did: Change | None  # difference-in-differences: change minus the control's change
+    permutation: PermutationTest | None = None
 
 
 def _percent(value: float, base: float) -> float | None:
@@ -177,6 +195,63 @@ def segmented_regression(
     )
 
 
+def _split_differences(pooled: np.ndarray, after: np.ndarray, k: int) -> np.ndarray:
+    """For each row of a boolean matrix marking ``k`` days "after": the mean of those days
+    minus the mean of the rest."""
+    sums = after.astype(float) @ pooled
+    return sums / k - (pooled.sum() - sums) / (len(pooled) - k)
+
+
+def permutation_test(
+    before: Sequence[float],
+    after: Sequence[float],
+    *,
+    permutations: int = PERMUTATIONS,
+    seed: int = PERMUTATION_SEED,
+) -> PermutationTest | None:
+    """Two-sided permutation test of the difference in means. Exact (every split of the
+    pooled days into the two group sizes) when there are at most ``permutations`` splits;
+    otherwise ``permutations`` random splits from a generator seeded with ``seed``, counting
+    the observed split too, as scipy does. None when a group is empty."""
+    x = np.asarray(before, dtype=float)
+    y = np.asarray(after, dtype=float)
+    if len(x) == 0 or len(y) == 0:
+        return None
+    pooled = np.concatenate([y, x])
+    n, k = len(pooled), len(y)
+    observed = float(y.mean() - x.mean())
+    # Splits equal to the observed one, up to rounding, count as at least as extreme.
+    tolerance = 1e-12 * max(1.0, abs(observed))
+    greater = less = 0
+    exact = math.comb(n, k) <= permutations
+    if exact:
+        splits = itertools.combinations(range(n), k)
+        total = math.comb(n, k)
+        blocks = (list(itertools.islice(splits, PERMUTATION_CHUNK)) for _ in itertools.count())
+        for block in blocks:
+            if not block:
+                break
+            mask = np.zeros((len(block), n), dtype=bool)
+            mask[np.arange(len(block))[:, None], np.array(block)] = True
+            diffs = _split_differences(pooled, mask, k)
+            greater += int(np.count_nonzero(diffs >= observed - tolerance))
+            less += int(np.count_nonzero(diffs <= observed + tolerance))
+        p_greater, p_less = greater / total, less / total
+    else:
+        rng = np.random.default_rng(seed)
+        total = permutations
+        labels = np.zeros(n, dtype=bool)
+        labels[:k] = True
+        for start in range(0, permutations, PERMUTATION_CHUNK):
+            size = min(PERMUTATION_CHUNK, permutations - start)
+            mask = rng.permuted(np.tile(labels, (size, 1)), axis=1)
+            diffs = _split_differences(pooled, mask, k)
+            greater += int(np.count_nonzero(diffs >= observed - tolerance))
+            less += int(np.count_nonzero(diffs <= observed + tolerance))
+        p_greater, p_less = (greater + 1) / (total + 1), (less + 1) / (total + 1)
+    return PermutationTest(observed, min(1.0, 2 * min(p_greater, p_less)), total, exact)
+
+
 def compare(
     series: DailySeries,
     marker: dt.date,
@@ -213,6 +288,7 @@ def compare(
         regression=segmented_regression(before, after, settling_days),
         control=control_change,
         did=did,
+        permutation=permutation_test(values_before, values_after),
     )
 
 
@@ -295,8 +371,19 @@ def summary(
                 f"(segmented regression, p = {regression.p_value:.2f})."
             )
     else:
-        sentence += " Too few days to test whether the change is noise."
+        sentence += " Too few days to fit a trend to the change."
+    permutation = comparison.permutation
+    if permutation is not None and change.absolute:
+        verdict = "is unlikely to be" if permutation.p_value < SIGNIFICANCE else "could be"
+        sentence += (
+            f" Shuffling the days between before and after, a difference this large "
+            f"{verdict} chance (permutation test, {_p(permutation.p_value)})."
+        )
     return sentence
+
+
+def _p(value: float) -> str:
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 # Dip and recovery around a go-live.

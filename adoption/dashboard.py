@@ -5,18 +5,21 @@ from the rollups, and only for areas the user may see."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 
-from adoption import comparison, metrics
+from adoption import analytics_cache, comparison, metrics
 from adoption.markers import MarkerView, chart_markers
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
 from golive.access import Access
 from golive.charts import Chart, Series
-from golive.models import Area, GoLive, RoleGroup, StaffMember
+from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
+from golive.tiles import Tile, go_live_tiles
 
 ACTIVE_USERS = "Active users per day"
 # Use dips more in volume than in head count: people still log in, but do less.
@@ -35,6 +38,7 @@ class View:
     start: dt.date
     end: dt.date
     role_group: str = ""
+    label: str = ""  # what several areas are called, when not "N areas of <go-live>"
 
     @property
     def area_ids(self) -> tuple[int, ...]:
@@ -53,7 +57,7 @@ class View:
     def scope_name(self) -> str:
         if len(self.areas) == 1:
             return self.areas[0].name
-        return f"{len(self.areas)} areas of {self.go_live.name}"
+        return self.label or f"{len(self.areas)} areas of {self.go_live.name}"
 
 
 def visible_go_live_areas(access: Access, go_live: GoLive) -> list[Area]:
@@ -128,6 +132,7 @@ class AreaRow:
     share_active: float | None  # mean daily % of the staff list active, same days
     dip: comparison.DipRecovery
     trend: list[float | None] = field(default_factory=list)  # events per day, last 28 days
+    go_live: GoLive | None = None  # whose go-live date the dip is measured from
 
     @property
     def sparkline_points(self) -> str:
@@ -209,10 +214,17 @@ def area_rows(view: View) -> list[AreaRow]:
     covered = metrics.covered_days(view.start, view.end)
     days = view.scope.days()
     recent = [d for d in days[-RANKING_DAYS:] if d in covered]
-    users = _per_area_day(view, staff_only=False)
-    staff_active = _per_area_day(view, staff_only=True)
-    staff = _staff_counts(view.area_ids, view.role_group, view.end)
-    events = _events_per_area_day(view)
+    key = (tuple(sorted(view.area_ids)), view.start, view.end, view.role_group)
+    users, staff_active, staff, events = analytics_cache.remember(
+        "area_figures",
+        key,
+        lambda: (
+            _per_area_day(view, staff_only=False),
+            _per_area_day(view, staff_only=True),
+            _staff_counts(view.area_ids, view.role_group, view.end),
+            _events_per_area_day(view),
+        ),
+    )
     rows = []
     for area in view.areas:
         daily = users.get(area.pk, {})
@@ -232,8 +244,13 @@ def area_rows(view: View) -> list[AreaRow]:
                 share_active=_mean(shares),
                 dip=comparison.dip_and_recovery(series, view.go_live.user_go_live_date),
                 trend=[v for _, v in series[-HISTORY_DAYS:]],
+                go_live=view.go_live,
             )
         )
+    return ranked(rows)
+
+
+def ranked(rows: list[AreaRow]) -> list[AreaRow]:
     return sorted(
         rows,
         key=lambda r: (
@@ -401,3 +418,180 @@ def before_after(
             higher_is_better=metric.higher_is_better,
         ),
     }
+
+
+# The whole programme: every go-live the user may see, side by side.
+
+
+def visible_programme_areas(access: Access, programme: Programme) -> list[Area]:
+    """Areas of the programme's go-lives that the user may see."""
+    return list(
+        access.areas(programme=programme)
+        .filter(go_lives__programme=programme)
+        .distinct()
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+# Section tiles summarise other sections' live data (tickets change by the minute), so they
+# are not tied to the rollups' generation: cached for a minute per scope, because the
+# training figures alone take ~0.1-1 s for a big go-live (bench/README.md).
+TILE_SECONDS = 60
+
+
+def section_tiles(access: Access, go_live: GoLive, *, today: dt.date) -> list[Tile]:
+    """The readiness, training and service desk tiles for the go-live, as this user's
+    grants see them; at most a minute old."""
+    scope = sorted(
+        (g.role, g.programme_id, g.organisation_id, tuple(sorted(g.area_ids)))
+        for g in access.grants
+    )
+    raw = repr((access.is_superuser, scope, go_live.pk, today)).encode()
+    key = f"golive:analytics:tiles:{hashlib.sha256(raw).hexdigest()}"
+    tiles: list[Tile] | None = cache.get(key)
+    if tiles is None:
+        tiles = go_live_tiles(access, go_live, today=today)
+        cache.set(key, tiles, timeout=TILE_SECONDS)
+    return tiles
+
+
+def programme_default_range(go_lives: list[GoLive], *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """From four weeks before the first go-live to the last day with data (at most a year)."""
+    end = min(last_data_day() or today, today)
+    first = min((g.user_go_live_date for g in go_lives), default=end)
+    start = min(first - dt.timedelta(days=HISTORY_DAYS), end - dt.timedelta(days=HISTORY_DAYS))
+    return max(start, end - dt.timedelta(days=365)), end
+
+
+@dataclass(frozen=True)
+class GoLiveRow:
+    """One go-live on the programme dashboard: its section tiles and adoption headline over
+    the areas of it the user sees (narrowed by the filters)."""
+
+    go_live: GoLive
+    tiles: list[Tile]
+    area_rows: list[AreaRow]
+    dip: comparison.DipRecovery | None
+
+    @property
+    def staff(self) -> int:
+        return sum(row.staff for row in self.area_rows)
+
+    @property
+    def active_users(self) -> float | None:
+        """Mean active users per day summed over the areas (someone active in two areas
+        counts in both)."""
+        known = [row.active_users for row in self.area_rows if row.active_users is not None]
+        return sum(known) if known else None
+
+    @property
+    def share_active(self) -> float | None:
+        """% of the areas' staff lists active per day, weighted by list size."""
+        weighted = [(r.share_active, r.staff) for r in self.area_rows if r.share_active is not None]
+        listed = sum(staff for _, staff in weighted)
+        return sum(share * staff for share, staff in weighted) / listed if listed else None
+
+
+def programme_rows(
+    access: Access, view: View, go_lives: list[GoLive], *, today: dt.date
+) -> list[GoLiveRow]:
+    """Per go-live: tiles (whole go-live, the user's areas), areas ranked by adoption with
+    the dip measured from that go-live's date, and the wave's dip and recovery."""
+    waves = {
+        row.go_live.pk: row.dip
+        for row in wave_rows(access, view.go_live, today=today, role_group=view.role_group)
+    }
+    shown = set(view.area_ids)
+    rows = []
+    for go_live in go_lives:
+        areas = [a for a in visible_go_live_areas(access, go_live) if a.pk in shown]
+        part = View(go_live, areas, view.start, view.end, view.role_group)
+        rows.append(
+            GoLiveRow(
+                go_live=go_live,
+                tiles=section_tiles(access, go_live, today=today),
+                area_rows=area_rows(part) if areas else [],
+                dip=waves.get(go_live.pk),
+            )
+        )
+    return rows
+
+
+def programme_area_table(rows: list[AreaRow]) -> tuple[list[str], list[list[object]]]:
+    """The programme's areas for exports: the go-live table's columns plus the go-live."""
+    body = [
+        [*cells[:3], row.go_live.name if row.go_live else "", *cells[3:]]
+        for row, cells in zip(rows, area_table(rows), strict=True)
+    ]
+    return [*AREA_HEADER[:3], "go-live", *AREA_HEADER[3:]], body
+
+
+def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]:
+    """Each go-live's tiles and adoption headline, for exports."""
+    titles = [tile.title for tile in rows[0].tiles] if rows else []
+    header = [
+        "go-live",
+        "user go-live date",
+        *(f"{title} ({i})" for title in titles for i in ("figure", "detail")),
+        "areas",
+        f"active users per day (last {RANKING_DAYS} days, summed over areas)",
+        f"% of staff active per day (last {RANKING_DAYS} days)",
+        "dip %",
+        "recovery",
+    ]
+    body: list[list[object]] = [
+        [
+            row.go_live.name,
+            row.go_live.user_go_live_date.isoformat(),
+            *(part for tile in row.tiles for part in (tile.figure, tile.detail)),
+            len(row.area_rows),
+            _round(row.active_users),
+            _round(row.share_active),
+            _round(row.dip.dip_percent) if row.dip else None,
+            row.dip.recovery_text if row.dip else "Not live yet",
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+# Warming: the first reader after an import should not wait for a year of distinct counts.
+
+
+def warm_programme(programme: Programme, *, today: dt.date) -> int:
+    """Compute, and so cache, what a programme-wide reader (an executive, the programme
+    team) sees first after an import: each go-live's dashboard and the programme dashboard
+    at their default ranges (headline series, area tables, first use). Readers with fewer
+    areas have their own, smaller entries, computed on first read. Returns the number of
+    views computed."""
+    go_lives = list(GoLive.objects.filter(programme=programme).order_by("user_go_live_date"))
+    headline = [m for m in Metric.objects.filter(programme=programme) if m.is_headline]
+    by_go_live = {
+        go_live.pk: list(
+            Area.objects.filter(go_lives=go_live)
+            .select_related("site")
+            .order_by("site__name", "name")
+        )
+        for go_live in go_lives
+    }
+    views = [
+        View(go_live, by_go_live[go_live.pk], *default_range(go_live, today=today))
+        for go_live in go_lives
+        if by_go_live[go_live.pk]
+    ]
+    everywhere = sorted({a for areas in by_go_live.values() for a in areas}, key=lambda a: a.pk)
+    if go_lives and everywhere:
+        start, end = programme_default_range(go_lives, today=today)
+        views.append(View(go_lives[0], everywhere, start, end))
+        views += [
+            View(go_live, by_go_live[go_live.pk], start, end)
+            for go_live in go_lives
+            if by_go_live[go_live.pk]
+        ]
+    for view in views:
+        for metric in headline:
+            metrics.series(metric, view.scope)
+        area_rows(view)
+        metrics.first_use(view.go_live, view.area_ids)
+    return len(views)

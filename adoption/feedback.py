@@ -4,11 +4,14 @@ pages. A response is anonymous: it records an area and a role group, never who a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -17,6 +20,12 @@ from adoption.imports.identifiers import remove_nhs_numbers
 from adoption.models import FeedbackTheme, Survey, SurveyResponse
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, User
+
+# Submissions one client may send to one survey link per minute. Generous: a ward's shared
+# computers (or a whole hospital behind one address) may answer in a burst after a huddle;
+# the limit is there to stop scripted floods of junk, not colleagues.
+SURVEY_SUBMISSIONS_PER_MINUTE = 30
+THROTTLE_SECONDS = 60
 
 AGREE = frozenset({4, 5})
 DISAGREE = frozenset({1, 2})
@@ -162,3 +171,32 @@ def save_theme(
     theme.full_clean()
     theme.save()
     return theme
+
+
+# Throttling the public survey link.
+
+
+def client_address(meta: dict[str, object]) -> str:
+    """The address a request came from: behind ``TRUSTED_PROXY_COUNT`` proxies, the entry
+    of X-Forwarded-For that the outermost trusted proxy saw; otherwise REMOTE_ADDR."""
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    forwarded = [part for part in forwarded if part]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return str(meta.get("REMOTE_ADDR", ""))
+
+
+def count_survey_submission(*, token: str, client: str) -> bool:
+    """Count one submission to a survey link from a client; False once the client has sent
+    more than ``SURVEY_SUBMISSIONS_PER_MINUTE`` within a minute of its first. The count lives
+    in the cache under a hash (the address is not stored) and expires with the minute."""
+    digest = hashlib.sha256(f"{token}|{client}".encode()).hexdigest()
+    key = f"golive:survey-submissions:{digest}"
+    cache.add(key, 0, timeout=THROTTLE_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first of a new minute
+        cache.set(key, 1, timeout=THROTTLE_SECONDS)
+        count = 1
+    return count <= SURVEY_SUBMISSIONS_PER_MINUTE

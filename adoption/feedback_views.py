@@ -30,8 +30,20 @@ def _open_survey(token: str) -> Survey:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: anyone with the link may answer, once per submission, for its go-live only."""
+    """Public: anyone with the link may answer, once per submission, for its go-live only;
+    a client sending too many submissions to one link in a minute gets a 429 page."""
     survey = _open_survey(token)
+    if request.method == "POST" and not feedback.count_survey_submission(
+        token=token, client=feedback.client_address(request.META)
+    ):
+        response = render(
+            request,
+            "adoption/survey_throttled.html",
+            {"survey": survey, "seconds": feedback.THROTTLE_SECONDS},
+            status=429,
+        )
+        response["Retry-After"] = str(feedback.THROTTLE_SECONDS)
+        return response
     areas = survey.go_live.areas.select_related("site").order_by("name")
     form = SurveyAnswerForm(request.POST or None, areas=areas, initial={"submission": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():

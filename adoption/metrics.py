@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
+from adoption import analytics_cache
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric, OrderType
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
@@ -105,10 +106,35 @@ def _role_filter(metric_groups: list[str], scope: Scope) -> list[str] | None:
     return list(scope.role_groups) if scope.role_groups else None
 
 
+# A loose index scan: one probe of the rollup key (which starts with the day) per day with
+# data, instead of reading every rollup row of the range (a year of a trust's rollups is
+# over a million rows; measured in bench/README.md).
+COVERED_DAYS_SQL = """
+WITH RECURSIVE covered (day) AS (
+    (SELECT local_date FROM adoption_dailyrollup
+     WHERE local_date >= %s AND local_date <= %s ORDER BY local_date LIMIT 1)
+    UNION ALL
+    SELECT (SELECT r.local_date FROM adoption_dailyrollup r
+            WHERE r.local_date > covered.day AND r.local_date <= %s
+            ORDER BY r.local_date LIMIT 1)
+    FROM covered WHERE covered.day IS NOT NULL
+)
+SELECT day FROM covered WHERE day IS NOT NULL
+"""
+
+
 def covered_days(start: dt.date, end: dt.date) -> set[dt.date]:
     """Days some extract covered: any rollup row in any area."""
-    rows = DailyRollup.objects.filter(local_date__range=(start, end))
-    return set(rows.values_list("local_date", flat=True).distinct())
+    return analytics_cache.remember("covered", (start, end), lambda: _covered_days(start, end))
+
+
+def _covered_days(start: dt.date, end: dt.date) -> set[dt.date]:
+    if connection.vendor != "postgresql":
+        rows = DailyRollup.objects.filter(local_date__range=(start, end))
+        return set(rows.values_list("local_date", flat=True).distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(COVERED_DAYS_SQL, [start, end, end])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _fill(scope: Scope, values: dict[dt.date, float], covered: set[dt.date]) -> DailyValues:
@@ -197,8 +223,31 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
     return values
 
 
+def definition(metric: Metric) -> tuple[object, ...]:
+    """Everything a metric's values depend on, for cache keys (a ratio's parts included)."""
+    parts = (metric.numerator, metric.denominator)
+    # str(): a metric made in code may hold choice enums where a loaded one holds strings.
+    return (
+        metric.pk,
+        metric.programme_id,
+        str(metric.aggregate),
+        tuple(str(v) for v in metric.event_types),
+        tuple(str(v) for v in metric.order_types),
+        tuple(str(v) for v in metric.role_groups),
+        str(metric.unit),
+        tuple(definition(part) if part is not None else None for part in parts),
+    )
+
+
 def series(metric: Metric, scope: Scope) -> DailyValues:
-    """The metric's value on each day of the scope, ``None`` where there is no data."""
+    """The metric's value on each day of the scope, ``None`` where there is no data. Cached
+    until the rollups change (``adoption.analytics_cache``)."""
+    areas = tuple(sorted(scope.area_ids))  # the same areas in any order are the same series
+    key = (definition(metric), areas, scope.start, scope.end, tuple(sorted(scope.role_groups)))
+    return analytics_cache.remember("series", key, lambda: _series(metric, scope))
+
+
+def _series(metric: Metric, scope: Scope) -> DailyValues:
     covered = covered_days(scope.start, scope.end)
     values = _values(metric, scope)
     if metric.aggregate in (A.PER_ACTIVE_USER, A.RATIO) or metric.aggregate in PERCENT_AGGREGATES:
@@ -247,7 +296,12 @@ class FirstUse:
 def first_use(go_live: GoLive, area_ids: Iterable[int]) -> FirstUse:
     """Days from the user go-live to each in-scope staff member's first EPR use in these
     areas (staff in post by go-live), summarised: staff names are not shown here."""
-    ids = list(area_ids)
+    ids = sorted(area_ids)
+    key = (go_live.pk, go_live.user_go_live_date, tuple(ids))
+    return analytics_cache.remember("first_use", key, lambda: _first_use(go_live, ids))
+
+
+def _first_use(go_live: GoLive, ids: list[int]) -> FirstUse:
     day0 = go_live.user_go_live_date
     staff = StaffMember.objects.filter(
         pk__in=StaffMember.objects.filter(areas__in=ids).values("pk")
@@ -430,3 +484,36 @@ def save_metric(*, access: Access, user: User, metric: Metric) -> Metric:
     metric.full_clean()
     metric.save()
     return metric
+
+
+def metric_in_use_by(metric: Metric) -> list[str]:
+    """Names of the ratio metrics built on ``metric``: it cannot go while they use it."""
+    return list(
+        Metric.objects.filter(Q(numerator=metric) | Q(denominator=metric))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+@transaction.atomic
+def delete_metric(*, access: Access, user: User, metric: Metric) -> None:
+    """Delete a metric the programme added (its history is kept, recording who deleted it).
+    Needs MANAGE_ADOPTION on its programme. Built-in metrics are refused (they can be edited,
+    or taken off the dashboard), and so is a metric a ratio is built on; both raise
+    ``ValidationError`` with a code."""
+    if not can_edit_metrics(access, metric.programme):
+        raise PermissionDenied("You may not change this programme's metrics.")
+    if metric.is_builtin:
+        raise ValidationError(
+            "Built-in metrics cannot be deleted: edit it, or take it off the dashboard.",
+            code="builtin_metric",
+        )
+    users = metric_in_use_by(metric)
+    if users:
+        raise ValidationError(
+            f"Ratio metrics are built on this one: {', '.join(users)}. Change or delete "
+            "them first.",
+            code="metric_in_use",
+        )
+    metric._history_user = user  # type: ignore[attr-defined]  # simple_history reads this
+    metric.delete()

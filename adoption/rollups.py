@@ -18,6 +18,7 @@ from functools import partial
 
 from django.db import connection, transaction
 
+from adoption import analytics_cache
 from adoption.models import DailyRollup, DailyUserActivity, EventType, ImportBatch, ImportKind
 from golive.models import Area
 
@@ -70,6 +71,13 @@ class RollupResult:
     activity_rows: int
 
 
+def _rollups_changed() -> None:
+    """Cached figures are stale now, and again once this transaction commits (a reader may
+    cache the old rows under the new generation in between)."""
+    analytics_cache.bump()
+    transaction.on_commit(analytics_cache.bump, robust=True)
+
+
 def _placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
@@ -117,6 +125,7 @@ def recompute_days(days: list[dt.date]) -> RollupResult:
             rollup_rows += max(cursor.rowcount, 0)
             cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])
             activity_rows += max(cursor.rowcount, 0)
+    _rollups_changed()
     return RollupResult(len(days), rollup_rows, activity_rows)
 
 
@@ -125,7 +134,9 @@ def relink_staff() -> int:
     Idempotent: rows already linked right are not touched."""
     with connection.cursor() as cursor:
         cursor.execute(RELINK_SQL)
-        return max(cursor.rowcount, 0)
+        changed = max(cursor.rowcount, 0)
+    _rollups_changed()
+    return changed
 
 
 def rollup_batch(batch_id: int) -> RollupResult | None:
@@ -160,6 +171,7 @@ def rebuild_all() -> RollupResult:
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows and sorts on disk.
             cursor.execute("ANALYZE adoption_dailyrollup, adoption_dailyuseractivity")
+    _rollups_changed()
     days = DailyRollup.objects.values("local_date").distinct().count()
     return RollupResult(days, rollup_rows, activity_rows)
 

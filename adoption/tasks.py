@@ -40,8 +40,30 @@ def sweep_stalled_imports() -> None:
     ignore_result=True,
 )
 def rollup_batch(batch_id: int) -> None:
-    """Recompute the daily rollups for the local days an events batch touched. Takes the
-    batch id only; idempotent (upserts), and quiet when the batch is gone or not committed."""
+    """Recompute the daily rollups for the local days an events batch touched, then queue
+    the warming of the programme's dashboards. Takes the batch id only; idempotent (upserts),
+    and quiet when the batch is gone or not committed."""
     from adoption import rollups  # noqa: PLC0415
+    from adoption.models import ImportBatch  # noqa: PLC0415
 
-    rollups.rollup_batch(batch_id)
+    if rollups.rollup_batch(batch_id) is None:
+        return
+    batch = ImportBatch.objects.filter(pk=batch_id).values_list("programme_id", flat=True)
+    programme_id = batch.first()
+    if programme_id is not None:
+        warm_dashboards.delay(programme_id)
+
+
+@shared_task(ignore_result=True)
+def warm_dashboards(programme_id: int) -> None:
+    """Compute the programme's default dashboard figures into the cache after a rollup, so
+    the first reader does not wait for them. Only fills the cache: safe to run any number
+    of times, and quiet when the programme is gone."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from adoption import dashboard  # noqa: PLC0415
+    from golive.models import Programme  # noqa: PLC0415
+
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is not None:
+        dashboard.warm_programme(programme, today=timezone.localdate())

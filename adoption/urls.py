@@ -30,6 +30,18 @@ urlpatterns = [
 urlpatterns += [
     path("dashboard/", analytics_views.dashboard_page, name="dashboard"),
     path("dashboard/areas/<int:pk>/", analytics_views.area_page, name="area"),
+    path("programme/", analytics_views.programme_dashboard, name="programme_dashboard"),
+    path(
+        "programme/export/<str:table>.<str:fmt>",
+        analytics_views.programme_export,
+        name="programme_export",
+    ),
+    path("programme/go-lives/<int:pk>/", analytics_views.drill_down, name="drill_down"),
+    path(
+        "programme/go-lives/<int:pk>/areas/<int:area>/",
+        analytics_views.drill_down,
+        name="drill_down_area",
+    ),
     path("dashboard/not-yet-using/", analytics_views.not_yet_using, name="not_yet_using"),
     path(
         "dashboard/export/<str:table>.<str:fmt>",
@@ -41,6 +53,7 @@ urlpatterns += [
     path("metrics/", analytics_views.metric_list, name="metrics"),
     path("metrics/new/", analytics_views.metric_form, name="metric_new"),
     path("metrics/<int:pk>/edit/", analytics_views.metric_form, name="metric_edit"),
+    path("metrics/<int:pk>/delete/", analytics_views.metric_delete, name="metric_delete"),
     path("changes/", analytics_views.marker_list, name="markers"),
     path("changes/new/", analytics_views.marker_form, name="marker_new"),
     path("changes/<int:pk>/edit/", analytics_views.marker_form, name="marker_edit"),

@@ -160,6 +160,8 @@ def test_comparison_compares_treated_areas_with_untouched_controls(live: Any) ->
     assert body["change"]["before"]["value"] == 1.0
     assert body["change"]["after"]["value"] == 1.5
     assert body["summary"].startswith("Active users per day on Ward A rose 50%")
+    assert body["permutation"]["difference"] == 0.5
+    assert body["permutation"]["exact"] is True
 
 
 @pytest.mark.django_db
@@ -235,3 +237,38 @@ def test_a_metric_is_edited_over_the_api_but_stays_in_its_programme(live: Any) -
     metric.refresh_from_db()
     assert response.status_code == 200
     assert (metric.is_headline, metric.role_groups) == (False, ["medical"])
+
+
+@pytest.mark.django_db
+def test_programme_manager_deletes_an_added_metric_over_the_api(live: Any) -> None:
+    metric = Metric.objects.create(
+        programme=live.programme, name="Pharmacy orders", aggregate="count", unit="per_day"
+    )
+
+    response = api(live.programme_manager).delete(f"/api/v1/metrics/{metric.pk}/")
+
+    assert response.status_code == 204
+    assert not Metric.objects.filter(pk=metric.pk).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_built_in_metric_over_the_api_is_a_coded_error(live: Any) -> None:
+    metric = live.metrics["Login failure rate"]
+
+    response = api(live.programme_manager).delete(f"/api/v1/metrics/{metric.pk}/")
+
+    assert response.status_code == 400
+    assert response.json()["field_errors"][0]["code"] == "builtin_metric"
+    assert Metric.objects.filter(pk=metric.pk).exists()
+
+
+@pytest.mark.django_db
+def test_executives_may_not_delete_metrics_over_the_api(live: Any) -> None:
+    metric = Metric.objects.create(
+        programme=live.programme, name="Pharmacy orders", aggregate="count", unit="per_day"
+    )
+
+    response = api(live.executive).delete(f"/api/v1/metrics/{metric.pk}/")
+
+    assert response.status_code == 403
+    assert Metric.objects.filter(pk=metric.pk).exists()

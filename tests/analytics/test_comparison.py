@@ -224,3 +224,92 @@ def test_for_a_lower_is_better_metric_the_dip_is_a_peak() -> None:
     assert result.lowest == 20.0
     assert result.dip_percent == pytest.approx(900.0)
     assert result.days_to_recover == 13
+
+
+# The permutation test, against scipy.stats.permutation_test.
+
+
+def mean_difference(after: np.ndarray, before: np.ndarray, axis: int) -> np.ndarray:
+    return np.mean(after, axis=axis) - np.mean(before, axis=axis)
+
+
+def test_permutation_test_enumerates_every_split_of_a_small_sample() -> None:
+    # 3 days each: 20 ways to choose the "after" days; only the real split differs by +3,
+    # so one-sided p = 1/20 and two-sided 2/20.
+    result = comparison.permutation_test([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
+
+    assert result == comparison.PermutationTest(3.0, 0.1, 20, exact=True)
+
+
+def test_exact_permutation_p_value_matches_scipy() -> None:
+    before = [12.0, 15.0, 11.0, 14.0, 18.0, 13.0, 12.0]
+    after = [16.0, 14.0, 19.0, 15.0, 17.0, 21.0]
+
+    result = comparison.permutation_test(before, after)
+
+    expected = stats.permutation_test(
+        (after, before),
+        mean_difference,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=np.inf,
+        alternative="two-sided",
+    )
+    assert result is not None
+    assert result.exact
+    assert result.permutations == 1716  # 13 choose 6
+    assert result.difference == pytest.approx(expected.statistic)
+    assert result.p_value == pytest.approx(expected.pvalue)
+
+
+def test_random_permutation_p_value_agrees_with_scipy_within_sampling_error() -> None:
+    series = noisy(4, 100, 102)
+    before = [v for k, v in series.items() if k < 0 and v is not None]
+    after = [v for k, v in series.items() if k >= 0 and v is not None]
+
+    result = comparison.permutation_test(before, after)
+
+    expected = stats.permutation_test(
+        (after, before),
+        mean_difference,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=comparison.PERMUTATIONS,
+        alternative="two-sided",
+        rng=np.random.default_rng(99),
+    )
+    assert result is not None
+    assert not result.exact
+    assert result.permutations == comparison.PERMUTATIONS
+    # Two estimates from 9,999 relabellings each: their standard error is under 0.01.
+    assert abs(result.p_value - expected.pvalue) < 0.03
+    assert 0.01 < result.p_value < 0.99  # a real test: neither extreme
+
+
+def test_the_permutation_test_is_seeded_so_the_same_data_gives_the_same_p_value() -> None:
+    series = noisy(5, 100, 101)
+    before = [v for k, v in series.items() if k < 0 and v is not None]
+    after = [v for k, v in series.items() if k >= 0 and v is not None]
+
+    first = comparison.permutation_test(before, after)
+    again = comparison.permutation_test(before, after)
+    other_seed = comparison.permutation_test(before, after, seed=1)
+
+    assert first == again
+    assert other_seed is not None
+    assert first is not None
+    assert other_seed.p_value != first.p_value
+
+
+def test_comparison_summary_reports_the_permutation_test() -> None:
+    series = daily(noisy(1, 100, 118))
+    result = comparison.compare(series, MARKER, days_before=28, days_after=28)
+    assert result is not None
+    assert result.permutation is not None
+
+    text = comparison.summary(
+        result, metric="Pathology orders per day", unit="per day", scope="Ward 7B", marker="x"
+    )
+
+    assert result.permutation.p_value < 0.001
+    assert "is unlikely to be chance (permutation test, p < 0.001)" in text

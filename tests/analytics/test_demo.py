@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from adoption import metrics
 from adoption.analytics_demo import CHANGE_DAY, seed_analytics_demo
@@ -57,3 +58,12 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
         return sum(known) / len(known)
 
     assert mean(after) > mean(before) + 10  # three wards, about 7 extra orders each a day
+
+    # The programme dashboard shows the seeded go-lives side by side, with data.
+    client = Client()
+    client.force_login(User.objects.get(username="exec"))
+    page = client.get("/adoption/programme/")
+    assert page.status_code == 200
+    for go_live in GoLive.objects.filter(programme=programme):
+        assert go_live.name in page.content.decode()
+    assert any(row.active_users for row in page.context["rows"])

@@ -168,3 +168,71 @@ def test_feedback_scores_api_is_scoped_to_the_callers_areas(trust: Any, survey: 
 
     assert [row["area_name"] for row in everyone] == ["Ward A", "Ward B"]
     assert [(row["area_name"], row["score"]) for row in ward] == [("Ward A", 40)]
+
+
+@pytest.mark.django_db
+def test_a_flood_of_submissions_from_one_client_is_refused_with_a_429_page(
+    trust: Any, survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedback, "SURVEY_SUBMISSIONS_PER_MINUTE", 2)
+    url = f"/adoption/feedback/s/{survey.token}/"
+    client = Client(REMOTE_ADDR="192.0.2.10")
+
+    statuses = [client.post(url, answers(trust.ward_a)).status_code for _ in range(3)]
+    refused = client.post(url, answers(trust.ward_a))
+
+    assert statuses == [302, 302, 429]
+    assert refused["Retry-After"] == "60"
+    assert "Please wait a minute and send your answers again" in refused.content.decode()
+    assert SurveyResponse.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_survey_throttle_counts_each_client_and_link_separately(
+    trust: Any, survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedback, "SURVEY_SUBMISSIONS_PER_MINUTE", 1)
+    other_survey = Survey.objects.create(go_live=trust.wave_1, title="Four weeks in")
+    busy = Client(REMOTE_ADDR="192.0.2.20")
+    busy.post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a))
+
+    same_link_other_client = Client(REMOTE_ADDR="192.0.2.21").post(
+        f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a)
+    )
+    other_link_same_client = busy.post(
+        f"/adoption/feedback/s/{other_survey.token}/", answers(trust.ward_a)
+    )
+    same_link_same_client = busy.post(
+        f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a)
+    )
+
+    assert same_link_other_client.status_code == 302
+    assert other_link_same_client.status_code == 302
+    assert same_link_same_client.status_code == 429
+
+
+@pytest.mark.django_db
+def test_reading_the_survey_is_not_throttled(
+    trust: Any, survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedback, "SURVEY_SUBMISSIONS_PER_MINUTE", 1)
+    client = Client(REMOTE_ADDR="192.0.2.30")
+
+    statuses = {client.get(f"/adoption/feedback/s/{survey.token}/").status_code for _ in range(3)}
+
+    assert statuses == {200}
+
+
+def test_behind_trusted_proxies_the_client_is_read_from_x_forwarded_for(
+    settings: Any,
+) -> None:
+    meta = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5, 10.0.0.9"}
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    direct = feedback.client_address(meta)
+    settings.TRUSTED_PROXY_COUNT = 1
+    one_proxy = feedback.client_address(meta)
+    settings.TRUSTED_PROXY_COUNT = 2
+    two_proxies = feedback.client_address(meta)
+
+    assert (direct, one_proxy, two_proxies) == ("10.0.0.1", "10.0.0.9", "203.0.113.5")

@@ -158,3 +158,40 @@ def test_orders_either_side_of_the_autumn_clock_change_fall_on_local_days(
     result = metrics.series(known.metrics["Pathology orders per day"], scope)
 
     assert result == [(D(2025, 10, 25), 1.0), (D(2025, 10, 26), 2.0), (D(2025, 10, 27), None)]
+
+
+# Computed series are cached (adoption.analytics_cache): what changes must still show.
+
+
+@pytest.mark.django_db
+def test_a_cached_series_shows_a_new_extract_once_it_is_rolled_up(
+    known: Any, import_events: Any
+) -> None:
+    from adoption import rollups  # noqa: PLC0415
+
+    before = values(known, "Active users per day")
+    rollups.rollup_batch(import_events("K20,2025-03-31 10:00:00,login,,U7,nursing,N/WA,").pk)
+
+    assert before == [1, 2, 1]
+    assert values(known, "Active users per day") == [1, 2, 2]
+
+
+@pytest.mark.django_db
+def test_a_cached_staff_share_sees_a_new_member_of_staff_at_once(known: Any) -> None:
+    before = values(known, "Share of in-scope staff active")
+    f.StaffMemberFactory(organisation=known.organisation, areas=[known.ward_a])
+
+    # One more on Ward A's list: each day's count of staff in post grows by one.
+    assert before == [33.33, 50, 25]
+    assert values(known, "Share of in-scope staff active") == [25, 40, 20]
+
+
+@pytest.mark.django_db
+def test_an_edited_metric_is_not_read_from_the_cache(known: Any) -> None:
+    metric = known.metrics["Active users per day"]
+    before = values(known, "Active users per day")
+    metric.role_groups = ["medical"]
+    metric.save()
+
+    assert before == [1, 2, 1]
+    assert values(known, "Active users per day") == [0, 1, 1]

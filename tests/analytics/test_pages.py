@@ -156,6 +156,7 @@ def test_before_after_page_reads_a_summary_sentence(live: Any) -> None:
     assert response.status_code == 200
     assert "Active users per day on 2 areas" in page
     assert "after the Wave 1 go-live on 30 March 2025" in page
+    assert "Permutation test of the difference in means" in page
 
 
 @pytest.mark.django_db
@@ -390,3 +391,168 @@ def test_dashboard_tiles_show_readiness_training_and_open_tickets_for_the_users_
     assert [t.title for t in manager.context["tiles"]] == ["Readiness", "Training", "Service desk"]
     assert manager.context["tiles"][2].figure == "1"
     assert "staff trained" in manager.content.decode()
+
+
+def _added_metric(live: Any, name: str = "Radiology orders per active user") -> Metric:
+    return Metric.objects.create(
+        programme=live.programme,
+        name=name,
+        aggregate="per_active_user",
+        event_types=["order_placed"],
+        order_types=["radiology"],
+        unit="per_user",
+    )
+
+
+@pytest.mark.django_db
+def test_programme_manager_confirms_then_deletes_an_added_metric_keeping_its_history(
+    live: Any,
+) -> None:
+    metric = _added_metric(live)
+    client = client_for(live.programme_manager, live.wave_1)
+    url = f"/adoption/metrics/{metric.pk}/delete/"
+
+    confirm = client.get(url)
+    response = client.post(url)
+
+    assert "Delete Radiology orders per active user?" in confirm.content.decode()
+    assert response.status_code == 302
+    assert not Metric.objects.filter(pk=metric.pk).exists()
+    deleted = Metric.history.filter(id=metric.pk, history_type="-").get()
+    assert deleted.history_user == live.programme_manager
+
+
+@pytest.mark.django_db
+def test_a_built_in_metric_cannot_be_deleted(live: Any) -> None:
+    metric = live.metrics["Active users per day"]
+
+    response = client_for(live.programme_manager, live.wave_1).post(
+        f"/adoption/metrics/{metric.pk}/delete/"
+    )
+
+    assert response.status_code == 200
+    assert "Built-in metrics cannot be deleted" in response.content.decode()
+    assert Metric.objects.filter(pk=metric.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_metric_a_ratio_is_built_on_cannot_be_deleted(live: Any) -> None:
+    part = _added_metric(live)
+    Metric.objects.create(
+        programme=live.programme,
+        name="Radiology per user against logins",
+        aggregate="ratio",
+        numerator=part,
+        denominator=live.metrics["Log-in attempts per day"],
+        unit="ratio",
+    )
+
+    response = client_for(live.programme_manager, live.wave_1).post(
+        f"/adoption/metrics/{part.pk}/delete/"
+    )
+
+    assert "Radiology per user against logins" in response.content.decode()
+    assert Metric.objects.filter(pk=part.pk).exists()
+
+
+@pytest.mark.django_db
+def test_executives_and_ward_managers_may_not_delete_metrics(live: Any) -> None:
+    metric = _added_metric(live)
+
+    for user in (live.executive, live.ward_manager):
+        response = client_for(user, live.wave_1).post(f"/adoption/metrics/{metric.pk}/delete/")
+        assert response.status_code == 403
+    assert Metric.objects.filter(pk=metric.pk).exists()
+
+
+# The whole-programme dashboard.
+
+
+@pytest.mark.django_db
+def test_programme_dashboard_shows_every_go_live_with_tiles_and_charts_over_all_areas(
+    live: Any,
+) -> None:
+    response = client_for(live.executive, live.wave_1).get("/adoption/programme/" + RANGE)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Active users per day: all your areas of EPR" in page
+    assert page.index("Wave 1") < page.index("Wave 2")
+    for tile in ("Readiness", "Training", "Service desk"):
+        assert f"{tile} for Wave 2" in page
+    for ward in ("Ward A", "Ward B", "Ward C"):
+        assert ward in page
+    assert "Data table" in page
+
+
+@pytest.mark.django_db
+def test_programme_dashboard_ranks_areas_with_their_go_lives_active_users(live: Any) -> None:
+    response = client_for(live.executive, live.wave_1).get("/adoption/programme/" + RANGE)
+
+    rows = {row.go_live.name: row for row in response.context["rows"]}
+    # Wave 1 (Wards A and B): 29th 1 user, 30th 2 on A and 2 on B, 31st 1 (known extract).
+    assert rows["Wave 1"].active_users == pytest.approx((1 + 4 + 1) / 3)
+    assert {r.area.name for r in response.context["area_rows"]} == {"Ward A", "Ward B", "Ward C"}
+
+
+@pytest.mark.django_db
+def test_ward_manager_sees_only_their_areas_on_the_programme_dashboard(live: Any) -> None:
+    response = client_for(live.ward_manager, live.wave_1).get("/adoption/programme/" + RANGE)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ward A" in page
+    assert "Ward B" not in page
+    assert "Ward C" not in page
+
+
+@pytest.mark.django_db
+def test_programme_dashboard_filters_are_kept_in_the_url(live: Any) -> None:
+    url = f"/adoption/programme/{RANGE}&area={live.ward_b.pk}"
+    response = client_for(live.executive, live.wave_1).get(url)
+
+    assert [r.area.name for r in response.context["area_rows"]] == ["Ward B"]
+    assert f"area={live.ward_b.pk}" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_drill_down_opens_a_go_live_area_and_makes_it_the_current_go_live(live: Any) -> None:
+    client = client_for(live.executive, live.wave_1)
+
+    response = client.get(
+        f"/adoption/programme/go-lives/{live.wave_2.pk}/areas/{live.ward_c.pk}/{RANGE}"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/adoption/dashboard/areas/{live.ward_c.pk}/{RANGE}"
+    assert client.session[SESSION_GO_LIVE_KEY] == live.wave_2.pk
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_drill_down_to_a_go_live_the_user_may_not_see_is_not_found(live: Any) -> None:
+    elsewhere = f.GoLiveFactory()
+
+    response = client_for(live.executive, live.wave_1).get(
+        f"/adoption/programme/go-lives/{elsewhere.pk}/"
+    )
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_programme_tables_export_as_csv_and_xlsx_for_the_users_areas(live: Any) -> None:
+    manager = client_for(live.ward_manager, live.wave_1)
+
+    areas = manager.get("/adoption/programme/export/areas.csv" + RANGE)
+    go_lives = manager.get("/adoption/programme/export/go-lives.xlsx" + RANGE)
+
+    rows = list(csv.reader(io.StringIO(areas.content.decode())))
+    assert rows[0][:4] == ["rank", "site", "area", "go-live"]
+    assert {(row[2], row[3]) for row in rows[1:]} == {("Ward A", "Wave 1"), ("Ward A", "Wave 2")}
+    sheet = load_workbook(io.BytesIO(go_lives.content)).active
+    assert sheet is not None
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Wave 1",
+        "Wave 2",
+    ]

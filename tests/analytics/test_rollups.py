@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from adoption import rollups, tasks
+from adoption import metrics, rollups, tasks
 from adoption.models import DailyRollup, DailyUserActivity
 from tests.analytics.conftest import extract
 
@@ -193,3 +193,39 @@ def test_an_events_batch_records_its_local_days_so_rollups_need_not_scan_events(
     rollups.rollup_batch(batch.pk)
 
     assert set(DailyRollup.objects.values_list("local_date", flat=True)) == {D(2025, 10, 26)}
+
+
+@pytest.mark.django_db
+def test_the_rollup_task_queues_the_warming_of_its_programmes_dashboards(
+    import_events: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queued: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(tasks.warm_dashboards, "delay", lambda *args: queued.append(args))
+    batch = import_events(*SPRING)
+
+    tasks.rollup_batch(batch.pk)
+    tasks.rollup_batch(987654)  # gone: nothing to roll up, nothing to warm
+
+    assert queued == [(batch.programme_id,)]
+
+
+@pytest.mark.django_db
+def test_warming_computes_the_default_dashboard_figures_into_the_cache(
+    known: Any, django_assert_num_queries: Any
+) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from adoption import dashboard  # noqa: PLC0415
+
+    known.wave_1.user_go_live_date = D(2025, 3, 30)
+    known.wave_1.save()
+    today = timezone.localdate()
+    metric = known.metrics["Active users per day"]
+    start, end = dashboard.default_range(known.wave_1, today=today)
+    scope = metrics.Scope((known.ward_b.pk, known.ward_a.pk), start, end)
+
+    tasks.warm_dashboards(known.programme.pk)
+
+    with django_assert_num_queries(1):  # the staff fingerprint; the series is cached
+        cached = metrics.series(metric, scope)
+    assert dict(cached)[D(2025, 3, 30)] == 3
