@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["golive.schema_hooks.drop_format_suffix_paths"],
 }
 # Readiness (issue 5): its choice sets share field names ("role", "kind") with other apps'.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

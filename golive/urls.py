@@ -61,6 +61,9 @@ router.register(
     "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
 )
 
+# Unmatched URLs under /api/ (e.g. /api/v1/areas/-1/) answer in the API's error shape.
+handler404 = views.not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("go-live/switch/", views.switch_go_live, name="switch_go_live"),
