@@ -41,6 +41,12 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
             logger.error("Single sign-on provider could not be reached: %s", type(error).__name__)
             return None
 
+    def get_user(self, user_id: Any) -> User | None:
+        # mozilla-django-oidc returns deactivated users too, so their open sessions would
+        # outlive the deactivation; ModelBackend refuses them, and so must this backend.
+        user: User | None = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload: dict[str, Any] = super().verify_token(token, **kwargs)
         if payload.get("iss") != self.get_settings("OIDC_OP_ISSUER"):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from adoption import analytics_api
@@ -69,6 +69,9 @@ router.register(
     "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
 )
 
+# Unmatched URLs under /api/ (e.g. /api/v1/areas/-1/) answer in the API's error shape.
+handler404 = views.not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("go-live/switch/", views.switch_go_live, name="switch_go_live"),
@@ -88,7 +91,8 @@ urlpatterns = [
     path("api/v1/feedback-scores/", analytics_api.feedback_scores, name="api-feedback-scores"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file, which the CSP allows.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

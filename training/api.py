@@ -497,7 +497,9 @@ class BookingResultSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="Bookings of staff you may see on courses not yet attended"),
-    retrieve=extend_schema(summary="One booking"),
+    retrieve=extend_schema(
+        summary="One booking", responses={200: BookingSerializer, **ERROR_RESPONSES}
+    ),
     create=extend_schema(
         summary="Book staff on a session of a course",
         request=BookingRequestSerializer,

@@ -118,6 +118,21 @@ def test_signing_in_at_the_provider_signs_in_a_new_user_holding_the_subject_and_
 
 
 @pytest.mark.django_db
+def test_single_sign_on_user_deactivated_while_signed_in_is_signed_out_on_the_next_request(
+    client: Client, provider: OpenIDProviderStub
+) -> None:
+    sign_in(client, provider, sub="subject-1", email="alex.morgan@nhs.test")
+    assert client.get(reverse("home")).status_code == 200
+
+    User.objects.filter(oidc_subject="subject-1").update(is_active=False)
+
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not signed_in_user(client).is_authenticated
+
+
+@pytest.mark.django_db
 def test_token_request_carries_the_pkce_verifier_for_the_challenge_sent_to_the_provider(
     client: Client, provider: OpenIDProviderStub
 ) -> None:

@@ -1,0 +1,12 @@
+"""drf-spectacular hooks that shape the published OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def drop_format_suffix_paths(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[Any]:
+    """The router also answers ``/api/v1/areas.json`` and the like; they are the same
+    operations as the plain paths, so the schema lists only those (a generated client or a
+    fuzzer would otherwise try ``{format}`` as a free-text path parameter)."""
+    return [endpoint for endpoint in endpoints if "{format}" not in endpoint[0]]
