@@ -57,6 +57,10 @@ router.register(
     basename="readiness-engagement-event",
 )
 router.register("readiness/sitreps", readiness_api.SitRepViewSet, basename="readiness-sitrep")
+router.register("readiness/cells", readiness_api.CommandCellViewSet, basename="readiness-cell")
+router.register(
+    "readiness/escalations", readiness_api.EscalationViewSet, basename="readiness-escalation"
+)
 router.register(
     "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
 )
