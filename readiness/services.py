@@ -672,10 +672,7 @@ def step_up_escalation(
         .select_related("go_live__programme")
         .get(pk=escalation.pk)
     )
-    _require(
-        selectors.can_step_up(access, escalation),
-        "Only a programme manager or the lead of the cell holding it may step it up.",
-    )
+    _require(not access.is_read_only, "Read-only users cannot step escalations up.")
     order = [str(level) for level in LEVEL_ORDER]
     if to_level not in order:
         raise ValidationError({"to_level": ValidationError("Choose a level.", "invalid")})
@@ -691,6 +688,11 @@ def step_up_escalation(
             f"Step up to {order[current + 1]} first: escalations go one level at a time.",
             code="skips_level",
         )
+    # Checked after the level, so the loser of a race hears it is already there.
+    _require(
+        selectors.can_step_up(access, escalation),
+        "Only a programme manager or the lead of the cell holding it may step it up.",
+    )
     note = _scrub(note)
     if not note:
         raise ValidationError(
