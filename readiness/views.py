@@ -467,7 +467,10 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _signatories_form(data: QueryDict | None, gate: Gate) -> SignatoriesForm:
     return SignatoriesForm(
-        data, roles=list(gate.required_roles), users=_programme_users(gate.go_live.programme)
+        data,
+        prefix="names",
+        roles=list(gate.required_roles),
+        users=_programme_users(gate.go_live.programme),
     )
 
 
