@@ -117,9 +117,7 @@ def test_a_manual_criterion_is_met_once_the_lead_ticks_it_with_a_note(
     )
 
 
-def test_ticking_a_manual_criterion_needs_a_note(
-    readiness: Readiness, silver: CommandCell
-) -> None:
+def test_ticking_a_manual_criterion_needs_a_note(readiness: Readiness, silver: CommandCell) -> None:
     criterion = _add(silver, K.MANUAL, "Wards confirm business as usual")
     with pytest.raises(ValidationError) as caught:
         services.tick_stand_down_criterion(
