@@ -11,7 +11,6 @@ from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -40,11 +39,8 @@ from readiness.models import (
     SignOff,
     SignOffRole,
     SitRep,
-    StandDownCriterion,
     Verdict,
 )
-from support.models import Escalation
-from support.selectors import visible_escalations
 
 RULE_CODES = (
     "computed, evidence_required, decided, not_required, already_signed, note_required, "
@@ -70,7 +66,7 @@ def _access(request: Request) -> Access:
     return access_for(request._request)
 
 
-def _programme_user(programme: Programme, pk: int, field: str) -> User:
+def programme_user(programme: Programme, pk: int, field: str) -> User:
     """A user with a role on ``programme``: people are chosen by id, never outside it."""
     user = User.objects.filter(pk=pk, role_grants__programme=programme).distinct().first()
     if user is None:
@@ -78,14 +74,14 @@ def _programme_user(programme: Programme, pk: int, field: str) -> User:
     return user
 
 
-def _go_live(request: Request, pk: int) -> GoLive:
+def visible_go_live(request: Request, pk: int) -> GoLive:
     go_live = _access(request).go_lives().filter(pk=pk).first()
     if go_live is None:
         raise exceptions.ValidationError({"go_live": "There is no such go-live you may see."})
     return go_live
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+def valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     incoming = serializer_class(data=request.data)
     incoming.is_valid(raise_exception=True)
     return dict(incoming.validated_data)
@@ -230,7 +226,7 @@ class CriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={200: CriterionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def assess(self, request: Request, pk: int) -> Response:
+    def assess(self, request: Request, pk: int, **kwargs: Any) -> Response:
         criterion = self.get_object()
         incoming = AssessmentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -330,7 +326,7 @@ class GateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={201: GateSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request: Request, pk: int) -> Response:
+    def sign_off(self, request: Request, pk: int, **kwargs: Any) -> Response:
         gate = self.get_object()
         incoming = SignOffRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -349,7 +345,7 @@ class GateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={200: EvidencePackSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["get"], url_path="evidence-pack")
-    def evidence_pack(self, request: Request, pk: int) -> Response:
+    def evidence_pack(self, request: Request, pk: int, **kwargs: Any) -> Response:
         gate = self.get_object()
         if not selectors.sees_whole_go_live(_access(request), gate.go_live):
             raise exceptions.PermissionDenied("The evidence pack covers every area of the go-live.")
@@ -457,7 +453,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
     def _save(self, programme: Programme, hazard: Hazard | None, data: dict[str, Any]) -> Hazard:
-        data["owner"] = _programme_user(programme, data["owner"], "owner")
+        data["owner"] = programme_user(programme, data["owner"], "owner")
         wanted = set(data.pop("criteria"))
         criteria = list(programme.criterion_templates.filter(pk__in=wanted))
         if len(criteria) != len(wanted):
@@ -476,8 +472,8 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=HazardCreateSerializer,
         responses={201: HazardSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
-        data = _valid(HazardCreateSerializer, request)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(HazardCreateSerializer, request)
         programme = _access(request).programmes().filter(pk=data.pop("programme")).first()
         if programme is None:
             raise exceptions.ValidationError({"programme": "There is no such programme."})
@@ -490,9 +486,9 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=HazardUpdateSerializer,
         responses={200: HazardSerializer, **WRITE_ERRORS},
     )
-    def update(self, request: Request, pk: int) -> Response:
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         hazard = self.get_object()
-        hazard = self._save(hazard.programme, hazard, _valid(HazardUpdateSerializer, request))
+        hazard = self._save(hazard.programme, hazard, valid(HazardUpdateSerializer, request))
         return Response(HazardSerializer(self.get_queryset().get(pk=hazard.pk)).data)
 
     @extend_schema(
@@ -501,11 +497,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={200: HazardSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request: Request, pk: int) -> Response:
+    def sign_off(self, request: Request, pk: int, **kwargs: Any) -> Response:
         hazard = self.get_object()
         _call(
             services.sign_off_hazard, access=_access(request), user=cast(User, request.user),
-            hazard=hazard, version=_valid(HazardSignOffSerializer, request)["version"],
+            hazard=hazard, version=valid(HazardSignOffSerializer, request)["version"],
         )  # fmt: skip
         return Response(HazardSerializer(self.get_queryset().get(pk=hazard.pk)).data)
 
@@ -616,14 +612,14 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         request=GroupCreateSerializer,
         responses={201: GroupSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
-        data = _valid(GroupCreateSerializer, request)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(GroupCreateSerializer, request)
         programme = _access(request).programmes().filter(pk=data.pop("programme")).first()
         if programme is None:
             raise exceptions.ValidationError({"programme": "There is no such programme."})
         for field in ("clinical_chair", "operational_chair"):
-            data[field] = _programme_user(programme, data[field], field)
-        data["members"] = [_programme_user(programme, pk, "members") for pk in data["members"]]
+            data[field] = programme_user(programme, data[field], field)
+        data["members"] = [programme_user(programme, pk, "members") for pk in data["members"]]
         group = _call(services.create_group, access=_access(request), programme=programme, **data)
         response = self._group(group.pk)
         response.status_code = status.HTTP_201_CREATED
@@ -635,11 +631,11 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         responses={201: MeetingSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def meetings(self, request: Request, pk: int) -> Response:
+    def meetings(self, request: Request, pk: int, **kwargs: Any) -> Response:
         group = self.get_object()
         meeting = _call(
             services.record_meeting, access=_access(request), group=group,
-            **_valid(MeetingCreateSerializer, request),
+            **valid(MeetingCreateSerializer, request),
         )  # fmt: skip
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
@@ -649,10 +645,10 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         responses={201: ActionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def actions(self, request: Request, pk: int) -> Response:
+    def actions(self, request: Request, pk: int, **kwargs: Any) -> Response:
         group = self.get_object()
-        data = _valid(ActionCreateSerializer, request)
-        data["owner"] = _programme_user(group.programme, data["owner"], "owner")
+        data = valid(ActionCreateSerializer, request)
+        data["owner"] = programme_user(group.programme, data["owner"], "owner")
         if data["meeting"] is not None:
             data["meeting"] = group.meetings.filter(pk=data["meeting"]).first()
             if data["meeting"] is None:
@@ -666,9 +662,9 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         responses={200: ActionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="action-status")
-    def action_status(self, request: Request, pk: int) -> Response:
+    def action_status(self, request: Request, pk: int, **kwargs: Any) -> Response:
         group = self.get_object()
-        data = _valid(ActionStatusSerializer, request)
+        data = valid(ActionStatusSerializer, request)
         row = group.actions.filter(pk=data["action"]).first()
         if row is None:
             raise exceptions.ValidationError({"action": "Choose an action of this group."})
@@ -718,9 +714,9 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=MilestoneCreateSerializer,
         responses={201: MilestoneSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
-        data = _valid(MilestoneCreateSerializer, request)
-        go_live = _go_live(request, data.pop("go_live"))
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(MilestoneCreateSerializer, request)
+        go_live = visible_go_live(request, data.pop("go_live"))
         row = _call(services.add_milestone, access=_access(request), go_live=go_live, **data)
         return Response(MilestoneSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -729,9 +725,9 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=MilestoneUpdateSerializer,
         responses={200: MilestoneSerializer, **WRITE_ERRORS},
     )
-    def update(self, request: Request, pk: int) -> Response:
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
-        data = _valid(MilestoneUpdateSerializer, request)
+        data = valid(MilestoneUpdateSerializer, request)
         _call(services.update_milestone, access=_access(request), milestone=row, **data)
         return Response(MilestoneSerializer(row).data)
 
@@ -823,10 +819,10 @@ class CommsItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=CommsItemCreateSerializer,
         responses={201: CommsItemSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
-        data = _valid(CommsItemCreateSerializer, request)
-        go_live = _go_live(request, data.pop("go_live"))
-        data["owner"] = _programme_user(go_live.programme, data["owner"], "owner")
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(CommsItemCreateSerializer, request)
+        go_live = visible_go_live(request, data.pop("go_live"))
+        data["owner"] = programme_user(go_live.programme, data["owner"], "owner")
         row = _call(services.add_comms_item, access=_access(request), go_live=go_live, **data)
         return Response(CommsItemSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -835,10 +831,10 @@ class CommsItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request=CommsItemUpdateSerializer,
         responses={200: CommsItemSerializer, **WRITE_ERRORS},
     )
-    def update(self, request: Request, pk: int) -> Response:
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
-        data = _valid(CommsItemUpdateSerializer, request)
-        data["owner"] = _programme_user(row.go_live.programme, data["owner"], "owner")
+        data = valid(CommsItemUpdateSerializer, request)
+        data["owner"] = programme_user(row.go_live.programme, data["owner"], "owner")
         _call(services.update_comms_item, access=_access(request), item=row, **data)
         return Response(CommsItemSerializer(row).data)
 
@@ -881,172 +877,3 @@ class EngagementEventViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("attendance")
             .order_by("held_on", "pk")
         )
-
-
-# Command cells and escalations.
-
-
-class StandDownStateSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="criterion.pk")
-    title = serializers.CharField(source="criterion.title")
-    kind = serializers.ChoiceField(source="criterion.kind", choices=StandDownCriterion.Kind.choices)
-    met = serializers.BooleanField()
-    figure = serializers.CharField(help_text="The live figure, or the lead's note.")
-
-
-class CommandCellSerializer(serializers.ModelSerializer):
-    level = serializers.ChoiceField(choices=CommandCell.Level.choices, read_only=True)
-    stand_down_met = serializers.SerializerMethodField()
-    stand_down_criteria = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CommandCell
-        fields = (
-            "id",
-            "go_live",
-            "level",
-            "name",
-            "lead",
-            "stood_down_at",
-            "stood_down_by",
-            "stand_down_override",
-            "stand_down_met",
-            "stand_down_criteria",
-        )
-        read_only_fields = fields
-
-    def _states(self, cell: CommandCell) -> list[selectors.StandDownState]:
-        return selectors.stand_down_states(cell, now=timezone.now())
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_stand_down_met(self, cell: CommandCell) -> bool:
-        return selectors.stand_down_met(self._states(cell))
-
-    @extend_schema_field(StandDownStateSerializer(many=True))
-    def get_stand_down_criteria(self, cell: CommandCell) -> Any:
-        return StandDownStateSerializer(self._states(cell), many=True).data
-
-
-class CellCreateSerializer(serializers.Serializer):
-    go_live = serializers.IntegerField(min_value=1)
-    level = serializers.ChoiceField(choices=CommandCell.Level.choices)
-    name = serializers.CharField(max_length=100)
-    lead = serializers.IntegerField(min_value=1)
-
-
-class CellUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    lead = serializers.IntegerField(min_value=1)
-
-
-def _whole_go_lives(access: Access) -> list[int]:
-    # Cells, escalations and sit-reps speak for every area of a go-live.
-    return [g.pk for g in access.go_lives() if selectors.sees_whole_go_live(access, g)]
-
-
-@extend_schema_view(
-    list=extend_schema(responses={200: CommandCellSerializer(many=True), **ERROR_RESPONSES}),
-    retrieve=extend_schema(responses={200: CommandCellSerializer, **ERROR_RESPONSES}),
-)
-class CommandCellViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Bronze, silver and gold cells of the go-lives whose every area the caller may see,
-    with whether their stand-down criteria are met now; programme managers set them up."""
-
-    lookup_value_converter = "int"
-    serializer_class = CommandCellSerializer
-    write_capability = Capability.MANAGE_GO_LIVES
-
-    def get_queryset(self) -> QuerySet[CommandCell]:
-        whole = _whole_go_lives(_access(self.request))
-        return CommandCell.objects.filter(go_live__in=whole).order_by("pk")
-
-    @extend_schema(
-        summary="Set up a command cell",
-        request=CellCreateSerializer,
-        responses={201: CommandCellSerializer, **WRITE_ERRORS},
-    )
-    def create(self, request: Request) -> Response:
-        data = _valid(CellCreateSerializer, request)
-        go_live = _go_live(request, data.pop("go_live"))
-        data["lead"] = _programme_user(go_live.programme, data["lead"], "lead")
-        row = _call(services.create_cell, access=_access(request), go_live=go_live, **data)
-        return Response(CommandCellSerializer(row).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Rename a cell or hand it to a new lead",
-        request=CellUpdateSerializer,
-        responses={200: CommandCellSerializer, **WRITE_ERRORS},
-    )
-    def update(self, request: Request, pk: int) -> Response:
-        row = self.get_object()
-        data = _valid(CellUpdateSerializer, request)
-        data["lead"] = _programme_user(row.go_live.programme, data["lead"], "lead")
-        _call(services.update_cell, access=_access(request), cell=row, **data)
-        return Response(CommandCellSerializer(row).data)
-
-
-class StepSerializer(serializers.Serializer):
-    from_level = serializers.ChoiceField(choices=CommandCell.Level.choices)
-    to_level = serializers.ChoiceField(choices=CommandCell.Level.choices)
-    by = serializers.CharField(source="by.display_name")
-    at = serializers.DateTimeField()
-    note = serializers.CharField()
-
-
-class EscalationSerializer(serializers.ModelSerializer):
-    level = serializers.ChoiceField(choices=Escalation.Level.choices, read_only=True)
-    steps = serializers.SerializerMethodField(
-        help_text="The raise from bronze, then each step up, oldest first."
-    )
-
-    class Meta:
-        model = Escalation
-        fields = ("id", "go_live", "level", "summary", "ticket", "area", "escalated_at", "steps")
-        read_only_fields = fields
-
-    @extend_schema_field(StepSerializer(many=True))
-    def get_steps(self, escalation: Escalation) -> Any:
-        return StepSerializer(selectors.escalation_trail(escalation), many=True).data
-
-
-class StepUpSerializer(serializers.Serializer):
-    to_level = serializers.ChoiceField(
-        choices=CommandCell.Level.choices, help_text="The next level up (gold from silver)."
-    )
-    note = serializers.CharField(max_length=2000)
-
-
-@extend_schema_view(
-    list=extend_schema(responses={200: EscalationSerializer(many=True), **ERROR_RESPONSES}),
-    retrieve=extend_schema(responses={200: EscalationSerializer, **ERROR_RESPONSES}),
-)
-class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Escalations to the command cells, with every step; the lead of the cell holding one
-    (or a programme manager) steps it up."""
-
-    lookup_value_converter = "int"
-    serializer_class = EscalationSerializer
-    # Cell leads hold no particular capability: the service decides who may step up.
-    write_capability = Capability.VIEW
-
-    def get_queryset(self) -> QuerySet[Escalation]:
-        access = _access(self.request)
-        rows = Escalation.objects.none()
-        for go_live in GoLive.objects.filter(pk__in=_whole_go_lives(access)):
-            rows = rows | visible_escalations(access, go_live)
-        return rows.select_related("escalated_by", "go_live__programme").order_by("pk")
-
-    @extend_schema(
-        summary="Step an escalation up one level, saying why",
-        request=StepUpSerializer,
-        responses={201: EscalationSerializer, **WRITE_ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="step-up")
-    def step_up(self, request: Request, pk: int) -> Response:
-        row = self.get_object()
-        _call(
-            services.step_up_escalation, access=_access(request), user=cast(User, request.user),
-            escalation=row, **_valid(StepUpSerializer, request),
-        )  # fmt: skip
-        body = EscalationSerializer(self.get_queryset().get(pk=row.pk)).data
-        return Response(body, status=status.HTTP_201_CREATED)

@@ -368,3 +368,16 @@ def test_the_schema_documents_the_new_writes(client: Client, readiness: Readines
     assert "post" in paths[f"{API}/escalations/{{id}}/step-up/"]
     assert "put" in paths[f"{API}/hazards/{{id}}/"]
     assert "400" in paths[f"{API}/cells/"]["post"]["responses"]
+
+
+def test_writes_work_through_the_format_suffix_routes_too(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.programme_manager)
+    response = _post(
+        client,
+        f"{API}/cells.json",
+        {"go_live": readiness.trust.wave_1.pk, "level": "gold", "name": "Gold",
+         "lead": readiness.chair.pk},
+    )  # fmt: skip
+    assert response.status_code == 201
