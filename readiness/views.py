@@ -3,6 +3,7 @@ which check the same rights again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any, cast
 
@@ -644,8 +645,10 @@ def _command(request: HttpRequest) -> tuple[Access, GoLive]:
     return access, go_live
 
 
-def _cells_where(access: Access, go_live: GoLive, allowed: Any) -> QuerySet[CommandCell]:
-    cells = selectors.visible_cells(access, go_live)
+def _cells_where(
+    access: Access, go_live: GoLive, allowed: Callable[[Access, CommandCell], bool]
+) -> QuerySet[CommandCell]:
+    cells = selectors.visible_cells(access, go_live).select_related("go_live__programme")
     return cells.filter(pk__in=[cell.pk for cell in cells if allowed(access, cell)])
 
 
@@ -742,7 +745,10 @@ def _cell_write(
         services.add_stand_down_criterion(access=access, cell=cell, **data)
         return "The stand-down criterion was added."
     if kind == "tick":
-        criterion = get_object_or_404(cell.stand_down_criteria.all(), pk=request.POST.get("pk"))
+        raw = request.POST.get("pk", "")
+        criterion = get_object_or_404(
+            cell.stand_down_criteria.all(), pk=int(raw) if raw.isdigit() else 0
+        )
         services.tick_stand_down_criterion(
             access=access, user=_user(request), criterion=criterion, **data
         )

@@ -255,3 +255,13 @@ def test_a_ward_manager_cannot_open_a_cell_page(
 ) -> None:
     client.force_login(readiness.trust.ward_manager)
     assert client.get(f"/readiness/cells/{silver.pk}/").status_code == 403
+
+
+def test_ticking_with_a_criterion_that_is_not_a_number_is_not_found(
+    client: Client, readiness: Readiness, silver: CommandCell
+) -> None:
+    client.force_login(readiness.chair)
+    response = client.post(
+        f"/readiness/cells/{silver.pk}/", {"form": "tick", "pk": "x", "met": "yes", "note": "n"}
+    )
+    assert response.status_code == 404
