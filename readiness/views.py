@@ -785,6 +785,7 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
         "cell": row,
         "states": states,
         "met": selectors.stand_down_met(states),
+        "has_manual": any(not state.criterion.is_computed for state in states),
         "forms": forms_ if can_run else None,
         "tick_pk": request.POST.get("pk") if kind == "tick" else None,
     }
