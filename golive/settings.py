@@ -248,6 +248,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ReadinessDomainEnum": "readiness.models.Domain",
     "ReadinessRagEnum": "readiness.models.Rag",
     "ReadinessMilestoneKindEnum": "readiness.models.Milestone.Kind",
+    "ReadinessCellLevelEnum": "readiness.models.CommandCell.Level",
+    "ReadinessHazardStatusEnum": "readiness.models.Hazard.Status",
+    "ReadinessActionStatusEnum": "readiness.models.Action.Status",
+    "ReadinessCommsStatusEnum": "readiness.models.CommsItem.Status",
+    "ReadinessCommsChannelEnum": "readiness.models.CommsItem.Channel",
+    "ReadinessStandDownKindEnum": "readiness.models.StandDownCriterion.Kind",
+    "EscalationLevelEnum": "support.models.Escalation.Level",
     # Keep the names these had before readiness added its own "role" and "kind" fields.
     "KindEnum": "adoption.models.ImportKind",
     "RoleEnum": "champions.models.Designation.Kind",

@@ -10,6 +10,7 @@ from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
 from readiness import api as readiness_api
+from readiness import command_api
 from support import api as support_api
 from training import api as training_api
 
@@ -65,6 +66,10 @@ router.register(
     basename="readiness-engagement-event",
 )
 router.register("readiness/sitreps", readiness_api.SitRepViewSet, basename="readiness-sitrep")
+router.register("readiness/cells", command_api.CommandCellViewSet, basename="readiness-cell")
+router.register(
+    "readiness/escalations", command_api.EscalationViewSet, basename="readiness-escalation"
+)
 router.register(
     "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
 )

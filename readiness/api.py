@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
-from golive.models import User
+from golive.models import GoLive, Programme, User
 from readiness import risk, selectors, services
 from readiness.models import (
     Action,
@@ -32,6 +32,7 @@ from readiness.models import (
     EngagementEvent,
     Gate,
     Hazard,
+    Meeting,
     Milestone,
     Rag,
     ReadinessGroup,
@@ -41,7 +42,10 @@ from readiness.models import (
     Verdict,
 )
 
-RULE_CODES = "computed, evidence_required, decided, not_required, already_signed, note_required"
+RULE_CODES = (
+    "computed, evidence_required, decided, not_required, already_signed, note_required, "
+    "stale, already_at_level, skips_level, duplicate"
+)
 
 
 class RuleRefused(exceptions.APIException):
@@ -60,6 +64,27 @@ def _call(function: Any, **kwargs: Any) -> Any:
 
 def _access(request: Request) -> Access:
     return access_for(request._request)
+
+
+def programme_user(programme: Programme, pk: int, field: str) -> User:
+    """A user with a role on ``programme``: people are chosen by id, never outside it."""
+    user = User.objects.filter(pk=pk, role_grants__programme=programme).distinct().first()
+    if user is None:
+        raise exceptions.ValidationError({field: "There is no such user on this programme."})
+    return user
+
+
+def visible_go_live(request: Request, pk: int) -> GoLive:
+    go_live = _access(request).go_lives().filter(pk=pk).first()
+    if go_live is None:
+        raise exceptions.ValidationError({"go_live": "There is no such go-live you may see."})
+    return go_live
+
+
+def valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    incoming = serializer_class(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
 
 
 WRITE_ERRORS = {
@@ -201,7 +226,7 @@ class CriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={200: CriterionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def assess(self, request: Request, pk: int) -> Response:
+    def assess(self, request: Request, pk: int, **kwargs: Any) -> Response:
         criterion = self.get_object()
         incoming = AssessmentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -301,7 +326,7 @@ class GateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={201: GateSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request: Request, pk: int) -> Response:
+    def sign_off(self, request: Request, pk: int, **kwargs: Any) -> Response:
         gate = self.get_object()
         incoming = SignOffRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -320,7 +345,7 @@ class GateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={200: EvidencePackSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["get"], url_path="evidence-pack")
-    def evidence_pack(self, request: Request, pk: int) -> Response:
+    def evidence_pack(self, request: Request, pk: int, **kwargs: Any) -> Response:
         gate = self.get_object()
         if not selectors.sees_whole_go_live(_access(request), gate.go_live):
             raise exceptions.PermissionDenied("The evidence pack covers every area of the go-live.")
@@ -361,6 +386,8 @@ class HazardSerializer(serializers.ModelSerializer):
             "criteria",
             "cso_signed_off_by",
             "cso_signed_off_at",
+            "version",
+            "cso_signed_version",
             "ticket_ids",
         )
         read_only_fields = fields
@@ -375,15 +402,48 @@ class HazardSerializer(serializers.ModelSerializer):
         return [link.ticket_id for link in hazard.ticket_links.all()]
 
 
+class HazardWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    cause = serializers.CharField(max_length=2000)
+    effect = serializers.CharField(max_length=2000)
+    initial_severity = serializers.IntegerField(min_value=1, max_value=5)
+    initial_likelihood = serializers.IntegerField(min_value=1, max_value=5)
+    controls = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
+    residual_severity = serializers.IntegerField(min_value=1, max_value=5)
+    residual_likelihood = serializers.IntegerField(min_value=1, max_value=5)
+    owner = serializers.IntegerField(min_value=1)
+    status = serializers.ChoiceField(choices=Hazard.Status.choices, default=Hazard.Status.OPEN)
+    criteria = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list,
+        help_text="Criterion template ids of the same programme.",
+    )  # fmt: skip
+
+
+class HazardCreateSerializer(HazardWriteSerializer):
+    programme = serializers.IntegerField(min_value=1)
+
+
+class HazardUpdateSerializer(HazardWriteSerializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read; a newer one is refused with code stale."
+    )
+
+
+class HazardSignOffSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The version you are signing.")
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: HazardSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(responses={200: HazardSerializer, **ERROR_RESPONSES}),
 )
-class HazardViewSet(viewsets.ReadOnlyModelViewSet):
-    """The clinical safety hazard log of the caller's programmes."""
+class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The clinical safety hazard log of the caller's programmes; clinical safety officers
+    add and edit hazards and sign off the version they read."""
 
     lookup_value_converter = "int"
     serializer_class = HazardSerializer
+    write_capability = Capability.MANAGE_HAZARDS
 
     def get_queryset(self) -> QuerySet[Hazard]:
         return (
@@ -391,6 +451,59 @@ class HazardViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("criteria", selectors.visible_ticket_links(_access(self.request)))
             .order_by("programme_id", "number")
         )
+
+    def _save(self, programme: Programme, hazard: Hazard | None, data: dict[str, Any]) -> Hazard:
+        data["owner"] = programme_user(programme, data["owner"], "owner")
+        wanted = set(data.pop("criteria"))
+        criteria = list(programme.criterion_templates.filter(pk__in=wanted))
+        if len(criteria) != len(wanted):
+            raise exceptions.ValidationError({"criteria": "Choose criteria of this programme."})
+        version = data.pop("version", None)
+        return cast(
+            Hazard,
+            _call(
+                services.save_hazard, access=_access(self.request), programme=programme,
+                hazard=hazard, fields=data, criteria=criteria, expected_version=version,
+            ),
+        )  # fmt: skip
+
+    @extend_schema(
+        summary="Add a hazard to a programme's log",
+        request=HazardCreateSerializer,
+        responses={201: HazardSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(HazardCreateSerializer, request)
+        programme = _access(request).programmes().filter(pk=data.pop("programme")).first()
+        if programme is None:
+            raise exceptions.ValidationError({"programme": "There is no such programme."})
+        hazard = self._save(programme, None, data)
+        body = HazardSerializer(self.get_queryset().get(pk=hazard.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Edit a hazard (clears its CSO sign-off; refused if you read an old version)",
+        request=HazardUpdateSerializer,
+        responses={200: HazardSerializer, **WRITE_ERRORS},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        hazard = self.get_object()
+        hazard = self._save(hazard.programme, hazard, valid(HazardUpdateSerializer, request))
+        return Response(HazardSerializer(self.get_queryset().get(pk=hazard.pk)).data)
+
+    @extend_schema(
+        summary="Sign off the version of the hazard you read (clinical safety officers)",
+        request=HazardSignOffSerializer,
+        responses={200: HazardSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        hazard = self.get_object()
+        _call(
+            services.sign_off_hazard, access=_access(request), user=cast(User, request.user),
+            hazard=hazard, version=valid(HazardSignOffSerializer, request)["version"],
+        )  # fmt: skip
+        return Response(HazardSerializer(self.get_queryset().get(pk=hazard.pk)).data)
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -425,15 +538,64 @@ class GroupSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class GroupCreateSerializer(serializers.Serializer):
+    programme = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=200)
+    domains = serializers.ListField(
+        child=serializers.ChoiceField(choices=Domain.choices), allow_empty=False
+    )
+    clinical_chair = serializers.IntegerField(min_value=1)
+    operational_chair = serializers.IntegerField(min_value=1)
+    members = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    cadence = serializers.ChoiceField(
+        choices=ReadinessGroup.Cadence.choices, default=ReadinessGroup.Cadence.WEEKLY
+    )
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    notes = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
+    decisions = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False, default=list
+    )
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    decisions: serializers.Field = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="text"
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ("id", "group", "held_on", "notes", "decisions")
+        read_only_fields = fields
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=2000)
+    owner = serializers.IntegerField(min_value=1)
+    due_on = serializers.DateField()
+    meeting = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    action = serializers.IntegerField(min_value=1, help_text="The action's id.")
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: GroupSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(responses={200: GroupSerializer, **ERROR_RESPONSES}),
 )
-class GroupViewSet(viewsets.ReadOnlyModelViewSet):
-    """Readiness groups of the caller's programmes, with their actions."""
+class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Readiness groups of the caller's programmes, with their actions. Programme managers
+    set up groups; co-chairs record meetings and actions; owners close their actions."""
 
     lookup_value_converter = "int"
     serializer_class = GroupSerializer
+    write_capability = Capability.EDIT_READINESS
 
     def get_queryset(self) -> QuerySet[ReadinessGroup]:
         return (
@@ -441,6 +603,76 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("actions", "members")
             .order_by("pk")
         )
+
+    def _group(self, pk: int) -> Response:
+        return Response(GroupSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(
+        summary="Set up a readiness group (programme managers)",
+        request=GroupCreateSerializer,
+        responses={201: GroupSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(GroupCreateSerializer, request)
+        programme = _access(request).programmes().filter(pk=data.pop("programme")).first()
+        if programme is None:
+            raise exceptions.ValidationError({"programme": "There is no such programme."})
+        for field in ("clinical_chair", "operational_chair"):
+            data[field] = programme_user(programme, data[field], field)
+        data["members"] = [programme_user(programme, pk, "members") for pk in data["members"]]
+        group = _call(services.create_group, access=_access(request), programme=programme, **data)
+        response = self._group(group.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        summary="Record a meeting and its decisions (the group's co-chairs)",
+        request=MeetingCreateSerializer,
+        responses={201: MeetingSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def meetings(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        group = self.get_object()
+        meeting = _call(
+            services.record_meeting, access=_access(request), group=group,
+            **valid(MeetingCreateSerializer, request),
+        )  # fmt: skip
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Add an action (the group's co-chairs)",
+        request=ActionCreateSerializer,
+        responses={201: ActionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def actions(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        group = self.get_object()
+        data = valid(ActionCreateSerializer, request)
+        data["owner"] = programme_user(group.programme, data["owner"], "owner")
+        if data["meeting"] is not None:
+            data["meeting"] = group.meetings.filter(pk=data["meeting"]).first()
+            if data["meeting"] is None:
+                raise exceptions.ValidationError({"meeting": "Choose a meeting of this group."})
+        row = _call(services.add_action, access=_access(request), group=group, **data)
+        return Response(ActionSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Close or reopen an action (its owner or the group's co-chairs)",
+        request=ActionStatusSerializer,
+        responses={200: ActionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="action-status")
+    def action_status(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        group = self.get_object()
+        data = valid(ActionStatusSerializer, request)
+        row = group.actions.filter(pk=data["action"]).first()
+        if row is None:
+            raise exceptions.ValidationError({"action": "Choose an action of this group."})
+        _call(
+            services.set_action_status, access=_access(request), user=cast(User, request.user),
+            action=row, status=data["status"],
+        )  # fmt: skip
+        return Response(ActionSerializer(row).data)
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -452,15 +684,52 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MilestoneWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Milestone.Kind.choices, default=Milestone.Kind.OTHER)
+    due_on = serializers.DateField()
+
+
+class MilestoneCreateSerializer(MilestoneWriteSerializer):
+    go_live = serializers.IntegerField(min_value=1)
+
+
+class MilestoneUpdateSerializer(MilestoneWriteSerializer):
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: MilestoneSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(responses={200: MilestoneSerializer, **ERROR_RESPONSES}),
 )
-class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
-    """Milestones of the go-lives the caller may see."""
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Milestones of the go-lives the caller may see; programme managers plan them."""
 
     lookup_value_converter = "int"
     serializer_class = MilestoneSerializer
+    write_capability = Capability.MANAGE_GO_LIVES
+
+    @extend_schema(
+        summary="Add a milestone to a go-live",
+        request=MilestoneCreateSerializer,
+        responses={201: MilestoneSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(MilestoneCreateSerializer, request)
+        go_live = visible_go_live(request, data.pop("go_live"))
+        row = _call(services.add_milestone, access=_access(request), go_live=go_live, **data)
+        return Response(MilestoneSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Rename, re-date or complete a milestone",
+        request=MilestoneUpdateSerializer,
+        responses={200: MilestoneSerializer, **WRITE_ERRORS},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        data = valid(MilestoneUpdateSerializer, request)
+        _call(services.update_milestone, access=_access(request), milestone=row, **data)
+        return Response(MilestoneSerializer(row).data)
 
     def get_queryset(self) -> QuerySet[Milestone]:
         return selectors.visible_milestones(_access(self.request)).order_by("due_on", "pk")
@@ -517,15 +786,57 @@ class CommsItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CommsItemWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    audience = serializers.CharField(max_length=200)
+    channel = serializers.ChoiceField(choices=CommsItem.Channel.choices)
+    planned_on = serializers.DateField()
+    owner = serializers.IntegerField(min_value=1)
+
+
+class CommsItemCreateSerializer(CommsItemWriteSerializer):
+    go_live = serializers.IntegerField(min_value=1)
+
+
+class CommsItemUpdateSerializer(CommsItemWriteSerializer):
+    status = serializers.ChoiceField(choices=CommsItem.Status.choices)
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: CommsItemSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(responses={200: CommsItemSerializer, **ERROR_RESPONSES}),
 )
-class CommsItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """Communications plan items of the go-lives the caller may see."""
+class CommsItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Communications plan items of the go-lives the caller may see; programme managers
+    plan them."""
 
     lookup_value_converter = "int"
     serializer_class = CommsItemSerializer
+    write_capability = Capability.MANAGE_GO_LIVES
+
+    @extend_schema(
+        summary="Add an item to a go-live's communications plan",
+        request=CommsItemCreateSerializer,
+        responses={201: CommsItemSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = valid(CommsItemCreateSerializer, request)
+        go_live = visible_go_live(request, data.pop("go_live"))
+        data["owner"] = programme_user(go_live.programme, data["owner"], "owner")
+        row = _call(services.add_comms_item, access=_access(request), go_live=go_live, **data)
+        return Response(CommsItemSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a communications plan item",
+        request=CommsItemUpdateSerializer,
+        responses={200: CommsItemSerializer, **WRITE_ERRORS},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        data = valid(CommsItemUpdateSerializer, request)
+        data["owner"] = programme_user(row.go_live.programme, data["owner"], "owner")
+        _call(services.update_comms_item, access=_access(request), item=row, **data)
+        return Response(CommsItemSerializer(row).data)
 
     def get_queryset(self) -> QuerySet[CommsItem]:
         go_lives = _access(self.request).go_lives()

@@ -43,9 +43,10 @@ from readiness.models import (
     SignOff,
     SignOffRole,
     SitRep,
+    StandDownCriterion,
     Verdict,
 )
-from support.models import Ticket
+from support.models import Escalation, Ticket
 
 TEMPLATE_SET = "Northshire go-live standard"
 SSO_KEY = "sso-login-tested"
@@ -284,6 +285,8 @@ def _gates(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
         )
         if gate.is_decided or SignOff.objects.filter(gate=gate).exists():
             continue
+        # Each gate names its clinical safety officer: only they give the CSO sign-off.
+        services.name_signatories(access=Access(pm), gate=gate, role=SignOffRole.CSO, users=[cso])
         if wave == 1:
             for role in ROLES:
                 signer = cso if role == SignOffRole.CSO else pm
@@ -443,6 +446,8 @@ def _command(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
                 starts_at=start, ends_at=start + dt.timedelta(hours=12),
             )  # fmt: skip
     if wave == 1:
+        _stand_down(silver, users)
+        _step_up(go_live, users)
         sitrep = services.draft_sitrep(
             access=Access(users["pm"]), cell=silver, now=start + dt.timedelta(hours=5), hours=5
         )
@@ -452,6 +457,44 @@ def _command(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
                 summary=sitrep.summary + "\nMost calls are smartcard log-ins; bronze has "
                 "sent floorwalkers with spare cards to the busiest wards.",
             )  # fmt: skip
+
+
+STAND_DOWN = (
+    (StandDownCriterion.Kind.NO_P1_OPEN, "No P1 ticket open for 48 hours", 48, None),
+    (StandDownCriterion.Kind.ARRIVALS_BELOW, "Fewer than 5 tickets an hour for 24 hours", 24, 5),
+    (StandDownCriterion.Kind.MANUAL, "Ward managers confirm business as usual", None, None),
+)
+
+
+def _stand_down(silver: CommandCell, users: dict[str, User]) -> None:
+    """Silver's stand-down criteria: two read from the desk, one the lead confirms."""
+    if silver.stand_down_criteria.exists():
+        return
+    access = Access(users["pm"])
+    for kind, title, hours, per_hour in STAND_DOWN:
+        criterion = services.add_stand_down_criterion(
+            access=access, cell=silver, kind=kind, title=title, hours=hours, per_hour=per_hour
+        )
+    services.tick_stand_down_criterion(
+        access=access, user=users["pm"], criterion=criterion, met=False,
+        note="Two wards still on paper for drug rounds; review at the 16:00 huddle.",
+    )  # fmt: skip
+
+
+def _step_up(go_live: GoLive, users: dict[str, User]) -> None:
+    """The desk's login escalation, stepped up from silver to gold by the silver lead."""
+    escalation = (
+        Escalation.objects.filter(go_live=go_live, level=Escalation.Level.SILVER)
+        .order_by("escalated_at")
+        .first()
+    )
+    if escalation is None:
+        return
+    lead = CommandCell.objects.get(go_live=go_live, level=CommandCell.Level.SILVER).lead
+    services.step_up_escalation(
+        access=Access(lead), user=lead, escalation=escalation, to_level=Escalation.Level.GOLD,
+        note="Log-in failures on every ward: gold to decide on pausing non-urgent clinics.",
+    )  # fmt: skip
 
 
 def _comms(go_live: GoLive, users: dict[str, User]) -> None:

@@ -20,6 +20,7 @@ from readiness.models import (
     Rag,
     ReadinessGroup,
     SignOffRole,
+    StandDownCriterion,
     Verdict,
 )
 from readiness.risk import LIKELIHOOD, SEVERITY
@@ -260,6 +261,8 @@ class HazardForm(forms.Form):
     criteria = forms.ModelMultipleChoiceField(
         queryset=CriterionTemplate.objects.none(), required=False, label="Linked criteria"
     )
+    # The version the editor loaded: saving over a newer one is refused, not merged.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(
         self,
@@ -330,6 +333,96 @@ class DraftSitRepForm(forms.Form):
     def __init__(self, *args: Any, cells: QuerySet[CommandCell], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cell"].queryset = cells  # type: ignore[attr-defined]
+
+
+class SignatoriesForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Sign-off", error_messages={"required": "Choose the sign-off to name people for."}
+    )
+    users = forms.ModelMultipleChoiceField(
+        label="Named signatories",
+        queryset=User.objects.none(),
+        required=False,
+        widget=CHECKBOXES,
+        help_text="Only these people may give this sign-off. Choose nobody to let any "
+        "programme-wide signatory give it.",
+    )
+
+    def __init__(self, *args: Any, roles: list[str], users: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a sign-off"), *((r, SignOffRole(r).label) for r in roles)]
+        self.fields["role"].choices = choices  # type: ignore[attr-defined]
+        field = self.fields["users"]
+        field.queryset = users  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+
+
+class StandDownCriterionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=StandDownCriterion.Kind.choices,
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios__input"}),
+        error_messages={"required": "Choose the type of criterion."},
+    )
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example, no P1 open for 48 hours.",
+        error_messages={"required": "Describe the criterion."},
+    )
+    hours = forms.IntegerField(
+        label="Over how many hours",
+        required=False,
+        min_value=1,
+        max_value=336,
+        help_text="For the computed types.",
+        error_messages={"min_value": "Enter 1 to 336 hours.", "max_value": "Enter 1 to 336 hours."},
+    )
+    per_hour = forms.IntegerField(
+        label="Arrivals below (tickets an hour)",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        error_messages={"min_value": "Enter a rate of at least 1.", "invalid": "Enter a number."},
+    )
+
+
+class TickStandDownForm(forms.Form):
+    met = forms.TypedChoiceField(
+        label="Is it met?",
+        coerce=lambda value: value == "yes",
+        choices=[("yes", "Yes, it is met"), ("no", "No, not yet")],
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios__input"}),
+        error_messages={"required": "Say whether it is met."},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Say what confirms it (or why not)."},
+    )
+
+
+class StandDownForm(forms.Form):
+    override_reason = forms.CharField(
+        label="Reason to stand down with criteria unmet",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text="Only needed when a criterion is not met.",
+    )
+
+
+class StepUpForm(forms.Form):
+    to_level = forms.ChoiceField(
+        label="Step up to",
+        choices=[(CommandCell.Level.SILVER, "Silver"), (CommandCell.Level.GOLD, "Gold")],
+        error_messages={"required": "Choose the level."},
+    )
+    note = forms.CharField(
+        label="Why it needs the next level",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why it needs the next level."},
+    )
 
 
 class PublishSitRepForm(forms.Form):

@@ -274,6 +274,24 @@ class SignOff(models.Model):
         return f"{self.get_role_display()}: {self.get_verdict_display()}"
 
 
+class GateSignatory(models.Model):
+    """A person named to give one required sign-off of a gate. Once a role has named people,
+    only they may sign it; a role with nobody named is open to any programme-wide signatory."""
+
+    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="signatories")
+    role = models.CharField(max_length=20, choices=SignOffRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["role", "user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["gate", "role", "user"], name="gate_signatory_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"
+
+
 class EvidencePack(models.Model):
     """What was known when a gate was decided. Written once; never updated."""
 
@@ -329,6 +347,10 @@ class Hazard(models.Model):
         related_name="+",
     )
     cso_signed_off_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every edit; a sign-off names the version it read."
+    )
+    cso_signed_version = models.PositiveIntegerField(null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[criteria])
 
     class Meta:
@@ -354,6 +376,11 @@ class Hazard(models.Model):
     @property
     def reference(self) -> str:
         return f"HAZ-{self.number:03d}"
+
+    @property
+    def is_signed_off(self) -> bool:
+        """Signed off, and for the version as it stands (an edit clears the sign-off)."""
+        return self.cso_signed_off_at is not None and self.cso_signed_version == self.version
 
 
 class HazardTicket(models.Model):
@@ -413,6 +440,13 @@ class CommandCell(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices)
     name = models.CharField(max_length=100)
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stood_down_at = models.DateTimeField(null=True, blank=True)
+    stood_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stand_down_override = models.TextField(
+        max_length=2000, blank=True, help_text="Why the cell stood down with criteria unmet."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -423,6 +457,88 @@ class CommandCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.name}"
+
+
+LEVEL_ORDER = (CommandCell.Level.BRONZE, CommandCell.Level.SILVER, CommandCell.Level.GOLD)
+
+
+class StandDownCriterion(models.Model):
+    """A condition for standing a cell down. Computed kinds are read live from the service
+    desk; a manual one is ticked, with a note, by the cell's lead."""
+
+    class Kind(models.TextChoices):
+        NO_P1_OPEN = "no_p1_open", "No P1 ticket open for a number of hours"
+        ARRIVALS_BELOW = "arrivals_below", "Ticket arrivals below a rate for a number of hours"
+        MANUAL = "manual", "Confirmed by the cell lead"
+
+    cell = models.ForeignKey(
+        CommandCell, on_delete=models.CASCADE, related_name="stand_down_criteria"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(336)]
+    )
+    per_hour = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Arrivals must stay below this many tickets an hour."
+    )
+    met = models.BooleanField(default=False, help_text="Manual criteria only.")
+    note = models.TextField(max_length=2000, blank=True)
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ticked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "stand-down criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "title"], name="stand_down_criterion_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="manual") | Q(hours__isnull=False),
+                name="stand_down_computed_has_hours",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="arrivals_below") | Q(per_hour__isnull=False),
+                name="stand_down_arrivals_has_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_computed(self) -> bool:
+        return self.kind != self.Kind.MANUAL
+
+
+class EscalationStep(models.Model):
+    """One step of an escalation up the command structure (bronze → silver → gold): who
+    stepped it up, when and why. The raise itself is the escalation row; steps follow it."""
+
+    escalation = models.ForeignKey(
+        "support.Escalation", on_delete=models.CASCADE, related_name="steps"
+    )
+    from_level = models.CharField(max_length=10, choices=CommandCell.Level.choices)
+    to_level = models.CharField(max_length=10, choices=CommandCell.Level.choices)
+    stepped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    stepped_at = models.DateTimeField()
+    note = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["stepped_at", "pk"]
+        constraints = [
+            # Each level is reached once: a repeated or backward step cannot be stored.
+            models.UniqueConstraint(
+                fields=["escalation", "to_level"], name="escalation_step_once_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_level} → {self.to_level}"
 
 
 class DutyAssignment(models.Model):

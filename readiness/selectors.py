@@ -15,7 +15,7 @@ from adoption.models import DailyUserActivity
 from champions.selectors import coverage_for
 from golive.access import ROLE_CAPABILITIES, Access, Capability
 from golive.models import Area, GoLive, Programme, Role, User
-from readiness import providers, risk
+from readiness import providers, risk, standdown
 from readiness.models import (
     Action,
     CommandCell,
@@ -24,12 +24,14 @@ from readiness.models import (
     Domain,
     DutyAssignment,
     EngagementEvent,
+    EscalationStep,
     Gate,
     Hazard,
     HazardTicket,
     Milestone,
     Rag,
     ReadinessGroup,
+    StandDownCriterion,
 )
 from readiness.scoring import Score, Scored, score, worst_rag
 from support.models import Category, Escalation, KnownIssue, Priority, Ticket
@@ -322,6 +324,14 @@ def visible_gates(access: Access, go_live: GoLive) -> QuerySet[Gate]:
     )
 
 
+def named_signatories(gate: Gate) -> dict[str, list[User]]:
+    """The people named for each of a gate's sign-offs (roles with nobody named are absent)."""
+    named: dict[str, list[User]] = defaultdict(list)
+    for row in gate.signatories.select_related("user"):
+        named[row.role].append(row.user)
+    return dict(named)
+
+
 def sees_whole_go_live(access: Access, go_live: GoLive) -> bool:
     """Gate evidence covers every area, so only users who may see them all may read it."""
     in_scope = go_live.areas.values("pk")
@@ -450,6 +460,124 @@ def visible_cells(access: Access, go_live: GoLive) -> QuerySet[CommandCell]:
     return CommandCell.objects.filter(
         go_live__in=access.go_lives(), go_live=go_live
     ).select_related("lead")
+
+
+def can_run_cell(access: Access, cell: CommandCell) -> bool:
+    """Programme managers, and the cell's lead unless read-only (an executive), run a cell:
+    its rota, sit-reps, stand-down criteria and stand-down."""
+    if access.has(Capability.MANAGE_GO_LIVES, programme=cell.go_live.programme):
+        return True
+    return access.user.pk is not None and access.user.pk == cell.lead_id and not access.is_read_only
+
+
+def can_write_sitreps(access: Access, cell: CommandCell) -> bool:
+    """Who may draft and edit a cell's sit-reps: those who run it, and an executive who is the
+    named lead of a gold cell (for that cell only; executives write nothing else)."""
+    if can_run_cell(access, cell):
+        return True
+    is_lead = access.user.pk is not None and access.user.pk == cell.lead_id
+    return is_lead and cell.level == CommandCell.Level.GOLD
+
+
+def can_step_up(access: Access, escalation: Escalation) -> bool:
+    """A programme manager, or the lead of a cell at the level the escalation sits at (in its
+    go-live), steps it up; read-only users never do."""
+    if access.is_read_only:
+        return False
+    if access.has(Capability.MANAGE_GO_LIVES, programme=escalation.go_live.programme):
+        return True
+    return CommandCell.objects.filter(
+        go_live_id=escalation.go_live_id, level=escalation.level, lead_id=access.user.pk
+    ).exists()
+
+
+@dataclass(frozen=True)
+class StandDownState:
+    criterion: StandDownCriterion
+    met: bool
+    figure: str
+
+
+def _p1_open_state(
+    criterion: StandDownCriterion, go_live_id: int, now: dt.datetime
+) -> StandDownState:
+    hours = criterion.hours or 0
+    start = now - dt.timedelta(hours=hours)
+    p1 = Ticket.objects.filter(go_live_id=go_live_id, priority=Priority.P1, created_at__lte=now)
+    open_now = p1.filter(status__in=Ticket.OPEN_STATUSES).count()
+    if open_now:
+        return StandDownState(criterion, False, f"{open_now} P1 ticket(s) open now")
+    closed = p1.filter(
+        Q(resolved_at__gte=start) | Q(resolved_at__isnull=True, closed_at__gte=start)
+    ).values_list("resolved_at", "closed_at")
+    moments = [resolved or closed for resolved, closed in closed]
+    last = max((moment for moment in moments if moment is not None), default=None)
+    if last is not None:
+        ago = int((now - last).total_seconds() // 3600)
+        return StandDownState(criterion, False, f"Last P1 closed {ago} h ago (needs {hours} h)")
+    return StandDownState(criterion, True, f"No P1 open in the last {hours} h")
+
+
+def _arrivals_state(
+    criterion: StandDownCriterion, go_live_id: int, now: dt.datetime
+) -> StandDownState:
+    hours, limit = criterion.hours or 0, criterion.per_hour or 0
+    arrivals = Ticket.objects.filter(
+        go_live_id=go_live_id, created_at__gte=now - dt.timedelta(hours=hours), created_at__lt=now
+    ).values_list("created_at", flat=True)
+    busiest = standdown.busiest_hour(arrivals, end=now, hours=hours)
+    figure = f"Busiest hour of the last {hours} h: {busiest} ticket(s) (needs below {limit})"
+    return StandDownState(criterion, busiest < limit, figure)
+
+
+def stand_down_states(cell: CommandCell, *, now: dt.datetime) -> list[StandDownState]:
+    """Each stand-down criterion with whether it is met now and the figure behind it:
+    computed ones from the go-live's tickets, manual ones as the lead ticked them."""
+    states = []
+    for criterion in cell.stand_down_criteria.select_related("ticked_by"):
+        if criterion.kind == StandDownCriterion.Kind.NO_P1_OPEN:
+            states.append(_p1_open_state(criterion, cell.go_live_id, now))
+        elif criterion.kind == StandDownCriterion.Kind.ARRIVALS_BELOW:
+            states.append(_arrivals_state(criterion, cell.go_live_id, now))
+        else:
+            figure = criterion.note or ("Confirmed" if criterion.met else "Not yet confirmed")
+            states.append(StandDownState(criterion, criterion.met, figure))
+    return states
+
+
+def stand_down_met(states: Sequence[StandDownState]) -> bool:
+    """Met when there are criteria and every one is met: a cell with none has not said what
+    standing down needs."""
+    return bool(states) and all(state.met for state in states)
+
+
+@dataclass(frozen=True)
+class TrailStep:
+    from_level: str
+    to_level: str
+    by: User
+    at: dt.datetime
+    note: str
+
+
+def escalation_trail(escalation: Escalation) -> list[TrailStep]:
+    """Every step of an escalation, oldest first: the raise from the floor (bronze) to the
+    level it was raised at, then each step up with who, when and why."""
+    steps = list(EscalationStep.objects.filter(escalation=escalation).select_related("stepped_by"))
+    raised_at = steps[0].from_level if steps else escalation.level
+    trail = [
+        TrailStep(
+            CommandCell.Level.BRONZE,
+            raised_at,
+            escalation.escalated_by,
+            escalation.escalated_at,
+            escalation.summary,
+        )
+    ]
+    trail += [
+        TrailStep(s.from_level, s.to_level, s.stepped_by, s.stepped_at, s.note) for s in steps
+    ]
+    return trail
 
 
 def on_duty(cells: Iterable[CommandCell], at: dt.datetime) -> QuerySet[DutyAssignment]:

@@ -16,12 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from adoption.imports.identifiers import remove_nhs_numbers
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Programme, Role, User
 from readiness import selectors
 from readiness.models import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
+    LEVEL_ORDER,
     Action,
     Attendance,
     CommandCell,
@@ -31,8 +33,10 @@ from readiness.models import (
     Decision,
     DutyAssignment,
     EngagementEvent,
+    EscalationStep,
     EvidencePack,
     Gate,
+    GateSignatory,
     Hazard,
     HazardTicket,
     Meeting,
@@ -42,14 +46,20 @@ from readiness.models import (
     SignOff,
     SignOffRole,
     SitRep,
+    StandDownCriterion,
     Verdict,
 )
-from support.models import Ticket
+from support.models import Escalation, Ticket
 
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
+
+
+def _scrub(text: str) -> str:
+    """Free text people type can carry an NHS number; none is stored (as the desk does)."""
+    return remove_nhs_numbers(text.strip())
 
 
 # Groups, meetings and actions.
@@ -96,9 +106,9 @@ def record_meeting(
 ) -> Meeting:
     """Record a meeting and its decisions (one per non-empty line)."""
     _require(selectors.can_manage_group(access, group), "Only the group's co-chairs may do this.")
-    meeting = Meeting.objects.create(group=group, held_on=held_on, notes=notes)
+    meeting = Meeting.objects.create(group=group, held_on=held_on, notes=_scrub(notes))
     Decision.objects.bulk_create(
-        [Decision(meeting=meeting, text=text.strip()) for text in decisions if text.strip()]
+        [Decision(meeting=meeting, text=_scrub(text)) for text in decisions if text.strip()]
     )
     return meeting
 
@@ -117,7 +127,7 @@ def add_action(
     if meeting is not None and meeting.group_id != group.pk:
         raise ValidationError("That meeting belongs to another group.", code="other_group")
     return Action.objects.create(
-        group=group, meeting=meeting, description=description, owner=owner, due_on=due_on
+        group=group, meeting=meeting, description=_scrub(description), owner=owner, due_on=due_on
     )
 
 
@@ -210,7 +220,7 @@ def update_criterion(
             }
         )
     criterion.rag = rag
-    criterion.comment = comment
+    criterion.comment = _scrub(comment)
     criterion.evidence_link = evidence_link
     criterion.owner = owner
     fields = ["rag", "comment", "evidence_link", "owner", "updated_at", "updated_by"]
@@ -305,11 +315,17 @@ def sign_off_gate(
                 )
             }
         )
+    named = {s.user_id: s.user for s in gate.signatories.filter(role=role).select_related("user")}
+    if named and user.pk not in named:
+        people = ", ".join(sorted(person.display_name for person in named.values()))
+        raise PermissionDenied(
+            f"Only the named signatory for {SignOffRole(role).label} may sign it: {people}."
+        )
     if gate.sign_offs.filter(role=role).exists():
         raise ValidationError("This role has already signed off.", code="already_signed")
     now = timezone.now()
     sign_off = SignOff.objects.create(
-        gate=gate, role=role, verdict=verdict, note=note, signed_by=user, signed_at=now
+        gate=gate, role=role, verdict=verdict, note=_scrub(note), signed_by=user, signed_at=now
     )
     verdicts = dict(gate.sign_offs.values_list("role", "verdict"))
     if all(required in verdicts for required in gate.required_roles):
@@ -320,7 +336,58 @@ def sign_off_gate(
     return sign_off
 
 
+@transaction.atomic
+def name_signatories(
+    *, access: Access, gate: Gate, role: str, users: Sequence[User]
+) -> list[GateSignatory]:
+    """Name who gives one required sign-off of a gate (replacing anyone named before; an
+    empty list opens the role to any programme-wide signatory again). Each person must sign
+    off for the whole programme; the CSO sign-off needs the CSO role. One person may be named
+    for several roles."""
+    gate = Gate.objects.select_for_update().select_related("go_live__programme").get(pk=gate.pk)
+    programme = gate.go_live.programme
+    _require(
+        access.has(Capability.MANAGE_GO_LIVES, programme=programme),
+        "Only a programme manager may name a gate's signatories.",
+    )
+    if gate.is_decided:
+        raise ValidationError("This gate has already been decided.", code="decided")
+    if role not in gate.required_roles:
+        raise ValidationError(
+            {"role": ValidationError("This gate does not need that sign-off.", "not_required")}
+        )
+    for person in users:
+        person_access = Access(person)
+        if not person_access.has_programme_wide(Capability.SIGN_OFF_GATES, programme):
+            raise ValidationError(
+                {
+                    "users": ValidationError(
+                        f"{person.display_name} does not sign off for the whole programme.",
+                        code="not_a_signatory",
+                    )
+                }
+            )
+        if role == SignOffRole.CSO and not person_access.has_role(
+            Role.CLINICAL_SAFETY_OFFICER, programme
+        ):
+            raise ValidationError(
+                {
+                    "users": ValidationError(
+                        f"{person.display_name} is not a clinical safety officer on this "
+                        "programme.",
+                        code="not_cso",
+                    )
+                }
+            )
+    GateSignatory.objects.filter(gate=gate, role=role).delete()
+    return GateSignatory.objects.bulk_create(
+        [GateSignatory(gate=gate, role=role, user=person) for person in dict.fromkeys(users)]
+    )
+
+
 # Hazards.
+
+HAZARD_TEXT_FIELDS = frozenset({"title", "cause", "effect", "controls"})
 
 
 @transaction.atomic
@@ -331,9 +398,11 @@ def save_hazard(
     hazard: Hazard | None,
     fields: dict[str, object],
     criteria: Sequence[CriterionTemplate],
+    expected_version: int | None = None,
 ) -> Hazard:
-    """Create or edit a hazard. Editing clears an earlier CSO sign-off: what was signed has
-    changed."""
+    """Create or edit a hazard. An edit raises the version and clears an earlier CSO
+    sign-off: what was signed has changed. ``expected_version`` is the version the editor
+    saw; an edit over someone else's newer one is refused (code ``stale``)."""
     _require(
         access.has(Capability.MANAGE_HAZARDS, programme=programme),
         "Only a clinical safety officer may edit the hazard log.",
@@ -343,10 +412,22 @@ def save_hazard(
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         last = Hazard.objects.filter(programme=programme).order_by("-number").first()
         hazard = Hazard(programme=programme, number=(last.number + 1) if last else 1)
+    else:
+        # The row lock orders this edit against a sign-off of the same hazard.
+        hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+        if expected_version is not None and expected_version != hazard.version:
+            raise ValidationError(
+                f"{hazard.reference} was changed by someone else (it is now version "
+                f"{hazard.version}). Reload it and make your change again.",
+                code="stale",
+            )
+        hazard.version += 1
     for name, value in fields.items():
-        setattr(hazard, name, value)
+        text = name in HAZARD_TEXT_FIELDS and isinstance(value, str)
+        setattr(hazard, name, _scrub(str(value)) if text else value)
     hazard.cso_signed_off_by = None
     hazard.cso_signed_off_at = None
+    hazard.cso_signed_version = None
     hazard.full_clean(exclude=["criteria"])
     hazard.save()
     hazard.criteria.set(criteria)
@@ -354,14 +435,25 @@ def save_hazard(
 
 
 @transaction.atomic
-def sign_off_hazard(*, access: Access, user: User, hazard: Hazard) -> Hazard:
+def sign_off_hazard(*, access: Access, user: User, hazard: Hazard, version: int) -> Hazard:
+    """The CSO signs off ``version``, the one they read. The row is locked, so an edit
+    landing at the same moment either comes first (and this is refused as ``stale``) or
+    after (and clears this sign-off): nobody signs a version they did not see."""
     if not access.has_role(Role.CLINICAL_SAFETY_OFFICER, hazard.programme) or not access.has(
         Capability.MANAGE_HAZARDS, programme=hazard.programme
     ):
         raise PermissionDenied("Only a clinical safety officer may sign off a hazard.")
+    hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+    if hazard.version != version:
+        raise ValidationError(
+            f"{hazard.reference} has changed since you read it (version {version}; it is now "
+            f"version {hazard.version}). Review it and sign off again.",
+            code="stale",
+        )
     hazard.cso_signed_off_by = user
     hazard.cso_signed_off_at = timezone.now()
-    hazard.save(update_fields=["cso_signed_off_by", "cso_signed_off_at"])
+    hazard.cso_signed_version = version
+    hazard.save(update_fields=["cso_signed_off_by", "cso_signed_off_at", "cso_signed_version"])
     return hazard
 
 
@@ -394,7 +486,38 @@ def add_milestone(
         raise ValidationError(
             "This go-live already has a milestone with that name.", code="duplicate"
         )
-    return Milestone.objects.create(go_live=go_live, name=name, kind=kind, due_on=due_on)
+    return Milestone.objects.create(go_live=go_live, name=_scrub(name), kind=kind, due_on=due_on)
+
+
+@transaction.atomic
+def update_milestone(
+    *,
+    access: Access,
+    milestone: Milestone,
+    name: str,
+    kind: str,
+    due_on: dt.date,
+    completed_on: dt.date | None,
+) -> Milestone:
+    """Rename, re-date or complete a milestone (programme managers only)."""
+    _require(
+        access.has(Capability.MANAGE_GO_LIVES, programme=milestone.go_live.programme),
+        "Only a programme manager may update milestones.",
+    )
+    name = _scrub(name)
+    if (
+        Milestone.objects.filter(go_live=milestone.go_live_id, name=name)
+        .exclude(pk=milestone.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"name": ValidationError("This go-live already has a milestone with that name.",
+                                     code="duplicate")}
+        )  # fmt: skip
+    milestone.name, milestone.kind, milestone.due_on = name, kind, due_on
+    milestone.completed_on = completed_on
+    milestone.save(update_fields=["name", "kind", "due_on", "completed_on"])
+    return milestone
 
 
 @transaction.atomic
@@ -411,11 +534,177 @@ def complete_milestone(*, access: Access, milestone: Milestone, on: dt.date) -> 
 # Command and control.
 
 
-def _can_run_cell(access: Access, cell: CommandCell) -> bool:
-    """The cell's lead, or a programme manager, runs the cell's rota and sit-reps."""
-    if access.has(Capability.MANAGE_GO_LIVES, programme=cell.go_live.programme):
-        return True
-    return access.user.pk is not None and access.user.pk == cell.lead_id
+RUN_CELL = "Only the cell's lead or a programme manager may do this."
+
+
+def _check_cell(go_live: GoLive, level: str, name: str, exclude: int | None = None) -> None:
+    if level not in CommandCell.Level.values:
+        raise ValidationError(
+            {"level": ValidationError("Choose bronze, silver or gold.", "invalid")}
+        )
+    same = CommandCell.objects.filter(go_live=go_live, level=level, name=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        raise ValidationError(
+            {"name": ValidationError("This go-live already has that cell.", code="duplicate")}
+        )
+
+
+@transaction.atomic
+def create_cell(
+    *, access: Access, go_live: GoLive, level: str, name: str, lead: User
+) -> CommandCell:
+    """Set up a bronze, silver or gold cell for the go-live period (programme managers)."""
+    _require(
+        access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme),
+        "Only a programme manager may set up command cells.",
+    )
+    name = _scrub(name)
+    _check_cell(go_live, level, name)
+    return CommandCell.objects.create(go_live=go_live, level=level, name=name, lead=lead)
+
+
+@transaction.atomic
+def update_cell(*, access: Access, cell: CommandCell, name: str, lead: User) -> CommandCell:
+    """Rename a cell or hand it to a new lead (programme managers)."""
+    _require(
+        access.has(Capability.MANAGE_GO_LIVES, programme=cell.go_live.programme),
+        "Only a programme manager may change command cells.",
+    )
+    name = _scrub(name)
+    _check_cell(cell.go_live, cell.level, name, exclude=cell.pk)
+    cell.name, cell.lead = name, lead
+    cell.save(update_fields=["name", "lead"])
+    return cell
+
+
+@transaction.atomic
+def add_stand_down_criterion(
+    *,
+    access: Access,
+    cell: CommandCell,
+    kind: str,
+    title: str,
+    hours: int | None,
+    per_hour: int | None,
+) -> StandDownCriterion:
+    """Add a condition for standing the cell down. Computed kinds need a number of hours
+    (and arrivals a rate); a manual one is ticked later by the lead."""
+    _require(selectors.can_run_cell(access, cell), RUN_CELL)
+    if cell.stood_down_at is not None:
+        raise ValidationError("This cell has already stood down.", code="stood_down")
+    errors: dict[str, ValidationError] = {}
+    if kind != StandDownCriterion.Kind.MANUAL and not hours:
+        errors["hours"] = ValidationError("Say over how many hours.", code="required")
+    if kind == StandDownCriterion.Kind.ARRIVALS_BELOW and not per_hour:
+        errors["per_hour"] = ValidationError("Say the hourly rate to stay below.", "required")
+    title = _scrub(title)
+    if StandDownCriterion.objects.filter(cell=cell, title=title).exists():
+        errors["title"] = ValidationError("The cell already has this criterion.", "duplicate")
+    if errors:
+        raise ValidationError(errors)
+    manual = kind == StandDownCriterion.Kind.MANUAL
+    return StandDownCriterion.objects.create(
+        cell=cell, kind=kind, title=title,
+        hours=None if manual else hours,
+        per_hour=per_hour if kind == StandDownCriterion.Kind.ARRIVALS_BELOW else None,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def tick_stand_down_criterion(
+    *, access: Access, user: User, criterion: StandDownCriterion, met: bool, note: str
+) -> StandDownCriterion:
+    """The lead confirms (or withdraws) a manual criterion, saying why."""
+    _require(selectors.can_run_cell(access, criterion.cell), RUN_CELL)
+    if criterion.is_computed:
+        raise ValidationError(
+            "This criterion is read from live figures and cannot be ticked.", code="computed"
+        )
+    note = _scrub(note)
+    if not note:
+        raise ValidationError(
+            {"note": ValidationError("Say what confirms it (or why not).", code="required")}
+        )
+    criterion.met, criterion.note = met, note
+    criterion.ticked_by, criterion.ticked_at = user, timezone.now()
+    criterion.save(update_fields=["met", "note", "ticked_by", "ticked_at"])
+    return criterion
+
+
+@transaction.atomic
+def stand_down_cell(
+    *, access: Access, user: User, cell: CommandCell, override_reason: str, now: dt.datetime
+) -> CommandCell:
+    """Stand the cell down, recording who and when. Refused (code ``criteria_unmet``) while
+    any stand-down criterion is unmet, unless ``override_reason`` says why; the reason is
+    kept. The cell row is locked, so it stands down once."""
+    cell = (
+        CommandCell.objects.select_for_update().select_related("go_live__programme").get(pk=cell.pk)
+    )
+    _require(selectors.can_run_cell(access, cell), RUN_CELL)
+    if cell.stood_down_at is not None:
+        raise ValidationError("This cell has already stood down.", code="stood_down")
+    states = selectors.stand_down_states(cell, now=now)
+    reason = _scrub(override_reason)
+    if not selectors.stand_down_met(states) and not reason:
+        unmet = "; ".join(s.criterion.title for s in states if not s.met) or "none are set"
+        raise ValidationError(
+            f"The stand-down criteria are not met ({unmet}). Give a reason to stand down anyway.",
+            code="criteria_unmet",
+        )
+    cell.stood_down_at, cell.stood_down_by = now, user
+    cell.stand_down_override = "" if selectors.stand_down_met(states) else reason
+    cell.save(update_fields=["stood_down_at", "stood_down_by", "stand_down_override"])
+    return cell
+
+
+@transaction.atomic
+def step_up_escalation(
+    *, access: Access, user: User, escalation: Escalation, to_level: str, note: str
+) -> EscalationStep:
+    """Step an escalation up one level (bronze → silver → gold), recording who, when and
+    why. Never down, never twice to a level: the escalation row is locked, so of two
+    step-ups at once one succeeds and the other is refused with code ``already_at_level``."""
+    escalation = (
+        Escalation.objects.select_for_update()
+        .select_related("go_live__programme")
+        .get(pk=escalation.pk)
+    )
+    _require(not access.is_read_only, "Read-only users cannot step escalations up.")
+    order = [str(level) for level in LEVEL_ORDER]
+    if to_level not in order:
+        raise ValidationError({"to_level": ValidationError("Choose a level.", "invalid")})
+    current, target = order.index(escalation.level), order.index(to_level)
+    if target <= current:
+        raise ValidationError(
+            f"This escalation is already at {escalation.get_level_display().lower()}; it can "
+            "only go up.",
+            code="already_at_level",
+        )
+    if target != current + 1:
+        raise ValidationError(
+            f"Step up to {order[current + 1]} first: escalations go one level at a time.",
+            code="skips_level",
+        )
+    # Checked after the level, so the loser of a race hears it is already there.
+    _require(
+        selectors.can_step_up(access, escalation),
+        "Only a programme manager or the lead of the cell holding it may step it up.",
+    )
+    note = _scrub(note)
+    if not note:
+        raise ValidationError(
+            {"note": ValidationError("Say why it needs the next level.", code="required")}
+        )
+    step = EscalationStep.objects.create(
+        escalation=escalation, from_level=escalation.level, to_level=to_level,
+        stepped_by=user, stepped_at=timezone.now(), note=note,
+    )  # fmt: skip
+    escalation.level = to_level
+    escalation.save(update_fields=["level"])
+    return step
 
 
 @transaction.atomic
@@ -428,13 +717,13 @@ def assign_duty(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
 ) -> DutyAssignment:
-    _require(_can_run_cell(access, cell), "Only the cell's lead or a programme manager may.")
+    _require(selectors.can_run_cell(access, cell), RUN_CELL)
     if ends_at <= starts_at:
         raise ValidationError(
             {"ends_at": ValidationError("The duty must end after it starts.", code="order")}
         )
     return DutyAssignment.objects.create(
-        cell=cell, user=user, role=role, starts_at=starts_at, ends_at=ends_at
+        cell=cell, user=user, role=_scrub(role), starts_at=starts_at, ends_at=ends_at
     )
 
 
@@ -475,7 +764,7 @@ def draft_summary(figures: dict[str, Any]) -> str:
 def draft_sitrep(*, access: Access, cell: CommandCell, now: dt.datetime, hours: int = 4) -> SitRep:
     """Draft the sit-rep for the ``hours`` ending at ``now`` from live figures. Idempotent
     per cell and period end: drafting the same period again returns the existing one."""
-    _require(_can_run_cell(access, cell), "Only the cell's lead or a programme manager may.")
+    _require(selectors.can_write_sitreps(access, cell), RUN_CELL)
     return draft_sitrep_for_period(cell=cell, now=now, hours=hours)
 
 
@@ -503,9 +792,11 @@ def draft_sitrep_for_period(*, cell: CommandCell, now: dt.datetime, hours: int) 
 
 @transaction.atomic
 def publish_sitrep(*, access: Access, user: User, sitrep: SitRep, summary: str) -> SitRep:
-    """The cell lead edits and publishes a draft; a published sit-rep is not changed."""
-    sitrep = SitRep.objects.select_for_update().select_related("cell").get(pk=sitrep.pk)
-    if user.pk != sitrep.cell.lead_id and not access.is_superuser:
+    """The cell lead edits and publishes a draft; a published sit-rep is not changed. An
+    executive leads (and so publishes for) a gold cell only."""
+    sitrep = SitRep.objects.select_for_update().select_related("cell__go_live").get(pk=sitrep.pk)
+    is_lead = user.pk == sitrep.cell.lead_id and selectors.can_write_sitreps(access, sitrep.cell)
+    if not is_lead and not access.is_superuser:
         raise PermissionDenied("Only the cell's lead may publish its sit-reps.")
     if sitrep.status == SitRep.Status.PUBLISHED:
         raise ValidationError("This sit-rep has already been published.", code="published")
@@ -513,7 +804,7 @@ def publish_sitrep(*, access: Access, user: User, sitrep: SitRep, summary: str) 
         raise ValidationError(
             {"summary": ValidationError("Write the summary to publish.", code="required")}
         )
-    sitrep.summary = summary
+    sitrep.summary = _scrub(summary)
     sitrep.status = SitRep.Status.PUBLISHED
     sitrep.published_at = timezone.now()
     sitrep.published_by = user
@@ -543,6 +834,7 @@ def add_comms_item(
     owner: User,
 ) -> CommsItem:
     _require_planner(access, go_live)
+    title = _scrub(title)
     if CommsItem.objects.filter(go_live=go_live, title=title).exists():
         raise ValidationError(
             {
@@ -552,9 +844,34 @@ def add_comms_item(
             }
         )
     return CommsItem.objects.create(
-        go_live=go_live, title=title, audience=audience, channel=channel,
+        go_live=go_live, title=title, audience=_scrub(audience), channel=channel,
         planned_on=planned_on, owner=owner,
     )  # fmt: skip
+
+
+@transaction.atomic
+def update_comms_item(
+    *,
+    access: Access,
+    item: CommsItem,
+    title: str,
+    audience: str,
+    channel: str,
+    planned_on: dt.date,
+    owner: User,
+    status: str,
+) -> CommsItem:
+    """Change any part of a communications plan item (programme managers)."""
+    _require_planner(access, item.go_live)
+    title = _scrub(title)
+    if CommsItem.objects.filter(go_live=item.go_live_id, title=title).exclude(pk=item.pk).exists():
+        raise ValidationError(
+            {"title": ValidationError("The plan already has an item with this title.", "duplicate")}
+        )
+    item.title, item.audience, item.channel = title, _scrub(audience), channel
+    item.planned_on, item.owner, item.status = planned_on, owner, status
+    item.save(update_fields=["title", "audience", "channel", "planned_on", "owner", "status"])
+    return item
 
 
 @transaction.atomic
@@ -576,6 +893,7 @@ def add_engagement_event(
     area: Area | None,
 ) -> EngagementEvent:
     _require_planner(access, go_live)
+    title = _scrub(title)
     if area is not None and not go_live.areas.filter(pk=area.pk).exists():
         raise ValidationError(
             {"area": ValidationError("Choose an area of this go-live.", code="area_not_in_scope")}

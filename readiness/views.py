@@ -3,6 +3,7 @@ which check the same rights again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any, cast
 
@@ -41,7 +42,12 @@ from readiness.forms import (
     MeetingForm,
     MilestoneForm,
     PublishSitRepForm,
+    SignatoriesForm,
     SignOffForm,
+    StandDownCriterionForm,
+    StandDownForm,
+    StepUpForm,
+    TickStandDownForm,
 )
 from readiness.models import (
     Action,
@@ -49,11 +55,13 @@ from readiness.models import (
     Criterion,
     CriterionTemplate,
     DutyAssignment,
+    Gate,
+    SignOffRole,
     SitRep,
 )
 from readiness.scoring import EXPLANATION
 from support.models import Escalation
-from support.selectors import clinical_safety_tickets
+from support.selectors import clinical_safety_tickets, visible_escalations
 
 
 def _section(request: HttpRequest) -> tuple[Access, GoLive | None]:
@@ -419,10 +427,15 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(selectors.visible_gates(access, go_live), pk=pk)
     signed = {s.role for s in row.sign_offs.all()}
     outstanding = [r for r in row.required_roles if r not in signed]
+    named = selectors.named_signatories(row)
     can_sign = (
         access.has(Capability.SIGN_OFF_GATES, programme=go_live.programme) and not row.is_decided
     )
-    form = SignOffForm(_posted(request), roles=outstanding)
+    mine = [r for r in outstanding if not named.get(r) or _user(request) in named[r]]
+    can_name = access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme)
+    if request.method == "POST" and request.POST.get("form") == "signatories":
+        return _name_signatories(request, access, row, can_name and not row.is_decided)
+    form = SignOffForm(_posted(request), roles=mine)
     if request.method == "POST":
         if not can_sign:
             raise PermissionDenied("You may not sign off this gate.")
@@ -445,8 +458,42 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         "score": board.go_live_score,
         "status_counts": selectors.status_counts(board),
         "can_read_pack": selectors.sees_whole_go_live(access, go_live),
+        "named": [(label, named.get(role, [])) for role, label in row.required_role_labels()],
+        "signatories_form": _signatories_form(None, row)
+        if can_name and not row.is_decided
+        else None,
     }
     return render(request, "readiness/gate.html", context)
+
+
+def _signatories_form(data: QueryDict | None, gate: Gate) -> SignatoriesForm:
+    return SignatoriesForm(
+        data,
+        prefix="names",
+        roles=list(gate.required_roles),
+        users=_programme_users(gate.go_live.programme),
+    )
+
+
+def _name_signatories(
+    request: HttpRequest, access: Access, gate: Gate, allowed: bool
+) -> HttpResponse:
+    """Name the people who give one of the gate's sign-offs (programme managers)."""
+    if not allowed:
+        raise PermissionDenied("Only a programme manager may name a gate's signatories.")
+    form = _signatories_form(request.POST, gate)
+    if form.is_valid():
+        try:
+            services.name_signatories(access=access, gate=gate, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            label = SignOffRole(form.cleaned_data["role"]).label
+            messages.success(request, f"The signatories for {label} were saved.")
+            return redirect("readiness:gate", pk=gate.pk)
+    for message in [str(e) for errors in form.errors.values() for e in errors]:
+        messages.error(request, message)
+    return redirect("readiness:gate", pk=gate.pk)
 
 
 @require_GET
@@ -523,9 +570,15 @@ def hazard_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         criteria = data.pop("criteria")
+        version = data.pop("version")
         try:
             saved = services.save_hazard(
-                access=access, programme=programme, hazard=hazard, fields=data, criteria=criteria
+                access=access,
+                programme=programme,
+                hazard=hazard,
+                fields=data,
+                criteria=criteria,
+                expected_version=version if hazard is not None else None,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -541,8 +594,18 @@ def hazard_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def hazard_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     access, go_live = _go_live(request)
     hazard = get_object_or_404(selectors.visible_hazards(access, go_live.programme), pk=pk)
-    services.sign_off_hazard(access=access, user=_user(request), hazard=hazard)
-    messages.success(request, f"{hazard.reference} was signed off.")
+    raw = request.POST.get("version", "")
+    try:
+        services.sign_off_hazard(
+            access=access,
+            user=_user(request),
+            hazard=hazard,
+            version=int(raw) if raw.isdigit() else 0,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{hazard.reference} was signed off.")
     return redirect("readiness:hazards")
 
 
@@ -582,26 +645,27 @@ def _command(request: HttpRequest) -> tuple[Access, GoLive]:
     return access, go_live
 
 
-def _runnable_cells(access: Access, go_live: GoLive) -> QuerySet[CommandCell]:
-    cells = selectors.visible_cells(access, go_live)
-    if access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme):
-        return cells
-    return cells.filter(lead_id=access.user.pk)
+def _cells_where(
+    access: Access, go_live: GoLive, allowed: Callable[[Access, CommandCell], bool]
+) -> QuerySet[CommandCell]:
+    cells = selectors.visible_cells(access, go_live).select_related("go_live__programme")
+    return cells.filter(pk__in=[cell.pk for cell in cells if allowed(access, cell)])
 
 
 @require_http_methods(["GET", "POST"])
 def command(request: HttpRequest) -> HttpResponse:
     """Bronze, silver and gold cells: who leads, who is on duty, escalations and sit-reps."""
     access, go_live = _command(request)
-    runnable = _runnable_cells(access, go_live)
+    runnable = _cells_where(access, go_live, selectors.can_run_cell)
+    writable = _cells_where(access, go_live, selectors.can_write_sitreps)
     kind = request.POST.get("form") if request.method == "POST" else None
     duty_form = DutyForm(
         request.POST if kind == "duty" else None,
         cells=runnable,
         users=_programme_users(go_live.programme),
     )
-    draft_form = DraftSitRepForm(request.POST if kind == "draft" else None, cells=runnable)
-    if kind and not runnable.exists():
+    draft_form = DraftSitRepForm(request.POST if kind == "draft" else None, cells=writable)
+    if (kind == "duty" and not runnable.exists()) or (kind == "draft" and not writable.exists()):
         raise PermissionDenied("Only a cell's lead or a programme manager may do this.")
     if kind == "duty" and duty_form.is_valid():
         try:
@@ -628,7 +692,7 @@ def command(request: HttpRequest) -> HttpResponse:
         .order_by("-escalated_at")[:20],
         "sitreps": SitRep.objects.filter(cell__in=cells).select_related("cell")[:20],
         "duty_form": duty_form if runnable.exists() else None,
-        "draft_form": draft_form if runnable.exists() else None,
+        "draft_form": draft_form if writable.exists() else None,
     }
     return render(request, "readiness/command.html", context)
 
@@ -643,8 +707,10 @@ def sitrep(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    is_lead = row.cell.lead_id == _user(request).pk or access.is_superuser
-    can_publish = is_lead and row.status == SitRep.Status.DRAFT
+    is_lead = row.cell.lead_id == _user(request).pk and selectors.can_write_sitreps(
+        access, row.cell
+    )
+    can_publish = (is_lead or access.is_superuser) and row.status == SitRep.Status.DRAFT
     form = PublishSitRepForm(_posted(request), initial={"summary": row.summary})
     if request.method == "POST":
         if not can_publish:
@@ -661,6 +727,102 @@ def sitrep(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("readiness:sitrep", pk=row.pk)
     context = {"sitrep": row, "figures": row.figures, "form": form if can_publish else None}
     return render(request, "readiness/sitrep.html", context)
+
+
+def _cell_forms(request: HttpRequest, kind: str | None) -> dict[str, Any]:
+    return {
+        "criterion": StandDownCriterionForm(request.POST if kind == "criterion" else None),
+        "tick": TickStandDownForm(request.POST if kind == "tick" else None),
+        "stand_down": StandDownForm(request.POST if kind == "stand_down" else None),
+    }
+
+
+def _cell_write(
+    request: HttpRequest, access: Access, cell: CommandCell, kind: str, data: dict[str, Any]
+) -> str:
+    """Run the cell page's write for ``kind``; returns the message to show."""
+    if kind == "criterion":
+        services.add_stand_down_criterion(access=access, cell=cell, **data)
+        return "The stand-down criterion was added."
+    if kind == "tick":
+        raw = request.POST.get("pk", "")
+        criterion = get_object_or_404(
+            cell.stand_down_criteria.all(), pk=int(raw) if raw.isdigit() else 0
+        )
+        services.tick_stand_down_criterion(
+            access=access, user=_user(request), criterion=criterion, **data
+        )
+        return f"{criterion.title} was updated."
+    services.stand_down_cell(
+        access=access, user=_user(request), cell=cell, now=timezone.now(), **data
+    )
+    return f"{cell.name} stood down."
+
+
+@require_http_methods(["GET", "POST"])
+def cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """One command cell: whether its stand-down criteria are met (computed ones live, manual
+    ones as the lead ticked them); its lead adds and ticks criteria and stands it down."""
+    access, go_live = _command(request)
+    row = get_object_or_404(selectors.visible_cells(access, go_live), pk=pk)
+    kind = request.POST.get("form") if request.method == "POST" else None
+    can_run = selectors.can_run_cell(access, row) and row.stood_down_at is None
+    if kind and not can_run:
+        raise PermissionDenied("Only the cell's lead or a programme manager may do this.")
+    forms_ = _cell_forms(request, kind)
+    form = forms_.get(kind or "")
+    if kind and form is not None and form.is_valid():
+        try:
+            message = _cell_write(request, access, row, kind, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("readiness:cell", pk=row.pk)
+    states = selectors.stand_down_states(row, now=timezone.now())
+    context = {
+        "go_live": go_live,
+        "cell": row,
+        "states": states,
+        "met": selectors.stand_down_met(states),
+        "has_manual": any(not state.criterion.is_computed for state in states),
+        "forms": forms_ if can_run else None,
+        "tick_pk": request.POST.get("pk") if kind == "tick" else None,
+    }
+    return render(request, "readiness/cell.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def escalation(request: HttpRequest, pk: int) -> HttpResponse:
+    """An escalation's trail up the command structure; a programme manager or the lead of
+    the cell holding it steps it up to the next level."""
+    access, go_live = _command(request)
+    row = get_object_or_404(
+        visible_escalations(access, go_live).select_related("escalated_by", "area", "ticket"),
+        pk=pk,
+    )
+    can_step = selectors.can_step_up(access, row) and row.level != CommandCell.Level.GOLD
+    form = StepUpForm(_posted(request), initial={"to_level": CommandCell.Level.GOLD})
+    if request.method == "POST":
+        if not can_step:
+            raise PermissionDenied("You may not step this escalation up.")
+        if form.is_valid():
+            try:
+                services.step_up_escalation(
+                    access=access, user=_user(request), escalation=row, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The escalation was stepped up.")
+                return redirect("readiness:escalation", pk=row.pk)
+    context = {
+        "go_live": go_live,
+        "escalation": row,
+        "trail": selectors.escalation_trail(row),
+        "form": form if can_step else None,
+    }
+    return render(request, "readiness/escalation.html", context)
 
 
 # Communications and engagement.

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import GoLive, Programme, User
@@ -15,14 +16,18 @@ from readiness.models import (
     Criterion,
     DutyAssignment,
     EngagementEvent,
+    EscalationStep,
     EvidencePack,
     Gate,
+    GateSignatory,
     Hazard,
     Milestone,
     Rag,
     SignOff,
     SitRep,
+    StandDownCriterion,
 )
+from readiness.selectors import stand_down_states
 from support.demo import seed_support_demo
 
 TODAY = dt.date(2026, 11, 26)
@@ -52,6 +57,9 @@ def _counts() -> tuple[int, ...]:
         SitRep.objects.count(),
         CommsItem.objects.count(),
         EngagementEvent.objects.count(),
+        StandDownCriterion.objects.count(),
+        EscalationStep.objects.count(),
+        GateSignatory.objects.count(),
     )
 
 
@@ -90,3 +98,39 @@ def test_the_live_wave_has_a_published_go_live_morning_sit_rep(demo: Programme) 
     sitrep = SitRep.objects.get(cell__go_live__name__startswith="Wave 1")
     assert sitrep.status == SitRep.Status.PUBLISHED
     assert sum(sitrep.figures["tickets_opened"].values()) > 0
+
+
+def test_the_live_waves_silver_cell_has_stand_down_criteria_read_live_and_ticked(
+    demo: Programme,
+) -> None:
+    silver = CommandCell.objects.get(
+        go_live__name__startswith="Wave 1", level=CommandCell.Level.SILVER
+    )
+    states = stand_down_states(silver, now=timezone.now())
+    kinds = {state.criterion.kind for state in states}
+    assert kinds == set(StandDownCriterion.Kind.values)
+    manual = next(s for s in states if s.criterion.kind == StandDownCriterion.Kind.MANUAL)
+    assert manual.criterion.ticked_by is not None
+
+
+def test_the_live_waves_login_escalation_stepped_up_to_gold(demo: Programme) -> None:
+    step = EscalationStep.objects.select_related("escalation").get(
+        escalation__go_live__name__startswith="Wave 1"
+    )
+    assert (step.from_level, step.to_level, step.escalation.level) == ("silver", "gold", "gold")
+
+
+def test_the_demo_cell_and_escalation_pages_render_for_the_silver_lead(
+    demo: Programme, client: Client
+) -> None:
+    client.force_login(User.objects.get(username="chair"))
+    silver = CommandCell.objects.get(
+        go_live__name__startswith="Wave 1", level=CommandCell.Level.SILVER
+    )
+    client.post("/go-live/switch/", {"go_live": silver.go_live_id, "next": "/"})
+    step = EscalationStep.objects.get()
+    cell_page = client.get(f"/readiness/cells/{silver.pk}/")
+    escalation_page = client.get(f"/readiness/escalations/{step.escalation_id}/")
+    assert cell_page.status_code == escalation_page.status_code == 200
+    assert "Ward managers confirm business as usual" in cell_page.content.decode()
+    assert "Silver to gold" in escalation_page.content.decode()

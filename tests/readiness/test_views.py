@@ -510,7 +510,7 @@ def test_editing_a_signed_off_hazard_clears_the_sign_off(
     from readiness.models import Hazard  # noqa: PLC0415
 
     hazard = Hazard.objects.get()
-    client.post(f"/readiness/hazards/{hazard.pk}/sign-off/")
+    client.post(f"/readiness/hazards/{hazard.pk}/sign-off/", {"version": hazard.version})
     hazard.refresh_from_db()
     assert hazard.cso_signed_off_by == readiness.cso
     client.post(
