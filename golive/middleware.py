@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from golive.access import access_for
 
 
 class NoStoreForSignedInMiddleware:
@@ -17,3 +21,46 @@ class NoStoreForSignedInMiddleware:
         if request.user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+# What a read-only user (an executive) may still POST: their own session and the surveys
+# anyone with the link may answer. Nothing here changes the trust's records.
+READ_ONLY_MAY_SEND = frozenset(
+    {
+        "login",
+        "logout",
+        "switch_go_live",
+        "adoption:survey_answer",
+        "support:survey",
+        "oidc_authentication_callback",
+        "oidc_authentication_init",
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class ReadOnlyUsersMiddleware:
+    """Refuse every unsafe request from a signed-in user who holds no write capability.
+
+    Each view and service checks its own capability too; this is the backstop that makes
+    "executives read only" true for every route, including ones that validate a form
+    before reaching the check. API calls signed in by Basic auth are refused by the API's
+    permission class instead (DRF authenticates them after this runs).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return
+        match = request.resolver_match
+        if match is not None and match.view_name in READ_ONLY_MAY_SEND:
+            return
+        if access_for(request).is_read_only:
+            raise PermissionDenied("Your role is read only.")
