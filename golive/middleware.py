@@ -44,8 +44,9 @@ class ReadOnlyUsersMiddleware:
 
     Each view and service checks its own capability too; this is the backstop that makes
     "executives read only" true for every route, including ones that validate a form
-    before reaching the check. API calls signed in by Basic auth are refused by the API's
-    permission class instead (DRF authenticates them after this runs).
+    before reaching the check. API views are left to the API's permission class, which
+    refuses the same users in the API's error shape (and sees Basic-auth callers, whom DRF
+    authenticates after this runs).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -58,6 +59,10 @@ class ReadOnlyUsersMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> None:
         if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return
+        if getattr(view, "cls", None) is not None:
+            # A DRF view: its permission class refuses writes without the capability, in
+            # the API's structured error shape.
             return
         match = request.resolver_match
         if match is not None and match.view_name in READ_ONLY_MAY_SEND:

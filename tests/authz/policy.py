@@ -57,6 +57,10 @@ def expect(
     return table
 
 
+# A read-only user's unsafe requests are refused before the view looks the object up
+# (golive.middleware.ReadOnlyUsersMiddleware).
+READ_ONLY_REFUSED = {EXECUTIVE: DENIED}
+
 # Families: the usual shapes, so most rows are one line.
 EVERY_SIGNED_IN = expect(SIGNED_IN)
 PUBLIC = expect((ANONYMOUS, *SIGNED_IN))
@@ -89,10 +93,10 @@ NOT_DATA_WRITES: Mapping[str, str] = {
 POLICY: Mapping[str, Row] = {
     "admin:index": {
         "GET": expect((ADMIN,), others=LOGIN),
-        "POST": expect((ADMIN,), others=LOGIN),
-        "PUT": expect((ADMIN,), others=LOGIN),
-        "PATCH": expect((ADMIN,), others=LOGIN),
-        "DELETE": expect((ADMIN,), others=LOGIN),
+        "POST": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
+        "PUT": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
+        "PATCH": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
+        "DELETE": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
     },
     "adoption:area": {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
@@ -110,7 +114,11 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
     },
     "adoption:commit_valid_rows": {
-        "POST": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
+        "POST": expect(
+            (PM, ADMIN),
+            others=HIDDEN,
+            overrides={DESK: DENIED, CHAMPION: DENIED, EXECUTIVE: DENIED},
+        )
     },
     "adoption:dashboard": {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
@@ -144,7 +152,7 @@ POLICY: Mapping[str, Row] = {
     "adoption:not_yet_using": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "adoption:profile_edit": {
         "GET": expect((PM, ADMIN), overrides={CHAIR: HIDDEN, CSO: HIDDEN, EXECUTIVE: HIDDEN}),
-        "POST": expect((PM, ADMIN), overrides={CHAIR: HIDDEN, CSO: HIDDEN, EXECUTIVE: HIDDEN}),
+        "POST": expect((PM, ADMIN), overrides={CHAIR: HIDDEN, CSO: HIDDEN}),
     },
     "adoption:profile_export": {
         "GET": expect(
@@ -159,13 +167,13 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
     },
     "adoption:response_tag": {
-        "POST": expect(others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
+        "POST": expect(others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED, EXECUTIVE: DENIED})
     },
     "adoption:survey_answer": {"GET": PUBLIC, "POST": PUBLIC},
     "adoption:survey_open": {"POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "adoption:survey_thanks": {"GET": PUBLIC},
     "adoption:survey_toggle": {
-        "POST": expect(others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
+        "POST": expect(others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED, EXECUTIVE: DENIED})
     },
     "adoption:theme_save": {"POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "adoption:upload": {
@@ -211,7 +219,7 @@ POLICY: Mapping[str, Row] = {
     "champions:roster_export": PAGE,
     "champions:target": {
         "GET": expect((PM, WARD_MANAGER, ADMIN), others=HIDDEN),
-        "POST": expect((PM, WARD_MANAGER, ADMIN), others=HIDDEN),
+        "POST": expect((PM, WARD_MANAGER, ADMIN), others=HIDDEN, overrides=READ_ONLY_REFUSED),
     },
     "champions:withdraw": {
         "GET": EVERY_SIGNED_IN,
@@ -287,11 +295,7 @@ POLICY: Mapping[str, Row] = {
     "readiness-criterion-list": {"GET": API_SIGNED_IN},
     "readiness-engagement-event-detail": API_READ,
     "readiness-engagement-event-list": API_READ,
-    "readiness-gate-detail": {
-        "GET": expect(
-            (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
-        )
-    },
+    "readiness-gate-detail": {"GET": API_SIGNED_IN},
     "readiness-gate-evidence-pack": {
         "GET": expect(
             (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
@@ -304,9 +308,7 @@ POLICY: Mapping[str, Row] = {
     "readiness-hazard-detail": API_READ,
     "readiness-hazard-list": API_READ,
     "readiness-milestone-detail": {
-        "GET": expect(
-            (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
-        ),
+        "GET": API_SIGNED_IN,
         "POST": API_NOBODY,
         "PUT": API_NOBODY,
         "PATCH": API_NOBODY,
@@ -338,7 +340,7 @@ POLICY: Mapping[str, Row] = {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
     },
     "readiness:comms_status": {"POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN))},
-    "readiness:complete_milestone": {"POST": expect((PM, ADMIN), overrides={WARD_MANAGER: HIDDEN})},
+    "readiness:complete_milestone": {"POST": expect((PM, ADMIN))},
     "readiness:criterion": {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
@@ -350,12 +352,8 @@ POLICY: Mapping[str, Row] = {
         )
     },
     "readiness:gate": {
-        "GET": expect(
-            others=HIDDEN, overrides={TRAINING_LEAD: DENIED, DESK: DENIED, CHAMPION: DENIED}
-        ),
-        "POST": expect(
-            others=HIDDEN, overrides={TRAINING_LEAD: DENIED, DESK: DENIED, CHAMPION: DENIED}
-        ),
+        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "POST": expect((PM, CHAIR, CSO, ADMIN)),
     },
     "readiness:gates": {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
@@ -385,7 +383,13 @@ POLICY: Mapping[str, Row] = {
         ),
         "POST": expect(
             others=HIDDEN,
-            overrides={WARD_MANAGER: DENIED, TRAINING_LEAD: DENIED, DESK: DENIED, CHAMPION: DENIED},
+            overrides={
+                WARD_MANAGER: DENIED,
+                TRAINING_LEAD: DENIED,
+                DESK: DENIED,
+                CHAMPION: DENIED,
+                EXECUTIVE: DENIED,
+            },
         ),
     },
     "readiness:timeline": {
@@ -476,7 +480,9 @@ POLICY: Mapping[str, Row] = {
         ),
     },
     "ticket-transition": {"POST": expect((PM, CSO, DESK, ADMIN), anonymous=DENIED)},
-    "training-booking-detail": {"GET": API_SIGNED_IN},
+    "training-booking-detail": {
+        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED)
+    },
     "training-booking-list": {
         "GET": API_SIGNED_IN,
         "POST": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), anonymous=DENIED),
@@ -507,9 +513,7 @@ POLICY: Mapping[str, Row] = {
     },
     "training-go-live-trajectory": {"GET": API_SIGNED_IN},
     "training-requirement-detail": {
-        "GET": expect(
-            (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
-        ),
+        "GET": API_SIGNED_IN,
         "DELETE": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-requirement-list": {
@@ -552,9 +556,7 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)),
         "POST": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)),
     },
-    "training:requirement_delete": {
-        "POST": expect(others=HIDDEN, overrides={CSO: DENIED, DESK: DENIED})
-    },
+    "training:requirement_delete": {"POST": expect((PM, TRAINING_LEAD, ADMIN))},
     "training:requirements": {
         "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN)),
         "POST": expect((PM, TRAINING_LEAD, ADMIN)),

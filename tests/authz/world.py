@@ -305,6 +305,7 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "support:known_issue": (support.KnownIssue, Q()),
     "support:known_issue_edit": (support.KnownIssue, Q()),
     "support:known_issue_fix": (support.KnownIssue, Q()),
+    "readiness-gate-evidence-pack": (readiness.Gate, Q(evidence_pack__isnull=False)),
     # API actions on viewsets that name no queryset.
     "training-go-live-breakdown": (GoLive, Q()),
     "training-go-live-confidence": (GoLive, Q()),
