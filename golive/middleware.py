@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from golive.access import access_for
 
 SESSION_SIGNED_IN_AT_KEY = "golive_signed_in_at"
 
@@ -52,3 +56,54 @@ class AbsoluteSessionTimeoutMiddleware:
                     "have passed since you signed in. Sign in again to carry on.",
                 )
         return self.get_response(request)
+
+
+# What a read-only user (an executive) may still POST: their own session and the surveys
+# anyone with the link may answer, which change none of the trust's records; and a sit-rep
+# page, because an executive who leads a gold cell publishes that cell's sit-reps (the view
+# refuses everyone else before it reads the form).
+READ_ONLY_MAY_SEND = frozenset(
+    {
+        "login",
+        "logout",
+        "switch_go_live",
+        "adoption:survey_answer",
+        "support:survey",
+        "oidc_authentication_callback",
+        "oidc_authentication_init",
+        "readiness:sitrep",
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class ReadOnlyUsersMiddleware:
+    """Refuse every unsafe request from a signed-in user who holds no write capability.
+
+    Each view and service checks its own capability too; this is the backstop that makes
+    "executives read only" true for every route, including ones that validate a form
+    before reaching the check. API views are left to the API's permission class, which
+    refuses the same users in the API's error shape (and sees Basic-auth callers, whom DRF
+    authenticates after this runs).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return
+        if getattr(view, "cls", None) is not None:
+            # A DRF view: its permission class refuses writes without the capability, in
+            # the API's structured error shape.
+            return
+        match = request.resolver_match
+        if match is not None and match.view_name in READ_ONLY_MAY_SEND:
+            return
+        if access_for(request).is_read_only:
+            raise PermissionDenied("Your role is read only.")

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "golive.middleware.NoStoreForSignedInMiddleware",
+    "golive.middleware.ReadOnlyUsersMiddleware",
     # Last, so it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
