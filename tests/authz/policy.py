@@ -91,6 +91,54 @@ NOT_DATA_WRITES: Mapping[str, str] = {
 # (a form re-rendered with messages, a 400, a redirect): services refuse a valid payload
 # from a role without the capability, which the apps' own tests cover.
 POLICY: Mapping[str, Row] = {
+    # Added this session (programme dashboard, cells and escalations, notices, gaps, scope
+    # changes and confidence over the API); outcomes read against the views' own checks.
+    "adoption:programme_dashboard": {
+        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
+    },
+    "adoption:programme_export": {
+        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
+    },
+    "adoption:drill_down": {
+        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
+    },
+    "adoption:drill_down_area": {
+        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
+    },
+    "adoption:metric_delete": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
+    "readiness:cell": {
+        "GET": expect((PM, CHAIR, CSO, EXECUTIVE, ADMIN)),
+        "POST": expect((PM, CHAIR, CSO, ADMIN)),
+    },
+    "readiness:escalation": {
+        "GET": expect((PM, CHAIR, CSO, EXECUTIVE, ADMIN)),
+        "POST": expect((PM, CHAIR, CSO, ADMIN)),
+    },
+    "support:notice_seen": {"POST": expect((PM, CHAIR, CSO, DESK, ADMIN))},
+    "support:raise_hazard": {"GET": expect((PM, CSO, ADMIN)), "POST": expect((PM, CSO, ADMIN))},
+    "readiness-cell-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "readiness-cell-detail": {"GET": API_SIGNED_IN, "PUT": expect((PM, ADMIN), anonymous=DENIED)},
+    "readiness-escalation-list": {"GET": API_SIGNED_IN},
+    "readiness-escalation-detail": {"GET": API_SIGNED_IN},
+    "readiness-escalation-step-up": {"POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "readiness-group-meetings": {"POST": expect((PM, CHAIR, ADMIN), anonymous=DENIED)},
+    "readiness-group-actions": {"POST": expect((PM, CHAIR, ADMIN), anonymous=DENIED)},
+    "readiness-group-action-status": {"POST": expect((PM, CHAIR, ADMIN), anonymous=DENIED)},
+    "readiness-hazard-sign-off": {"POST": expect((CSO, ADMIN), anonymous=DENIED)},
+    "training-confidence-check-list": {"POST": API_SIGNED_IN},
+    "training-go-live-gaps": {"GET": API_SIGNED_IN},
+    "training-scope-change-list": {
+        "GET": API_SIGNED_IN,
+        "POST": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
+    },
+    "training-scope-change-detail": {
+        "GET": API_SIGNED_IN,
+        "DELETE": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
+    },
+    "training:confidence_csv": {"GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
+    "training:confidence_xlsx": {"GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
+    "training:gaps_csv": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
+    "training:gaps_xlsx": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "admin:index": {
         "GET": expect((ADMIN,), others=LOGIN),
         "POST": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),

@@ -312,6 +312,14 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "training-go-live-people": (GoLive, Q()),
     "training-go-live-plan": (GoLive, Q()),
     "training-go-live-trajectory": (GoLive, Q()),
+    "training-go-live-gaps": (GoLive, Q()),
+    "adoption:metric_delete": (adoption.Metric, Q()),
+    "adoption:drill_down": (GoLive, Q()),
+    "adoption:drill_down_area": (GoLive, Q()),
+    "readiness:cell": (readiness.CommandCell, Q()),
+    "readiness:escalation": (support.Escalation, Q()),
+    "support:notice_seen": (support.Notice, Q()),
+    "support:raise_hazard": (support.Ticket, Q()),
 }
 
 
@@ -333,6 +341,8 @@ STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "fmt": lambda world, area: "csv",
     "adoption:export.table": lambda world, area: "areas",
     "adoption:export.fmt": lambda world, area: "csv",
+    "adoption:programme_export.table": lambda world, area: "areas",
+    "adoption:drill_down_area.area": lambda world, area: area.pk,
     "name": lambda world, area: next(iter(BUILTIN_NAMES)),
     "area_pk": lambda world, area: area.pk,
     "adoption:survey_answer.token": _survey_token,
