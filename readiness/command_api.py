@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -189,8 +190,16 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request: Request, pk: int, **kwargs: Any) -> Response:
         row = self.get_object()
+        access = _access(request)
+        # Who may step it up is known before the body is read: refuse others (executives
+        # included) with a 403, not a 400 about the note they should not be writing.
+        if not selectors.can_step_up(access, row):
+            raise PermissionDenied(
+                "Only a programme manager or the lead of the cell holding the escalation may "
+                "step it up."
+            )
         _call(
-            services.step_up_escalation, access=_access(request), user=cast(User, request.user),
+            services.step_up_escalation, access=access, user=cast(User, request.user),
             escalation=row, **valid(StepUpSerializer, request),
         )  # fmt: skip
         body = EscalationSerializer(self.get_queryset().get(pk=row.pk)).data

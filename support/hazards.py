@@ -96,6 +96,7 @@ def raise_hazard(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         criteria = data.pop("criteria")
+        data.pop("version", None)  # a new hazard: there is no earlier version to check
         try:
             hazard = raise_hazard_from_ticket(
                 access=access, user=user, ticket=ticket, fields=data, criteria=criteria

@@ -870,6 +870,9 @@ class ConfidenceCheckViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         access = _access(request)
+        if access.is_read_only:
+            # As on the confidence page: read-only roles write nothing, not even a check.
+            raise exceptions.PermissionDenied("Your role is read only.")
         body = ConfidenceCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

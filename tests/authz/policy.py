@@ -61,6 +61,9 @@ def expect(
 # (golive.middleware.ReadOnlyUsersMiddleware).
 READ_ONLY_REFUSED = {EXECUTIVE: DENIED}
 
+# Roles that do not reach the command-and-control pages at all.
+NO_COMMAND_SECTION = {WARD_MANAGER: DENIED, TRAINING_LEAD: DENIED, DESK: DENIED, CHAMPION: DENIED}
+
 # Families: the usual shapes, so most rows are one line.
 EVERY_SIGNED_IN = expect(SIGNED_IN)
 PUBLIC = expect((ANONYMOUS, *SIGNED_IN))
@@ -111,34 +114,63 @@ POLICY: Mapping[str, Row] = {
         "POST": expect((PM, CHAIR, CSO, ADMIN)),
     },
     "readiness:escalation": {
-        "GET": expect((PM, CHAIR, CSO, EXECUTIVE, ADMIN)),
-        "POST": expect((PM, CHAIR, CSO, ADMIN)),
+        "GET": expect(others=HIDDEN, overrides=NO_COMMAND_SECTION),
+        "POST": expect(others=HIDDEN, overrides={**NO_COMMAND_SECTION, **READ_ONLY_REFUSED}),
     },
-    "support:notice_seen": {"POST": expect((PM, CHAIR, CSO, DESK, ADMIN))},
-    "support:raise_hazard": {"GET": expect((PM, CSO, ADMIN)), "POST": expect((PM, CSO, ADMIN))},
+    "support:notice_seen": {"POST": expect(SIGNED_IN, overrides=READ_ONLY_REFUSED)},
+    "support:raise_hazard": {"GET": expect((CSO, ADMIN)), "POST": expect((CSO, ADMIN))},
     "readiness-cell-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
-    "readiness-cell-detail": {"GET": API_SIGNED_IN, "PUT": expect((PM, ADMIN), anonymous=DENIED)},
+    "readiness-cell-detail": {
+        "GET": expect(
+            SIGNED_IN, anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, CHAMPION: HIDDEN}
+        ),
+        "PUT": expect((PM, ADMIN), anonymous=DENIED),
+    },
     "readiness-escalation-list": {"GET": API_SIGNED_IN},
-    "readiness-escalation-detail": {"GET": API_SIGNED_IN},
-    "readiness-escalation-step-up": {"POST": expect((PM, ADMIN), anonymous=DENIED)},
-    "readiness-group-meetings": {"POST": expect((PM, CHAIR, ADMIN), anonymous=DENIED)},
-    "readiness-group-actions": {"POST": expect((PM, CHAIR, ADMIN), anonymous=DENIED)},
-    "readiness-group-action-status": {"POST": expect((PM, CHAIR, ADMIN), anonymous=DENIED)},
+    "readiness-escalation-detail": {
+        "GET": expect(
+            SIGNED_IN, anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, CHAMPION: HIDDEN}
+        )
+    },
+    "readiness-escalation-step-up": {
+        "POST": expect(
+            (PM, ADMIN), anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, CHAMPION: HIDDEN}
+        )
+    },
+    "readiness-group-meetings": {
+        "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED)
+    },
+    "readiness-group-actions": {
+        "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED)
+    },
+    "readiness-group-action-status": {
+        "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED)
+    },
     "readiness-hazard-sign-off": {"POST": expect((CSO, ADMIN), anonymous=DENIED)},
-    "training-confidence-check-list": {"POST": API_SIGNED_IN},
+    "training-confidence-check-list": {
+        "POST": expect(SIGNED_IN, anonymous=DENIED, overrides=READ_ONLY_REFUSED)
+    },
     "training-go-live-gaps": {"GET": API_SIGNED_IN},
     "training-scope-change-list": {
         "GET": API_SIGNED_IN,
         "POST": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-scope-change-detail": {
-        "GET": API_SIGNED_IN,
+        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED),
         "DELETE": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
-    "training:confidence_csv": {"GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
-    "training:confidence_xlsx": {"GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
-    "training:gaps_csv": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
-    "training:gaps_xlsx": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
+    "training:confidence_csv": {
+        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
+    },
+    "training:confidence_xlsx": {
+        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
+    },
+    "training:gaps_csv": {
+        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
+    },
+    "training:gaps_xlsx": {
+        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
+    },
     "admin:index": {
         "GET": expect((ADMIN,), others=LOGIN),
         "POST": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
@@ -331,11 +363,12 @@ POLICY: Mapping[str, Row] = {
         "GET": API_SIGNED_IN,
         "PUT": expect((PM, ADMIN), anonymous=DENIED),
         "PATCH": expect((PM, ADMIN), anonymous=DENIED),
+        "DELETE": expect((PM, ADMIN), anonymous=DENIED),
     },
     "metric-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
     "metric-series": {"GET": API_SIGNED_IN},
-    "readiness-comms-detail": API_READ,
-    "readiness-comms-list": API_READ,
+    "readiness-comms-detail": {"GET": API_SIGNED_IN, "PUT": expect((PM, ADMIN), anonymous=DENIED)},
+    "readiness-comms-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
     "readiness-criterion-assess": {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED)
     },
@@ -351,18 +384,24 @@ POLICY: Mapping[str, Row] = {
     },
     "readiness-gate-list": {"GET": API_SIGNED_IN},
     "readiness-gate-sign-off": {"POST": expect((PM, CHAIR, CSO, ADMIN), anonymous=DENIED)},
-    "readiness-group-detail": API_READ,
-    "readiness-group-list": API_READ,
-    "readiness-hazard-detail": API_READ,
-    "readiness-hazard-list": API_READ,
+    "readiness-group-detail": {"GET": API_SIGNED_IN},
+    "readiness-group-list": {
+        "GET": API_SIGNED_IN,
+        "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED),
+    },
+    "readiness-hazard-detail": {
+        "GET": API_SIGNED_IN,
+        "PUT": expect((CSO, ADMIN), anonymous=DENIED),
+    },
+    "readiness-hazard-list": {"GET": API_SIGNED_IN, "POST": expect((CSO, ADMIN), anonymous=DENIED)},
     "readiness-milestone-detail": {
         "GET": API_SIGNED_IN,
-        "POST": API_NOBODY,
-        "PUT": API_NOBODY,
-        "PATCH": API_NOBODY,
-        "DELETE": API_NOBODY,
+        "PUT": expect((PM, ADMIN), anonymous=DENIED),
     },
-    "readiness-milestone-list": API_READ,
+    "readiness-milestone-list": {
+        "GET": API_SIGNED_IN,
+        "POST": expect((PM, ADMIN), anonymous=DENIED),
+    },
     "readiness-sitrep-detail": {
         "GET": expect(
             (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
@@ -436,7 +475,6 @@ POLICY: Mapping[str, Row] = {
                 TRAINING_LEAD: DENIED,
                 DESK: DENIED,
                 CHAMPION: DENIED,
-                EXECUTIVE: DENIED,
             },
         ),
     },

@@ -154,7 +154,14 @@ def _evidence_and_scope(go_live: GoLive, areas: tuple[Area, ...]) -> None:
             evidence_file=SimpleUploadedFile(f"evidence-{area.code}.pdf", b"%PDF-1.4 test"),
             owner=criterion.owner,
         )
-        staff = StaffMember.objects.filter(areas=area).order_by("pk").first()
+        # Someone the programme manager may book: in the go-live's scope (the demo excludes
+        # a few people by hand) and working in the area.
+        staff = (
+            training_services.staff_in_reach(access, go_live)
+            .filter(areas=area)
+            .order_by("pk")
+            .first()
+        )
         assert staff is not None
         course = training.Course.objects.filter(programme=go_live.programme).order_by("pk")[0]
         training_services.book_staff(
