@@ -19,7 +19,14 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from adoption import analytics_cache
-from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric, OrderType
+from adoption.models import (
+    DailyAreaUsers,
+    DailyRollup,
+    DailyUserActivity,
+    EventType,
+    Metric,
+    OrderType,
+)
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
 from training.models import Completion
@@ -157,15 +164,35 @@ def _counts(metric: Metric, scope: Scope) -> dict[dt.date, float]:
 
 
 def _active_users(role_groups: list[str], scope: Scope) -> dict[dt.date, float]:
-    rows = DailyUserActivity.objects.filter(
-        area_id__in=scope.area_ids, local_date__range=(scope.start, scope.end)
+    return active_users_per_day(
+        scope.area_ids, scope.start, scope.end, _role_filter(role_groups, scope)
     )
-    groups = _role_filter(role_groups, scope)
-    if groups is not None:
-        rows = rows.filter(role_group__in=groups)
-    # Distinct across areas: someone active on two wards is one active user.
-    per_day = rows.values("local_date").annotate(n=Count("epr_user_id", distinct=True))
-    return {day: float(n) for day, n in per_day.values_list("local_date", "n")}
+
+
+def active_users_per_day(
+    area_ids: Iterable[int], start: dt.date, end: dt.date, role_groups: list[str] | None = None
+) -> dict[dt.date, float]:
+    """Distinct people active each day in any of the areas (in ``role_groups``, None for
+    all): someone active on two wards is one active user. The per-area counts are added,
+    then each person active in several of the areas that day has their extra rows taken
+    off, so no read counts distinct users over every activity row."""
+    ids = list(area_ids)
+    counts = DailyAreaUsers.objects.filter(area_id__in=ids, local_date__range=(start, end))
+    several = DailyUserActivity.objects.filter(
+        in_several_areas=True, area_id__in=ids, local_date__range=(start, end)
+    )
+    if role_groups is not None:
+        counts = counts.filter(role_group__in=role_groups)
+        several = several.filter(role_group__in=role_groups)
+    totals = counts.values("local_date").annotate(n=Sum("users")).values_list("local_date", "n")
+    per_day = {day: float(n) for day, n in totals}
+    if len(ids) > 1:
+        extra = several.values("local_date").annotate(
+            n=Count("pk") - Count("epr_user_id", distinct=True)
+        )
+        for day, n in extra.values_list("local_date", "n"):
+            per_day[day] -= n
+    return per_day
 
 
 def _divide(

@@ -296,6 +296,9 @@ class DailyUserActivity(models.Model):
     )
     role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
     events = models.PositiveIntegerField()
+    # Active in another area the same day too: the only rows an exact distinct count over
+    # several areas needs beyond ``DailyAreaUsers`` (see ``metrics._active_users``).
+    in_several_areas = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "daily user activity"
@@ -307,10 +310,40 @@ class DailyUserActivity(models.Model):
         indexes = [
             models.Index(fields=["area", "local_date"], name="daily_user_area_idx"),
             models.Index(fields=["staff", "local_date"], name="daily_user_staff_idx"),
+            models.Index(
+                fields=["local_date", "area"],
+                condition=models.Q(in_several_areas=True),
+                name="daily_user_several_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.local_date} {self.area_id} {self.epr_user_id}"
+
+
+class DailyAreaUsers(models.Model):
+    """Active users per local day × area × role group, counted from ``DailyUserActivity``
+    by ``adoption.rollups``: what active-user figures read, so that no request counts
+    distinct users over a year of activity rows (bench/README.md). ``staff_users`` are those
+    linked to a staff member."""
+
+    local_date = models.DateField()
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    users = models.PositiveIntegerField()
+    staff_users = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "daily area users"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "area", "role_group"], name="daily_area_users_key"
+            )
+        ]
+        indexes = [models.Index(fields=["area", "local_date"], name="daily_area_users_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.area_id} {self.role_group}: {self.users}"
 
 
 class Metric(models.Model):

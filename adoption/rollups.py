@@ -5,6 +5,10 @@ event at import) that the batch touched are recomputed, set-wise in SQL, with up
 rollups' natural keys: running it twice, or for two overlapping batches at once, gives the
 same rows. ``rebuild_all`` recomputes everything in one statement per table.
 
+Three tables are written: ``DailyRollup`` (events), ``DailyUserActivity`` (one row per user,
+area and day) and ``DailyAreaUsers`` (active users per area, day and role group, counted
+from the activity rows, so that dashboards add counts instead of counting distinct users).
+
 The SQL is the same on PostgreSQL and SQLite (both support ``INSERT ... SELECT ... ON
 CONFLICT DO UPDATE``); day lists are bound as ``IN (...)`` placeholders, which PostgreSQL
 turns into one index scan per area and day through ``event_rollup_idx``.
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from adoption import analytics_cache
 from adoption.models import DailyRollup, DailyUserActivity, EventType, ImportBatch, ImportKind
@@ -37,17 +42,30 @@ ON CONFLICT (local_date, area_id, event_type, order_type, role_group)
 DO UPDATE SET events = excluded.events, users = excluded.users
 """
 
-# Failed log-ins are not use: someone who only failed to log in was not active.
+# Failed log-ins are not use: someone who only failed to log in was not active. The window
+# counts each user's areas that day (days are always recomputed across every area).
 ACTIVITY_SQL = """
 INSERT INTO adoption_dailyuseractivity
-    (local_date, area_id, epr_user_id, staff_id, role_group, events)
-SELECT local_date, area_id, epr_user_id, max(staff_id), max(role_group), count(*)
+    (local_date, area_id, epr_user_id, staff_id, role_group, events, in_several_areas)
+SELECT local_date, area_id, epr_user_id, max(staff_id), max(role_group), count(*),
+    count(*) OVER (PARTITION BY local_date, epr_user_id) > 1
 FROM adoption_event
 WHERE {where} AND event_type <> %s
 GROUP BY local_date, area_id, epr_user_id
 ON CONFLICT (local_date, area_id, epr_user_id)
 DO UPDATE SET staff_id = excluded.staff_id, role_group = excluded.role_group,
-    events = excluded.events
+    events = excluded.events, in_several_areas = excluded.in_several_areas
+"""
+
+# Active users per area, day and role group: one activity row is one user in that area.
+AREA_USERS_SQL = """
+INSERT INTO adoption_dailyareausers (local_date, area_id, role_group, users, staff_users)
+SELECT local_date, area_id, role_group, count(*), count(staff_id)
+FROM adoption_dailyuseractivity
+WHERE {where}
+GROUP BY local_date, area_id, role_group
+ON CONFLICT (local_date, area_id, role_group)
+DO UPDATE SET users = excluded.users, staff_users = excluded.staff_users
 """
 
 
@@ -125,16 +143,32 @@ def recompute_days(days: list[dt.date]) -> RollupResult:
             rollup_rows += max(cursor.rowcount, 0)
             cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])
             activity_rows += max(cursor.rowcount, 0)
+            _count_area_users(cursor, chunk)
     _rollups_changed()
     return RollupResult(len(days), rollup_rows, activity_rows)
 
 
+def _count_area_users(cursor: CursorWrapper, days: list[dt.date] | None) -> None:
+    """Recount ``DailyAreaUsers`` for ``days`` (None: every day) from the activity rows.
+    Deleted first: a user whose role group changed must leave their old group's count."""
+    if days is None:
+        cursor.execute("DELETE FROM adoption_dailyareausers")
+        cursor.execute(AREA_USERS_SQL.format(where="1 = 1"))
+        return
+    in_days = f"local_date IN ({_placeholders(len(days))})"
+    cursor.execute(f"DELETE FROM adoption_dailyareausers WHERE {in_days}", days)  # noqa: S608 - placeholders only
+    cursor.execute(AREA_USERS_SQL.format(where=in_days), days)
+
+
+@transaction.atomic
 def relink_staff() -> int:
     """Point activity rows at the staff member with their EPR user id; returns rows changed.
     Idempotent: rows already linked right are not touched."""
     with connection.cursor() as cursor:
         cursor.execute(RELINK_SQL)
         changed = max(cursor.rowcount, 0)
+        if changed:
+            _count_area_users(cursor, None)
     _rollups_changed()
     return changed
 
@@ -168,9 +202,12 @@ def rebuild_all() -> RollupResult:
         cursor.execute(ACTIVITY_SQL.format(where="1 = 1"), [EventType.LOGIN_FAILED])
         activity_rows = max(cursor.rowcount, 0)
         cursor.execute(RELINK_SQL)
+        _count_area_users(cursor, None)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows and sorts on disk.
-            cursor.execute("ANALYZE adoption_dailyrollup, adoption_dailyuseractivity")
+            cursor.execute(
+                "ANALYZE adoption_dailyrollup, adoption_dailyuseractivity, adoption_dailyareausers"
+            )
     _rollups_changed()
     days = DailyRollup.objects.values("local_date").distinct().count()
     return RollupResult(days, rollup_rows, activity_rows)

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import random
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
-from adoption import metrics
+from adoption import metrics, rollups
 from adoption.metrics import Scope
-from adoption.models import Metric
+from adoption.models import DailyUserActivity, Metric
 from tests import factories as f
 
 D = dt.date
@@ -43,6 +46,44 @@ def test_active_users_per_day_count_people_not_log_in_failures(known: Any) -> No
 def test_active_users_across_areas_count_each_person_once(known: Any) -> None:
     # U1 worked on both wards on the 30th; U9 on Ward B only.
     assert values(known, "Active users per day", known.ward_a, known.ward_b) == [1, 3, 1]
+
+
+@pytest.mark.django_db
+def test_active_users_across_areas_in_a_role_group_count_each_person_once(known: Any) -> None:
+    # Nursing on the 30th: U1 on both wards, U9 on Ward B.
+    both = (known.ward_a, known.ward_b)
+    assert values(known, "Active users per day", *both, role_groups=("nursing",)) == [1, 2, 0]
+
+
+@pytest.mark.django_db
+def test_active_users_from_area_counts_equal_a_distinct_count_for_any_areas_and_groups(
+    trust: Any, import_events: Any
+) -> None:
+    # People wander between three wards and change role group: the added per-area counts
+    # less the correction must equal counting distinct people over the activity rows.
+    rng = random.Random(7)
+    rows = [
+        f"X{n},2025-06-0{rng.randint(1, 4)} {rng.randint(8, 20):02d}:00:00,"
+        f"{rng.choice(['login', 'documentation', 'login_failed'])},,U{rng.randint(1, 12)},"
+        f"{rng.choice(['nursing', 'medical', 'admin'])},{rng.choice(['N/WA', 'N/WB', 'S/WC'])},"
+        for n in range(300)
+    ]
+    rollups.rollup_batch(import_events(*rows).pk)
+    wards = [trust.ward_a.pk, trust.ward_b.pk, trust.ward_c.pk]
+    start, end = D(2025, 6, 1), D(2025, 6, 4)
+
+    for size in (1, 2, 3):
+        for ids in itertools.combinations(wards, size):
+            for groups in (None, ["nursing"], ["medical", "admin"]):
+                activity = DailyUserActivity.objects.filter(area_id__in=ids)
+                if groups is not None:
+                    activity = activity.filter(role_group__in=groups)
+                distinct = activity.values("local_date").annotate(
+                    n=Count("epr_user_id", distinct=True)
+                )
+                expected = {row["local_date"]: float(row["n"]) for row in distinct}
+                found = metrics.active_users_per_day(ids, start, end, groups)
+                assert {d: n for d, n in found.items() if n} == expected, (ids, groups)
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from adoption import metrics, rollups, tasks
-from adoption.models import DailyRollup, DailyUserActivity
+from adoption.models import DailyAreaUsers, DailyRollup, DailyUserActivity
 from tests.analytics.conftest import extract
 
 D = dt.date
@@ -229,3 +229,108 @@ def test_warming_computes_the_default_dashboard_figures_into_the_cache(
     with django_assert_num_queries(1):  # the staff fingerprint; the series is cached
         cached = metrics.series(metric, scope)
     assert dict(cached)[D(2025, 3, 30)] == 3
+
+
+# Active users per area: what dashboards add up instead of counting distinct users.
+
+
+def area_users() -> dict[tuple[Any, ...], tuple[int, int]]:
+    return {
+        (r.local_date, r.area.code, r.role_group): (r.users, r.staff_users)
+        for r in DailyAreaUsers.objects.select_related("area")
+    }
+
+
+TWO_WARDS = [
+    "T1,2025-05-01 09:00:00,login,,U1,nursing,N/WA,",
+    "T2,2025-05-01 10:00:00,documentation,,U1,nursing,N/WB,9990000026",
+    "T3,2025-05-01 11:00:00,login,,U2,medical,N/WA,",
+    "T4,2025-05-01 12:00:00,login_failed,,U3,nursing,N/WB,",
+    "T5,2025-05-02 09:00:00,login,,U1,nursing,N/WB,",
+]
+
+
+@pytest.mark.django_db
+def test_rollups_count_active_users_per_area_day_and_role_group(import_events: Any) -> None:
+    rollups.rollup_batch(import_events(*TWO_WARDS).pk)
+
+    assert area_users() == {
+        (D(2025, 5, 1), "WA", "nursing"): (1, 0),
+        (D(2025, 5, 1), "WA", "medical"): (1, 0),
+        (D(2025, 5, 1), "WB", "nursing"): (1, 0),
+        (D(2025, 5, 2), "WB", "nursing"): (1, 0),
+    }
+
+
+@pytest.mark.django_db
+def test_only_people_active_in_two_areas_that_day_are_flagged(import_events: Any) -> None:
+    rollups.rollup_batch(import_events(*TWO_WARDS).pk)
+
+    flagged = DailyUserActivity.objects.filter(in_several_areas=True)
+    assert sorted(flagged.values_list("local_date", "area__code", "epr_user_id")) == [
+        (D(2025, 5, 1), "WA", "U1"),
+        (D(2025, 5, 1), "WB", "U1"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_later_batch_that_moves_someone_to_another_area_flags_both_rows(
+    import_events: Any,
+) -> None:
+    rollups.rollup_batch(import_events("M1,2025-05-03 09:00:00,login,,U5,nursing,N/WA,").pk)
+    assert not DailyUserActivity.objects.filter(in_several_areas=True).exists()
+
+    rollups.rollup_batch(import_events("M2,2025-05-03 15:00:00,login,,U5,nursing,S/WC,").pk)
+
+    assert DailyUserActivity.objects.filter(in_several_areas=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_someone_whose_role_group_changes_leaves_their_old_groups_count(
+    import_events: Any,
+) -> None:
+    rollups.rollup_batch(import_events("R1,2025-05-04 09:00:00,login,,U6,admin,N/WA,").pk)
+    assert area_users() == {(D(2025, 5, 4), "WA", "admin"): (1, 0)}
+
+    # The activity row keeps the greatest role group of the day's events: now "nursing".
+    rollups.rollup_batch(import_events("R2,2025-05-04 10:00:00,login,,U6,nursing,N/WA,").pk)
+
+    assert area_users() == {(D(2025, 5, 4), "WA", "nursing"): (1, 0)}
+
+
+@pytest.mark.django_db
+def test_a_staff_list_imported_later_counts_linked_users_as_staff(
+    import_events: Any, import_file: Any
+) -> None:
+    rollups.rollup_batch(import_events("L1,2025-05-01 09:00:00,login,,epr77,nursing,N/WA,").pk)
+    staff = import_file(
+        f"{STAFF_HEADER}\nS77,Sam Late,nursing,Staff Nurse,N/WA,2025-01-01,EPR77\n",
+        kind="staff",
+        profile="golive-staff",
+    )
+    rollups.rollup_batch(staff.pk)
+
+    assert area_users() == {(D(2025, 5, 1), "WA", "nursing"): (1, 1)}
+
+
+def flags() -> set[tuple[Any, ...]]:
+    rows = DailyUserActivity.objects.values_list(
+        "local_date", "area_id", "epr_user_id", "in_several_areas"
+    )
+    return set(rows)
+
+
+@pytest.mark.django_db
+def test_rebuild_all_gives_the_same_area_counts_and_flags_as_incremental_rollups(
+    import_events: Any,
+) -> None:
+    rollups.rollup_batch(import_events(*TWO_WARDS).pk)
+    rollups.rollup_batch(import_events(*SPRING).pk)
+    counts, flagged = area_users(), flags()
+    DailyAreaUsers.objects.update(users=99)
+    DailyUserActivity.objects.update(in_several_areas=False)
+
+    call_command("rebuild_rollups", stdout=None)
+
+    assert area_users() == counts
+    assert flags() == flagged

@@ -37,6 +37,22 @@ def test_chart_titles_are_escaped_in_the_page_and_the_data_island():
     assert "</script><" not in html.split('type="application/json">')[1].split("</script>")[0]
 
 
+def test_chart_table_labels_are_escaped_and_figures_shown_as_the_template_showed_them():
+    chart = Chart(
+        dom_id="x",
+        title="X",
+        labels=['<img src=x onerror="alert(1)">', "2026-03-02"],
+        series=[Series("s", [12.5, None]), Series("t", [3, 0.0])],
+    )
+
+    body = str(chart.table_body())
+
+    assert "<img" not in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+    cells = [part.split("</td>")[0] for part in body.split('numeric">')[1:]]
+    assert cells == ["12.5", "3", "–", "0.0"]
+
+
 def test_the_pagination_include_prints_no_comment_text() -> None:
     html = render_to_string("_pagination.html", {"page": None})
 
