@@ -12,8 +12,9 @@ computed figure is cached under a key made of:
 - what was asked (metric definition, areas, dates, role groups), so users who see
   different areas never share an entry.
 
-Entries expire after ``TIMEOUT`` whatever happens, which bounds how long an in-place edit
-the fingerprint cannot see (a corrected start date) can go unnoticed.
+In-place edits the fingerprint cannot see (a corrected start date, a moved ward) replace the
+generation too (``adoption.signals``). Entries expire after ``TIMEOUT`` whatever happens,
+which bounds how long a change made outside the ORM could go unnoticed.
 """
 
 from __future__ import annotations

@@ -228,6 +228,37 @@ def test_a_cached_staff_share_sees_a_new_member_of_staff_at_once(known: Any) -> 
 
 
 @pytest.mark.django_db
+def test_a_cached_staff_share_sees_a_corrected_start_date_at_once(
+    known: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = values(known, "Share of in-scope staff active")
+    with django_capture_on_commit_callbacks(execute=True):
+        known.u2.start_date = D(2025, 3, 31)  # an edit in place: no new row to notice
+        known.u2.save()
+
+    uncached = metrics._series(
+        known.metrics["Share of in-scope staff active"],
+        Scope((known.ward_a.pk,), D(2025, 3, 29), D(2025, 3, 31)),
+    )
+    after = values(known, "Share of in-scope staff active")
+    assert after != before
+    assert after == [None if v is None else round(v, 2) for _, v in uncached]
+
+
+@pytest.mark.django_db
+def test_a_cached_staff_share_sees_someone_moved_off_the_ward_at_once(
+    known: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = values(known, "Share of in-scope staff active")
+    with django_capture_on_commit_callbacks(execute=True):
+        known.idle.areas.set([known.ward_c])
+
+    # One fewer on Ward A's list: the 30th's two active of four in post become two of three.
+    assert before == [33.33, 50, 25]
+    assert values(known, "Share of in-scope staff active") == [50, 66.67, 33.33]
+
+
+@pytest.mark.django_db
 def test_an_edited_metric_is_not_read_from_the_cache(known: Any) -> None:
     metric = known.metrics["Active users per day"]
     before = values(known, "Active users per day")
