@@ -55,6 +55,7 @@ TARGET_P95_MS = 150.0
 TARGET_INCREMENTAL_S = 5.0
 USERS = 4000
 ACTIVE_PER_DAY = 2400  # about 60% of the staff list uses the EPR on any one day
+FLOATING = 50  # one event in 50 falls in the user's second area
 
 # What people do, in hundredths of all events: (event type, order type, share).
 EVENT_MIX = (
@@ -214,6 +215,16 @@ def prepare_generator_tables() -> None:
         [ODS_CODE, USERS],
     )
     sql("CREATE UNIQUE INDEX ON bench_users (n)")
+    # Each user's second area (the next area with users, round the ring): where their
+    # floating events fall, so that people active in two areas a day are measured too.
+    sql("ALTER TABLE bench_users ADD COLUMN other_area_id bigint")
+    sql(
+        """
+        UPDATE bench_users u SET other_area_id = coalesce(
+            (SELECT min(v.area_id) FROM bench_users v WHERE v.area_id > u.area_id),
+            (SELECT min(v.area_id) FROM bench_users v))
+        """
+    )
     buckets = [
         (bucket, event_type, order_type)
         for event_type, order_type, share in EVENT_MIX
@@ -233,14 +244,17 @@ def prepare_generator_tables() -> None:
 # Events are numbered g = 1..n in time order: day d holds a contiguous block. Each day uses a
 # rotating set of ACTIVE_PER_DAY of the users, picked by a multiplicative hash of g; times of
 # day spread over 07:00-21:00 local, converted to UTC through the trust's zone so the local
-# day is exact across clock changes.
+# day is exact across clock changes. One event in FLOATING falls in the user's second area:
+# at ~11 events per user a day, about a fifth of user-days span two areas.
 INSERT_EVENTS = """
 INSERT INTO adoption_event (event_key, batch_id, occurred_at, local_date, event_type,
     order_type, area_id, epr_user_id, staff_id, role_group, patient_pseudonym)
 SELECT md5(%(salt)s || g::text)::uuid, %(batch)s,
     (e.day + make_interval(secs => 25200 + (g * 7919) %% 50400))
         AT TIME ZONE 'Europe/London',
-    e.day, m.event_type, m.order_type, u.area_id, u.epr_user_id, u.staff_id, u.role_group,
+    e.day, m.event_type, m.order_type,
+    CASE WHEN (g * 13) %% %(floating)s = 0 THEN u.other_area_id ELSE u.area_id END,
+    u.epr_user_id, u.staff_id, u.role_group,
     substr(md5('p' || (g / 12)::text), 1, 32)
 FROM (
     SELECT g, %(first)s::date + ((g - 1) * %(days)s / %(n)s)::int AS day
@@ -278,7 +292,8 @@ def generate_events(n: int, days: int, last_day: dt.date) -> dict[str, Any]:
     seconds: dict[str, float] = {}
     seconds["truncate"] = timed(
         "truncate events and rollups",
-        "TRUNCATE adoption_event, adoption_dailyrollup, adoption_dailyuseractivity",
+        "TRUNCATE adoption_event, adoption_dailyrollup, adoption_dailyuseractivity, "
+        "adoption_dailyareausers",
     )
     prepare_generator_tables()
     batch = bench_batch(BASE_BATCH_FILE, [])
@@ -297,6 +312,7 @@ def generate_events(n: int, days: int, last_day: dt.date) -> dict[str, Any]:
         "n": n,
         "active": ACTIVE_PER_DAY,
         "users": USERS,
+        "floating": FLOATING,
     }
     seconds["insert"] = timed(f"INSERT ... SELECT {n:,} events", INSERT_EVENTS, params)
     started = time.perf_counter()
@@ -324,9 +340,11 @@ def rebuild_rollups() -> dict[str, Any]:
     started = time.perf_counter()
     result = rollups.rebuild_all()
     seconds = time.perf_counter() - started
+    several = sql("SELECT count(*) FROM adoption_dailyuseractivity WHERE in_several_areas")[0][0]
     print(
         f"Full rollup rebuild: {seconds:.1f} s ({result.rollup_rows:,} rollup rows, "
-        f"{result.activity_rows:,} user-activity rows, {result.days} days)",
+        f"{result.activity_rows:,} user-activity rows, {several:,} of them of people active "
+        f"in two areas that day, {result.days} days)",
         flush=True,
     )
     return {"seconds": seconds, "rollup_rows": result.rollup_rows, "days": result.days}
@@ -351,6 +369,7 @@ def incremental_rollup(n: int, days: int, day: dt.date, repeat: int = 3) -> dict
             "n": per_day,
             "active": ACTIVE_PER_DAY,
             "users": USERS,
+            "floating": FLOATING,
         },
     )
     times = []
