@@ -158,4 +158,5 @@ def seed_analytics_demo(*, programme: Programme, user: User) -> list[str]:
     lines.append(f"Adoption rollups: {result.days} days, {result.rollup_rows:,} rows")
     waves = GoLive.objects.filter(programme=programme).count()
     lines.append(f"Programme dashboard: {waves} go-lives side by side at /adoption/programme/")
+    lines.append("Board pack of the programme, to print: /adoption/programme/board-pack/")
     return lines

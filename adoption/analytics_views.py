@@ -10,14 +10,14 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adoption import analytics_cache, dashboard, markers, metrics
+from adoption import analytics_cache, dashboard, markers, metrics, weekly
 from adoption.analytics_exports import table_response
 from adoption.analytics_forms import (
     MAX_RANGE_DAYS,
@@ -26,10 +26,12 @@ from adoption.analytics_forms import (
     MarkerForm,
     MetricForm,
 )
+from adoption.markers import MarkerView
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
+from golive.charts import Chart
 from golive.models import GoLive, User
-from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
+from golive.navigation import GO_LIVE_PARAM, current_go_live, require_section, url_go_live
 
 TABLES = ("series", "areas", "waves")
 PROGRAMME_TABLES = ("go-lives", "areas")
@@ -41,15 +43,32 @@ def _access(request: HttpRequest) -> Access:
 
 
 def _go_live(request: HttpRequest) -> GoLive | None:
+    """The go-live a page shows: the one its URL names (a drill-down link), else the one
+    chosen in the switcher. Reading either leaves the session as it was."""
     _access(request)
-    return current_go_live(request)
+    return url_go_live(request) or current_go_live(request)
+
+
+def _pin(request: HttpRequest, go_live: GoLive) -> dict[str, Any]:
+    """Context for links and filter forms to keep naming the go-live when the URL named it:
+    ``pinned`` (the go-live or None) and ``pin`` (a query string to append, or "")."""
+    if GO_LIVE_PARAM not in request.GET:
+        return {"pinned": None, "pin": ""}
+    return {"pinned": go_live, "pin": f"?{GO_LIVE_PARAM}={go_live.pk}"}
+
+
+def _form_data(request: HttpRequest) -> QueryDict | None:
+    """The URL's form fields (filters), if any: the go-live it names is not one."""
+    data = request.GET.copy()
+    data.pop(GO_LIVE_PARAM, None)
+    return data or None
 
 
 def _view(request: HttpRequest, go_live: GoLive) -> tuple[dashboard.View, DashboardFilterForm]:
     """The dashboard's scope from the URL's filters (ignored when invalid, with messages)."""
     access = access_for(request)
     areas = dashboard.visible_go_live_areas(access, go_live)
-    form = DashboardFilterForm(request.GET or None, areas=areas)
+    form = DashboardFilterForm(_form_data(request), areas=areas)
     start, end = dashboard.default_range(go_live, today=timezone.localdate())
     role_group = ""
     if form.is_bound and form.is_valid():
@@ -92,6 +111,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "tiles": dashboard.section_tiles(access, go_live, today=timezone.localdate()),
         "can_see_staff": access.has(Capability.VIEW_STAFF),
         "query": request.GET.urlencode(),
+        **_pin(request, go_live),
     }
     return _page_or_results(request, "adoption/dashboard.html", context)
 
@@ -114,6 +134,7 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
         "charts": dashboard.headline_charts(view, shown) if view.areas else [],
         "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
         "query": request.GET.urlencode(),
+        **_pin(request, go_live),
     }
     return _page_or_results(request, "adoption/programme_dashboard.html", context)
 
@@ -128,7 +149,7 @@ def _programme(
     go_lives = list(access.go_lives().filter(programme=programme).order_by("user_go_live_date"))
     today = timezone.localdate()
     areas = dashboard.visible_programme_areas(access, programme)
-    form = DashboardFilterForm(request.GET or None, areas=areas)
+    form = DashboardFilterForm(_form_data(request), areas=areas)
     start, end = dashboard.programme_default_range(go_lives, today=today)
     view = _filtered(
         form, dashboard.View(go_live, areas, start, end, label=f"all your areas of {programme}")
@@ -174,15 +195,16 @@ def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View
 
 @require_GET
 def drill_down(request: HttpRequest, pk: int, area: int | None = None) -> HttpResponse:
-    """From the programme dashboard to one go-live's dashboard (or one of its areas): makes
-    it the go-live being looked at, as the switcher does, then shows it. Only a go-live the
-    user may see; the filters in the query string come along."""
+    """From the programme dashboard to one go-live's dashboard (or one of its areas), named
+    in the target's URL (``?go_live=``): a GET shows it and leaves the go-live chosen in the
+    switcher alone (only the switcher's POST changes that). Only a go-live the user may
+    see; the filters in the query string come along."""
     _access(request)
     go_live = get_object_or_404(access_for(request).go_lives(), pk=pk)
-    request.session[SESSION_GO_LIVE_KEY] = go_live.pk
     target = reverse("adoption:area", args=[area]) if area else reverse("adoption:dashboard")
-    query = request.GET.urlencode()
-    return redirect(f"{target}?{query}" if query else target)
+    query = request.GET.copy()
+    query[GO_LIVE_PARAM] = str(go_live.pk)
+    return redirect(f"{target}?{query.urlencode()}")
 
 
 def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -221,6 +243,7 @@ def area_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "charts": charts,
         "query": request.GET.urlencode(),
+        **_pin(request, go_live),
     }
     return render(request, "adoption/area.html", context)
 
@@ -240,7 +263,13 @@ def not_yet_using(request: HttpRequest) -> HttpResponse:
     page = Paginator(staff.prefetch_related("areas"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"view": view, "form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "view": view,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        **_pin(request, go_live),
+    }
     return _page_or_results(request, "adoption/not_yet_using.html", context)
 
 
@@ -283,17 +312,78 @@ def board_pack(request: HttpRequest) -> HttpResponse:
     shown = markers.visible_markers(access, go_live.programme)
     context = {
         "view": view,
-        "charts": dashboard.headline_charts(view, shown) if view.areas else [],
+        "charts": _board_charts(view, shown),
         "area_rows": dashboard.area_rows(view) if view.areas else [],
         "waves": dashboard.wave_rows(
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
-        "markers": [
-            m for m in shown if view.start <= m.on <= view.end and m.touches(view.area_ids)
-        ],
+        "markers": _markers_in(view, shown),
         "printed": timezone.localtime(),
+        **_pin(request, go_live),
     }
     return render(request, "adoption/board_pack.html", context)
+
+
+@require_GET
+@analytics_cache.one_stamp
+def programme_board_pack(request: HttpRequest) -> HttpResponse:
+    """The programme dashboard for the trust board, to print or save as PDF: the same scope
+    and filters, each go-live's tiles and adoption figures, areas ranked, the waves' dip and
+    recovery, every figure in a table, and who prepared it when."""
+    go_live = _go_live(request)
+    if go_live is None:
+        return _no_go_live(request)
+    view, form, rows = _programme(request, go_live)
+    access = access_for(request)
+    shown = markers.visible_markers(access, go_live.programme)
+    today = timezone.localdate()
+    context = {
+        "view": view,
+        "programme": go_live.programme,
+        "form": form,
+        "filters": _filters_stated(form, view),
+        "rows": rows,
+        "charts": _board_charts(view, shown),
+        "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
+        "waves": dashboard.wave_rows(access, go_live, today=today, role_group=view.role_group),
+        "markers": _markers_in(view, shown),
+        "ranking_days": dashboard.RANKING_DAYS,
+        "printed": timezone.localtime(),
+        "dashboard_url": _with_query(reverse("adoption:programme_dashboard"), request),
+    }
+    return render(request, "adoption/programme_board_pack.html", context)
+
+
+def _board_charts(
+    view: dashboard.View, shown: list[MarkerView]
+) -> list[tuple[Chart, list[weekly.Week]]]:
+    """Headline charts with their weekly means: on paper a table replaces the chart's
+    daily data table, which is folded away."""
+    if not view.areas:
+        return []
+    charts = dashboard.headline_charts(view, shown)
+    return [(chart, weekly.chart_weeks(chart)) for _, chart in charts]
+
+
+def _markers_in(view: dashboard.View, shown: list[MarkerView]) -> list[MarkerView]:
+    return [m for m in shown if view.start <= m.on <= view.end and m.touches(view.area_ids)]
+
+
+def _filters_stated(form: DashboardFilterForm, view: dashboard.View) -> list[str]:
+    """The filters applied, in words (the dates are stated from the view); none when the
+    form is unbound or invalid (then ignored)."""
+    if not (form.is_bound and form.is_valid()):
+        return []
+    data = form.cleaned_data
+    stated = [f"{name} {data[name].name}" for name in ("site", "area") if data[name]]
+    if view.role_group:
+        stated.append(f"role group {view.role_group_label}")
+    return stated
+
+
+def _with_query(url: str, request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
 
 
 # Before and after a change.
@@ -308,7 +398,7 @@ def before_after(request: HttpRequest) -> HttpResponse:
     access = access_for(request)
     shown = markers.visible_markers(access, go_live.programme)
     form = BeforeAfterForm(
-        request.GET or None,
+        _form_data(request),
         metrics=Metric.objects.filter(programme=go_live.programme),
         markers=shown,
         areas=dashboard.visible_go_live_areas(access, go_live),
@@ -323,7 +413,7 @@ def before_after(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "adoption/before_after.html",
-        {"form": form, "outcome": outcome, "go_live": go_live},
+        {"form": form, "outcome": outcome, "go_live": go_live, **_pin(request, go_live)},
     )
 
 

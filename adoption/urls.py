@@ -36,6 +36,11 @@ urlpatterns += [
         analytics_views.programme_export,
         name="programme_export",
     ),
+    path(
+        "programme/board-pack/",
+        analytics_views.programme_board_pack,
+        name="programme_board_pack",
+    ),
     path("programme/go-lives/<int:pk>/", analytics_views.drill_down, name="drill_down"),
     path(
         "programme/go-lives/<int:pk>/areas/<int:area>/",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from golive.access import Capability, access_for
 from golive.models import GoLive, Role
 
 SESSION_GO_LIVE_KEY = "golive:go_live_id"
+# A link may name the go-live a page shows (a drill-down from the programme dashboard): the
+# page shows it, and the choice kept in the session stays as it was.
+GO_LIVE_PARAM = "go_live"
 ALL_ROLES = frozenset(Role)
 
 
@@ -162,3 +166,27 @@ def show_go_live(request: HttpRequest, go_live: GoLive) -> None:
 def go_live_choices(request: HttpRequest) -> list[GoLive]:
     current_go_live(request)
     return list(getattr(request, "_golive_choices", []))
+
+
+def url_go_live(request: HttpRequest) -> GoLive | None:
+    """The go-live named in the URL (``?go_live=<id>``), which this request shows (and the
+    switcher marks) without changing the choice in the session; None when the URL names
+    none. A go-live the user may not see, or no go-live at all, is 404."""
+    named = request.GET.get(GO_LIVE_PARAM)
+    if named is None:
+        return None
+    go_live = next((g for g in go_live_choices(request) if str(g.pk) == named), None)
+    if go_live is None:
+        raise Http404("No such go-live.")
+    show_go_live(request, go_live)
+    return go_live
+
+
+def without_go_live_param(url: str) -> str:
+    """``url`` without a go-live named in its query: where the switcher returns the user
+    to, so that the go-live they switched to is the one shown."""
+    parts = urlsplit(url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != GO_LIVE_PARAM
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))

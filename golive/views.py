@@ -20,7 +20,12 @@ from golive.exports import csv_response
 from golive.forms import GoLiveSwitchForm, SignInForm, StaffFilterForm
 from golive.http import HtmxHttpRequest
 from golive.models import Area, StaffMember
-from golive.navigation import SESSION_GO_LIVE_KEY, current_go_live, require_section
+from golive.navigation import (
+    SESSION_GO_LIVE_KEY,
+    current_go_live,
+    require_section,
+    without_go_live_param,
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -46,7 +51,8 @@ def switch_go_live(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "golive/switch_go_live.html", {"form": form}, status=200)
     request.session[SESSION_GO_LIVE_KEY] = form.cleaned_data["go_live"].pk
-    target = form.cleaned_data["next"]
+    # Back to the page, but showing the go-live just chosen, not one its link named.
+    target = without_go_live_param(form.cleaned_data["next"])
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -67,3 +67,11 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
     for go_live in GoLive.objects.filter(programme=programme):
         assert go_live.name in page.content.decode()
     assert any(row.active_users for row in page.context["rows"])
+
+    # So does the programme's board pack, with every table filled.
+    board = client.get("/adoption/programme/board-pack/")
+    assert board.status_code == 200
+    assert board.context["area_rows"]
+    assert board.context["waves"]
+    assert all(weeks for _, weeks in board.context["charts"])
+    assert board.context["charts"]

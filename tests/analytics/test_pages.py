@@ -516,7 +516,9 @@ def test_programme_dashboard_filters_are_kept_in_the_url(live: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_drill_down_opens_a_go_live_area_and_makes_it_the_current_go_live(live: Any) -> None:
+def test_drill_down_names_the_go_live_in_the_url_and_leaves_the_session_alone(
+    live: Any,
+) -> None:
     client = client_for(live.executive, live.wave_1)
 
     response = client.get(
@@ -524,9 +526,65 @@ def test_drill_down_opens_a_go_live_area_and_makes_it_the_current_go_live(live: 
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/adoption/dashboard/areas/{live.ward_c.pk}/{RANGE}"
-    assert client.session[SESSION_GO_LIVE_KEY] == live.wave_2.pk
-    assert client.get(response["Location"]).status_code == 200
+    assert response["Location"] == (
+        f"/adoption/dashboard/areas/{live.ward_c.pk}/{RANGE}&go_live={live.wave_2.pk}"
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200  # Ward C is in Wave 2 only
+    assert page.context["view"].go_live == live.wave_2
+    assert client.session[SESSION_GO_LIVE_KEY] == live.wave_1.pk
+
+
+@pytest.mark.django_db
+def test_drill_down_to_a_go_live_shows_its_dashboard_without_switching(live: Any) -> None:
+    client = client_for(live.executive, live.wave_1)
+
+    page = client.get(f"/adoption/programme/go-lives/{live.wave_2.pk}/{RANGE}", follow=True)
+
+    assert page.context["view"].go_live == live.wave_2
+    assert "Wave 2, user go-live" in page.content.decode()
+    assert client.session[SESSION_GO_LIVE_KEY] == live.wave_1.pk
+    assert client.get("/adoption/dashboard/").context["view"].go_live == live.wave_1
+
+
+@pytest.mark.django_db
+def test_a_dashboard_shown_from_a_link_keeps_its_go_live_in_filters_and_links(
+    live: Any,
+) -> None:
+    url = f"/adoption/dashboard/{RANGE}&go_live={live.wave_2.pk}"
+
+    page = client_for(live.executive, live.wave_1).get(url).content.decode()
+
+    assert f'<input type="hidden" name="go_live" value="{live.wave_2.pk}">' in page
+    query = f"?start=2025-03-29&amp;end=2025-03-31&amp;go_live={live.wave_2.pk}"
+    assert f"/adoption/dashboard/areas/{live.ward_c.pk}/{query}" in page
+    # The switcher marks the go-live shown.
+    assert f'<option value="{live.wave_2.pk}" selected>' in page
+
+
+@pytest.mark.django_db
+def test_a_go_live_named_in_the_url_that_the_user_may_not_see_is_not_found(live: Any) -> None:
+    elsewhere = f.GoLiveFactory()
+    client = client_for(live.executive, live.wave_1)
+
+    assert client.get(f"/adoption/dashboard/?go_live={elsewhere.pk}").status_code == 404
+    assert client.get("/adoption/dashboard/?go_live=first").status_code == 404
+    assert client.get(f"/adoption/programme/board-pack/?go_live={elsewhere.pk}").status_code == (
+        404
+    )
+
+
+@pytest.mark.django_db
+def test_switching_go_live_returns_to_the_page_without_the_go_live_its_link_named(
+    live: Any,
+) -> None:
+    client = client_for(live.executive, live.wave_2)
+    shown = f"/adoption/dashboard/?start=2025-03-29&go_live={live.wave_2.pk}"
+
+    response = client.post("/go-live/switch/", {"go_live": live.wave_1.pk, "next": shown})
+
+    assert response["Location"] == "/adoption/dashboard/?start=2025-03-29"
+    assert client.session[SESSION_GO_LIVE_KEY] == live.wave_1.pk
 
 
 @pytest.mark.django_db

@@ -105,6 +105,9 @@ POLICY: Mapping[str, Row] = {
     "adoption:drill_down": {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
     },
+    "adoption:programme_board_pack": {
+        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
+    },
     "adoption:drill_down_area": {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
     },

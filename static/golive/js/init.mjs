@@ -45,3 +45,10 @@ document.addEventListener('htmx:pushedIntoHistory', () => {
     input.value = window.location.pathname + window.location.search
   }
 })
+
+// Print-friendly pages (board packs): the print button, hidden without JavaScript, opens the
+// browser's print dialogue.
+for (const button of document.querySelectorAll('button[data-golive-print]')) {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}
