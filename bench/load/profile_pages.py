@@ -11,12 +11,14 @@ reuse it. The writes in the mix (quick logs, criterion edits, survey answers, si
 rows to it, as a load run does.
 
 For every page of bench/load/locustfile.py, signed in as the user locust uses, the script
-sends one unmeasured request (so templates are compiled and the page's caches are as a
-running server has them), then ``--repeat`` measured ones through Django's test client with
+sends one request with the cache emptied (shown as "empty cache": the first reader after
+the page's cache expires; it also compiles the templates), then ``--repeat`` measured ones through Django's test client with
 ``DEBUG=false`` and the production settings of the load run (HTTPS, a proxy's
 X-Forwarded-For). Each measured request runs inside ``CaptureQueriesContext``, which logs
-every query with its time. It prints, per page, the median wall time, the query count and
-the median SQL time, as a table for bench/README.md.
+every query with its time. It prints, per page, the median wall time, this process's CPU
+time (the web server's share of the work, steadier than wall time on a busy machine), the
+query count and the median SQL time, as a table for bench/README.md. Before measuring it runs
+``VACUUM (ANALYZE)`` (see ``main``).
 """
 
 from __future__ import annotations
@@ -106,7 +108,9 @@ class Page:
     prepare: Callable[[Any], Callable[[], Any]]
     first: float = 0.0
     walls: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # this process's, not PostgreSQL's
     sql: list[float] = field(default_factory=list)
+    slowest: list[dict[str, str]] = field(default_factory=list)  # of the last request
     queries: list[int] = field(default_factory=list)
 
 
@@ -201,15 +205,21 @@ def measure(page: Page, client: Any, repeat: int) -> None:
         if attempt == 0:
             cache.clear()  # this run's own Redis database (REDIS_URL)
         with CaptureQueriesContext(connection) as captured:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             call()
-            wall = time.perf_counter() - began
+            wall, cpu = time.perf_counter() - began, time.process_time() - cpu
         if attempt == 0:
             page.first = wall
             continue
         page.walls.append(wall)
+        page.cpu.append(cpu)
         page.queries.append(len(captured.captured_queries))
         page.sql.append(sum(float(q["time"]) for q in captured.captured_queries))
+        page.slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+
+
+def ms(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds) * 1000:.0f}"
 
 
 def main() -> int:
@@ -217,6 +227,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="measured requests per page")
     parser.add_argument("--pages", default="", help="only pages whose name has one of these")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--top", type=int, default=0, help="show each page's N slowest queries")
     work = Path(tempfile.gettempdir()) / "golive-profile"
     parser.add_argument("--work-dir", type=Path, default=work, help="var dir, static files")
     args = parser.parse_args()
@@ -233,6 +244,13 @@ def main() -> int:
     prepare(served)  # migrate, seed once, then django.setup() with these settings
     targets_file = args.work_dir / "targets.json"
     targets(targets_file)
+    from django.db import connection  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        # This machine's PostgreSQL runs without autovacuum, so a freshly seeded database
+        # has no statistics and plans as if its tables were empty; production's would have
+        # analysed them long before go-live day.
+        cursor.execute("VACUUM (ANALYZE)")
     from django.contrib.auth import get_user_model  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
 
@@ -246,21 +264,31 @@ def main() -> int:
             client.force_login(users.get(username=page.username))
         measure(page, client, args.repeat)
         print(f"  {page.name}: {statistics.median(page.walls) * 1000:.0f} ms", file=sys.stderr)
+        for query in page.slowest[: args.top]:
+            ms = float(query["time"]) * 1000
+            print(f"    {ms:6.1f} ms  {query['sql'][:150]}", file=sys.stderr)
 
     print(f"\nmedians of {args.repeat} requests per page, after one with an empty cache")
-    print("\n| page | user | empty cache ms | ms | queries | SQL ms |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    print("\n| page | user | empty cache ms | ms | Python CPU ms | queries | SQL ms |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for page in chosen:
         print(
             f"| {page.name} | {page.username or '-'} | {page.first * 1000:.0f} "
-            f"| {statistics.median(page.walls) * 1000:.0f} | {statistics.median(page.queries):.0f} "
-            f"| {statistics.median(page.sql) * 1000:.0f} |"
+            f"| {ms(page.walls)} | {ms(page.cpu)} | {statistics.median(page.queries):.0f} "
+            f"| {ms(page.sql)} |"
         )
     total = sum(statistics.median(p.walls) for p in chosen)
-    print(f"\nsum of the medians: {total * 1000:.0f} ms")
+    cpu = sum(statistics.median(p.cpu) for p in chosen)
+    print(f"\nsums of the medians: {total * 1000:.0f} ms, Python CPU {cpu * 1000:.0f} ms")
     if args.json:
         rows = {
-            p.name: {"first": p.first, "wall": p.walls, "queries": p.queries, "sql": p.sql}
+            p.name: {
+                "first": p.first,
+                "wall": p.walls,
+                "cpu": p.cpu,
+                "queries": p.queries,
+                "sql": p.sql,
+            }
             for p in chosen
         }
         args.json.write_text(json.dumps(rows, indent=1))
