@@ -531,8 +531,9 @@ def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.d
     course; the actual series counts each person on the day they became trained."""
     plan = plan_for(go_live)
     population = with_status(staff, go_live, today=today).filter(required_n__gt=0).count()
+    actual = trained_series(staff, go_live)
     result = forecast.forecast(
-        trained_series(staff, go_live),
+        actual,
         population=population,
         target_percent=plan.target_percent,
         as_of=min(today, go_live.user_go_live_date),
@@ -541,7 +542,7 @@ def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.d
     return Trajectory(
         plan=plan,
         planned=planned_points(go_live),
-        actual=trained_series(staff, go_live),
+        actual=actual,
         forecast=result,
         today=today,
     )
@@ -613,7 +614,7 @@ def compliance_over_time(scope: Scope, *, today: dt.date, max_weeks: int = 12) -
     weeks = weeks[-max_weeks:]
     per_area: dict[int, list[float | None]] = {area.pk: [] for area in scope.areas}
     overall: list[float | None] = []
-    required = _count(_required_for(go_live))
+    required = _required_n(go_live)
     for week in weeks:
         done = _count(
             Completion.objects.filter(
