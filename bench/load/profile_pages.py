@@ -12,13 +12,13 @@ rows to it, as a load run does.
 
 For every page of bench/load/locustfile.py, signed in as the user locust uses, the script
 sends one request with the cache emptied (shown as "empty cache": the first reader after
-the page's cache expires; it also compiles the templates), then ``--repeat`` measured ones through Django's test client with
-``DEBUG=false`` and the production settings of the load run (HTTPS, a proxy's
-X-Forwarded-For). Each measured request runs inside ``CaptureQueriesContext``, which logs
-every query with its time. It prints, per page, the median wall time, this process's CPU
-time (the web server's share of the work, steadier than wall time on a busy machine), the
-query count and the median SQL time, as a table for bench/README.md. Before measuring it runs
-``VACUUM (ANALYZE)`` (see ``main``).
+the page's cache expires; it also compiles the templates), then ``--repeat`` measured ones,
+through Django's test client with ``DEBUG=false`` and the production settings of the load
+run (HTTPS, a proxy's X-Forwarded-For). Each request runs inside ``CaptureQueriesContext``,
+which logs every query with its time. It prints, per page, the median wall time, this
+process's CPU time (the web server's share of the work, steadier than wall time on a busy
+machine), the query count and the median SQL time, as a table for bench/README.md. Before
+measuring it runs ``VACUUM (ANALYZE)`` (see ``main``).
 """
 
 from __future__ import annotations
@@ -265,8 +265,8 @@ def main() -> int:
         measure(page, client, args.repeat)
         print(f"  {page.name}: {statistics.median(page.walls) * 1000:.0f} ms", file=sys.stderr)
         for query in page.slowest[: args.top]:
-            ms = float(query["time"]) * 1000
-            print(f"    {ms:6.1f} ms  {query['sql'][:150]}", file=sys.stderr)
+            took = float(query["time"]) * 1000
+            print(f"    {took:6.1f} ms  {query['sql'][:150]}", file=sys.stderr)
 
     print(f"\nmedians of {args.repeat} requests per page, after one with an empty cache")
     print("\n| page | user | empty cache ms | ms | Python CPU ms | queries | SQL ms |")
