@@ -21,7 +21,7 @@ from training.models import Booking, ScopeChange
 Counts = tuple[int, int, int, int, int, int]
 
 
-class Ward:
+class Wave:
     """Wave 1 went live 20 days ago (cut-off 34 days ago; new starters have 28 days).
     Nurses must do Basics and Workflows, due in five days; doctors Basics, due yesterday;
     administrators nothing."""
@@ -91,28 +91,28 @@ def _counts(figures: selectors.Figures) -> Counts:
 
 
 @pytest.fixture
-def ward(training: TrainingTrust, today: dt.date) -> Ward:
-    return Ward(training, today)
+def wave(training: TrainingTrust, today: dt.date) -> Wave:
+    return Wave(training, today)
 
 
-def test_totals_count_each_person_in_scope_once_by_their_status(ward: Ward) -> None:
+def test_totals_count_each_person_in_scope_once_by_their_status(wave: Wave) -> None:
     # Alice, Bob, Dan, Eve, Fay, Gus, Hal, Kim and Carol (added); Jon excluded.
-    assert ward.totals() == (9, 8, 3, 1, 2, 2)
+    assert wave.totals() == (9, 8, 3, 1, 2, 2)
 
 
-def test_figures_by_area_count_a_person_in_each_of_their_areas(ward: Ward) -> None:
-    assert ward.by("area") == {
+def test_figures_by_area_count_a_person_in_each_of_their_areas(wave: Wave) -> None:
+    assert wave.by("area") == {
         "Ward A (North Hospital)": (5, 5, 2, 0, 1, 1),  # Alice, Dan, Eve, Gus, Kim
         "Ward B (North Hospital)": (4, 3, 0, 1, 2, 1),  # Bob, Dan, Fay, Hal
     }
 
 
-def test_figures_by_site_count_a_person_in_two_areas_of_a_site_once(ward: Ward) -> None:
-    assert ward.by("site") == {"North Hospital": (8, 7, 2, 1, 2, 2)}
+def test_figures_by_site_count_a_person_in_two_areas_of_a_site_once(wave: Wave) -> None:
+    assert wave.by("site") == {"North Hospital": (8, 7, 2, 1, 2, 2)}
 
 
-def test_figures_by_role_group_cover_everyone_in_scope(ward: Ward) -> None:
-    assert ward.by("role_group") == {
+def test_figures_by_role_group_cover_everyone_in_scope(wave: Wave) -> None:
+    assert wave.by("role_group") == {
         "Administrative and clerical": (1, 0, 0, 0, 0, 0),
         "Medical and dental": (2, 2, 1, 0, 1, 0),
         "Nursing and midwifery": (6, 6, 2, 1, 1, 2),
@@ -120,26 +120,26 @@ def test_figures_by_role_group_cover_everyone_in_scope(ward: Ward) -> None:
 
 
 def test_a_course_newly_required_of_a_role_group_untrains_those_who_lack_it(
-    ward: Ward, training: TrainingTrust
+    wave: Wave, training: TrainingTrust
 ) -> None:
     prescribing = CourseFactory(programme=training.trust.programme, name="Prescribing")
     RequirementFactory(
         go_live=training.go_live,
         course=prescribing,
         role_group="medical",
-        due_on=ward.today + dt.timedelta(days=5),
+        due_on=wave.today + dt.timedelta(days=5),
     )
 
     # Eve lacks it (not trained, not yet due); Dan lacks two courses, one overdue.
-    assert ward.by("area")["Ward A (North Hospital)"] == (5, 5, 1, 0, 1, 1)
-    assert ward.totals() == (9, 8, 2, 1, 2, 2)
+    assert wave.by("area")["Ward A (North Hospital)"] == (5, 5, 1, 0, 1, 1)
+    assert wave.totals() == (9, 8, 2, 1, 2, 2)
 
 
 def test_a_role_group_whose_requirements_are_removed_no_longer_counts(
-    ward: Ward, training: TrainingTrust
+    wave: Wave, training: TrainingTrust
 ) -> None:
     training.go_live.requirements.filter(role_group="medical").delete()
 
     # Dan and Eve need nothing now: in scope, but neither required, trained nor overdue.
-    assert ward.by("area")["Ward A (North Hospital)"] == (5, 3, 1, 0, 0, 1)
-    assert ward.totals() == (9, 6, 2, 1, 1, 2)
+    assert wave.by("area")["Ward A (North Hospital)"] == (5, 3, 1, 0, 0, 1)
+    assert wave.totals() == (9, 6, 2, 1, 1, 2)
