@@ -5,7 +5,8 @@ goes before anyone tunes a server.
     export REDIS_URL=redis://127.0.0.1:6379/13
     .venv/bin/python bench/load/profile_pages.py [--repeat 7] [--pages board,home] [--json F]
 
-The database name must contain ``bench``. The first run migrates it and runs
+The database name must contain ``bench``, and ``REDIS_URL`` must be a Redis database of
+its own: the script empties that cache before each page. The first run migrates it and runs
 ``seed_demo --allow-non-debug`` as bench/load/run_load.py does (a few minutes); later runs
 reuse it. The writes in the mix (quick logs, criterion edits, survey answers, sign-ins) add
 rows to it, as a load run does.
