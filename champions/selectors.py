@@ -322,6 +322,8 @@ def coverage_for(
         .values("n")
     )
     active = Q(assignments__status=Assignment.Status.ACTIVE)
+    # Plain values, not model instances: a go-live week of a big go-live is ~1,000 shifts,
+    # and the readiness board reads them on every view.
     rows = (
         shifts.annotate(
             rostered=Coalesce(Subquery(on_roster, output_field=IntegerField()), 0),
@@ -332,28 +334,40 @@ def coverage_for(
                 "assignments", filter=active & Q(assignments__designation__kind=Kind.FLOORWALKER)
             ),
         )
-        .select_related("area")
         .order_by("starts_at", "area__name", "name")
+        .values(
+            "pk",
+            "area_id",
+            "area__name",
+            "day",
+            "name",
+            "starts_at",
+            "ends_at",
+            "planned_staff",
+            "rostered",
+            "on_duty",
+            "floorwalkers",
+        )
     )
     ratios = staff_per_supporter(go_live, area_ids)
     cells = []
     for shift in rows:
-        rostered: int = shift.rostered
-        staff = rostered if rostered else shift.planned_staff
+        rostered: int = shift["rostered"]
+        staff = rostered if rostered else shift["planned_staff"]
         cells.append(
             CoverageCell(
-                shift_id=shift.pk,
-                area_id=shift.area_id,
-                area_name=shift.area.name,
-                day=shift.day,
-                shift_name=shift.name,
-                starts_at=shift.starts_at,
-                ends_at=shift.ends_at,
+                shift_id=shift["pk"],
+                area_id=shift["area_id"],
+                area_name=shift["area__name"],
+                day=shift["day"],
+                shift_name=shift["name"],
+                starts_at=shift["starts_at"],
+                ends_at=shift["ends_at"],
                 staff_on_shift=staff,
                 staff_from_roster=bool(rostered),
-                needed=supporters_needed(staff, ratios[shift.area_id]),
-                on_duty=shift.on_duty,
-                floorwalkers=shift.floorwalkers,
+                needed=supporters_needed(staff, ratios[shift["area_id"]]),
+                on_duty=shift["on_duty"],
+                floorwalkers=shift["floorwalkers"],
             )
         )
     return CoverageSummary(cells=cells)

@@ -80,8 +80,10 @@ def can_manage_group(access: Access, group: ReadinessGroup) -> bool:
 
 
 def visible_criteria(access: Access, go_live: GoLive) -> QuerySet[Criterion]:
-    rows = access.filter_by_area(Criterion.objects.filter(go_live=go_live), area_field="area")
-    return rows.select_related("template", "area__site", "owner", "go_live__programme")
+    # Through the go-live's own manager, every row shares ``go_live`` (and its programme)
+    # instead of building a copy of both for each of a big go-live's hundreds of criteria.
+    rows = access.filter_by_area(go_live.criteria.all(), area_field="area")
+    return rows.select_related("template", "area__site", "owner")
 
 
 def can_edit_criterion(access: Access, criterion: Criterion, chaired: set[str]) -> bool:
@@ -291,14 +293,15 @@ def score_trend(
     return points
 
 
-def cell(access: Access, go_live: GoLive, area: Area, domain: str, *, today: dt.date) -> Cell:
-    rows = visible_criteria(access, go_live).filter(area=area, template__domain=domain)
-    return Cell(area, domain, criterion_states(access, list(rows), today=today))
-
-
-def area_score(access: Access, go_live: GoLive, area: Area, *, today: dt.date) -> Score:
+def cell_and_area_score(
+    access: Access, go_live: GoLive, area: Area, domain: str, *, today: dt.date
+) -> tuple[Cell, Score]:
+    """One heat-map cell and its area's score, what the board redraws after an edit, from
+    one reading of the area's criteria (computed ones read live figures)."""
     rows = visible_criteria(access, go_live).filter(area=area)
-    return score(_scored(criterion_states(access, list(rows), today=today)))
+    states = criterion_states(access, list(rows), today=today)
+    in_domain = [state for state in states if state.criterion.template.domain == domain]
+    return Cell(area, domain, in_domain), score(_scored(states))
 
 
 def owners(go_live: GoLive) -> QuerySet[User]:

@@ -362,14 +362,10 @@ def criterion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             if request.htmx:
-                context = {
-                    "cell": selectors.cell(
-                        access, row.go_live, row.area, row.template.domain, today=today
-                    ),
-                    "area_score": selectors.area_score(access, row.go_live, row.area, today=today),
-                    "area": row.area,
-                    "saved": row,
-                }
+                cell, area_score = selectors.cell_and_area_score(
+                    access, row.go_live, row.area, row.template.domain, today=today
+                )
+                context = {"cell": cell, "area_score": area_score, "area": row.area, "saved": row}
                 return render(request, "readiness/_saved.html", context)
             messages.success(request, f"{row.template.title} in {row.area.name} was updated.")
             return redirect(

@@ -793,6 +793,10 @@ class ScopeChangeViewSet(
         body.is_valid(raise_exception=True)
         data = body.validated_data
         go_live = _visible_go_live(access, data["go_live"])
+        # The service checks this too, but only after the staff number is looked up: asked
+        # first, a lead who may not change the scope learns nothing of who has which number.
+        if not access.has_programme_wide(C.MANAGE_TRAINING, go_live.programme):
+            raise exceptions.PermissionDenied(services.PROGRAMME_WIDE_ONLY)
         staff = StaffMember.objects.filter(
             organisation_id=go_live.programme.organisation_id, staff_number=data["staff_number"]
         ).first()

@@ -127,11 +127,31 @@ def _count(queryset: QuerySet, field: str = "pk") -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
+def _required_n(go_live: GoLive) -> Case:
+    """How many courses the go-live asks of each person's role group. The requirements are a
+    handful of rows, read once here, so each person's count is a look-up on their role group
+    instead of a subquery per person (which PostgreSQL ran again at every mention)."""
+    counts = (
+        Requirement.objects.filter(go_live=go_live)
+        .order_by()
+        .values_list("role_group")
+        .annotate(n=Count("pk"))
+    )
+    return Case(
+        *(When(role_group=group, then=Value(n)) for group, n in counts),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def with_status(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Annotated:
     """Annotate each person with ``required_n``, ``done_n``, ``trained``, ``trained_on``
     (the day their last required course was done), ``new_starter``, ``overdue``, ``booked``
     and ``status``. Requirements are read as they are now, so changing them changes who
-    counts as trained, back to the start of the series."""
+    counts as trained, back to the start of the series.
+
+    Count by ``status`` (``_tally``): each of its branches mentions the per-person
+    subqueries at most once, where counting the other flags would repeat them."""
     plan = plan_for(go_live)
     late_start = cut_off(plan)
     required = _required_for(go_live)
@@ -152,8 +172,15 @@ def with_status(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date
     last_done = done.order_by().values("staff").annotate(last=Max("completed_on")).values("last")
     new_starter = Q(start_date__gt=late_start)
     starter_deadline = today - dt.timedelta(days=plan.new_starter_days)
+    # Past a deadline, for someone who must train and is not trained: a new starter's own
+    # deadline, or a required course due before today and not done.
+    late = Case(
+        When(new_starter, then=Q(start_date__lt=starter_deadline)),
+        default=Exists(missing_overdue),
+        output_field=BooleanField(),
+    )
     return staff.annotate(
-        required_n=_count(required),
+        required_n=_required_n(go_live),
         done_n=_count(done),
         new_starter=Case(When(new_starter, then=True), default=False, output_field=BooleanField()),
         trained=Case(
@@ -169,15 +196,14 @@ def with_status(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date
         overdue=Case(
             When(trained=True, then=False),
             When(required_n=0, then=False),
-            When(new_starter, then=Q(start_date__lt=starter_deadline)),
-            default=Exists(missing_overdue),
+            default=late,
             output_field=BooleanField(),
         ),
         booked=Exists(booking_missing),
         status=Case(
             When(required_n=0, then=Value(Status.NOT_REQUIRED)),
             When(trained=True, then=Value(Status.TRAINED)),
-            When(overdue=True, then=Value(Status.OVERDUE)),
+            When(late, then=Value(Status.OVERDUE)),  # ``overdue``, once the above are ruled out
             When(booked=True, then=Value(Status.BOOKED)),
             default=Value(Status.NOT_TRAINED),
             output_field=CharField(),
@@ -202,37 +228,39 @@ class Figures:
         return round(100 * self.trained / self.required, 1) if self.required else None
 
 
-_FLAGS = {
-    "required": Q(required_n__gt=0),
-    "trained": Q(trained=True),
-    "booked": Q(status=Status.BOOKED),
-    "overdue": Q(status=Status.OVERDUE),
-    "new_starters": Q(new_starter=True),
-}
-# Sums of 0/1 flags rather than filtered counts: an aggregate over annotated rows runs on a
-# subquery, where Django can map plain columns but not annotations named in a FILTER.
-_AGGREGATES = {
-    "in_scope": Count("pk"),
-    **{name: Coalesce(Sum(f"flag_{name}"), 0) for name in _FLAGS},
-}
+_COUNTED = ("in_scope", "required", "trained", "booked", "overdue", "new_starters")
+_NONE = dict.fromkeys(_COUNTED, 0)
 
 
-def _with_flags(staff: Annotated) -> Annotated:
-    return staff.annotate(
-        **{
-            f"flag_{name}": Case(When(condition, then=1), default=0, output_field=IntegerField())
-            for name, condition in _FLAGS.items()
-        }
+def _tally(
+    staff: Annotated, *by: str, distinct: bool = False
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """The counts of ``Figures`` per value of the ``by`` fields, from staff annotated by
+    ``with_status``, in one grouped query: people are grouped by their status too, so each
+    person's status is worked out once. ``distinct`` counts a person once per group when
+    ``by`` follows a relation that can repeat them (two areas of one site)."""
+    rows = (
+        staff.order_by()
+        .values(*by, "status", "new_starter")
+        .annotate(n=Count("pk", distinct=distinct))
     )
-
-
-def _counts(row: dict[str, Any]) -> dict[str, int]:
-    return {key: row[key] for key in _AGGREGATES}
+    counts: dict[tuple[Any, ...], dict[str, int]] = {}
+    for row in rows:
+        key = tuple(row[field] for field in by)
+        found = counts.setdefault(key, dict.fromkeys(_COUNTED, 0))
+        status, n = row["status"], row["n"]
+        found["in_scope"] += n
+        found["required"] += 0 if status == Status.NOT_REQUIRED else n
+        found["trained"] += n if status == Status.TRAINED else 0
+        found["booked"] += n if status == Status.BOOKED else 0
+        found["overdue"] += n if status == Status.OVERDUE else 0
+        found["new_starters"] += n if row["new_starter"] else 0
+    return counts
 
 
 def totals(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Figures:
-    row = _with_flags(with_status(staff, go_live, today=today)).aggregate(**_AGGREGATES)
-    return Figures(label="All staff in scope", **row)
+    counts = _tally(with_status(staff, go_live, today=today))
+    return Figures(label="All staff in scope", **counts.get((), _NONE))
 
 
 GO_LIVE_WEEK = dt.timedelta(days=7)
@@ -257,8 +285,8 @@ def rostered_for_go_live_week(scope: Scope, go_live: GoLive, *, today: dt.date) 
     if not on_shift.exists():
         return None
     staff = staff_in_scope(scope).filter(pk__in=on_shift)
-    row = _with_flags(with_status(staff, go_live, today=today)).aggregate(**_AGGREGATES)
-    return Figures(label="Rostered for go-live week", **row)
+    counts = _tally(with_status(staff, go_live, today=today))
+    return Figures(label="Rostered for go-live week", **counts.get((), _NONE))
 
 
 BREAKDOWNS = {
@@ -271,43 +299,32 @@ BREAKDOWNS = {
 def breakdown(
     scope: Scope, *, by: str, today: dt.date, area_ids: list[int] | None = None
 ) -> list[Figures]:
-    """Figures per site, area or role group. A person working in two areas counts in each."""
+    """Figures per site, area or role group, in one grouped query. A person working in two
+    areas counts in each, and in their site once."""
     if by == "role_group":
         staff = with_status(staff_in_scope(scope, area_ids=area_ids), scope.go_live, today=today)
         labels = dict(RoleGroup.choices)
-        rows = _with_flags(staff).order_by().values("role_group").annotate(**_AGGREGATES)
         return sorted(
-            (Figures(label=str(labels[row["role_group"]]), **_counts(row)) for row in rows),
+            (
+                Figures(label=str(labels[group]), **counts)
+                for (group,), counts in _tally(staff, "role_group").items()
+            ),
             key=lambda f: f.label,
         )
     ids = scope.area_ids if area_ids is None else area_ids
     areas = [a for a in scope.areas if a.pk in ids]
+    # A row per (person, area) pair within the chosen areas.
+    staff = with_status(staff_in_scope(scope, area_ids=ids), scope.go_live, today=today).filter(
+        areas__in=ids
+    )
     if by == "area":
-        # One grouped query: a row per (person, area) pair within the chosen areas.
-        staff = _with_flags(
-            with_status(staff_in_scope(scope, area_ids=ids), scope.go_live, today=today)
-        )
-        rows = {
-            row["areas"]: row
-            for row in staff.filter(areas__in=ids)
-            .order_by()
-            .values("areas")
-            .annotate(**_AGGREGATES)
-        }
-        empty = dict.fromkeys(_AGGREGATES, 0)
+        counts = _tally(staff, "areas")
         return [
-            Figures(label=f"{a.name} ({a.site.name})", **_counts(rows.get(a.pk, empty)))
-            for a in areas
+            Figures(label=f"{a.name} ({a.site.name})", **counts.get((a.pk,), _NONE)) for a in areas
         ]
-    sites: dict[str, list[int]] = {}
-    for area in areas:
-        sites.setdefault(area.site.name, []).append(area.pk)
-    figures = []
-    for label, site_ids in sites.items():
-        staff = staff_in_scope(scope, area_ids=site_ids)
-        annotated = _with_flags(with_status(staff, scope.go_live, today=today))
-        figures.append(Figures(label=label, **annotated.aggregate(**_AGGREGATES)))
-    return figures
+    counts = _tally(staff, "areas__site", distinct=True)
+    sites = {area.site_id: area.site.name for area in areas}  # in the areas' order
+    return [Figures(label=name, **counts.get((pk,), _NONE)) for pk, name in sites.items()]
 
 
 def course_figures(
@@ -514,8 +531,9 @@ def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.d
     course; the actual series counts each person on the day they became trained."""
     plan = plan_for(go_live)
     population = with_status(staff, go_live, today=today).filter(required_n__gt=0).count()
+    actual = trained_series(staff, go_live)
     result = forecast.forecast(
-        trained_series(staff, go_live),
+        actual,
         population=population,
         target_percent=plan.target_percent,
         as_of=min(today, go_live.user_go_live_date),
@@ -524,7 +542,7 @@ def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.d
     return Trajectory(
         plan=plan,
         planned=planned_points(go_live),
-        actual=trained_series(staff, go_live),
+        actual=actual,
         forecast=result,
         today=today,
     )
@@ -596,7 +614,7 @@ def compliance_over_time(scope: Scope, *, today: dt.date, max_weeks: int = 12) -
     weeks = weeks[-max_weeks:]
     per_area: dict[int, list[float | None]] = {area.pk: [] for area in scope.areas}
     overall: list[float | None] = []
-    required = _count(_required_for(go_live))
+    required = _required_n(go_live)
     for week in weeks:
         done = _count(
             Completion.objects.filter(

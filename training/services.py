@@ -44,11 +44,14 @@ def _queue_alert_refresh(go_live: GoLive) -> None:
     transaction.on_commit(partial(tasks.refresh_training_alerts.delay, go_live.pk), robust=True)
 
 
+PROGRAMME_WIDE_ONLY = "Only a programme-wide training lead may change this."
+
+
 def _require(access: Access, capability: Capability, programme: Programme) -> None:
     """Courses, requirements, the plan and the scope apply to every area of the programme,
     so a grant limited to some areas (an area training lead) may not change them."""
     if not access.has_programme_wide(capability, programme):
-        raise PermissionDenied("Only a programme-wide training lead may change this.")
+        raise PermissionDenied(PROGRAMME_WIDE_ONLY)
 
 
 @transaction.atomic

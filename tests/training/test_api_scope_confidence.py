@@ -80,6 +80,21 @@ def test_an_area_training_lead_or_a_ward_manager_cannot_change_the_scope_over_th
     assert not ScopeChange.objects.exists()
 
 
+def test_an_area_training_lead_cannot_tell_from_the_refusal_whether_a_staff_number_exists(
+    training: TrainingTrust,
+) -> None:
+    t = training.trust
+    area_lead = f.UserFactory(username="area-lead")
+    f.grant(area_lead, Role.TRAINING_LEAD, t.programme, [t.ward_a])
+
+    existing = _change(training, area_lead, staff_number=t.staff_c.staff_number)
+    unknown = _change(training, area_lead, staff_number="N999999")
+
+    assert existing.status_code == unknown.status_code == 403
+    assert existing.json() == unknown.json()
+    assert not ScopeChange.objects.exists()
+
+
 def test_scope_changes_are_listed_only_for_staff_the_caller_may_see(
     training: TrainingTrust,
 ) -> None:
