@@ -18,7 +18,9 @@ from champions import selectors, services
 from champions.models import Assignment, CoverRequest, Designation, Shift
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
+from golive.api_fields import IdField
 from golive.models import GoLive, User
+from golive.schema_hooks import SummaryListSchema
 
 RULE_CODES = (
     "other_area, other_go_live, not_agreed, withdrawn, untrained, double_booked, "
@@ -114,8 +116,8 @@ class DesignationSerializer(serializers.ModelSerializer):
 
 
 class DesignationFilterSerializer(serializers.Serializer):
-    go_live = serializers.IntegerField(required=False, min_value=1)
-    area = serializers.IntegerField(required=False, min_value=1)
+    go_live = IdField(required=False)
+    area = IdField(required=False)
     role = serializers.ChoiceField(choices=Designation.Kind.choices, required=False)
     status = serializers.ChoiceField(choices=Designation.Status.choices, required=False)
 
@@ -286,8 +288,8 @@ class ShiftSerializer(serializers.ModelSerializer):
 
 
 class ShiftFilterSerializer(serializers.Serializer):
-    go_live = serializers.IntegerField(required=False, min_value=1)
-    area = serializers.IntegerField(required=False, min_value=1)
+    go_live = IdField(required=False)
+    area = IdField(required=False)
     day_from = serializers.DateField(required=False, help_text="First local day, YYYY-MM-DD.")
     day_to = serializers.DateField(required=False, help_text="Last local day, YYYY-MM-DD.")
 
@@ -480,7 +482,10 @@ class CoverageSerializer(serializers.Serializer):
 class CoverageViewSet(viewsets.ViewSet):
     """Super users and champions on duty against the target, per shift and area."""
 
+    schema = SummaryListSchema()
+
     @extend_schema(
+        operation_id="coverage_list",  # as it was named while documented as a list
         summary="Coverage of a go-live's shifts in the caller's areas",
         parameters=[CoverageQuerySerializer],
         responses={200: CoverageSerializer, **ERROR_RESPONSES},

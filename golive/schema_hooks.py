@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
+
 
 def drop_format_suffix_paths(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[Any]:
     """The router also answers ``/api/v1/areas.json`` and the like; they are the same
     operations as the plain paths, so the schema lists only those (a generated client or a
     fuzzer would otherwise try ``{format}`` as a free-text path parameter)."""
     return [endpoint for endpoint in endpoints if "{format}" not in endpoint[0]]
+
+
+class SummaryListSchema(AutoSchema):
+    """For a viewset whose ``list`` answers one summary object for its query rather than a
+    page of objects: drf-spectacular documents every ``list`` as a paginated array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
+from golive.api_fields import IdField
 from golive.models import GoLive, Programme, User
 from readiness import risk, selectors, services
 from readiness.models import (
@@ -118,6 +119,9 @@ class CriterionSerializer(serializers.ModelSerializer):
     figure = serializers.SerializerMethodField(
         help_text="The live figure behind a computed status."
     )
+    # Declared, not generated: a generated read-only field drops allow_blank, and the schema
+    # would then say every criterion has a link.
+    evidence_link = serializers.URLField(read_only=True, allow_blank=True)
     threshold = serializers.SerializerMethodField(help_text="The pass rule.")
     editable = serializers.SerializerMethodField(help_text="Whether you may assess it.")
 
@@ -161,8 +165,8 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 class CriterionFilterSerializer(serializers.Serializer):
-    go_live = serializers.IntegerField(required=False, min_value=1)
-    area = serializers.IntegerField(required=False, min_value=1)
+    go_live = IdField(required=False)
+    area = IdField(required=False)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
 
 
@@ -272,6 +276,12 @@ class GateSerializer(serializers.ModelSerializer):
     sign_offs = SignOffSerializer(many=True, read_only=True)
     required_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=SignOffRole.choices), read_only=True
+    )
+    decision = serializers.ChoiceField(
+        choices=Verdict.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty until the gate is decided.",
     )
 
     class Meta:

@@ -63,6 +63,12 @@ class TicketSerializer(serializers.ModelSerializer):
         source="resolver_group.name", read_only=True, allow_null=True, default=None
     )
     status = TicketStatusField(read_only=True)
+    resolution_type = serializers.ChoiceField(
+        choices=Ticket.ResolutionType.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty until the ticket is resolved.",
+    )
     reporter_name = serializers.SerializerMethodField(
         help_text="Empty unless you log or work tickets in the ticket's area."
     )

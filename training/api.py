@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, service_errors
+from golive.api_fields import IdField
 from golive.models import GoLive, RoleGroup, StaffMember, User
 from training import selectors, services
 from training.confidence import MIN_GROUP_SIZE
@@ -86,7 +87,7 @@ class RequirementCreateSerializer(serializers.Serializer):
 
 
 class RequirementFilterSerializer(serializers.Serializer):
-    go_live = serializers.IntegerField(min_value=1, required=False)
+    go_live = IdField(required=False)
 
 
 class CompletionSerializer(serializers.ModelSerializer):
@@ -496,7 +497,10 @@ class BookingResultSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Bookings of staff you may see on courses not yet attended"),
+    list=extend_schema(
+        summary="Bookings of staff you may see on courses not yet attended",
+        responses={200: BookingSerializer(many=True), **ERROR_RESPONSES},
+    ),
     retrieve=extend_schema(
         summary="One booking", responses={200: BookingSerializer, **ERROR_RESPONSES}
     ),
@@ -591,7 +595,7 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
         parameters=[BreakdownFilterSerializer],
         responses={200: FiguresSerializer(many=True), **ERROR_RESPONSES},
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # answers the whole list, unpaged
     def breakdown(self, request: Request, pk: int) -> Response:
         filters = BreakdownFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -638,7 +642,7 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
         parameters=[GapFilterSerializer],
         responses={200: GapSerializer(many=True), **ERROR_RESPONSES},
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # answers the whole list, unpaged
     def gaps(self, request: Request, pk: int) -> Response:
         """Service desk tickets resolved as a training gap, per area and course, with the
         refresher candidates (people who did the course); no ticket text."""
@@ -744,7 +748,7 @@ class ScopeChangeRequestSerializer(serializers.Serializer):
 
 
 class ScopeChangeFilterSerializer(serializers.Serializer):
-    go_live = serializers.IntegerField(min_value=1, required=False)
+    go_live = IdField(required=False)
 
 
 @extend_schema_view(
