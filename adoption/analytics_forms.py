@@ -22,6 +22,7 @@ from adoption.models import (
     OrderType,
     SurveyResponse,
 )
+from golive.forms import QuickSelect
 from golive.models import Area, Programme, RoleGroup, Site
 
 MAX_RANGE_DAYS = 366
@@ -46,13 +47,16 @@ class DashboardFilterForm(forms.Form):
     """Filters kept in the URL (GET), so a filtered view can be bookmarked and shared."""
 
     site = forms.ModelChoiceField(
-        queryset=Site.objects.none(), required=False, empty_label="All sites"
+        queryset=Site.objects.none(), required=False, empty_label="All sites", widget=QuickSelect
     )
     area = forms.ModelChoiceField(
-        queryset=Area.objects.none(), required=False, empty_label="All your areas"
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label="All your areas",
+        widget=QuickSelect,
     )
     role_group = forms.ChoiceField(
-        choices=[("", "All role groups"), *RoleGroup.choices], required=False
+        choices=[("", "All role groups"), *RoleGroup.choices], required=False, widget=QuickSelect
     )
     start = forms.DateField(label="From", required=False, widget=DATE)
     end = forms.DateField(label="To", required=False, widget=DATE)

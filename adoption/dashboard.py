@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -134,7 +135,7 @@ class AreaRow:
     trend: list[float | None] = field(default_factory=list)  # events per day, last 28 days
     go_live: GoLive | None = None  # whose go-live date the dip is measured from
 
-    @property
+    @cached_property  # the template reads it twice per row
     def sparkline_points(self) -> str:
         """SVG polyline points (a 100 × 24 box) for the trend; days without data skipped."""
         known = [v for v in self.trend if v is not None]
@@ -149,7 +150,7 @@ class AreaRow:
             if v is not None
         )
 
-    @property
+    @cached_property
     def sparkline_text(self) -> str:
         known = [v for v in self.trend if v is not None]
         if len(known) < 2:

@@ -1,7 +1,12 @@
+from typing import Any
+
 import pytest
+from django import forms
 from django.template.loader import render_to_string
+from django.test.html import parse_html
 
 from golive.charts import Chart, Marker, Series
+from golive.forms import QuickSelect
 
 
 def test_a_chart_renders_its_figures_as_a_table_and_a_data_island():
@@ -57,3 +62,23 @@ def test_the_pagination_include_prints_no_comment_text() -> None:
     html = render_to_string("_pagination.html", {"page": None})
 
     assert "Needs:" not in html
+
+
+def test_the_quick_select_draws_the_same_markup_as_djangos_select() -> None:
+    choices = [("", "All <areas>"), ("1", 'Ward "7B" & co'), ("Site", [("2", "A"), ("3", "B")])]
+
+    class Filters(forms.Form):
+        slow = forms.ChoiceField(choices=choices, required=False, help_text="Pick one")
+        quick = forms.ChoiceField(
+            choices=choices, required=False, help_text="Pick one", widget=QuickSelect
+        )
+
+    form = Filters({"slow": "2", "quick": "2"})
+    form.is_valid()
+
+    def drawn(name: str) -> Any:
+        html = form[name].as_widget(attrs={"class": "nhsuk-select"})
+        return parse_html(html.replace(name, "field"))
+
+    assert drawn("quick") == drawn("slow")
+    assert "&lt;areas&gt;" in str(form["quick"])
