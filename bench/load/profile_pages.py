@@ -34,68 +34,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.load.html_forms import form_on
 from bench.load.run_load import DESCRIPTIONS, django_env, manage, prepare, production_env, targets
 
 PASSWORD = "golive-demo"  # noqa: S105 - the documented demo password
 
 
-class FormFields(HTMLParser):
-    """The fields of the page's POST form to ``action``, as a browser would send them (the
-    locustfile's parser, without locust)."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action = action
-        self.in_form = self.done = False
-        self.fields: dict[str, str] = {}
-        self.choices: dict[str, list[str]] = {}
-        self.select: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and not self.done and a.get("method", "").lower() == "post":
-            self.in_form = a.get("action", "") in {"", self.action}
-        if not self.in_form:
-            return
-        name = a.get("name", "")
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind == "radio":
-                self.choices.setdefault(name, []).append(a.get("value", ""))
-            elif kind in {"hidden", "text", "email", "tel", "url", "number"}:
-                self.fields[name] = a.get("value", "")
-        elif tag == "select" and name:
-            self.select = name
-            self.choices[name] = []
-        elif tag == "option" and self.select and a.get("value"):
-            self.choices[self.select].append(a["value"])
-        elif tag == "textarea" and name:
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self.select = None
-        if tag == "form" and self.in_form:
-            self.in_form, self.done = False, True
-
-    def filled(self, text: dict[str, str]) -> dict[str, str]:
-        data = dict(self.fields)
-        for name, values in self.choices.items():
-            if values and not data.get(name):
-                data[name] = random.choice(values)
-        return {**data, **text}
-
-
 def form_data(html: bytes, action: str, text: dict[str, str]) -> dict[str, str]:
-    parser = FormFields(action)
-    parser.feed(html.decode())
-    return parser.filled(text)
+    return form_on(html.decode(), action).filled(text)
 
 
 @dataclass
