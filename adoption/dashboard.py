@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q, Sum
 
 from adoption import analytics_cache, comparison, metrics
 from adoption.markers import MarkerView, chart_markers
-from adoption.models import DailyAreaUsers, DailyRollup, EventType, Metric
+from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
 from golive.access import Access
 from golive.charts import Chart, Series
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
@@ -173,21 +173,27 @@ def _staff_counts(area_ids: tuple[int, ...], role_group: str, end: dt.date) -> d
     return dict(rows)
 
 
-def _per_area_day(view: View, *, staff_only: bool) -> dict[int, dict[dt.date, int]]:
-    """Active users (or active users on a staff list) per area and day, from the counts
-    the rollups keep (a staff member has one EPR id, so users and staff are the same)."""
-    rows = DailyAreaUsers.objects.filter(
-        area_id__in=view.area_ids, local_date__range=(view.start, view.end)
+def _active_per_area_day(
+    view: View, days: list[dt.date]
+) -> tuple[dict[int, dict[dt.date, int]], dict[int, dict[dt.date, int]]]:
+    """Active users, and active users on a staff list, per area and day over ``days`` (the
+    recent days areas are ranked on: a fortnight of activity rows, counted live so a staff
+    member deleted or relinked shows at once). One row per area, day and user, so within an
+    area and day a plain count is a distinct count."""
+    users: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    staff: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    if not days:
+        return users, staff
+    rows = DailyUserActivity.objects.filter(
+        area_id__in=view.area_ids, local_date__range=(days[0], days[-1])
     )
     if view.role_group:
         rows = rows.filter(role_group=view.role_group)
-    counts: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    grouped = rows.values("area_id", "local_date").annotate(
-        n=Sum("staff_users" if staff_only else "users")
-    )
-    for area_id, day, n in grouped.values_list("area_id", "local_date", "n"):
-        counts[area_id][day] = n
-    return counts
+    grouped = rows.values("area_id", "local_date").annotate(n=Count("pk"), s=Count("staff_id"))
+    for area_id, day, n, on_list in grouped.values_list("area_id", "local_date", "n", "s"):
+        users[area_id][day] = n
+        staff[area_id][day] = on_list
+    return users, staff
 
 
 def _events_per_area_day(view: View) -> dict[int, dict[dt.date, int]]:
@@ -256,8 +262,7 @@ def _area_figures(view: View) -> dict[int, AreaFigures]:
     covered = metrics.covered_days(view.start, view.end)
     days = view.scope.days()
     recent = _recent_days(view)
-    users = _per_area_day(view, staff_only=False)
-    staff_active = _per_area_day(view, staff_only=True)
+    users, staff_active = _active_per_area_day(view, recent)
     staff = _staff_counts(view.area_ids, view.role_group, view.end)
     events = _events_per_area_day(view)
     figures = {}

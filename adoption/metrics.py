@@ -191,7 +191,8 @@ def active_users_per_day(
             n=Count("pk") - Count("epr_user_id", distinct=True)
         )
         for day, n in extra.values_list("local_date", "n"):
-            per_day[day] -= n
+            if n:
+                per_day[day] = per_day.get(day, 0.0) - n
     return per_day
 
 

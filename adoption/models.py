@@ -297,7 +297,7 @@ class DailyUserActivity(models.Model):
     role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
     events = models.PositiveIntegerField()
     # Active in another area the same day too: the only rows an exact distinct count over
-    # several areas needs beyond ``DailyAreaUsers`` (see ``metrics._active_users``).
+    # several areas needs beyond ``DailyAreaUsers`` (see ``metrics.active_users_per_day``).
     in_several_areas = models.BooleanField(default=False)
 
     class Meta:
@@ -323,15 +323,13 @@ class DailyUserActivity(models.Model):
 
 class DailyAreaUsers(models.Model):
     """Active users per local day × area × role group, counted from ``DailyUserActivity``
-    by ``adoption.rollups``: what active-user figures read, so that no request counts
-    distinct users over a year of activity rows (bench/README.md). ``staff_users`` are those
-    linked to a staff member."""
+    by ``adoption.rollups``: what active-user series read, so that no request counts
+    distinct users over a year of activity rows (bench/README.md)."""
 
     local_date = models.DateField()
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
     users = models.PositiveIntegerField()
-    staff_users = models.PositiveIntegerField()
 
     class Meta:
         verbose_name_plural = "daily area users"

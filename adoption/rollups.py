@@ -2,12 +2,14 @@
 
 After an events batch commits, only the local days (Europe/London, already fixed on each
 event at import) that the batch touched are recomputed, set-wise in SQL, with upserts on the
-rollups' natural keys: running it twice, or for two overlapping batches at once, gives the
-same rows. ``rebuild_all`` recomputes everything in one statement per table.
+rollups' natural keys: running it twice gives the same rows, and rollups of overlapping
+batches run one at a time (an advisory lock on PostgreSQL), so they give the same rows too.
+``rebuild_all`` recomputes everything in one statement per table.
 
 Three tables are written: ``DailyRollup`` (events), ``DailyUserActivity`` (one row per user,
 area and day) and ``DailyAreaUsers`` (active users per area, day and role group, counted
-from the activity rows, so that dashboards add counts instead of counting distinct users).
+from the activity rows, so that year-long series add counts instead of counting distinct
+users).
 
 The SQL is the same on PostgreSQL and SQLite (both support ``INSERT ... SELECT ... ON
 CONFLICT DO UPDATE``); day lists are bound as ``IN (...)`` placeholders, which PostgreSQL
@@ -59,14 +61,17 @@ DO UPDATE SET staff_id = excluded.staff_id, role_group = excluded.role_group,
 
 # Active users per area, day and role group: one activity row is one user in that area.
 AREA_USERS_SQL = """
-INSERT INTO adoption_dailyareausers (local_date, area_id, role_group, users, staff_users)
-SELECT local_date, area_id, role_group, count(*), count(staff_id)
+INSERT INTO adoption_dailyareausers (local_date, area_id, role_group, users)
+SELECT local_date, area_id, role_group, count(*)
 FROM adoption_dailyuseractivity
 WHERE {where}
 GROUP BY local_date, area_id, role_group
 ON CONFLICT (local_date, area_id, role_group)
-DO UPDATE SET users = excluded.users, staff_users = excluded.staff_users
+DO UPDATE SET users = excluded.users
 """
+
+# Any fixed number: the key of the PostgreSQL advisory lock that runs rollups one at a time.
+ROLLUP_LOCK = 74_201_126
 
 
 # Events keep the staff link they had when imported; a staff list imported later (or a
@@ -94,6 +99,18 @@ def _rollups_changed() -> None:
     cache the old rows under the new generation in between)."""
     analytics_cache.bump()
     transaction.on_commit(analytics_cache.bump, robust=True)
+
+
+def _one_at_a_time() -> None:
+    """Wait for any other rollup to commit, then hold them off until this transaction ends.
+    Two rollups of overlapping days at once would each write rows from what the events
+    were when its statements began: the second to finish could undo the first's flags of
+    people active in two areas, and count them twice (a lost update). With the lock, every
+    statement after it sees all that earlier rollups committed. SQLite has one writer
+    anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
 
 
 def _placeholders(count: int) -> str:
@@ -126,6 +143,7 @@ def recompute_days(days: list[dt.date]) -> RollupResult:
     """Upsert the rollups of ``days`` (every area) from the events. Idempotent."""
     if not days:
         return RollupResult(0, 0, 0)
+    _one_at_a_time()
     area_ids = list(Area.objects.values_list("pk", flat=True))
     if not area_ids:
         return RollupResult(len(days), 0, 0)
@@ -164,11 +182,10 @@ def _count_area_users(cursor: CursorWrapper, days: list[dt.date] | None) -> None
 def relink_staff() -> int:
     """Point activity rows at the staff member with their EPR user id; returns rows changed.
     Idempotent: rows already linked right are not touched."""
+    _one_at_a_time()
     with connection.cursor() as cursor:
         cursor.execute(RELINK_SQL)
         changed = max(cursor.rowcount, 0)
-        if changed:
-            _count_area_users(cursor, None)
     _rollups_changed()
     return changed
 
@@ -194,6 +211,7 @@ def rollup_batch(batch_id: int) -> RollupResult | None:
 def rebuild_all() -> RollupResult:
     """Recompute every rollup from every event (seeding, repairs, after a bulk delete).
     Readers in other transactions see the old rows until this commits."""
+    _one_at_a_time()
     DailyRollup.objects.all().delete()
     DailyUserActivity.objects.all().delete()
     with connection.cursor() as cursor:

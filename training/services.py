@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from adoption.imports.identifiers import remove_nhs_numbers
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Programme, Role, RoleGrant, StaffMember, User
-from training import selectors
+from training import selectors, signals
 from training.models import (
     Booking,
     Completion,
@@ -182,6 +182,10 @@ def record_completions(
     )
     Booking.objects.filter(course=course, staff__in=staff).delete()
     _queue_alert_refresh(go_live)
+    if new or changed:
+        transaction.on_commit(
+            partial(signals.completions_changed.send, sender=Completion), robust=True
+        )
     return len(new) + len(changed), len(staff) - len(new) - len(changed)
 
 

@@ -40,6 +40,7 @@ from adoption.models import ImportBatch, ImportIssue
 from golive.access import Access
 from golive.models import Area, StaffMember
 from training.models import Course
+from training.signals import completions_changed
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -404,6 +405,9 @@ def after_commit(batch_id: int, kind: str) -> None:
         from adoption.tasks import rollup_batch  # noqa: PLC0415 - tasks imports this module
 
         rollup_batch.delay(batch_id)
+    if kind == "training":
+        # Completions written in bulk send no post_save: say so (cached figures join them).
+        completions_changed.send(sender=ImportBatch)
     if kind in {"training", "staff"}:
         # Completions and staff lists move training figures: re-check the trajectory alerts.
         from training.tasks import refresh_all_training_alerts  # noqa: PLC0415 - app cycle

@@ -13,8 +13,8 @@ WHERE (local_date, epr_user_id) IN (
 )
 """
 COUNT_AREA_USERS = """
-INSERT INTO adoption_dailyareausers (local_date, area_id, role_group, users, staff_users)
-SELECT local_date, area_id, role_group, count(*), count(staff_id)
+INSERT INTO adoption_dailyareausers (local_date, area_id, role_group, users)
+SELECT local_date, area_id, role_group, count(*)
 FROM adoption_dailyuseractivity
 GROUP BY local_date, area_id, role_group
 """
@@ -35,7 +35,6 @@ class Migration(migrations.Migration):
                 ('local_date', models.DateField()),
                 ('role_group', models.CharField(blank=True, choices=[('nursing', 'Nursing and midwifery'), ('medical', 'Medical and dental'), ('ahp', 'Allied health professionals'), ('pharmacy', 'Pharmacy'), ('scientific', 'Healthcare scientists'), ('admin', 'Administrative and clerical'), ('support', 'Clinical support'), ('other', 'Other')], max_length=20)),
                 ('users', models.PositiveIntegerField()),
-                ('staff_users', models.PositiveIntegerField()),
             ],
             options={
                 'verbose_name_plural': 'daily area users',

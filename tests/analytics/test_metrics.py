@@ -12,6 +12,7 @@ from django.db.models import Count
 from adoption import metrics, rollups
 from adoption.metrics import Scope
 from adoption.models import DailyUserActivity, Metric
+from golive.access import Access
 from tests import factories as f
 
 D = dt.date
@@ -267,3 +268,50 @@ def test_an_edited_metric_is_not_read_from_the_cache(known: Any) -> None:
 
     assert before == [1, 2, 1]
     assert values(known, "Active users per day") == [0, 1, 1]
+
+
+@pytest.mark.django_db
+def test_an_areas_share_of_staff_active_drops_a_deleted_member_of_staff_at_once(
+    known: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from adoption import dashboard  # noqa: PLC0415
+
+    view = dashboard.View(known.wave_1, [known.ward_a], D(2025, 3, 29), D(2025, 3, 31))
+    before = dashboard.area_rows(view)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        known.u1.delete()  # their activity rows keep the EPR id but lose the staff link
+
+    after = dashboard.area_rows(view)[0]
+    assert (before.staff, after.staff) == (4, 3)
+    # Active on the list: U1 on the 29th, U1 and U2 on the 30th, U2 on the 31st; then U2 only.
+    assert before.share_active == pytest.approx((100 / 4 + 200 / 4 + 100 / 4) / 3)
+    assert after.share_active == pytest.approx((0 + 100 / 3 + 100 / 3) / 3)
+    assert after.active_users == before.active_users  # still people who used the EPR
+
+
+@pytest.mark.django_db
+def test_a_register_moving_a_completion_later_shows_in_the_cached_trained_share(
+    known: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from training import services  # noqa: PLC0415
+    from training.models import Completion  # noqa: PLC0415
+
+    before = values(known, "Share of trained staff active")
+    completion = Completion.objects.get(staff=known.u2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_completions(
+            access=Access(known.programme_manager),
+            user=known.programme_manager,
+            go_live=known.wave_1,
+            course=completion.course,
+            completed_on=D(2025, 3, 31),
+            staff_ids=[known.u2.pk],
+        )
+
+    uncached = metrics._series(
+        known.metrics["Share of trained staff active"],
+        Scope((known.ward_a.pk,), D(2025, 3, 29), D(2025, 3, 31)),
+    )
+    after = values(known, "Share of trained staff active")
+    assert after != before
+    assert after == [None if v is None else round(v, 2) for _, v in uncached]
