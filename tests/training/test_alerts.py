@@ -94,7 +94,8 @@ def test_recording_a_register_queues_an_alert_refresh_after_commit(
             staff_ids=[training.trust.staff_a.pk],
         )
 
-    assert len(callbacks) == 1
+    queued = [(getattr(c, "func", None), getattr(c, "args", ())) for c in callbacks]
+    assert queued.count((tasks.refresh_training_alerts.delay, (training.go_live.pk,))) == 1
 
 
 def test_open_alerts_show_on_the_home_dashboard(training: TrainingTrust, today: dt.date) -> None:
