@@ -219,6 +219,12 @@ class Event(models.Model):
         db_index=False,
     )
     epr_user_id = models.CharField(max_length=64)
+    # Matched to ``StaffMember.epr_user_key`` (the same expression) to link staff.
+    epr_user_key = models.GeneratedField(
+        expression=Upper("epr_user_id"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+    )
     staff = models.ForeignKey(
         StaffMember,
         on_delete=models.SET_NULL,
@@ -234,14 +240,11 @@ class Event(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["area", "local_date", "event_type"], name="event_rollup_idx"),
-            # Events whose EPR user was not on the staff list yet, found again when a staff
-            # list names them (imports.staff.link_earlier_events). Partial: normally empty,
-            # so it costs the events import nothing.
-            models.Index(
-                Upper("epr_user_id"),
-                name="event_unlinked_user_idx",
-                condition=Q(staff__isnull=True),
-            ),
+            # Events whose EPR user was not on the staff list yet, found again, a window of
+            # ids at a time, when a staff list names them (rollups.relink_staff). Partial:
+            # once a staff list with EPR user ids is in, it holds only the events of users
+            # missing from it.
+            models.Index(fields=["id"], name="event_unlinked_idx", condition=Q(staff__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -286,6 +289,12 @@ class DailyUserActivity(models.Model):
     local_date = models.DateField()
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     epr_user_id = models.CharField(max_length=64)
+    # Matched to ``StaffMember.epr_user_key`` (the same expression) to link staff.
+    epr_user_key = models.GeneratedField(
+        expression=Upper("epr_user_id"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+    )
     staff = models.ForeignKey(
         StaffMember,
         on_delete=models.SET_NULL,

@@ -27,7 +27,7 @@ from django.db.backends.utils import CursorWrapper
 
 from adoption import analytics_cache
 from adoption.models import DailyRollup, DailyUserActivity, EventType, ImportBatch, ImportKind
-from golive.models import Area
+from golive.models import Area, StaffMember
 
 # A year of days per statement keeps the placeholder list well inside SQLite's limits.
 DAYS_PER_STATEMENT = 366
@@ -74,17 +74,57 @@ DO UPDATE SET users = excluded.users
 ROLLUP_LOCK = 74_201_126
 
 
-# Events keep the staff link they had when imported; a staff list imported later (or a
-# corrected EPR id) links the activity rows here, as the import matches ids: ignoring case.
-RELINK_SQL = """
+# Linking activity to staff by EPR user id, matched ignoring case through the keys the
+# database keeps (``epr_user_key`` on staff, events and activity rows: the same upper()
+# expression). A staff list imported after the events (or a corrected EPR id) links them here.
+# Rows are taken a window of ids at a time, each window its own short transaction: a window
+# reads its rows through an index on the id (unlinked events: ``event_unlinked_idx``) and
+# finds each row's staff member through ``staff_epr_user_key_idx``, so the work grows with
+# the rows, never rows × staff, and on SQLite the one writer lock is held a fraction of a
+# second at a time, so sign-ins and page views carry on in between. Events keep the staff
+# link they had when imported; only unlinked events are linked. The organisation's areas are
+# bound as a list: PostgreSQL then plans from the tables' own statistics. Portable SQL
+# (``UPDATE ... FROM``: PostgreSQL, and SQLite 3.33 and newer).
+ROWS_PER_LINK_WINDOW = {"postgresql": 50_000, "sqlite": 5_000}
+
+NEXT_UNLINKED_EVENTS = """
+SELECT max(id) FROM (
+    SELECT id FROM adoption_event WHERE staff_id IS NULL AND id > %s ORDER BY id LIMIT %s
+) w
+"""
+
+LINK_EVENTS_SQL = """
+UPDATE adoption_event SET staff_id = s.id
+FROM golive_staffmember s
+WHERE adoption_event.id > %s AND adoption_event.id <= %s
+    AND adoption_event.staff_id IS NULL
+    AND adoption_event.area_id IN ({areas})
+    AND s.organisation_id = %s AND s.epr_user_id <> ''
+    AND s.epr_user_key = adoption_event.epr_user_key
+"""
+
+NEXT_ACTIVITY = """
+SELECT max(id) FROM (
+    SELECT id FROM adoption_dailyuseractivity WHERE id > %s ORDER BY id LIMIT %s
+) w
+"""
+
+LINK_ACTIVITY_SQL = """
 UPDATE adoption_dailyuseractivity SET staff_id = s.id
-FROM golive_staffmember s, golive_area a, golive_site si
-WHERE a.id = adoption_dailyuseractivity.area_id AND si.id = a.site_id
-    AND s.organisation_id = si.organisation_id AND s.epr_user_id <> ''
-    AND upper(s.epr_user_id) = upper(adoption_dailyuseractivity.epr_user_id)
+FROM golive_staffmember s
+WHERE adoption_dailyuseractivity.id > %s AND adoption_dailyuseractivity.id <= %s
+    AND adoption_dailyuseractivity.area_id IN ({areas})
+    AND s.organisation_id = %s AND s.epr_user_id <> ''
+    AND s.epr_user_key = adoption_dailyuseractivity.epr_user_key
     AND (adoption_dailyuseractivity.staff_id IS NULL
         OR adoption_dailyuseractivity.staff_id <> s.id)
 """
+
+
+@dataclass(frozen=True)
+class RelinkResult:
+    events: int
+    activity: int
 
 
 @dataclass(frozen=True)
@@ -178,16 +218,48 @@ def _count_area_users(cursor: CursorWrapper, days: list[dt.date] | None) -> None
     cursor.execute(AREA_USERS_SQL.format(where=in_days), days)
 
 
-@transaction.atomic
-def relink_staff() -> int:
-    """Point activity rows at the staff member with their EPR user id; returns rows changed.
+def relink_staff(organisation_id: int | None = None) -> RelinkResult:
+    """Link unlinked events, and activity rows, to the staff member with their EPR user id
+    (``organisation_id``'s staff, or every organisation's). Commits a window of rows at a
+    time (savepoints inside a caller's transaction); each window waits its turn with
+    rollups, so a rollup never writes activity from events a window has not linked yet.
     Idempotent: rows already linked right are not touched."""
-    _one_at_a_time()
-    with connection.cursor() as cursor:
-        cursor.execute(RELINK_SQL)
-        changed = max(cursor.rowcount, 0)
-    _rollups_changed()
-    return changed
+    staff = StaffMember.objects.exclude(epr_user_id="")
+    if organisation_id is not None:
+        staff = staff.filter(organisation_id=organisation_id)
+    organisations = staff.order_by("organisation_id").values_list("organisation_id", flat=True)
+    events = activity = 0
+    for organisation in organisations.distinct():
+        areas = list(
+            Area.objects.filter(site__organisation_id=organisation).values_list("pk", flat=True)
+        )
+        if areas:
+            events += _link_windows(NEXT_UNLINKED_EVENTS, LINK_EVENTS_SQL, organisation, areas)
+            activity += _link_windows(NEXT_ACTIVITY, LINK_ACTIVITY_SQL, organisation, areas)
+    if events or activity:
+        _rollups_changed()
+    return RelinkResult(events, activity)
+
+
+def _link_windows(next_window: str, link: str, organisation_id: int, areas: list[int]) -> int:
+    """Run ``link`` over successive windows of ids until ``next_window`` finds no more rows;
+    returns the rows changed."""
+    size = ROWS_PER_LINK_WINDOW.get(connection.vendor, 5_000)
+    statement = link.format(areas=_placeholders(len(areas)))
+    changed = 0
+    after = 0
+    while True:
+        with transaction.atomic():
+            _one_at_a_time()
+            with connection.cursor() as cursor:
+                cursor.execute(next_window, [after, size])
+                row = cursor.fetchone()
+                last = row[0] if row else None
+                if last is None:
+                    return changed
+                cursor.execute(statement, [after, last, *areas, organisation_id])
+                changed += max(cursor.rowcount, 0)
+        after = int(last)
 
 
 def rollup_batch(batch_id: int) -> RollupResult | None:
@@ -200,11 +272,30 @@ def rollup_batch(batch_id: int) -> RollupResult | None:
         .first()
     )
     if kind == ImportKind.STAFF:
-        relinked = relink_staff()
-        return RollupResult(0, 0, relinked)
+        organisation_id = (
+            ImportBatch.objects.filter(pk=batch_id)
+            .values_list("programme__organisation_id", flat=True)
+            .get()
+        )
+        relinked = relink_staff(organisation_id)
+        _say_what_was_linked(batch_id, relinked)
+        return RollupResult(0, 0, relinked.activity)
     if kind != ImportKind.EVENTS:
         return None
     return recompute_days(days_touched_by(batch_id))
+
+
+def _say_what_was_linked(batch_id: int, relinked: RelinkResult) -> None:
+    """Tell the staff list's page how many earlier events it linked (once)."""
+    if not relinked.events:
+        return
+    what = "1 earlier event" if relinked.events == 1 else f"{relinked.events:,} earlier events"
+    notice = f"{what} from EPR user ids on the staff list are now linked to their staff member."
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if notice not in batch.notices:
+            batch.notices = [*batch.notices, notice]
+            batch.save(update_fields=["notices"])
 
 
 @transaction.atomic
@@ -219,7 +310,7 @@ def rebuild_all() -> RollupResult:
         rollup_rows = max(cursor.rowcount, 0)
         cursor.execute(ACTIVITY_SQL.format(where="1 = 1"), [EventType.LOGIN_FAILED])
         activity_rows = max(cursor.rowcount, 0)
-        cursor.execute(RELINK_SQL)
+        relink_staff()  # staff lists imported after the events, and corrected EPR ids
         _count_area_users(cursor, None)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows and sorts on disk.

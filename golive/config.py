@@ -57,12 +57,22 @@ def database_config(environ: Mapping[str, str], *, var_dir: Path) -> dict[str, A
         if not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. .../golive.")
     else:
-        config["OPTIONS"] = {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            **config.get("OPTIONS", {}),
-        }
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
+
+
+# The embedded default serves pages while a worker imports and rolls up in the same file.
+# WAL lets readers carry on beside the one writer (rollback journaling blocks them while it
+# commits); NORMAL sync is what WAL is designed for (a power cut may lose the last commits,
+# never corrupt the file). Writers wait up to ``timeout`` seconds for the lock rather than
+# failing, and take it when their transaction begins (IMMEDIATE), so two writers never
+# deadlock upgrading read locks. Background work keeps its transactions short, so the wait
+# is a fraction of a second.
+SQLITE_OPTIONS: dict[str, Any] = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 
 
 def redis_url(environ: Mapping[str, str]) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -7,12 +8,43 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 
 from golive.access import access_for
 
 SESSION_SIGNED_IN_AT_KEY = "golive_signed_in_at"
+logger = logging.getLogger(__name__)
+
+
+def _database_busy(error: BaseException) -> bool:
+    """Whether ``error`` comes of a database lock wait that ran out (SQLite's one writer)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OperationalError) and "locked" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session left unchanged by the request, which is saved only to
+    renew its idle timeout (``SESSION_SAVE_EVERY_REQUEST``), is not renewed this time when
+    the database is too busy to save it, rather than failing the request (Django turns the
+    lock into a 400 "session interrupted" or a 500). A changed session (a sign-in, a go-live
+    chosen) must be saved, so that still fails."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, OperationalError) as error:
+            if request.session.modified or not _database_busy(error):
+                raise
+            logger.warning("Session not renewed: the database was busy")
+            return response
 
 
 class NoStoreForSignedInMiddleware:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 ods_code_validator = RegexValidator(
@@ -236,14 +237,25 @@ class StaffMember(models.Model):
         default="",
         help_text="The staff member's id in the EPR, used to join extracts.",
     )
+    # The EPR user id as extracts are matched to it (ignoring case), kept by the database on
+    # every write, so linking events to staff is an indexed equality join, never upper() of
+    # every row against upper() of every staff member.
+    epr_user_key = models.GeneratedField(
+        expression=Upper("epr_user_id"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+    )
     user = models.OneToOneField(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_member"
     )
-    history = HistoricalRecords(m2m_fields=[areas])
+    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["epr_user_key"])
 
     class Meta:
         ordering = ["full_name"]
         verbose_name = "staff member"
+        indexes = [
+            models.Index(fields=["organisation", "epr_user_key"], name="staff_epr_user_key_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "staff_number"], name="staff_number_unique"

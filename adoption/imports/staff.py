@@ -8,7 +8,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from adoption.imports.loading import Duplicate, MergeResult
@@ -74,11 +73,6 @@ def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str
         [through(staffmember_id=ids[number], area_id=area) for number, area in placements],
         ignore_conflicts=True,
     )
-    linked = link_earlier_events(organisation_id)
-    notices: tuple[str, ...] = ()
-    if linked:
-        what = "1 earlier event" if linked == 1 else f"{linked:,} earlier events"
-        notices = (f"{what} from EPR user ids on this list are now linked to their staff member.",)
     duplicates = [Duplicate(lines[0], lines) for lines in placements.values() if len(lines) > 1]
     duplicate_rows = sum(len(lines) - 1 for lines in placements.values())
     return MergeResult(
@@ -88,33 +82,4 @@ def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str
         unchanged=len(people) - len(new) - len(changed),
         duplicate_rows=duplicate_rows,
         duplicates=duplicates,
-        notices=notices,
     )
-
-
-# Portable SQL (PostgreSQL and SQLite). The IN list uses the partial index
-# event_unlinked_user_idx on upper(epr_user_id) WHERE staff_id IS NULL.
-LINK_EARLIER_EVENTS = """
-UPDATE adoption_event SET staff_id = (
-    SELECT m.id FROM golive_staffmember m
-    WHERE m.organisation_id = %s AND upper(m.epr_user_id) = upper(adoption_event.epr_user_id)
-    ORDER BY m.id LIMIT 1
-)
-WHERE staff_id IS NULL
-  AND upper(epr_user_id) IN (
-    SELECT upper(epr_user_id) FROM golive_staffmember
-    WHERE organisation_id = %s AND epr_user_id <> ''
-  )
-  AND area_id IN (
-    SELECT a.id FROM golive_area a JOIN golive_site s ON s.id = a.site_id
-    WHERE s.organisation_id = %s
-  )
-"""
-
-
-def link_earlier_events(organisation_id: int) -> int:
-    """Events imported before their user was on the staff list were kept unlinked; link them
-    now that the list names that EPR user id. Returns how many events were linked."""
-    with connection.cursor() as cursor:
-        cursor.execute(LINK_EARLIER_EVENTS, [organisation_id] * 3)
-        return max(cursor.rowcount, 0)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from adoption import rollups
 from adoption.imports import loading, pipeline
 from adoption.models import Event, ImportBatch
 from golive.models import Role, StaffMember
@@ -222,14 +223,36 @@ def test_events_loaded_before_the_staff_list_are_linked_when_it_arrives(
         profile="golive-staff",
     )
 
+    rollups.rollup_batch(staff_batch.pk)  # what the worker runs once the list commits
+
     newcomer = StaffMember.objects.get(staff_number="S900")
     assert events_batch.status == staff_batch.status == ImportBatch.Status.COMMITTED
     assert Event.objects.filter(staff=newcomer).count() == 2
     assert Event.objects.filter(staff__isnull=True).get().epr_user_id == "EPR-OTHER"
-    assert (
-        "2 earlier events from EPR user ids on this list are now linked to their staff member."
-        in staff_batch.notices
+
+
+def test_a_staff_list_says_how_many_earlier_events_it_linked(
+    trust: Trust, import_file: Any
+) -> None:
+    import_file(
+        f"{EVENTS_HEADER}\n"
+        ",2026-01-15 09:00:00,login,,epr-new,,N/WA,\n"
+        ",2026-01-15 09:05:00,login,,EPR-NEW,,N/WA,\n"
+        ",2026-01-15 09:10:00,login,,EPR-OTHER,,N/WA,\n"
     )
+    staff_batch = import_file(
+        f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
+        kind="staff",
+        profile="golive-staff",
+    )
+
+    rollups.rollup_batch(staff_batch.pk)
+    rollups.rollup_batch(staff_batch.pk)
+
+    staff_batch.refresh_from_db()
+    assert staff_batch.notices == [
+        "2 earlier events from EPR user ids on the staff list are now linked to their staff member."
+    ]
 
 
 def test_linking_earlier_events_never_reaches_another_trusts_events(
@@ -239,14 +262,16 @@ def test_linking_earlier_events_never_reaches_another_trusts_events(
     other_batch = import_file(f"{EVENTS_HEADER}\n,2026-01-15 09:00:00,login,,EPR-NEW,,N/WA,\n")
     Event.objects.update(area=elsewhere)  # as if another trust had loaded it
 
-    import_file(
+    staff_batch = import_file(
         f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
         kind="staff",
         profile="golive-staff",
     )
+    rollups.rollup_batch(staff_batch.pk)
 
     assert other_batch.status == ImportBatch.Status.COMMITTED
     assert Event.objects.get().staff_id is None
+    assert staff_batch.notices == []
 
 
 def test_duplicate_groups_beyond_the_report_cap_still_count_in_the_problem_total(

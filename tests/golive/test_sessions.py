@@ -156,3 +156,48 @@ def test_deactivated_user_is_signed_out_on_their_next_request(client: Client, tr
 
     assert_sent_to_sign_in(client.get(reverse("home")))
     assert client.get(reverse("api-me")).status_code in {401, 403}
+
+
+def _database_locked_on_save(monkeypatch: Any) -> None:
+    """The session table's write lock stays taken past the busy timeout (SQLite's one writer
+    held by a long background transaction)."""
+    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
+    from django.db import OperationalError  # noqa: PLC0415
+
+    def locked(self: Any, must_create: bool = False) -> None:
+        try:
+            raise OperationalError("database is locked")
+        except OperationalError as error:
+            if must_create:
+                raise
+            # As Django's own save reports a failed update of an existing session.
+            from django.contrib.sessions.backends.base import UpdateError  # noqa: PLC0415
+
+            raise UpdateError from error
+
+    monkeypatch.setattr(SessionStore, "save", locked)
+
+
+def test_a_page_is_served_when_the_database_is_too_busy_to_renew_the_session(
+    client: Client, trust: Trust, monkeypatch: Any
+) -> None:
+    sign_in(client)
+    client.get(reverse("home"))  # the first request records the sign-in time
+    _database_locked_on_save(monkeypatch)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+
+
+def test_a_changed_session_that_cannot_be_saved_still_fails_rather_than_being_lost(
+    client: Client, trust: Trust, monkeypatch: Any
+) -> None:
+    sign_in(client)
+    client.get(reverse("home"))
+    _database_locked_on_save(monkeypatch)
+    client.raise_request_exception = False
+
+    response = client.post(reverse("switch_go_live"), {"go_live": trust.wave_1.pk, "next": "/"})
+
+    assert response.status_code == 400

@@ -4,9 +4,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db.utils import ConnectionHandler
 
 from golive import config
 from golive.env import env_bool, env_int, env_list, env_secret, env_url
@@ -103,6 +105,21 @@ def test_database_defaults_to_sqlite_under_var(tmp_path: Path) -> None:
 
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == str(tmp_path / "golive.sqlite3")
+
+
+def test_the_sqlite_default_opens_its_file_in_write_ahead_mode(
+    tmp_path: Path, django_db_blocker: Any
+) -> None:
+    # WAL: pages keep reading while a worker writes (see golive/config.py SQLITE_OPTIONS).
+    handler = ConnectionHandler({"default": config.database_config({}, var_dir=tmp_path)})
+    try:
+        with django_db_blocker.unblock(), handler["default"].cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            mode = cursor.fetchone()[0]
+    finally:
+        handler.close_all()
+
+    assert mode == "wal"
 
 
 def test_postgresql_url_gets_persistent_connections(tmp_path: Path) -> None:
