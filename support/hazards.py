@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from golive.access import Access, Capability
 from golive.models import User
-from readiness import services as readiness_services
-from readiness.forms import HazardForm
+from readiness.hazards import services as readiness_services
+from readiness.hazards.forms import HazardForm
 from readiness.models import CriterionTemplate, Hazard
 from support import selectors
 from support.models import Priority, Ticket
