@@ -9,6 +9,7 @@ from adoption import analytics_api
 from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
+from readiness import urls as readiness_urls
 from readiness.assessment import api as assessment_api
 from readiness.command import api as command_api
 from readiness.comms import api as comms_api
@@ -16,6 +17,7 @@ from readiness.gates import api as gates_api
 from readiness.hazards import api as hazards_api
 from readiness.timeline import api as timeline_api
 from support import api as support_api
+from support import urls as support_urls
 from training import api as training_api
 
 router = DefaultRouter(use_regex_path=False)
@@ -94,7 +96,11 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("champions/", include("champions.urls")),
     path("adoption/", include("adoption.urls")),
-    path("support/", include("support.urls")),
+    # The desk's URLconf plus the page the hazard log serves in the desk's section.
+    path(
+        "support/",
+        include(([*support_urls.urlpatterns, *readiness_urls.desk_urlpatterns], "support")),
+    ),
     path("api/v1/me/", api.me, name="api-me"),
     path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
     path("api/v1/feedback-scores/", analytics_api.feedback_scores, name="api-feedback-scores"),

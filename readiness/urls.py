@@ -35,3 +35,10 @@ urlpatterns = [
     path("comms/", comms.comms, name="comms"),
     path("comms/<int:pk>/status/", comms.comms_status, name="comms_status"),
 ]
+
+# The service desk's "raise a hazard" page belongs to the hazard log, but keeps its place
+# and name in the desk's section: golive.urls adds these to the "support" namespace (the
+# desk never imports readiness; readiness builds on the desk).
+desk_urlpatterns = [
+    path("tickets/<int:pk>/hazard/", hazards.raise_hazard, name="raise_hazard"),
+]

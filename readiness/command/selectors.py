@@ -68,6 +68,23 @@ def can_step_up(access: Access, escalation: Escalation) -> bool:
     ).exists()
 
 
+# The desk's escalations reach the cells at their level.
+ESCALATION_CELLS = {
+    Escalation.Level.SILVER: CommandCell.Level.SILVER,
+    Escalation.Level.GOLD: CommandCell.Level.GOLD,
+}
+
+
+def cell_leads(escalation: Escalation) -> list[User]:
+    """Leads of the go-live's command cells at the escalation's level: whom the desk tells
+    about it (registered with ``support.notices`` in ``readiness.apps``)."""
+    lead_ids = CommandCell.objects.filter(
+        go_live_id=escalation.go_live_id,
+        level=ESCALATION_CELLS[Escalation.Level(escalation.level)],
+    ).values("lead_id")
+    return list(User.objects.filter(pk__in=lead_ids, is_active=True).order_by("pk"))
+
+
 @dataclass(frozen=True)
 class StandDownState:
     criterion: StandDownCriterion

@@ -1,4 +1,5 @@
-"""Forms for the hazard log."""
+"""Forms for the hazard log, and the form's starting values for a hazard raised from a
+desk ticket."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from golive.models import User
 from readiness.fields import UserChoiceField
 from readiness.hazards.risk import LIKELIHOOD, SEVERITY
 from readiness.models import CriterionTemplate, Hazard
+from support.models import Priority, Ticket
 
 SCALE = [("", "Choose")]
 
@@ -62,3 +64,29 @@ class HazardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users  # type: ignore[attr-defined]
         self.fields["criteria"].queryset = templates  # type: ignore[attr-defined]
+
+
+# A first estimate from the desk's priority, for the officer to confirm or change.
+SEVERITY_BY_PRIORITY = {Priority.P1: 4, Priority.P2: 3, Priority.P3: 2, Priority.P4: 2}
+LIKELIHOOD_FIRST_ESTIMATE = 3
+
+
+def hazard_initial(ticket: Ticket, owner: User) -> dict[str, Any]:
+    """The hazard form's starting values, drawn from the ticket."""
+    category = ticket.category.name if ticket.category is not None else "Service desk report"
+    severity = SEVERITY_BY_PRIORITY.get(Priority(ticket.priority), 2)
+    return {
+        "title": f"{category}: {ticket.description}"[:200],
+        "cause": ticket.description[:2000],
+        "effect": (
+            f"Reported to the service desk as {ticket.reference} ({ticket.area.name}, "
+            f"{ticket.priority}): care may be delayed, or given on wrong or missing "
+            "information, until this is resolved."
+        ),
+        "initial_severity": severity,
+        "initial_likelihood": LIKELIHOOD_FIRST_ESTIMATE,
+        "residual_severity": severity,
+        "residual_likelihood": LIKELIHOOD_FIRST_ESTIMATE,
+        "owner": owner.pk,
+        "status": Hazard.Status.OPEN,
+    }

@@ -1,6 +1,6 @@
 """Use cases that change the hazard log: adding and editing hazards (each edit a new
-version), the clinical safety officer's sign-off of the version they read, and linking desk
-tickets."""
+version), the clinical safety officer's sign-off of the version they read, linking desk
+tickets, and raising a hazard straight from a clinical-safety-flagged ticket."""
 
 from __future__ import annotations
 
@@ -98,3 +98,31 @@ def link_ticket(*, access: Access, user: User, hazard: Hazard, ticket: Ticket) -
         hazard=hazard, ticket=ticket, defaults={"linked_by": user, "linked_at": timezone.now()}
     )
     return link
+
+
+@transaction.atomic
+def raise_hazard_from_ticket(
+    *,
+    access: Access,
+    user: User,
+    ticket: Ticket,
+    fields: dict[str, object],
+    criteria: Sequence[CriterionTemplate],
+) -> Hazard:
+    """Add a hazard to the programme's log and link the ticket to it, together or not at
+    all. Only for a ticket flagged as a clinical safety concern, by someone who keeps the
+    hazard log (the clinical safety officer)."""
+    programme = ticket.go_live.programme
+    if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
+        raise PermissionDenied("Only a clinical safety officer may add to the hazard log.")
+    if not ticket.is_clinical_safety:
+        raise ValidationError(
+            "Only a ticket flagged as a clinical safety concern can raise a hazard; flag it "
+            "at triage first.",
+            "not_clinical_safety",
+        )
+    hazard = save_hazard(
+        access=access, programme=programme, hazard=None, fields=fields, criteria=criteria
+    )
+    link_ticket(access=access, user=user, hazard=hazard, ticket=ticket)
+    return hazard

@@ -1,5 +1,6 @@
 """Hazard log pages: the log with its risk matrix, the hazard form, the clinical safety
-officer's sign-off, and linking flagged desk tickets."""
+officer's sign-off, linking flagged desk tickets, and raising a hazard from a ticket (a page
+of the service desk's section, routed in its namespace by ``golive.urls``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from golive.access import Capability
 from readiness.hazards import risk, selectors, services
-from readiness.hazards.forms import HazardForm
+from readiness.hazards.forms import HazardForm, hazard_initial
 from readiness.models import CriterionTemplate
 from readiness.pages import (
     add_errors,
@@ -20,7 +21,8 @@ from readiness.pages import (
     section_go_live,
     signed_in_user,
 )
-from support.selectors import clinical_safety_tickets
+from support.pages import desk_access
+from support.selectors import clinical_safety_tickets, visible_tickets
 
 
 @require_GET
@@ -141,3 +143,33 @@ def hazard_tickets(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.has(Capability.MANAGE_HAZARDS, programme=go_live.programme),
     }
     return render(request, "readiness/hazard_tickets.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def raise_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    access = desk_access(request)
+    ticket = get_object_or_404(visible_tickets(access), pk=pk)
+    programme = ticket.go_live.programme
+    if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
+        raise PermissionDenied("Only a clinical safety officer may add to the hazard log.")
+    user = signed_in_user(request)
+    form = HazardForm(
+        posted(request),
+        users=programme_users(programme),
+        templates=CriterionTemplate.objects.filter(programme=programme),
+        initial=hazard_initial(ticket, user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        criteria = data.pop("criteria")
+        data.pop("version", None)  # a new hazard: there is no earlier version to check
+        try:
+            hazard = services.raise_hazard_from_ticket(
+                access=access, user=user, ticket=ticket, fields=data, criteria=criteria
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{hazard.reference} was added to the hazard log and linked.")
+            return redirect("support:ticket", pk=ticket.pk)
+    return render(request, "readiness/raise_hazard.html", {"form": form, "ticket": ticket})

@@ -3,23 +3,41 @@ the hazard and the ticket are linked both ways."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from golive.access import Access
+from readiness.hazards.forms import hazard_initial
+from readiness.hazards.services import raise_hazard_from_ticket
 from readiness.models import Hazard
 from support import services
-from support.hazards import hazard_initial, raise_hazard_from_ticket
 from support.models import Priority, Ticket
 from tests.support.conftest import DeskTrust
 
 
 @pytest.fixture
-def flagged(desk: DeskTrust, make_ticket: Any) -> Ticket:
-    ticket = make_ticket("Drug chart shows the wrong dose unit for paracetamol")
+def desk(db: None) -> DeskTrust:
+    return DeskTrust()
+
+
+def log(desk: DeskTrust, description: str) -> Ticket:
+    """A ticket on wave 1, Ward A, logged by the desk agent."""
+    return services.log_ticket(
+        user=desk.agent,
+        go_live=desk.wave_1,
+        area=desk.ward_a,
+        reporter_name="Sam Patel",
+        reporter_contact="ext 4321",
+        description=description,
+        now=timezone.now(),
+    )
+
+
+@pytest.fixture
+def flagged(desk: DeskTrust) -> Ticket:
+    ticket = log(desk, "Drug chart shows the wrong dose unit for paracetamol")
     return services.triage_ticket(
         ticket=ticket,
         user=desk.agent,
@@ -63,9 +81,9 @@ def test_saving_the_filled_in_form_adds_a_hazard_linked_to_the_ticket(
 
 
 def test_a_ticket_not_flagged_as_a_safety_concern_cannot_raise_a_hazard(
-    desk: DeskTrust, make_ticket: Any
+    desk: DeskTrust,
 ) -> None:
-    ticket = make_ticket("Printer jam")
+    ticket = log(desk, "Printer jam")
     officer = desk.safety_officer
 
     with pytest.raises(ValidationError, match="flagged as a clinical safety concern"):
