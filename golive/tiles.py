@@ -26,7 +26,7 @@ def _percent(value: float | None) -> str:
 
 
 def readiness_tile(access: Access, go_live: GoLive, today: dt.date) -> Tile:
-    from readiness.selectors import BoardFilters, board  # noqa: PLC0415 - apps import golive
+    from readiness.assessment.selectors import BoardFilters, board  # noqa: PLC0415 - apps import golive
 
     scores = board(access, go_live, BoardFilters(), today=today)
     red = sum(1 for row in scores.rows for cell in row.cells if cell.rag == "red")

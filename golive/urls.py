@@ -9,9 +9,15 @@ from adoption import analytics_api
 from adoption import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
-from readiness import api as readiness_api
-from readiness import command_api
+from readiness import urls as readiness_urls
+from readiness.assessment import api as assessment_api
+from readiness.command import api as command_api
+from readiness.comms import api as comms_api
+from readiness.gates import api as gates_api
+from readiness.hazards import api as hazards_api
+from readiness.timeline import api as timeline_api
 from support import api as support_api
+from support import urls as support_urls
 from training import api as training_api
 
 router = DefaultRouter(use_regex_path=False)
@@ -54,24 +60,24 @@ router.register("ticket-categories", support_api.CategoryViewSet, basename="tick
 
 # Readiness (issue 5).
 router.register(
-    "readiness/criteria", readiness_api.CriterionViewSet, basename="readiness-criterion"
+    "readiness/criteria", assessment_api.CriterionViewSet, basename="readiness-criterion"
 )
-router.register("readiness/gates", readiness_api.GateViewSet, basename="readiness-gate")
-router.register("readiness/hazards", readiness_api.HazardViewSet, basename="readiness-hazard")
-router.register("readiness/groups", readiness_api.GroupViewSet, basename="readiness-group")
-router.register("readiness/comms", readiness_api.CommsItemViewSet, basename="readiness-comms")
+router.register("readiness/gates", gates_api.GateViewSet, basename="readiness-gate")
+router.register("readiness/hazards", hazards_api.HazardViewSet, basename="readiness-hazard")
+router.register("readiness/groups", assessment_api.GroupViewSet, basename="readiness-group")
+router.register("readiness/comms", comms_api.CommsItemViewSet, basename="readiness-comms")
 router.register(
     "readiness/engagement-events",
-    readiness_api.EngagementEventViewSet,
+    comms_api.EngagementEventViewSet,
     basename="readiness-engagement-event",
 )
-router.register("readiness/sitreps", readiness_api.SitRepViewSet, basename="readiness-sitrep")
+router.register("readiness/sitreps", command_api.SitRepViewSet, basename="readiness-sitrep")
 router.register("readiness/cells", command_api.CommandCellViewSet, basename="readiness-cell")
 router.register(
     "readiness/escalations", command_api.EscalationViewSet, basename="readiness-escalation"
 )
 router.register(
-    "readiness/milestones", readiness_api.MilestoneViewSet, basename="readiness-milestone"
+    "readiness/milestones", timeline_api.MilestoneViewSet, basename="readiness-milestone"
 )
 
 # Unmatched URLs under /api/ (e.g. /api/v1/areas/-1/) answer in the API's error shape.
@@ -90,7 +96,11 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("champions/", include("champions.urls")),
     path("adoption/", include("adoption.urls")),
-    path("support/", include("support.urls")),
+    # The desk's URLconf plus the page the hazard log serves in the desk's section.
+    path(
+        "support/",
+        include(([*support_urls.urlpatterns, *readiness_urls.desk_urlpatterns], "support")),
+    ),
     path("api/v1/me/", api.me, name="api-me"),
     path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
     path("api/v1/feedback-scores/", analytics_api.feedback_scores, name="api-feedback-scores"),

@@ -21,7 +21,9 @@ from simple_history.utils import bulk_update_with_history
 
 from golive.access import Access
 from golive.models import GoLive, Programme, Role, User
-from readiness import services
+from readiness.assessment import services as assessment
+from readiness.command import services as command
+from readiness.gates import services as gates
 from readiness.models import (
     Action,
     Attendance,
@@ -286,11 +288,11 @@ def _gates(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
         if gate.is_decided or SignOff.objects.filter(gate=gate).exists():
             continue
         # Each gate names its clinical safety officer: only they give the CSO sign-off.
-        services.name_signatories(access=Access(pm), gate=gate, role=SignOffRole.CSO, users=[cso])
+        gates.name_signatories(access=Access(pm), gate=gate, role=SignOffRole.CSO, users=[cso])
         if wave == 1:
             for role in ROLES:
                 signer = cso if role == SignOffRole.CSO else pm
-                services.sign_off_gate(
+                gates.sign_off_gate(
                     access=Access(signer),
                     user=signer,
                     gate=gate,
@@ -299,7 +301,7 @@ def _gates(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
                     note="",
                 )
         elif wave == 2 and name == "T-30":
-            services.sign_off_gate(
+            gates.sign_off_gate(
                 access=Access(pm),
                 user=pm,
                 gate=gate,
@@ -307,7 +309,7 @@ def _gates(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
                 verdict=Verdict.GO,
                 note="",
             )
-            services.sign_off_gate(
+            gates.sign_off_gate(
                 access=Access(cso),
                 user=cso,
                 gate=gate,
@@ -448,11 +450,11 @@ def _command(go_live: GoLive, wave: int, users: dict[str, User]) -> None:
     if wave == 1:
         _stand_down(silver, users)
         _step_up(go_live, users)
-        sitrep = services.draft_sitrep(
+        sitrep = command.draft_sitrep(
             access=Access(users["pm"]), cell=silver, now=start + dt.timedelta(hours=5), hours=5
         )
         if sitrep.status == SitRep.Status.DRAFT:
-            services.publish_sitrep(
+            command.publish_sitrep(
                 access=Access(users["chair"]), user=users["chair"], sitrep=sitrep,
                 summary=sitrep.summary + "\nMost calls are smartcard log-ins; bronze has "
                 "sent floorwalkers with spare cards to the busiest wards.",
@@ -472,10 +474,10 @@ def _stand_down(silver: CommandCell, users: dict[str, User]) -> None:
         return
     access = Access(users["pm"])
     for kind, title, hours, per_hour in STAND_DOWN:
-        criterion = services.add_stand_down_criterion(
+        criterion = command.add_stand_down_criterion(
             access=access, cell=silver, kind=kind, title=title, hours=hours, per_hour=per_hour
         )
-    services.tick_stand_down_criterion(
+    command.tick_stand_down_criterion(
         access=access, user=users["pm"], criterion=criterion, met=False,
         note="Two wards still on paper for drug rounds; review at the 16:00 huddle.",
     )  # fmt: skip
@@ -491,7 +493,7 @@ def _step_up(go_live: GoLive, users: dict[str, User]) -> None:
     if escalation is None:
         return
     lead = CommandCell.objects.get(go_live=go_live, level=CommandCell.Level.SILVER).lead
-    services.step_up_escalation(
+    command.step_up_escalation(
         access=Access(lead), user=lead, escalation=escalation, to_level=Escalation.Level.GOLD,
         note="Log-in failures on every ward: gold to decide on pausing non-urgent clinics.",
     )  # fmt: skip
@@ -574,7 +576,7 @@ def seed_readiness_demo(*, programme: Programme, today: dt.date | None = None) -
     _hazards(programme, users, templates)
     lines = []
     for wave, go_live in enumerate(programme.go_lives.order_by("user_go_live_date"), start=1):
-        services.apply_template_set(
+        assessment.apply_template_set(
             access=Access(users["pm"]), go_live=go_live, template_set=TEMPLATE_SET
         )
         assessed = _assess(go_live, wave, users["pm"])

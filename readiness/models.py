@@ -123,8 +123,8 @@ class Action(models.Model):
 class CriterionTemplate(models.Model):
     """A criterion in the library; a template set is applied to a go-live's areas at once.
 
-    ``computed_key`` names a provider in ``readiness.providers``; such criteria take their
-    status from live figures instead of a person's RAG."""
+    ``computed_key`` names a provider in ``readiness.assessment.providers``; such criteria
+    take their status from live figures instead of a person's RAG."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="criterion_templates"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from readiness import services
+from readiness.command import services
 from readiness.models import CommandCell
 
 # Sit-reps are drafted through the go-live period: from the day before user go-live to the

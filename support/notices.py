@@ -5,6 +5,7 @@ they never quote what a reporter typed, so no patient identifier leaves Golive."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -12,21 +13,25 @@ from django.db.models import Q
 from django.utils import timezone
 
 from golive.models import Role, RoleGrant, User
-from readiness.models import CommandCell
 from support.models import Escalation, Notice, Ticket
 
-LEVEL_CELLS = {
-    Escalation.Level.SILVER: CommandCell.Level.SILVER,
-    Escalation.Level.GOLD: CommandCell.Level.GOLD,
-}
+EscalationRecipients = Callable[[Escalation], list[User]]
+
+# Who leads the command cells an escalation reaches is for readiness to say: it builds on
+# the desk (the desk never imports it), so it registers its finder here when it starts.
+_escalation_recipients: list[EscalationRecipients] = []
 
 
-def cell_leads(escalation: Escalation) -> list[User]:
-    """Leads of the go-live's command cells at the escalation's level."""
-    lead_ids = CommandCell.objects.filter(
-        go_live_id=escalation.go_live_id, level=LEVEL_CELLS[Escalation.Level(escalation.level)]
-    ).values("lead_id")
-    return list(User.objects.filter(pk__in=lead_ids, is_active=True).order_by("pk"))
+def register_escalation_recipients(finder: EscalationRecipients) -> None:
+    """Add a finder of the people to tell about an escalation (once, however often)."""
+    if finder not in _escalation_recipients:
+        _escalation_recipients.append(finder)
+
+
+def escalation_recipients(escalation: Escalation) -> list[User]:
+    """Everyone the registered finders name for the escalation, once each, by id."""
+    people = {user.pk: user for finder in _escalation_recipients for user in finder(escalation)}
+    return [people[pk] for pk in sorted(people)]
 
 
 def safety_officers(ticket: Ticket) -> list[User]:
@@ -40,7 +45,9 @@ def safety_officers(ticket: Ticket) -> list[User]:
 def notify_escalation(escalation: Escalation) -> list[Notice]:
     """Notices for the cell leads at the escalation's level (not the person who raised it),
     each e-mailed after the commit. Call inside the escalating transaction."""
-    recipients = [u for u in cell_leads(escalation) if u.pk != escalation.escalated_by_id]
+    recipients = [
+        u for u in escalation_recipients(escalation) if u.pk != escalation.escalated_by_id
+    ]
     return _notify(
         recipients,
         kind=Notice.Kind.ESCALATION,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support import dashboards, hazards, views
+from support import dashboards, views
 
 app_name = "support"
 urlpatterns = [
@@ -15,7 +15,6 @@ urlpatterns = [
     path("tickets/<int:pk>/comments/", views.comment, name="comment"),
     path("tickets/<int:pk>/escalate/", views.escalate_ticket, name="escalate_ticket"),
     path("tickets/<int:pk>/known-issue/", views.link_known_issue, name="link_known_issue"),
-    path("tickets/<int:pk>/hazard/", hazards.raise_hazard, name="raise_hazard"),
     path("known-issues/", views.known_issues, name="known_issues"),
     path("known-issues/new/", views.known_issue_new, name="known_issue_new"),
     path("known-issues/<int:pk>/", views.known_issue_detail, name="known_issue"),

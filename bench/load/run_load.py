@@ -105,7 +105,7 @@ def targets(path: Path) -> None:
     from django.utils import timezone  # noqa: PLC0415
     from golive.access import Access  # noqa: PLC0415
     from golive.navigation import default_go_live  # noqa: PLC0415
-    from readiness import selectors  # noqa: PLC0415
+    from readiness.assessment import selectors  # noqa: PLC0415
     from readiness.models import Criterion  # noqa: PLC0415
 
     chair = get_user_model().objects.get(username="chair")

@@ -30,7 +30,7 @@ from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.health import record_heartbeat
 from golive.models import Area, GoLive, Programme, StaffMember, User
 from readiness import models as readiness
-from readiness import services as readiness_services
+from readiness.assessment import services as readiness_services
 from readiness.demo import seed_readiness_demo
 from support import models as support
 from support import services as support_services

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from golive.access import Access
-from readiness import services
+from readiness.gates import services
 from readiness.models import SignOffRole
 from tests.browser.pages import assert_accessible, sign_in
 from tests.conftest import Trust

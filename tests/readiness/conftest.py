@@ -1,21 +1,33 @@
 """Readiness fixtures: a template set on the small test trust, applied to Wave 1 (Ward A and
-Ward B), a readiness chair for the technology domain and a clinical safety officer."""
+Ward B), a readiness chair for the technology domain and a clinical safety officer; and
+JSON writes to the readiness API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 
 from golive.access import Access
 from golive.models import Role, User
-from readiness import services
+from readiness.assessment import services
 from readiness.models import Criterion, CriterionTemplate, Domain, ReadinessGroup
 from tests import factories as f
 from tests.conftest import Trust
 
 SET = "Standard"
+API = "/api/v1/readiness"
+
+
+def post_json(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, body, content_type="application/json")
+
+
+def put_json(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.put(url, body, content_type="application/json")
 
 
 def template(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import GoLive, Programme, User
+from readiness.command.selectors import stand_down_states
 from readiness.demo import SSO_KEY, seed_readiness_demo
 from readiness.models import (
     Action,
@@ -27,7 +28,6 @@ from readiness.models import (
     SitRep,
     StandDownCriterion,
 )
-from readiness.selectors import stand_down_states
 from support.demo import seed_support_demo
 
 TODAY = dt.date(2026, 11, 26)

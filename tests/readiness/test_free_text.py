@@ -8,7 +8,11 @@ from django.test import Client
 from django.utils import timezone
 
 from golive.access import Access
-from readiness import services
+from readiness.assessment import services as assessment_services
+from readiness.command import services as command_services
+from readiness.comms import services as comms_services
+from readiness.gates import services as gate_services
+from readiness.hazards import services as hazard_services
 from readiness.models import (
     CommandCell,
     CommsItem,
@@ -29,7 +33,7 @@ SPACED = "943 476 5919"
 def test_a_criterion_comment_loses_nhs_numbers(readiness: Readiness) -> None:
     pm = readiness.trust.programme_manager
     criterion = readiness.criterion(readiness.trust.ward_a, readiness.downtime)
-    services.update_criterion(
+    assessment_services.update_criterion(
         access=Access(pm), user=pm, criterion=criterion, rag=Rag.AMBER,
         comment=f"Drill failed for {SPACED}", evidence_link="", evidence_file=None, owner=None,
     )  # fmt: skip
@@ -52,7 +56,7 @@ def test_a_criterion_comment_saved_on_the_page_loses_nhs_numbers(
 def test_a_number_that_is_not_a_valid_nhs_number_is_kept(readiness: Readiness) -> None:
     pm = readiness.trust.programme_manager
     criterion = readiness.criterion(readiness.trust.ward_a, readiness.downtime)
-    services.update_criterion(
+    assessment_services.update_criterion(
         access=Access(pm), user=pm, criterion=criterion, rag=Rag.AMBER,
         comment="Call ext 1234567890", evidence_link="", evidence_file=None, owner=None,
     )  # fmt: skip
@@ -63,11 +67,11 @@ def test_a_number_that_is_not_a_valid_nhs_number_is_kept(readiness: Readiness) -
 def test_meeting_notes_decisions_and_actions_lose_nhs_numbers(readiness: Readiness) -> None:
     group = ReadinessGroup.objects.get()
     access = Access(readiness.chair)
-    meeting = services.record_meeting(
+    meeting = assessment_services.record_meeting(
         access=access, group=group, held_on=dt.date(2026, 11, 20),
         notes=f"Incident {NHS_NUMBER}", decisions=[f"Review {NHS_NUMBER}"],
     )  # fmt: skip
-    action = services.add_action(
+    action = assessment_services.add_action(
         access=access, group=group, description=f"Follow up {NHS_NUMBER}",
         owner=readiness.chair, due_on=dt.date(2026, 12, 1),
     )  # fmt: skip
@@ -76,7 +80,7 @@ def test_meeting_notes_decisions_and_actions_lose_nhs_numbers(readiness: Readine
 
 
 def test_hazard_text_loses_nhs_numbers(readiness: Readiness) -> None:
-    hazard = services.save_hazard(
+    hazard = hazard_services.save_hazard(
         access=Access(readiness.cso), programme=readiness.trust.programme, hazard=None,
         fields={
             "title": f"Wrong record {NHS_NUMBER}", "cause": f"c {NHS_NUMBER}",
@@ -92,11 +96,11 @@ def test_hazard_text_loses_nhs_numbers(readiness: Readiness) -> None:
 
 def test_a_gate_sign_off_note_loses_nhs_numbers(readiness: Readiness) -> None:
     pm = readiness.trust.programme_manager
-    gate = services.create_gate(
+    gate = gate_services.create_gate(
         access=Access(pm), go_live=readiness.trust.wave_1, name="T-7", days_before=7,
         required_roles=[SignOffRole.SRO],
     )  # fmt: skip
-    sign_off = services.sign_off_gate(
+    sign_off = gate_services.sign_off_gate(
         access=Access(pm), user=pm, gate=gate, role=SignOffRole.SRO,
         verdict=Verdict.NO_GO, note=f"Incident with {NHS_NUMBER}",
     )  # fmt: skip
@@ -108,15 +112,15 @@ def test_a_published_sit_rep_and_stand_down_note_lose_nhs_numbers(readiness: Rea
         go_live=readiness.trust.wave_1, level="silver", name="Silver", lead=readiness.chair
     )
     access = Access(readiness.chair)
-    sitrep = services.draft_sitrep(access=access, cell=cell, now=timezone.now())
-    sitrep = services.publish_sitrep(
+    sitrep = command_services.draft_sitrep(access=access, cell=cell, now=timezone.now())
+    sitrep = command_services.publish_sitrep(
         access=access, user=readiness.chair, sitrep=sitrep, summary=f"Patient {SPACED} harmed"
     )
-    criterion = services.add_stand_down_criterion(
+    criterion = command_services.add_stand_down_criterion(
         access=access, cell=cell, kind=StandDownCriterion.Kind.MANUAL, title="Wards confirm",
         hours=None, per_hour=None,
     )  # fmt: skip
-    criterion = services.tick_stand_down_criterion(
+    criterion = command_services.tick_stand_down_criterion(
         access=access, user=readiness.chair, criterion=criterion, met=True,
         note=f"Except {NHS_NUMBER}",
     )  # fmt: skip
@@ -127,12 +131,12 @@ def test_a_published_sit_rep_and_stand_down_note_lose_nhs_numbers(readiness: Rea
 def test_comms_items_and_engagement_events_lose_nhs_numbers(readiness: Readiness) -> None:
     pm = readiness.trust.programme_manager
     access, go_live = Access(pm), readiness.trust.wave_1
-    services.add_comms_item(
+    comms_services.add_comms_item(
         access=access, go_live=go_live, title=f"Story of {NHS_NUMBER}",
         audience=f"Family of {NHS_NUMBER}", channel="email",
         planned_on=dt.date(2026, 11, 30), owner=pm,
     )  # fmt: skip
-    services.add_engagement_event(
+    comms_services.add_engagement_event(
         access=access, go_live=go_live, kind="workshop", title=f"Case {NHS_NUMBER}",
         held_on=dt.date(2026, 11, 30), area=None,
     )  # fmt: skip

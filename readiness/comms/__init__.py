@@ -1,0 +1,1 @@
+"""The communications and engagement plan: plan items, engagement events and attendance."""

@@ -1,0 +1,1 @@
+"""The milestone timeline: each go-live's dated milestones, across waves."""
