@@ -219,12 +219,15 @@ class Event(models.Model):
         db_index=False,
     )
     epr_user_id = models.CharField(max_length=64)
-    # Matched to ``StaffMember.epr_user_key`` (the same expression) to link staff.
+    # Matched to ``StaffMember.epr_user_key`` (the same expression): how the rollups link a
+    # user's activity to the staff list as it is when they run (``rollups.ACTIVITY_SQL``).
     epr_user_key = models.GeneratedField(
         expression=Upper("epr_user_id"),
         output_field=models.CharField(max_length=64),
         db_persist=True,
     )
+    # The staff member the import found for this EPR user id, as the file was loaded; not
+    # updated by later staff lists (figures link through ``epr_user_key`` instead).
     staff = models.ForeignKey(
         StaffMember,
         on_delete=models.SET_NULL,
@@ -240,11 +243,6 @@ class Event(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["area", "local_date", "event_type"], name="event_rollup_idx"),
-            # Events whose EPR user was not on the staff list yet, found again, a window of
-            # ids at a time, when a staff list names them (rollups.relink_staff). Partial:
-            # once a staff list with EPR user ids is in, it holds only the events of users
-            # missing from it.
-            models.Index(fields=["id"], name="event_unlinked_idx", condition=Q(staff__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -45,15 +45,30 @@ DO UPDATE SET events = excluded.events, users = excluded.users
 """
 
 # Failed log-ins are not use: someone who only failed to log in was not active. The window
-# counts each user's areas that day (days are always recomputed across every area).
+# counts each user's areas that day (days are always recomputed across every area). Each row
+# is linked to the staff member of the area's trust with the user's EPR id (ignoring case,
+# through the stored keys and ``staff_epr_user_key_idx``): the staff list as it is now, so
+# a list imported after the events counts at once, and recomputing a day never undoes a
+# relink. The outer WHERE is SQLite's: an upsert's SELECT with a join must have one.
 ACTIVITY_SQL = """
 INSERT INTO adoption_dailyuseractivity
     (local_date, area_id, epr_user_id, staff_id, role_group, events, in_several_areas)
-SELECT local_date, area_id, epr_user_id, max(staff_id), max(role_group), count(*),
-    count(*) OVER (PARTITION BY local_date, epr_user_id) > 1
-FROM adoption_event
-WHERE {where} AND event_type <> %s
-GROUP BY local_date, area_id, epr_user_id
+SELECT u.local_date, u.area_id, u.epr_user_id,
+    (SELECT min(s.id) FROM golive_staffmember s
+        WHERE s.organisation_id = si.organisation_id AND s.epr_user_key = u.epr_user_key
+            AND s.epr_user_id <> ''),
+    u.role_group, u.events, u.in_several_areas
+FROM (
+    SELECT local_date, area_id, epr_user_id, max(epr_user_key) AS epr_user_key,
+        max(role_group) AS role_group, count(*) AS events,
+        count(*) OVER (PARTITION BY local_date, epr_user_id) > 1 AS in_several_areas
+    FROM adoption_event
+    WHERE {where} AND event_type <> %s
+    GROUP BY local_date, area_id, epr_user_id
+) u
+LEFT JOIN golive_area a ON a.id = u.area_id
+LEFT JOIN golive_site si ON si.id = a.site_id
+WHERE 1 = 1
 ON CONFLICT (local_date, area_id, epr_user_id)
 DO UPDATE SET staff_id = excluded.staff_id, role_group = excluded.role_group,
     events = excluded.events, in_several_areas = excluded.in_several_areas
@@ -74,34 +89,16 @@ DO UPDATE SET users = excluded.users
 ROLLUP_LOCK = 74_201_126
 
 
-# Linking activity to staff by EPR user id, matched ignoring case through the keys the
-# database keeps (``epr_user_key`` on staff, events and activity rows: the same upper()
-# expression). A staff list imported after the events (or a corrected EPR id) links them here.
-# Rows are taken a window of ids at a time, each window its own short transaction: a window
-# reads its rows through an index on the id (unlinked events: ``event_unlinked_idx``) and
-# finds each row's staff member through ``staff_epr_user_key_idx``, so the work grows with
+# Relinking activity to staff after a staff list (or a corrected EPR id), by the stored keys.
+# Events are not relinked: figures take their staff link from the activity rows, which join
+# the staff list as it is (``ACTIVITY_SQL``), so no staff list rewrites the largest table.
+# Activity rows are taken a window of ids at a time, each window its own short transaction
+# that finds each row's staff member through ``staff_epr_user_key_idx``: the work grows with
 # the rows, never rows × staff, and on SQLite the one writer lock is held a fraction of a
-# second at a time, so sign-ins and page views carry on in between. Events keep the staff
-# link they had when imported; only unlinked events are linked. The organisation's areas are
-# bound as a list: PostgreSQL then plans from the tables' own statistics. Portable SQL
-# (``UPDATE ... FROM``: PostgreSQL, and SQLite 3.33 and newer).
+# second at a time, so sign-ins and page views carry on in between. The organisation's
+# areas are bound as a list: PostgreSQL then plans from the tables' own statistics.
+# Portable SQL (``UPDATE ... FROM``: PostgreSQL, and SQLite 3.33 and newer).
 ROWS_PER_LINK_WINDOW = {"postgresql": 50_000, "sqlite": 5_000}
-
-NEXT_UNLINKED_EVENTS = """
-SELECT max(id) FROM (
-    SELECT id FROM adoption_event WHERE staff_id IS NULL AND id > %s ORDER BY id LIMIT %s
-) w
-"""
-
-LINK_EVENTS_SQL = """
-UPDATE adoption_event SET staff_id = s.id
-FROM golive_staffmember s
-WHERE adoption_event.id > %s AND adoption_event.id <= %s
-    AND adoption_event.staff_id IS NULL
-    AND adoption_event.area_id IN ({areas})
-    AND s.organisation_id = %s AND s.epr_user_id <> ''
-    AND s.epr_user_key = adoption_event.epr_user_key
-"""
 
 NEXT_ACTIVITY = """
 SELECT max(id) FROM (
@@ -119,12 +116,6 @@ WHERE adoption_dailyuseractivity.id > %s AND adoption_dailyuseractivity.id <= %s
     AND (adoption_dailyuseractivity.staff_id IS NULL
         OR adoption_dailyuseractivity.staff_id <> s.id)
 """
-
-
-@dataclass(frozen=True)
-class RelinkResult:
-    events: int
-    activity: int
 
 
 @dataclass(frozen=True)
@@ -218,27 +209,25 @@ def _count_area_users(cursor: CursorWrapper, days: list[dt.date] | None) -> None
     cursor.execute(AREA_USERS_SQL.format(where=in_days), days)
 
 
-def relink_staff(organisation_id: int | None = None) -> RelinkResult:
-    """Link unlinked events, and activity rows, to the staff member with their EPR user id
-    (``organisation_id``'s staff, or every organisation's). Commits a window of rows at a
-    time (savepoints inside a caller's transaction); each window waits its turn with
-    rollups, so a rollup never writes activity from events a window has not linked yet.
+def relink_staff(organisation_id: int | None = None) -> int:
+    """Link activity rows to the staff member with their EPR user id (``organisation_id``'s
+    staff, or every organisation's); returns the rows changed. Commits a window of rows at a
+    time (savepoints inside a caller's transaction), each waiting its turn with rollups.
     Idempotent: rows already linked right are not touched."""
     staff = StaffMember.objects.exclude(epr_user_id="")
     if organisation_id is not None:
         staff = staff.filter(organisation_id=organisation_id)
     organisations = staff.order_by("organisation_id").values_list("organisation_id", flat=True)
-    events = activity = 0
+    changed = 0
     for organisation in organisations.distinct():
         areas = list(
             Area.objects.filter(site__organisation_id=organisation).values_list("pk", flat=True)
         )
         if areas:
-            events += _link_windows(NEXT_UNLINKED_EVENTS, LINK_EVENTS_SQL, organisation, areas)
-            activity += _link_windows(NEXT_ACTIVITY, LINK_ACTIVITY_SQL, organisation, areas)
-    if events or activity:
+            changed += _link_windows(NEXT_ACTIVITY, LINK_ACTIVITY_SQL, organisation, areas)
+    if changed:
         _rollups_changed()
-    return RelinkResult(events, activity)
+    return changed
 
 
 def _link_windows(next_window: str, link: str, organisation_id: int, areas: list[int]) -> int:
@@ -278,24 +267,10 @@ def rollup_batch(batch_id: int) -> RollupResult | None:
             .get()
         )
         relinked = relink_staff(organisation_id)
-        _say_what_was_linked(batch_id, relinked)
-        return RollupResult(0, 0, relinked.activity)
+        return RollupResult(0, 0, relinked)
     if kind != ImportKind.EVENTS:
         return None
     return recompute_days(days_touched_by(batch_id))
-
-
-def _say_what_was_linked(batch_id: int, relinked: RelinkResult) -> None:
-    """Tell the staff list's page how many earlier events it linked (once)."""
-    if not relinked.events:
-        return
-    what = "1 earlier event" if relinked.events == 1 else f"{relinked.events:,} earlier events"
-    notice = f"{what} from EPR user ids on the staff list are now linked to their staff member."
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        if notice not in batch.notices:
-            batch.notices = [*batch.notices, notice]
-            batch.save(update_fields=["notices"])
 
 
 @transaction.atomic
@@ -310,7 +285,6 @@ def rebuild_all() -> RollupResult:
         rollup_rows = max(cursor.rowcount, 0)
         cursor.execute(ACTIVITY_SQL.format(where="1 = 1"), [EventType.LOGIN_FAILED])
         activity_rows = max(cursor.rowcount, 0)
-        relink_staff()  # staff lists imported after the events, and corrected EPR ids
         _count_area_users(cursor, None)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows and sorts on disk.

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from adoption import rollups
 from adoption.imports import loading, pipeline
-from adoption.models import Event, ImportBatch
+from adoption.models import DailyUserActivity, Event, ImportBatch
 from golive.models import Role, StaffMember
 from tests import factories as f
 from tests.conftest import EVENTS_HEADER, Trust
@@ -205,7 +205,7 @@ def test_merge_refuses_rows_whose_area_vanished_during_validation(
     assert Event.objects.count() == 0
 
 
-def test_events_loaded_before_the_staff_list_are_linked_when_it_arrives(
+def test_events_loaded_before_the_staff_list_count_for_their_staff_member_when_it_arrives(
     trust: Trust, import_file: Any
 ) -> None:
     extract = (
@@ -215,52 +215,45 @@ def test_events_loaded_before_the_staff_list_are_linked_when_it_arrives(
         ",2026-01-15 09:10:00,login,,EPR-OTHER,,N/WA,\n"
     )
     events_batch = import_file(extract)
-    assert Event.objects.filter(staff__isnull=True).count() == 3
+    rollups.rollup_batch(events_batch.pk)
+    assert not DailyUserActivity.objects.filter(staff__isnull=False).exists()
 
     staff_batch = import_file(
         f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
         kind="staff",
         profile="golive-staff",
     )
-
     rollups.rollup_batch(staff_batch.pk)  # what the worker runs once the list commits
 
     newcomer = StaffMember.objects.get(staff_number="S900")
-    assert events_batch.status == staff_batch.status == ImportBatch.Status.COMMITTED
-    assert Event.objects.filter(staff=newcomer).count() == 2
-    assert Event.objects.filter(staff__isnull=True).get().epr_user_id == "EPR-OTHER"
+    linked = DailyUserActivity.objects.filter(staff=newcomer)
+    assert sorted(linked.values_list("epr_user_id", flat=True)) == ["EPR-NEW", "epr-new"]
+    unlinked = DailyUserActivity.objects.filter(staff__isnull=True)
+    assert list(unlinked.values_list("epr_user_id", flat=True)) == ["EPR-OTHER"]
 
 
-def test_a_staff_list_says_how_many_earlier_events_it_linked(
+def test_recomputing_a_day_keeps_the_link_a_later_staff_list_made(
     trust: Trust, import_file: Any
 ) -> None:
+    events_batch = import_file(f"{EVENTS_HEADER}\n,2026-01-15 09:00:00,login,,epr-new,,N/WA,\n")
     import_file(
-        f"{EVENTS_HEADER}\n"
-        ",2026-01-15 09:00:00,login,,epr-new,,N/WA,\n"
-        ",2026-01-15 09:05:00,login,,EPR-NEW,,N/WA,\n"
-        ",2026-01-15 09:10:00,login,,EPR-OTHER,,N/WA,\n"
-    )
-    staff_batch = import_file(
         f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
         kind="staff",
         profile="golive-staff",
     )
 
-    rollups.rollup_batch(staff_batch.pk)
-    rollups.rollup_batch(staff_batch.pk)
+    rollups.rollup_batch(events_batch.pk)
 
-    staff_batch.refresh_from_db()
-    assert staff_batch.notices == [
-        "2 earlier events from EPR user ids on the staff list are now linked to their staff member."
-    ]
+    assert DailyUserActivity.objects.get().staff == StaffMember.objects.get(staff_number="S900")
 
 
-def test_linking_earlier_events_never_reaches_another_trusts_events(
+def test_linking_to_staff_never_reaches_another_trusts_activity(
     trust: Trust, import_file: Any
 ) -> None:
     elsewhere = f.AreaFactory(site=f.SiteFactory(code="X"), code="WX")
     other_batch = import_file(f"{EVENTS_HEADER}\n,2026-01-15 09:00:00,login,,EPR-NEW,,N/WA,\n")
     Event.objects.update(area=elsewhere)  # as if another trust had loaded it
+    rollups.rollup_batch(other_batch.pk)
 
     staff_batch = import_file(
         f"{STAFF_HEADER}\nS900,Nia New,nursing,Staff Nurse,N/WA,,EPR-NEW\n",
@@ -268,10 +261,9 @@ def test_linking_earlier_events_never_reaches_another_trusts_events(
         profile="golive-staff",
     )
     rollups.rollup_batch(staff_batch.pk)
+    rollups.rebuild_all()
 
-    assert other_batch.status == ImportBatch.Status.COMMITTED
-    assert Event.objects.get().staff_id is None
-    assert staff_batch.notices == []
+    assert DailyUserActivity.objects.get().staff_id is None
 
 
 def test_duplicate_groups_beyond_the_report_cap_still_count_in_the_problem_total(

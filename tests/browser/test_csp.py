@@ -77,7 +77,7 @@ def test_tour_of_the_main_pages_and_api_docs_reports_no_csp_violation_and_script
         violations += [f"{path}: {found}" for found in _violations(page)]
 
     page.goto(f"{base}/api/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Golive API")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Golive API", timeout=20_000)
     expect(page.locator(".opblock").first).to_be_visible()
     violations += [f"/api/docs/: {found}" for found in _violations(page)]
 
