@@ -170,8 +170,7 @@ class Phases:
 
 
 def child_golive(path: Path, expected_rows: int) -> dict[str, Any]:
-    from adoption import services  # noqa: PLC0415
-    from adoption.imports import pipeline  # noqa: PLC0415
+    from adoption.imports import pipeline, services  # noqa: PLC0415
     from adoption.models import Event, ImportBatch  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
 

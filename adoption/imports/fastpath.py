@@ -10,7 +10,7 @@ functions (``rows.CONVERTERS``), so the two paths cannot disagree on what a valu
 The fast path only vouches for rows it is sure of. Anything else (a wrong cell count, an
 unusual timestamp, a value that fails a check, a clock-change hour) returns None and the row
 goes through ``rows.check_record`` unchanged, so every error is reported exactly as before.
-``tests/adoption/test_fastpath.py`` proves both paths write identical work files.
+``tests/adoption/imports/test_fastpath.py`` proves both paths write identical work files.
 """
 
 from __future__ import annotations
