@@ -6,6 +6,6 @@ class AdoptionConfig(AppConfig):
     verbose_name = "Adoption"
 
     def ready(self) -> None:
-        from adoption import signals  # noqa: PLC0415 - models are loaded only now
+        from adoption import wiring  # noqa: PLC0415 - models are loaded only now
 
-        signals.connect()
+        wiring.connect()

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from adoption import analytics_views, feedback_views, views
+from adoption.analytics import views as analytics_views
+from adoption.feedback import views as feedback_views
+from adoption.imports import views
 
 app_name = "adoption"
 urlpatterns = [

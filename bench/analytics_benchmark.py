@@ -338,7 +338,7 @@ def generate_events(n: int, days: int, last_day: dt.date) -> dict[str, Any]:
 
 
 def rebuild_rollups() -> dict[str, Any]:
-    from adoption import rollups  # noqa: PLC0415
+    from adoption.analytics import rollups  # noqa: PLC0415
 
     started = time.perf_counter()
     result = rollups.rebuild_all()
@@ -357,7 +357,7 @@ def incremental_rollup(n: int, days: int, day: dt.date, repeat: int = 3) -> dict
     """A one-day batch for ``day`` (the day's share of the events), then the worker's rollup
     of that batch, timed ``repeat`` times (the first is the real one; the others show the
     re-run of an idempotent task)."""
-    from adoption import rollups  # noqa: PLC0415
+    from adoption.analytics import rollups  # noqa: PLC0415
 
     per_day = n // days
     sql("DELETE FROM adoption_event WHERE local_date = %s", [day])
@@ -589,7 +589,7 @@ def load(args: argparse.Namespace, env: dict[str, str], last_day: dt.date) -> li
             )
         # What the rollup task's warming buys: from an empty cache, warm the programme's
         # default views (as the worker does after an import), then one request each.
-        from adoption import dashboard  # noqa: PLC0415
+        from adoption.analytics import dashboard  # noqa: PLC0415
         from django.utils import timezone  # noqa: PLC0415
 
         cache.clear()

@@ -170,8 +170,7 @@ class Phases:
 
 
 def child_golive(path: Path, expected_rows: int) -> dict[str, Any]:
-    from adoption import services  # noqa: PLC0415
-    from adoption.imports import pipeline  # noqa: PLC0415
+    from adoption.imports import pipeline, services  # noqa: PLC0415
     from adoption.models import Event, ImportBatch  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
 
@@ -525,7 +524,7 @@ ROW_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
         ("datetime parsing + zone (profiles.parse_datetime)", r"^parse_datetime \("),
         ("future/range check (rows._to_datetime, excl. parsing)", r"^_to_datetime \("),
         ("code / area look-ups (rows._to_code, _to_area)", r"^_to_(code|area) \("),
-        ("event key blake2b (rows.event_key)", r"^event_key \("),
+        ("event key blake2b (keys.event_key)", r"^event_key \("),
         (
             "staging tuple: UTC/local date text, staff look-up (rows.stage_event)",
             r"^stage_event \(",

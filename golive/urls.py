@@ -5,8 +5,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from adoption import analytics_api
-from adoption import api as adoption_api
+from adoption.analytics import api as analytics_api
+from adoption.feedback import api as feedback_api
+from adoption.imports import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
 from readiness import urls as readiness_urls
@@ -103,7 +104,7 @@ urlpatterns = [
     ),
     path("api/v1/me/", api.me, name="api-me"),
     path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
-    path("api/v1/feedback-scores/", analytics_api.feedback_scores, name="api-feedback-scores"),
+    path("api/v1/feedback-scores/", feedback_api.feedback_scores, name="api-feedback-scores"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, which the CSP allows.

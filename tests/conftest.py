@@ -152,8 +152,7 @@ def import_file(trust: Trust, settings: Any, tmp_path: Any) -> Any:
     in-process, as a worker would; returns the batch as it ended."""
     import io  # noqa: PLC0415
 
-    from adoption import services  # noqa: PLC0415
-    from adoption.imports import pipeline  # noqa: PLC0415
+    from adoption.imports import pipeline, services  # noqa: PLC0415
 
     settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
     settings.IMPORT_WORK_DIR = tmp_path / "work"

@@ -10,7 +10,7 @@ functions (``rows.CONVERTERS``), so the two paths cannot disagree on what a valu
 The fast path only vouches for rows it is sure of. Anything else (a wrong cell count, an
 unusual timestamp, a value that fails a check, a clock-change hour) returns None and the row
 goes through ``rows.check_record`` unchanged, so every error is reported exactly as before.
-``tests/adoption/test_fastpath.py`` proves both paths write identical work files.
+``tests/adoption/imports/test_fastpath.py`` proves both paths write identical work files.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Generator
-from hashlib import blake2b
 from typing import Any, BinaryIO, Final
 
 from adoption.imports.fields import Field
 from adoption.imports.files import MAX_CELL_BYTES, Record
+from adoption.imports.keys import event_key
 from adoption.imports.profiles import ISO, Profile, parse_datetime_noting_clock_changes
 from adoption.imports.rows import CONVERTERS, Cell, Layout, Lookups, staff_for
 
@@ -193,7 +193,7 @@ class EventRows:
         convert, user_of, patient_of, hour_of = self.convert, self.user, self.patient, self.hour
         hours, tails, width, refused = self.hours, _TAILS, self.width, _REFUSED
         max_event_id = plan["event_id"][0].max_length
-        organisation = f"{self.lookups.organisation_id}|"
+        organisation = self.lookups.organisation_id
 
         def cell(cells: list[str], position: int, default: str) -> str:
             return (cells[position].strip() if position >= 0 else "") or default
@@ -236,15 +236,10 @@ class EventRows:
             ):
                 return None
             utc = hour[0] + occurred[13:]
-            if event_id:
-                canonical = f"{organisation}id|{event_id}"
-            else:
-                # As rows.event_key: str() of the UTC datetime, then the other values.
-                canonical = (
-                    f"{organisation}{utc}+00:00|{event_type}|{order_type}|"
-                    f"{user[0]}|{area}|{patient}"
-                )
-            key = blake2b(canonical.encode(), digest_size=16).hexdigest()
+            key = event_key(
+                organisation, event_id, f"{utc}+00:00", event_type, order_type, user[0], area,
+                patient,
+            )  # fmt: skip
             return (
                 f"{record.line},{key},{utc},{hour[1]},{event_type},{order_type},{area},"
                 f"{user[1]},{user[2]},{role},{patient}\n"

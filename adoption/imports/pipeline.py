@@ -11,7 +11,6 @@ import time
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from adoption.imports import fastpath, loading
+from adoption.imports import fastpath, loading, reactions
 from adoption.imports.files import (
     FileRefused,
     LineReader,
@@ -31,6 +30,7 @@ from adoption.imports.files import (
     read_head,
     records,
 )
+from adoption.imports.permissions import capability_for
 from adoption.imports.profiles import REPEATED_HOUR, SKIPPED_HOUR, Profile, parse_spec
 from adoption.imports.roster import merge_roster
 from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
@@ -40,7 +40,6 @@ from adoption.models import ImportBatch, ImportIssue
 from golive.access import Access
 from golive.models import Area, StaffMember
 from training.models import Course
-from training.signals import completions_changed
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -97,8 +96,6 @@ def _areas(organisation_id: int) -> dict[str, int]:
 
 def _allowed_area_ids(batch: ImportBatch, kind: str) -> set[int] | None:
     """The areas the uploader may load rows for (None: all of them)."""
-    from adoption.imports.permissions import capability_for  # noqa: PLC0415 - avoid a cycle
-
     access = Access(batch.uploaded_by)
     if access.is_superuser:
         return None
@@ -393,26 +390,9 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             issues_total=collected.total + merged.duplicate_count,
             local_dates=list(merged.local_dates),
         )
-        transaction.on_commit(partial(after_commit, batch.pk, profile.kind), robust=True)
+        # Rollups, cached figures, alerts: whatever the rest of Golive registered for this kind.
+        reactions.batch_committed(batch.pk, profile.kind)
     return True
-
-
-def after_commit(batch_id: int, kind: str) -> None:
-    """What other parts of Golive recompute when a batch lands (queued by id, after the
-    commit, so a worker never sees a batch that is not there yet)."""
-    if kind in {"events", "staff"}:
-        # New events, or staff lists that link earlier events: recompute the days they touch.
-        from adoption.tasks import rollup_batch  # noqa: PLC0415 - tasks imports this module
-
-        rollup_batch.delay(batch_id)
-    if kind == "training":
-        # Completions written in bulk send no post_save: say so (cached figures join them).
-        completions_changed.send(sender=ImportBatch)
-    if kind in {"training", "staff"}:
-        # Completions and staff lists move training figures: re-check the trajectory alerts.
-        from training.tasks import refresh_all_training_alerts  # noqa: PLC0415 - app cycle
-
-        refresh_all_training_alerts.delay()
 
 
 def process(batch: ImportBatch) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import hashlib
 import re
-import uuid
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from typing import Any
 from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
 from adoption.imports.files import FileRefused, Record
 from adoption.imports.identifiers import is_valid_nhs_number, mask, pseudonymise
+from adoption.imports.keys import event_key
 from adoption.imports.profiles import (
     Profile,
     expected_format,
@@ -356,19 +355,6 @@ ROW_CHECKS: dict[str, Callable[[int, dict[str, Any], Profile, Lookups], list[Iss
 }
 
 
-def event_key(values: dict[str, Any], organisation_id: int) -> uuid.UUID:
-    """The natural key of an event within a trust: the EPR's own id when the extract has one,
-    otherwise the event's content (time, type, user, area, patient)."""
-    if values.get("event_id"):
-        canonical = f"{organisation_id}|id|{values['event_id']}"
-    else:
-        canonical = f"{organisation_id}|" + "|".join(
-            str(values.get(name) or "")
-            for name in ("occurred_at", "event_type", "order_type", "user_id", "area", "patient_id")
-        )
-    return uuid.UUID(bytes=hashlib.blake2b(canonical.encode(), digest_size=16).digest())
-
-
 StagedRow = tuple[Any, ...]
 
 
@@ -384,7 +370,16 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
     user_id: str = values["user_id"]
     return (
         line,
-        event_key(values, lookups.organisation_id).hex,
+        event_key(
+            lookups.organisation_id,
+            values.get("event_id") or "",
+            str(occurred),
+            values["event_type"],
+            values.get("order_type") or "",
+            user_id,
+            values["area"],
+            values.get("patient_id") or "",
+        ),
         # Naive UTC text, the form Django itself writes (and compares) on both databases.
         occurred.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
         # Daily figures use the trust's local day, whatever zone the extract was written in.

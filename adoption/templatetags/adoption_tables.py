@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from adoption.dashboard import AreaRow
+from adoption.analytics.dashboard import AreaRow
 
 register = template.Library()
 

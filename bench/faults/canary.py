@@ -108,7 +108,7 @@ def xlsx_text(body: bytes) -> bytes:
 
 def load_canaries(harness: Harness, numbers: list[str]) -> dict[str, bytes] | None:
     """Put the canaries in through imports and the desk; return what users can get out."""
-    from adoption import services  # noqa: PLC0415
+    from adoption.imports import services  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
     from golive.models import Area  # noqa: PLC0415

@@ -146,7 +146,7 @@ class Harness:
         raise RuntimeError("the database did not come back")
 
     def upload(self, rows: int, prefix: str) -> int:
-        from adoption import services  # noqa: PLC0415
+        from adoption.imports import services  # noqa: PLC0415
 
         path = self.work / f"{prefix}.csv"
         write_extract(path, rows, prefix)
@@ -197,7 +197,7 @@ class Harness:
     def sweep_now(self) -> dict[str, int]:
         """What the periodic sweeper does once IMPORT_STALL_SECONDS have passed, without
         waiting for them: age the heartbeats and upload times, then sweep."""
-        from adoption import services  # noqa: PLC0415
+        from adoption.imports import tasks  # noqa: PLC0415
         from adoption.models import ImportBatch  # noqa: PLC0415
         from django.conf import settings  # noqa: PLC0415
         from django.utils import timezone  # noqa: PLC0415
@@ -208,7 +208,7 @@ class Harness:
             unfinished = ImportBatch.objects.exclude(status__in=ImportBatch.FINAL)
             unfinished.filter(heartbeat_at__isnull=False).update(heartbeat_at=past)
             unfinished.update(uploaded_at=past)
-            return services.sweep_stalled_imports()
+            return tasks.sweep_stalled_imports()
 
         return self.db(age_and_sweep)  # type: ignore[return-value]
 
@@ -297,7 +297,7 @@ def postgres_restart(h: Harness, rows: int) -> Outcome:
 
 
 def duplicate_delivery(h: Harness, rows: int) -> Outcome:
-    from adoption import tasks  # noqa: PLC0415
+    from adoption.imports import tasks  # noqa: PLC0415
 
     out = Outcome("duplicate-delivery")
     pk = h.upload(rows, "dd")  # queued once by the upload, with no worker yet

@@ -151,7 +151,7 @@ def gunicorn(env: dict[str, str], work: Path, port: int) -> subprocess.Popen[byt
 
 
 def queue_import(work: Path, rows: int) -> int:
-    from adoption import services  # noqa: PLC0415
+    from adoption.imports import services  # noqa: PLC0415
     from adoption.models import ImportBatch  # noqa: PLC0415
     from django.contrib.auth import get_user_model  # noqa: PLC0415
     from golive.models import Programme  # noqa: PLC0415

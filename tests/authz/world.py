@@ -20,8 +20,9 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from adoption import models as adoption
-from adoption.analytics_demo import seed_analytics_demo
-from adoption.demo import seed_adoption_demo
+from adoption.analytics.demo import seed_analytics_demo
+from adoption.feedback.demo import seed_feedback_demo
+from adoption.imports.demo import seed_adoption_demo
 from adoption.imports.profiles import BUILTIN_NAMES
 from champions import models as champions
 from champions.demo import seed_champions_demo
@@ -192,6 +193,7 @@ def build_world() -> World:
     seed_champions_demo(programme=programme)
     seed_support_demo(programme=programme)
     seed_analytics_demo(programme=programme, user=pm)
+    seed_feedback_demo(programme=programme, user=pm)
     seed_readiness_demo(programme=programme)
     area_a, area_b = _area(*WARD_A), _area(*WARD_B)
     go_live = GoLive.objects.filter(areas=area_a).filter(areas=area_b).order_by("pk").first()

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.analytics.conftest import import_events, known  # noqa: F401 - fixtures
+from tests.adoption.conftest import import_events, known  # noqa: F401 - fixtures
 from tests.browser.pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from adoption import tasks
-from adoption.imports import pipeline
+from adoption.imports import pipeline, tasks
 from tests.browser.pages import assert_accessible, sign_in
 from tests.conftest import EVENTS_HEADER, Trust
 

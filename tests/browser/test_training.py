@@ -15,8 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from adoption import tasks
-from adoption.imports import pipeline
+from adoption.imports import pipeline, tasks
 from golive.models import Role
 from tests import factories as f
 from tests.browser.pages import assert_accessible, sign_in

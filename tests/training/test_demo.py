@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from adoption.demo import seed_adoption_demo
+from adoption.imports.demo import seed_adoption_demo
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.models import GoLive, Programme, User
 from training.demo import seed_training_demo

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from adoption import services
-from adoption.imports import pipeline
+from adoption.imports import pipeline, services
 from adoption.imports.fields import FIELDS_BY_KIND
 from adoption.imports.permissions import capability_for
 from adoption.imports.profiles import BUILTIN_NAMES

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from adoption import rollups
+from adoption.analytics import rollups
 
 
 class Command(BaseCommand):

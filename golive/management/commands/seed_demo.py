@@ -6,8 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from adoption.analytics_demo import seed_analytics_demo
-from adoption.demo import seed_adoption_demo
+from adoption.analytics.demo import seed_analytics_demo
+from adoption.feedback.demo import seed_feedback_demo
+from adoption.imports.demo import seed_adoption_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             lambda: seed_champions_demo(programme=programme),
             lambda: seed_support_demo(programme=programme),
             lambda: seed_analytics_demo(programme=programme, user=importer),
+            lambda: seed_feedback_demo(programme=programme, user=importer),
             lambda: seed_readiness_demo(programme=programme),
         )
         for seeder in seeders:

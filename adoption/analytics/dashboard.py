@@ -1,0 +1,629 @@
+"""Read side of the adoption dashboard: the scope a user is looking at, headline charts,
+areas ranked by adoption, and dip and recovery per area and per wave. Everything is read
+from the rollups, and only for areas the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
+
+from adoption.analytics import cache as analytics_cache
+from adoption.analytics import comparison, metrics
+from adoption.analytics.markers import MarkerView, chart_markers
+from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
+from golive.access import Access
+from golive.charts import Chart, Series
+from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
+from golive.tiles import Tile, go_live_tiles
+
+ACTIVE_USERS = "Active users per day"
+# Use dips more in volume than in head count: people still log in, but do less.
+DIP_METRIC = "EPR events per day"
+RANKING_DAYS = 14
+HISTORY_DAYS = 28
+
+
+@dataclass(frozen=True)
+class View:
+    """What the dashboard shows: a go-live's visible areas (narrowed by the filters), the
+    date range and an optional role group."""
+
+    go_live: GoLive
+    areas: list[Area]
+    start: dt.date
+    end: dt.date
+    role_group: str = ""
+    label: str = ""  # what several areas are called, when not "N areas of <go-live>"
+
+    @property
+    def area_ids(self) -> tuple[int, ...]:
+        return tuple(area.pk for area in self.areas)
+
+    @property
+    def scope(self) -> metrics.Scope:
+        groups = (self.role_group,) if self.role_group else ()
+        return metrics.Scope(self.area_ids, self.start, self.end, groups)
+
+    @property
+    def role_group_label(self) -> str:
+        return str(dict(RoleGroup.choices).get(self.role_group, self.role_group))
+
+    @property
+    def scope_name(self) -> str:
+        if len(self.areas) == 1:
+            return self.areas[0].name
+        return self.label or f"{len(self.areas)} areas of {self.go_live.name}"
+
+
+def visible_go_live_areas(access: Access, go_live: GoLive) -> list[Area]:
+    return list(
+        access.areas()
+        .filter(go_lives=go_live)
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+def last_data_day() -> dt.date | None:
+    return DailyRollup.objects.aggregate(last=Max("local_date"))["last"]
+
+
+def default_range(go_live: GoLive, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """From four weeks before the go-live to the last day with data (at most a year)."""
+    end = min(last_data_day() or today, today)
+    start = go_live.user_go_live_date - dt.timedelta(days=HISTORY_DAYS)
+    if start > end:
+        start = end - dt.timedelta(days=HISTORY_DAYS)
+    return max(start, end - dt.timedelta(days=365)), end
+
+
+def programme_metrics(go_live: GoLive) -> list[Metric]:
+    return list(
+        Metric.objects.filter(programme=go_live.programme).select_related(
+            "numerator", "denominator"
+        )
+    )
+
+
+def metric_chart(metric: Metric, view: View, markers: list[MarkerView], dom_id: str) -> Chart:
+    values = metrics.series(metric, view.scope)
+    return Chart(
+        dom_id=dom_id,
+        title=f"{metric.name}: {view.scope_name}",
+        labels=[day.isoformat() for day, _ in values],
+        series=[Series(f"{metric.name} ({metric.unit_label})", metrics.rounded(values))],
+        y_label=metric.unit_label,
+        markers=chart_markers(markers, view.area_ids, view.start, view.end),
+    )
+
+
+def headline_charts(view: View, markers: list[MarkerView]) -> list[tuple[Metric, Chart]]:
+    headline = [m for m in programme_metrics(view.go_live) if m.is_headline]
+    return [
+        (metric, metric_chart(metric, view, markers, f"metric-{metric.pk}")) for metric in headline
+    ]
+
+
+def series_table(view: View) -> tuple[list[str], list[list[object]]]:
+    """Every metric of the programme per day, for exports: header and rows."""
+    chosen = programme_metrics(view.go_live)
+    columns = [metrics.rounded(metrics.series(metric, view.scope)) for metric in chosen]
+    header = ["date", *(f"{m.name} ({m.unit_label})" for m in chosen)]
+    rows: list[list[object]] = [
+        [day.isoformat(), *(column[i] for column in columns)]
+        for i, day in enumerate(view.scope.days())
+    ]
+    return header, rows
+
+
+# Areas ranked by adoption.
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: Area
+    staff: int
+    active_users: float | None  # mean per day over the last RANKING_DAYS days of the range
+    share_active: float | None  # mean daily % of the staff list active, same days
+    dip: comparison.DipRecovery
+    trend: list[float | None] = field(default_factory=list)  # events per day, last 28 days
+    go_live: GoLive | None = None  # whose go-live date the dip is measured from
+
+    @cached_property  # the template reads it twice per row
+    def sparkline_points(self) -> str:
+        """SVG polyline points (a 100 × 24 box) for the trend; days without data skipped."""
+        known = [v for v in self.trend if v is not None]
+        if len(known) < 2:
+            return ""
+        low, high = min(known), max(known)
+        span = (high - low) or 1.0
+        step = 100 / max(len(self.trend) - 1, 1)
+        return " ".join(
+            f"{i * step:.1f},{22 - 20 * (v - low) / span:.1f}"
+            for i, v in enumerate(self.trend)
+            if v is not None
+        )
+
+    @cached_property
+    def sparkline_text(self) -> str:
+        known = [v for v in self.trend if v is not None]
+        if len(known) < 2:
+            return "Not enough data for a trend"
+        return (
+            f"EPR events per day over the last {len(self.trend)} days: from {known[0]:,.0f} "
+            f"to {known[-1]:,.0f}, lowest {min(known):,.0f}, highest {max(known):,.0f}"
+        )
+
+
+def _staff_counts(area_ids: tuple[int, ...], role_group: str, end: dt.date) -> dict[int, int]:
+    staff = StaffMember.objects.filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+    if role_group:
+        staff = staff.filter(role_group=role_group)
+    rows = (
+        Area.objects.filter(pk__in=area_ids)
+        .annotate(n=Count("staff", filter=Q(staff__in=staff.values("pk")), distinct=True))
+        .values_list("pk", "n")
+    )
+    return dict(rows)
+
+
+def _active_per_area_day(
+    view: View, days: list[dt.date]
+) -> tuple[dict[int, dict[dt.date, int]], dict[int, dict[dt.date, int]]]:
+    """Active users, and active users on a staff list, per area and day over ``days`` (the
+    recent days areas are ranked on: a fortnight of activity rows, counted live so a staff
+    member deleted or relinked shows at once). One row per area, day and user, so within an
+    area and day a plain count is a distinct count."""
+    users: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    staff: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    if not days:
+        return users, staff
+    rows = DailyUserActivity.objects.filter(
+        area_id__in=view.area_ids, local_date__range=(days[0], days[-1])
+    )
+    if view.role_group:
+        rows = rows.filter(role_group=view.role_group)
+    grouped = rows.values("area_id", "local_date").annotate(n=Count("pk"), s=Count("staff_id"))
+    for area_id, day, n, on_list in grouped.values_list("area_id", "local_date", "n", "s"):
+        users[area_id][day] = n
+        staff[area_id][day] = on_list
+    return users, staff
+
+
+def _events_per_area_day(view: View) -> dict[int, dict[dt.date, int]]:
+    """What the dip is measured on: events recorded (failed log-ins aside) per area and day."""
+    rows = DailyRollup.objects.filter(
+        area_id__in=view.area_ids, local_date__range=(view.start, view.end)
+    ).exclude(event_type=EventType.LOGIN_FAILED)
+    if view.role_group:
+        rows = rows.filter(role_group=view.role_group)
+    counts: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    grouped = rows.values("area_id", "local_date").annotate(n=Sum("events"))
+    for area_id, day, n in grouped.values_list("area_id", "local_date", "n"):
+        counts[area_id][day] = n
+    return counts
+
+
+def _recent_days(view: View) -> list[dt.date]:
+    """The days with data among the last ``RANKING_DAYS`` of the range: what areas are
+    ranked on."""
+    covered = metrics.covered_days(view.start, view.end)
+    return [d for d in view.scope.days()[-RANKING_DAYS:] if d in covered]
+
+
+def mean_active_users(view: View) -> float | None:
+    """Distinct people active per day in the view's areas, over its recent days: someone
+    active in two of the areas counts once."""
+    recent = _recent_days(view)
+    if not recent or not view.area_ids:
+        return None
+    groups = [view.role_group] if view.role_group else None
+    ids = tuple(sorted(view.area_ids))
+    daily = analytics_cache.remember(
+        "active_users",
+        (ids, recent[0], recent[-1], view.role_group),
+        lambda: metrics.active_users_per_day(ids, recent[0], recent[-1], groups),
+    )
+    return _mean([daily.get(d, 0.0) for d in recent])
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def area_rows(view: View) -> list[AreaRow]:
+    """Each area of the view, ranked by the share of its staff active in the last two
+    weeks of the range (then by active users); the dip is in events recorded. Five queries
+    whatever the number of areas, and the figures are cached as computed: a year of them
+    per area is a lot to fetch and redo on every request (bench/README.md)."""
+    key = (
+        tuple(sorted(view.area_ids)),
+        view.start,
+        view.end,
+        view.role_group,
+        view.go_live.user_go_live_date,
+    )
+    figures = analytics_cache.remember("area_rows", key, lambda: _area_figures(view))
+    return ranked([AreaRow(area, *figures[area.pk], go_live=view.go_live) for area in view.areas])
+
+
+AreaFigures = tuple[int, float | None, float | None, comparison.DipRecovery, list[float | None]]
+
+
+def _area_figures(view: View) -> dict[int, AreaFigures]:
+    """Per area: staff listed, mean active users and % of staff active over the recent
+    days, the dip around the go-live, and the last weeks' events per day."""
+    covered = metrics.covered_days(view.start, view.end)
+    days = view.scope.days()
+    recent = _recent_days(view)
+    users, staff_active = _active_per_area_day(view, recent)
+    staff = _staff_counts(view.area_ids, view.role_group, view.end)
+    events = _events_per_area_day(view)
+    figures = {}
+    for area_id in view.area_ids:
+        daily = users.get(area_id, {})
+        volume = events.get(area_id, {})
+        series = [(d, float(volume.get(d, 0)) if d in covered else None) for d in days]
+        listed = staff.get(area_id, 0)
+        shares = (
+            [100.0 * staff_active.get(area_id, {}).get(d, 0) / listed for d in recent]
+            if listed
+            else []
+        )
+        figures[area_id] = (
+            listed,
+            _mean([float(daily.get(d, 0)) for d in recent]),
+            _mean(shares),
+            comparison.dip_and_recovery(series, view.go_live.user_go_live_date),
+            [v for _, v in series[-HISTORY_DAYS:]],
+        )
+    return figures
+
+
+def ranked(rows: list[AreaRow]) -> list[AreaRow]:
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.share_active is None,
+            -(r.share_active or 0),
+            -(r.active_users or 0),
+            r.area.name,
+        ),
+    )
+
+
+AREA_HEADER = [
+    "rank",
+    "site",
+    "area",
+    "staff on list",
+    f"active users per day (last {RANKING_DAYS} days)",
+    f"% of staff active per day (last {RANKING_DAYS} days)",
+    "baseline events per day",
+    "dip %",
+    "recovery",
+]
+
+
+def area_table(rows: list[AreaRow]) -> list[list[object]]:
+    return [
+        [
+            rank,
+            row.area.site.name,
+            row.area.name,
+            row.staff,
+            _round(row.active_users),
+            _round(row.share_active),
+            _round(row.dip.baseline),
+            _round(row.dip.dip_percent),
+            row.dip.recovery_text,
+        ]
+        for rank, row in enumerate(rows, start=1)
+    ]
+
+
+def _round(value: float | None, places: int = 1) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# Waves: dip and recovery of each go-live, side by side.
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    go_live: GoLive
+    areas: int
+    dip: comparison.DipRecovery
+
+
+def wave_rows(
+    access: Access, go_live: GoLive, *, today: dt.date, role_group: str = ""
+) -> list[WaveRow]:
+    """EPR events per day around each live wave of the programme, over the areas the user
+    sees."""
+    active = Metric.objects.filter(programme=go_live.programme, name=DIP_METRIC).first()
+    if active is None:
+        return []
+    rows = []
+    waves = access.go_lives().filter(programme=go_live.programme, user_go_live_date__lte=today)
+    for wave in waves.order_by("user_go_live_date"):
+        ids = tuple(a.pk for a in visible_go_live_areas(access, wave))
+        if not ids:
+            continue
+        day0 = wave.user_go_live_date
+        scope = metrics.Scope(
+            ids,
+            day0 - dt.timedelta(days=HISTORY_DAYS),
+            min(today, day0 + dt.timedelta(days=180)),
+            (role_group,) if role_group else (),
+        )
+        dip = comparison.dip_and_recovery(metrics.series(active, scope), day0)
+        rows.append(WaveRow(wave, len(ids), dip))
+    return rows
+
+
+WAVE_HEADER = [
+    "go-live",
+    "user go-live date",
+    "areas",
+    "baseline events per day",
+    "baseline from",
+    "dip %",
+    "recovery",
+]
+
+
+def wave_table(rows: list[WaveRow]) -> list[list[object]]:
+    return [
+        [
+            row.go_live.name,
+            row.go_live.user_go_live_date.isoformat(),
+            row.areas,
+            _round(row.dip.baseline),
+            row.dip.baseline_source,
+            _round(row.dip.dip_percent),
+            row.dip.recovery_text,
+        ]
+        for row in rows
+    ]
+
+
+def areas_with_data(areas: list[Area], start: dt.date, end: dt.date) -> set[int]:
+    """Areas with any events in the range: controls without data would read as zeros."""
+    return set(
+        DailyRollup.objects.filter(
+            area_id__in=[a.pk for a in areas], local_date__range=(start, end)
+        )
+        .values_list("area_id", flat=True)
+        .distinct()
+    )
+
+
+# Before and after a change.
+
+
+def before_after(
+    access: Access, go_live: GoLive, data: dict[str, Any], marker: MarkerView
+) -> dict[str, Any] | None:
+    """Compare a metric before and after a marker over the touched areas the user sees,
+    with the untouched ones (that have data) as controls."""
+    metric: Metric = data["metric"]
+    visible = visible_go_live_areas(access, go_live)
+    others = list(access.areas(programme=go_live.programme).select_related("site"))
+    treated = [a for a in visible if marker.touches({a.pk})]
+    if data.get("area"):
+        treated = [a for a in treated if a.pk == data["area"].pk]
+    if not treated:
+        return None
+    control = [a for a in others if a.pk not in marker.area_ids] if marker.area_ids else []
+    start = marker.on - dt.timedelta(days=data["days_before"])
+    end = marker.on + dt.timedelta(days=data["settling_days"] + data["days_after"] - 1)
+    scope = metrics.Scope(tuple(a.pk for a in treated), start, end)
+    series = metrics.series(metric, scope)
+    control_ids = tuple(a.pk for a in control if a.pk in areas_with_data(control, start, end))
+    control_series = (
+        metrics.series(metric, metrics.Scope(control_ids, start, end)) if control_ids else None
+    )
+    result = comparison.compare(
+        series,
+        marker.on,
+        days_before=data["days_before"],
+        days_after=data["days_after"],
+        settling_days=data["settling_days"],
+        control=control_series,
+    )
+    if result is None:
+        return {"result": None, "treated": treated, "control_count": len(control_ids)}
+    scope_name = treated[0].name if len(treated) == 1 else f"{len(treated)} areas"
+    return {
+        "result": result,
+        "treated": treated,
+        "control_count": len(control_ids),
+        "summary": comparison.summary(
+            result,
+            metric=metric.name,
+            unit=metric.unit_label,
+            scope=scope_name,
+            marker=marker.phrase,
+            higher_is_better=metric.higher_is_better,
+        ),
+    }
+
+
+# The whole programme: every go-live the user may see, side by side.
+
+
+def visible_programme_areas(access: Access, programme: Programme) -> list[Area]:
+    """Areas of the programme's go-lives that the user may see."""
+    return list(
+        access.areas(programme=programme)
+        .filter(go_lives__programme=programme)
+        .distinct()
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+# Section tiles summarise other sections' live data (tickets change by the minute), so they
+# are not tied to the rollups' generation: cached for a minute per scope, because the
+# training figures alone take ~0.1-1 s for a big go-live (bench/README.md).
+TILE_SECONDS = 60
+
+
+def section_tiles(access: Access, go_live: GoLive, *, today: dt.date) -> list[Tile]:
+    """The readiness, training and service desk tiles for the go-live, as this user's
+    grants see them; at most a minute old."""
+    scope = sorted(
+        (g.role, g.programme_id, g.organisation_id, tuple(sorted(g.area_ids)))
+        for g in access.grants
+    )
+    raw = repr((access.is_superuser, scope, go_live.pk, today)).encode()
+    key = f"golive:analytics:tiles:{hashlib.sha256(raw).hexdigest()}"
+    tiles: list[Tile] | None = cache.get(key)
+    if tiles is None:
+        tiles = go_live_tiles(access, go_live, today=today)
+        cache.set(key, tiles, timeout=TILE_SECONDS)
+    return tiles
+
+
+def programme_default_range(go_lives: list[GoLive], *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """From four weeks before the first go-live to the last day with data (at most a year)."""
+    end = min(last_data_day() or today, today)
+    first = min((g.user_go_live_date for g in go_lives), default=end)
+    start = min(first - dt.timedelta(days=HISTORY_DAYS), end - dt.timedelta(days=HISTORY_DAYS))
+    return max(start, end - dt.timedelta(days=365)), end
+
+
+@dataclass(frozen=True)
+class GoLiveRow:
+    """One go-live on the programme dashboard: its section tiles and adoption headline over
+    the areas of it the user sees (narrowed by the filters)."""
+
+    go_live: GoLive
+    tiles: list[Tile]
+    area_rows: list[AreaRow]
+    dip: comparison.DipRecovery | None
+    active_users: float | None  # distinct people per day over the areas shown
+
+    @property
+    def staff(self) -> int:
+        return sum(row.staff for row in self.area_rows)
+
+    @property
+    def share_active(self) -> float | None:
+        """% of the areas' staff lists active per day, weighted by list size."""
+        weighted = [(r.share_active, r.staff) for r in self.area_rows if r.share_active is not None]
+        listed = sum(staff for _, staff in weighted)
+        return sum(share * staff for share, staff in weighted) / listed if listed else None
+
+
+def programme_rows(
+    access: Access, view: View, go_lives: list[GoLive], *, today: dt.date
+) -> list[GoLiveRow]:
+    """Per go-live: tiles (whole go-live, the user's areas), areas ranked by adoption with
+    the dip measured from that go-live's date, and the wave's dip and recovery."""
+    waves = {
+        row.go_live.pk: row.dip
+        for row in wave_rows(access, view.go_live, today=today, role_group=view.role_group)
+    }
+    shown = set(view.area_ids)
+    rows = []
+    for go_live in go_lives:
+        areas = [a for a in visible_go_live_areas(access, go_live) if a.pk in shown]
+        part = View(go_live, areas, view.start, view.end, view.role_group)
+        rows.append(
+            GoLiveRow(
+                go_live=go_live,
+                tiles=section_tiles(access, go_live, today=today),
+                area_rows=area_rows(part) if areas else [],
+                dip=waves.get(go_live.pk),
+                active_users=mean_active_users(part),
+            )
+        )
+    return rows
+
+
+def programme_area_table(rows: list[AreaRow]) -> tuple[list[str], list[list[object]]]:
+    """The programme's areas for exports: the go-live table's columns plus the go-live."""
+    body = [
+        [*cells[:3], row.go_live.name if row.go_live else "", *cells[3:]]
+        for row, cells in zip(rows, area_table(rows), strict=True)
+    ]
+    return [*AREA_HEADER[:3], "go-live", *AREA_HEADER[3:]], body
+
+
+def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]:
+    """Each go-live's tiles and adoption headline, for exports."""
+    titles = [tile.title for tile in rows[0].tiles] if rows else []
+    header = [
+        "go-live",
+        "user go-live date",
+        *(f"{title} ({i})" for title in titles for i in ("figure", "detail")),
+        "areas",
+        f"active users per day (last {RANKING_DAYS} days)",
+        f"% of staff active per day (last {RANKING_DAYS} days)",
+        "dip %",
+        "recovery",
+    ]
+    body: list[list[object]] = [
+        [
+            row.go_live.name,
+            row.go_live.user_go_live_date.isoformat(),
+            *(part for tile in row.tiles for part in (tile.figure, tile.detail)),
+            len(row.area_rows),
+            _round(row.active_users),
+            _round(row.share_active),
+            _round(row.dip.dip_percent) if row.dip else None,
+            row.dip.recovery_text if row.dip else "Not live yet",
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+# Warming: the first reader after an import should not wait for a year of distinct counts.
+
+
+def warm_programme(programme: Programme, *, today: dt.date) -> int:
+    """Compute, and so cache, what a programme-wide reader (an executive, the programme
+    team) sees first after an import: each go-live's dashboard and the programme dashboard
+    at their default ranges (headline series, area tables, first use). Readers with fewer
+    areas have their own, smaller entries, computed on first read. Returns the number of
+    views computed."""
+    go_lives = list(GoLive.objects.filter(programme=programme).order_by("user_go_live_date"))
+    headline = [m for m in Metric.objects.filter(programme=programme) if m.is_headline]
+    by_go_live = {
+        go_live.pk: list(
+            Area.objects.filter(go_lives=go_live)
+            .select_related("site")
+            .order_by("site__name", "name")
+        )
+        for go_live in go_lives
+    }
+    views = [
+        View(go_live, by_go_live[go_live.pk], *default_range(go_live, today=today))
+        for go_live in go_lives
+        if by_go_live[go_live.pk]
+    ]
+    everywhere = sorted({a for areas in by_go_live.values() for a in areas}, key=lambda a: a.pk)
+    if go_lives and everywhere:
+        start, end = programme_default_range(go_lives, today=today)
+        views.append(View(go_lives[0], everywhere, start, end))
+        views += [
+            View(go_live, by_go_live[go_live.pk], start, end)
+            for go_live in go_lives
+            if by_go_live[go_live.pk]
+        ]
+    for view in views:
+        for metric in headline:
+            metrics.series(metric, view.scope)
+        area_rows(view)
+        metrics.first_use(view.go_live, view.area_ids)
+    return len(views)

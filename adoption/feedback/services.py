@@ -1,0 +1,134 @@
+"""Staff feedback: the writes behind the survey pages, and the throttle on the public
+survey link. A response is anonymous: it records an area and a role group, never who
+answered."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from adoption.feedback.selectors import can_manage_feedback
+from adoption.imports.identifiers import remove_nhs_numbers
+from adoption.models import FeedbackTheme, Survey, SurveyResponse
+from golive.access import Access
+from golive.models import Area, GoLive, User
+
+# Submissions one client may send to one survey link per minute. Generous: a ward's shared
+# computers (or a whole hospital behind one address) may answer in a burst after a huddle;
+# the limit is there to stop scripted floods of junk, not colleagues.
+SURVEY_SUBMISSIONS_PER_MINUTE = 30
+THROTTLE_SECONDS = 60
+
+
+@transaction.atomic
+def open_survey(*, access: Access, user: User, go_live: GoLive, title: str) -> Survey:
+    if not can_manage_feedback(access, go_live):
+        raise PermissionDenied("You may not run surveys for this go-live.")
+    return Survey.objects.create(go_live=go_live, title=title, created_by=user)
+
+
+@transaction.atomic
+def set_survey_open(*, access: Access, survey: Survey, is_open: bool) -> Survey:
+    if not can_manage_feedback(access, survey.go_live):
+        raise PermissionDenied("You may not run surveys for this go-live.")
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
+    return survey
+
+
+def record_response(
+    *,
+    survey: Survey,
+    submission: uuid.UUID,
+    area: Area,
+    role_group: str,
+    answers: dict[str, int],
+    comment: str,
+) -> tuple[SurveyResponse, bool]:
+    """Store one anonymous response; returns (response, created). The same submission id
+    twice (a double click, a resent form) stores nothing new. The caller has checked that
+    the survey is open and the area is in its go-live."""
+    existing = SurveyResponse.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey,
+                submission=submission,
+                area=area,
+                role_group=role_group,
+                comment=remove_nhs_numbers(comment),
+                **answers,
+            )
+    except IntegrityError:
+        # Two copies of one submission raced: the other one was stored.
+        return SurveyResponse.objects.get(submission=submission), False
+    return response, True
+
+
+@transaction.atomic
+def tag_response(
+    *, access: Access, response: SurveyResponse, theme: FeedbackTheme | None
+) -> SurveyResponse:
+    go_live = response.survey.go_live
+    if not can_manage_feedback(access, go_live):
+        raise PermissionDenied("You may not tag feedback for this go-live.")
+    if theme is not None and theme.programme_id != go_live.programme_id:
+        raise PermissionDenied("That theme belongs to another programme.")
+    response.theme = theme
+    response.save(update_fields=["theme"])
+    return response
+
+
+@transaction.atomic
+def save_theme(
+    *,
+    access: Access,
+    go_live: GoLive,
+    theme: FeedbackTheme | None,
+    name: str,
+    you_said: str,
+    we_did: str,
+) -> FeedbackTheme:
+    if not can_manage_feedback(access, go_live):
+        raise PermissionDenied("You may not edit feedback themes for this programme.")
+    theme = theme or FeedbackTheme(programme=go_live.programme)
+    theme.name, theme.you_said, theme.we_did = name, you_said, we_did
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+# Throttling the public survey link.
+
+
+def client_address(meta: dict[str, object]) -> str:
+    """The address a request came from: behind ``TRUSTED_PROXY_COUNT`` proxies, the entry
+    of X-Forwarded-For that the outermost trusted proxy saw; otherwise REMOTE_ADDR."""
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    forwarded = [part for part in forwarded if part]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return str(meta.get("REMOTE_ADDR", ""))
+
+
+def count_survey_submission(*, token: str, client: str) -> bool:
+    """Count one submission to a survey link from a client; False once the client has sent
+    more than ``SURVEY_SUBMISSIONS_PER_MINUTE`` within a minute of its first. The count lives
+    in the cache under a hash (the address is not stored) and expires with the minute."""
+    digest = hashlib.sha256(f"{token}|{client}".encode()).hexdigest()
+    key = f"golive:survey-submissions:{digest}"
+    cache.add(key, 0, timeout=THROTTLE_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first of a new minute
+        cache.set(key, 1, timeout=THROTTLE_SECONDS)
+        count = 1
+    return count <= SURVEY_SUBMISSIONS_PER_MINUTE

@@ -1,0 +1,176 @@
+"""Staff feedback pages: the public survey (a shareable link, no account) and the team's
+page (surveys, net experience score per area and week, comments, themes)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from adoption.feedback import selectors, services
+from adoption.feedback.forms import OpenSurveyForm, SurveyAnswerForm, TagForm, ThemeForm
+from adoption.models import FeedbackTheme, Survey
+from golive.access import access_for
+from golive.models import GoLive, User
+from golive.navigation import current_go_live, require_section
+
+COMMENTS_SHOWN = 50
+
+
+def _open_survey(token: str) -> Survey:
+    return get_object_or_404(Survey.objects.select_related("go_live"), token=token, is_open=True)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: anyone with the link may answer, once per submission, for its go-live only;
+    a client sending too many submissions to one link in a minute gets a 429 page."""
+    survey = _open_survey(token)
+    if request.method == "POST" and not services.count_survey_submission(
+        token=token, client=services.client_address(request.META)
+    ):
+        response = render(
+            request,
+            "adoption/survey_throttled.html",
+            {"survey": survey, "seconds": services.THROTTLE_SECONDS},
+            status=429,
+        )
+        response["Retry-After"] = str(services.THROTTLE_SECONDS)
+        return response
+    areas = survey.go_live.areas.select_related("site").order_by("name")
+    form = SurveyAnswerForm(request.POST or None, areas=areas, initial={"submission": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_response(
+            survey=survey,
+            submission=data["submission"],
+            area=data["area"],
+            role_group=data["role_group"],
+            answers=form.answers(),
+            comment=data["comment"],
+        )
+        return redirect("adoption:survey_thanks", token=token)
+    return render(request, "adoption/survey_answer.html", {"survey": survey, "form": form})
+
+
+@login_not_required
+@require_GET
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, token=token)
+    return render(request, "adoption/survey_thanks.html", {"survey": survey})
+
+
+def _go_live(request: HttpRequest) -> GoLive:
+    require_section(request, "adoption")
+    go_live = current_go_live(request)
+    if go_live is None:
+        raise PermissionDenied("Choose a go-live first.")
+    return go_live
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    access = access_for(request)
+    responses = selectors.visible_responses(access, go_live)
+    rows, weeks = selectors.scores_by_area(responses)
+    can_manage = selectors.can_manage_feedback(access, go_live)
+    themes = FeedbackTheme.objects.filter(programme=go_live.programme)
+    comments = [
+        (
+            response,
+            TagForm(initial={"theme": response.theme_id}, themes=themes, prefix=f"r{response.pk}"),
+        )
+        for response in responses.exclude(comment="")[:COMMENTS_SHOWN]
+    ]
+    context = {
+        "go_live": go_live,
+        "surveys": Survey.objects.filter(go_live=go_live),
+        "rows": rows,
+        "weeks": weeks,
+        "comments": comments,
+        "themes": themes,
+        "can_manage": can_manage,
+        "survey_form": OpenSurveyForm(),
+        "theme_form": ThemeForm(),
+    }
+    return render(request, "adoption/feedback.html", context)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@require_POST
+def open_survey(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    form = OpenSurveyForm(request.POST)
+    if form.is_valid():
+        survey = services.open_survey(
+            access=access_for(request),
+            user=_user(request),
+            go_live=go_live,
+            title=form.cleaned_data["title"],
+        )
+        messages.success(
+            request, f"The survey '{survey.title}' is open. Share its link with staff."
+        )
+    else:
+        messages.error(request, "Give the survey a title of at most 120 characters.")
+    return redirect("adoption:feedback")
+
+
+@require_POST
+def toggle_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    go_live = _go_live(request)
+    survey = get_object_or_404(Survey, pk=pk, go_live=go_live)
+    services.set_survey_open(access=access_for(request), survey=survey, is_open=not survey.is_open)
+    messages.success(
+        request, f"The survey '{survey.title}' is {'open' if survey.is_open else 'closed'}."
+    )
+    return redirect("adoption:feedback")
+
+
+@require_POST
+def save_theme(request: HttpRequest) -> HttpResponse:
+    go_live = _go_live(request)
+    form = ThemeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        existing = FeedbackTheme.objects.filter(
+            programme=go_live.programme, name=data["name"]
+        ).first()
+        services.save_theme(
+            access=access_for(request),
+            go_live=go_live,
+            theme=existing,
+            name=data["name"],
+            you_said=data["you_said"],
+            we_did=data["we_did"],
+        )
+        messages.success(request, f"The theme '{data['name']}' was saved.")
+    else:
+        messages.error(request, "Give the theme a name of at most 120 characters.")
+    return redirect("adoption:feedback")
+
+
+@require_POST
+def tag(request: HttpRequest, pk: int) -> HttpResponse:
+    go_live = _go_live(request)
+    access = access_for(request)
+    response = get_object_or_404(selectors.visible_responses(access, go_live), pk=pk)
+    themes = FeedbackTheme.objects.filter(programme=go_live.programme)
+    form = TagForm(request.POST, themes=themes, prefix=f"r{pk}")
+    if form.is_valid():
+        services.tag_response(access=access, response=response, theme=form.cleaned_data["theme"])
+        messages.success(request, "The comment's theme was saved.")
+    else:
+        messages.error(request, "Choose a theme from the list.")
+    return redirect("adoption:feedback")

@@ -1,0 +1,495 @@
+"""Extract imports over the API: upload a file, follow its batch, page through its problems,
+commit the valid rows only, and keep mapping profiles. Querysets are scoped through
+``Access``; the services decide what may be written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from adoption.imports import selectors, services
+from adoption.imports.fields import FIELDS_BY_KIND
+from adoption.imports.permissions import IMPORT_CAPABILITY, capability_for
+from adoption.models import ImportBatch, ImportIssue, ImportKind, MappingProfile
+from golive.access import Access, Capability, access_for
+from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
+from golive.models import Programme, User
+
+REFUSAL_CODES = (
+    "FILE_TOO_LARGE, FILE_NOT_TEXT_CSV, FILE_ENCODING, HEADER_MISMATCH, NO_DATA_ROWS, "
+    "ALREADY_IMPORTED; kind_not_supported; profile_missing, profile_kind or profile_invalid "
+    "for an unusable mapping profile; invalid (with field_errors) for a malformed request"
+)
+
+
+# Serializers: shapes only.
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices, help_text="What the file holds.")
+    profile = serializers.CharField(
+        max_length=100,
+        required=False,
+        help_text="Mapping profile name; default golive-<kind>, Golive's reference format.",
+    )
+    # Empty files reach the service, which refuses them as NO_DATA_ROWS like every client.
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="The extract: UTF-8 CSV, or CSV compressed as .csv.gz."
+    )
+    programme = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Programme id; needed only when you may import into several programmes.",
+    )
+
+
+class BatchFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices, required=False)
+    status = serializers.ChoiceField(choices=ImportBatch.Status.choices, required=False)
+
+
+class BatchCountersSerializer(serializers.Serializer):
+    read = serializers.IntegerField(source="rows_read")
+    inserted = serializers.IntegerField(source="rows_inserted")
+    updated = serializers.IntegerField(source="rows_updated")
+    unchanged = serializers.IntegerField(source="rows_unchanged")
+    rejected = serializers.IntegerField(source="rows_rejected")
+    duplicate = serializers.IntegerField(source="rows_duplicate")
+
+
+class BatchTimingsSerializer(serializers.Serializer):
+    uploaded_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class BatchProgressSerializer(serializers.Serializer):
+    bytes_processed = serializers.IntegerField()
+    bytes_total = serializers.IntegerField(help_text="Uncompressed size; 0 until known.")
+
+
+class BatchLinksSerializer(serializers.Serializer):
+    detail = serializers.HyperlinkedIdentityField(view_name="import-batch-detail")
+    issues = serializers.HyperlinkedIdentityField(view_name="import-batch-issues")
+    commit_valid_rows = serializers.HyperlinkedIdentityField(
+        view_name="import-batch-commit-valid-rows"
+    )
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.get_username", read_only=True)
+    status_label = serializers.CharField(
+        read_only=True, help_text='e.g. "Committed with 3 rows rejected".'
+    )
+    partial_confirmed_by = serializers.CharField(
+        source="partial_confirmed_by.get_username", read_only=True, allow_null=True
+    )
+    counters = BatchCountersSerializer(source="*", read_only=True)
+    timings = BatchTimingsSerializer(source="*", read_only=True)
+    progress = BatchProgressSerializer(source="*", read_only=True)
+    notices = serializers.ListField(child=serializers.CharField(), read_only=True)
+    links = BatchLinksSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = (
+            "id",
+            "programme",
+            "programme_name",
+            "kind",
+            "profile_name",
+            "file_name",
+            "file_size",
+            "sha256",
+            "uploaded_by",
+            "status",
+            "status_label",
+            "attempts",
+            "partial_allowed",
+            "partial_confirmed_by",
+            "partial_confirmed_at",
+            "counters",
+            "issues_total",
+            "timings",
+            "progress",
+            "notices",
+            "message",
+            "links",
+        )
+        read_only_fields = fields
+
+
+class ImportIssueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportIssue
+        fields = ("line", "column", "code", "message", "value", "expected")
+        read_only_fields = fields
+
+
+class MappingProfileSerializer(serializers.ModelSerializer):
+    """A saved profile; ``{name, kind, description, spec}`` is also the export format."""
+
+    updated_by = serializers.CharField(
+        source="updated_by.get_username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = MappingProfile
+        fields = (
+            "id",
+            "programme",
+            "name",
+            "kind",
+            "description",
+            "spec",
+            "updated_at",
+            "updated_by",
+        )
+        read_only_fields = fields
+
+
+class MappingProfileWriteSerializer(serializers.Serializer):
+    """The import format: what an export gives back, or a hand-written profile."""
+
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(
+        choices=ImportKind.choices,
+        required=False,
+        help_text="Must agree with spec.kind; fills it in when the spec leaves it out.",
+    )
+    description = serializers.CharField(allow_blank=True, required=False, default="")
+    spec = serializers.JSONField(
+        help_text="columns, value_maps, date_format, time_zone, patient_id_type, "
+        "dates_are_shifted, max_rejected_share."
+    )
+
+
+class MappingProfileCreateSerializer(MappingProfileWriteSerializer):
+    programme = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Programme id; needed only when you may edit profiles of several programmes.",
+    )
+
+
+# Errors and permissions.
+
+
+class ImportRefused(exceptions.APIException):
+    """A file-level or state refusal from a service, keeping its reason code."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+    default_detail = "The file was refused."
+
+    @classmethod
+    def from_error(cls, error: DjangoValidationError) -> ImportRefused:
+        return cls(" ".join(error.messages), getattr(error, "code", None) or cls.default_code)
+
+
+class BatchConflict(ImportRefused):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The batch is not in a state that allows this."
+
+
+class ImportAccess(BasePermission):
+    """Reads need VIEW; writes need at least one import capability. Whether the caller may
+    import this kind into this programme is decided per request, and again by the service."""
+
+    message = "You do not have permission to do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        access = access_for(request._request)
+        if request.method in SAFE_METHODS:
+            return access.has(Capability.VIEW)
+        return any(access.has(capability) for capability in IMPORT_CAPABILITY.values())
+
+
+def _programme_for(
+    access: Access, programme_id: int | None, allowed: Callable[[Programme], bool]
+) -> Programme:
+    """The programme named by the request, or the only one where ``allowed`` holds."""
+    if programme_id is not None:
+        programme = access.programmes().filter(pk=programme_id).first()
+        if programme is None:
+            raise serializers.ValidationError(
+                {"programme": "There is no programme with this id that you can see."},
+                code="does_not_exist",
+            )
+        if not allowed(programme):
+            raise exceptions.PermissionDenied(f"You may not do this in {programme.name}.")
+        return programme
+    candidates = [programme for programme in access.programmes() if allowed(programme)]
+    if not candidates:
+        raise exceptions.PermissionDenied("You may not do this in any programme.")
+    if len(candidates) > 1:
+        raise serializers.ValidationError(
+            {"programme": "You have access to several programmes; give the programme id."},
+            code="required",
+        )
+    return candidates[0]
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+def _batch_location(request: Request, batch: ImportBatch) -> str:
+    return request.build_absolute_uri(reverse("import-batch-detail", args=[batch.pk]))
+
+
+# Views.
+
+QUEUED_RESPONSE = OpenApiResponse(
+    ImportBatchSerializer, description="Stored and queued for processing; poll Location."
+)
+LOCATION_HEADER = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[202],
+    description="The batch's URL, to poll until its status is final.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[BatchFilterSerializer],
+        responses={200: ImportBatchSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(responses={200: ImportBatchSerializer, **ERROR_RESPONSES}),
+)
+class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
+    """Import batches: the uploader's own, and every batch of a programme one manages."""
+
+    lookup_value_converter = "int"
+    serializer_class = ImportBatchSerializer
+    permission_classes = [ImportAccess]
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[ImportBatch]:
+        access = access_for(self.request._request)
+        return selectors.visible_batches(access).select_related("partial_confirmed_by")
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.action != "list":
+            return queryset
+        filters = BatchFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return queryset.filter(**filters.validated_data)
+
+    @extend_schema(
+        summary="Upload an extract",
+        request={"multipart/form-data": ImportUploadSerializer},
+        parameters=[LOCATION_HEADER],
+        responses={
+            202: QUEUED_RESPONSE,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description=f"Refused before any row work; code is the reason: {REFUSAL_CODES}.",
+            ),
+            401: ErrorSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer, description="You may not import this kind of file here."
+            ),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        kind = data["kind"]
+        if kind not in FIELDS_BY_KIND:
+            raise ImportRefused(f"Golive cannot read {kind} files yet.", "kind_not_supported")
+        access = access_for(request._request)
+        programme = _programme_for(
+            access,
+            data.get("programme"),
+            lambda candidate: access.has(capability_for(kind), programme=candidate),
+        )
+        try:
+            batch = services.create_import_batch(
+                user=_user(request),
+                programme=programme,
+                kind=kind,
+                profile_name=data.get("profile") or f"golive-{kind}",
+                upload=data["file"],
+                file_name=data["file"].name or "extract.csv",
+            )
+        except DjangoValidationError as error:
+            raise ImportRefused.from_error(error) from None
+        except DjangoPermissionDenied as denied:
+            raise exceptions.PermissionDenied(str(denied)) from None
+        body = self.get_serializer(batch).data
+        headers = {"Location": _batch_location(request, batch)}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+    @extend_schema(
+        summary="Problems found in the file",
+        responses={200: ImportIssueSerializer(many=True), **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get"], serializer_class=ImportIssueSerializer)
+    def issues(self, request: Request, pk: int) -> Response:
+        batch = self.get_object()
+        page = self.paginate_queryset(batch.issues.order_by("line", "pk"))
+        return self.get_paginated_response(ImportIssueSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Commit the valid rows only",
+        description=(
+            "The caller confirms, after reading the problems, that the rejected rows will be "
+            "left out. The batch is queued again and ends 'Committed with N rows rejected'."
+        ),
+        request=None,
+        parameters=[LOCATION_HEADER],
+        responses={
+            202: QUEUED_RESPONSE,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Not allowed in the batch's state; code is not_rejected, "
+                "too_many_rejected or ALREADY_IMPORTED.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="commit-valid-rows")
+    def commit_valid_rows(self, request: Request, pk: int) -> Response:
+        batch = self.get_object()
+        try:
+            services.commit_valid_rows_only(batch=batch, user=_user(request))
+        except DjangoValidationError as error:
+            raise BatchConflict.from_error(error) from None
+        except DjangoPermissionDenied as denied:
+            raise exceptions.PermissionDenied(str(denied)) from None
+        batch = self.get_queryset().get(pk=batch.pk)
+        body = ImportBatchSerializer(batch, context=self.get_serializer_context()).data
+        headers = {"Location": _batch_location(request, batch)}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+def _spec_of_kind(spec: Any, kind: str | None) -> Any:
+    """The spec with ``kind`` filled in; the two must agree when both are given."""
+    if kind is None or not isinstance(spec, dict):
+        return spec
+    if spec.get("kind", kind) != kind:
+        raise serializers.ValidationError(
+            {"kind": f"The spec reads {spec['kind']} files, not {kind}."}, code="kind_mismatch"
+        )
+    return {**spec, "kind": kind}
+
+
+def _save_profile(
+    *, programme: Programme, user: User, data: dict[str, Any], profile: MappingProfile | None
+) -> MappingProfile:
+    # The service refuses a name already used in the programme (a field error on "name").
+    try:
+        return services.save_mapping_profile(
+            programme=programme,
+            user=user,
+            name=data["name"],
+            description=data.get("description", ""),
+            spec=_spec_of_kind(data["spec"], data.get("kind")),
+            profile=profile,
+        )
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(get_error_detail(error)) from None
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MappingProfileSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(
+        summary="A profile (its name, kind, description and spec are the export format)",
+        responses={200: MappingProfileSerializer, **ERROR_RESPONSES},
+    ),
+    create=extend_schema(
+        request=MappingProfileCreateSerializer,
+        responses={201: MappingProfileSerializer, **ERROR_RESPONSES},
+    ),
+    update=extend_schema(
+        request=MappingProfileWriteSerializer,
+        responses={200: MappingProfileSerializer, **ERROR_RESPONSES},
+    ),
+    partial_update=extend_schema(
+        request=MappingProfileWriteSerializer,
+        responses={200: MappingProfileSerializer, **ERROR_RESPONSES},
+    ),
+    destroy=extend_schema(responses={204: None, **ERROR_RESPONSES}),
+)
+class MappingProfileViewSet(viewsets.ModelViewSet):
+    """Saved mapping profiles. Anyone who may import into a programme may read them; only
+    those who may manage adoption there may change them."""
+
+    lookup_value_converter = "int"
+    serializer_class = MappingProfileSerializer
+    parser_classes = [JSONParser]
+    write_capability = Capability.MANAGE_ADOPTION
+
+    def get_queryset(self) -> QuerySet[MappingProfile]:
+        access = access_for(self.request._request)
+        return selectors.visible_profiles(access).select_related("updated_by")
+
+    def _editable(self) -> MappingProfile:
+        profile: MappingProfile = self.get_object()
+        if not selectors.can_edit_profiles(access_for(self.request._request), profile.programme):
+            raise exceptions.PermissionDenied("You may not change this programme's profiles.")
+        return profile
+
+    def create(self, request: Request) -> Response:
+        incoming = MappingProfileCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        access = access_for(request._request)
+        programme = _programme_for(
+            access,
+            incoming.validated_data.get("programme"),
+            lambda candidate: selectors.can_edit_profiles(access, candidate),
+        )
+        profile = _save_profile(
+            programme=programme, user=_user(request), data=incoming.validated_data, profile=None
+        )
+        location = request.build_absolute_uri(reverse("mapping-profile-detail", args=[profile.pk]))
+        body = MappingProfileSerializer(profile).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    def update(self, request: Request, pk: int, partial: bool = False) -> Response:
+        profile = self._editable()
+        incoming = MappingProfileWriteSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        data = {
+            "name": profile.name,
+            "description": profile.description,
+            "spec": profile.spec,
+            **incoming.validated_data,
+        }
+        saved = _save_profile(
+            programme=profile.programme, user=_user(request), data=data, profile=profile
+        )
+        return Response(MappingProfileSerializer(saved).data)
+
+    def destroy(self, request: Request, pk: int) -> Response:
+        services.delete_mapping_profile(profile=self._editable())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,247 @@
+"""Use cases of imports: uploading an extract, confirming a partial commit, saving mapping
+profiles. (Re-queueing stalled work is the sweeper's: ``housekeeping`` and ``tasks``.)"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from adoption.imports import tasks
+from adoption.imports.files import (
+    FileRefused,
+    check_head_encoding,
+    check_not_binary,
+    check_uncompressed_size,
+    first_records,
+    human_size,
+    read_head,
+)
+from adoption.imports.permissions import capability_for
+from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, parse_spec
+from adoption.imports.profiles import reference_profile as builtin_profile
+from adoption.imports.rows import read_header
+from adoption.models import ImportBatch, MappingProfile
+from golive.access import Access, Capability
+from golive.models import Programme, User
+
+Status = ImportBatch.Status
+
+
+def _queue_after_commit(batch_id: int) -> None:
+    """Queue the import once the batch row is committed. ``robust``: if the broker is down the
+    upload still succeeds; the batch stays queued and the sweeper sends it again."""
+    transaction.on_commit(partial(tasks.run_import.delay, batch_id), robust=True)
+
+
+def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
+    """A built-in reference profile or a saved one; ``ValidationError`` if unusable."""
+    if name in BUILTIN_NAMES:
+        if BUILTIN_NAMES[name] != kind:
+            raise ValidationError(
+                f"Profile {name} reads {BUILTIN_NAMES[name]} files.", "profile_kind"
+            )
+        return builtin_profile(kind)
+    saved = MappingProfile.objects.filter(programme=programme, name=name).first()
+    if saved is None:
+        raise ValidationError(f"There is no mapping profile called {name!r}.", "profile_missing")
+    if saved.kind != kind:
+        raise ValidationError(f"Profile {name} reads {saved.kind} files.", "profile_kind")
+    try:
+        return parse_spec(saved.name, saved.spec)
+    except ProfileError as error:
+        raise ValidationError(f"Profile {name} is not valid: {error}", "profile_invalid") from None
+
+
+def _store(upload: IO[bytes], file_name: str) -> tuple[Path, int, str]:
+    """Write the upload to disk, hashing as it goes; refuse it once it passes the limit."""
+    folder = Path(settings.IMPORT_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".csv.gz" if file_name.lower().endswith(".gz") else ".csv"
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    digest = hashlib.sha256()
+    size = 0
+    limit = settings.IMPORT_MAX_BYTES
+    with path.open("wb") as out:
+        while chunk := upload.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise ValidationError(
+                    f"The file is larger than the limit of {human_size(limit)}. Split the "
+                    "extract by date range and upload the parts.",
+                    "FILE_TOO_LARGE",
+                )
+            digest.update(chunk)
+            out.write(chunk)
+    return path, size, digest.hexdigest()
+
+
+def _precheck(path: Path, profile: Profile) -> None:
+    """File-level checks that need no row work: type, size once uncompressed, header, rows."""
+    try:
+        check_not_binary(read_head(path))
+        check_uncompressed_size(path, settings.IMPORT_MAX_BYTES)
+        check_head_encoding(path)
+        found = first_records(path, 2)
+        if not found:
+            raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")
+        read_header(found[0], profile)
+        if len(found) < 2:
+            raise FileRefused("NO_DATA_ROWS", "The file has a header but no data rows.")
+    except FileRefused as refusal:
+        raise ValidationError(refusal.message, refusal.code) from None
+
+
+def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(programme=programme, kind=kind, sha256=sha256)
+        .exclude(status__in=[Status.REJECTED, Status.FAILED])
+        .select_related("uploaded_by")
+        .first()
+    )
+
+
+def _duplicate_error(earlier: ImportBatch) -> ValidationError:
+    when = timezone.localtime(earlier.uploaded_at)
+    return ValidationError(
+        f"This file was already imported on {when:%d %b %Y at %H:%M} by "
+        f"{earlier.uploaded_by.get_username()} (batch {earlier.pk}); nothing changed.",
+        "ALREADY_IMPORTED",
+    )
+
+
+def create_import_batch(
+    *,
+    user: User,
+    programme: Programme,
+    kind: str,
+    profile_name: str,
+    upload: IO[bytes],
+    file_name: str,
+) -> ImportBatch:
+    """Store an uploaded extract and queue it. File-level problems are refused here with a
+    ``ValidationError`` (code = the contract's reason) and nothing is kept."""
+    if not Access(user).has(capability_for(kind), programme=programme):
+        raise PermissionDenied("You may not import this kind of file.")
+    profile = resolve_profile(programme=programme, kind=kind, name=profile_name)
+    path, size, sha256 = _store(upload, file_name)
+    try:
+        _precheck(path, profile)
+        earlier = _already_imported(programme, kind, sha256)
+        if earlier is not None:
+            raise _duplicate_error(earlier)
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                programme=programme,
+                kind=kind,
+                profile_name=profile.name,
+                profile_spec=profile.to_spec(),
+                uploaded_by=user,
+                file_name=file_name[:255],
+                file_size=size,
+                sha256=sha256,
+                stored_path=str(path),
+            )
+            _queue_after_commit(batch.pk)
+    except IntegrityError:
+        path.unlink(missing_ok=True)
+        earlier = _already_imported(programme, kind, sha256)
+        raise _duplicate_error(earlier) if earlier else ValidationError("Try again.") from None
+    except BaseException:
+        # Whatever went wrong, no batch row points at the file: do not keep it.
+        path.unlink(missing_ok=True)
+        raise
+    return batch
+
+
+@transaction.atomic
+def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
+    """A named user accepts that the rejected rows will be left out; the batch runs again in
+    partial mode. Only for rejected batches within the profile's bound."""
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
+        raise PermissionDenied("Only a programme manager may commit the valid rows only.")
+    if locked.status != Status.REJECTED or not locked.rows_rejected:
+        raise ValidationError("Only a batch rejected for row errors can do this.", "not_rejected")
+    if locked.file_deleted_at is not None:
+        raise ValidationError(
+            "The file has been deleted since it was rejected; upload it again.", "file_deleted"
+        )
+    share = locked.rows_rejected / max(locked.rows_read, 1)
+    bound = parse_spec(locked.profile_name, locked.profile_spec).max_rejected_share
+    if share > bound:
+        raise ValidationError(
+            f"{share:.2%} of rows were rejected; valid rows can be committed on their own only "
+            f"when at most {bound:.1%} are.",
+            "too_many_rejected",
+        )
+    if _already_imported(locked.programme, locked.kind, locked.sha256):
+        raise _duplicate_error(_already_imported(locked.programme, locked.kind, locked.sha256))  # type: ignore[arg-type]
+    locked.partial_allowed = True
+    locked.partial_confirmed_by = user
+    locked.partial_confirmed_at = timezone.now()
+    # attempts keep counting up, so a worker still busy with an earlier attempt can never
+    # record its outcome over this one.
+    locked.status = Status.QUEUED
+    locked.message = "Queued to commit the valid rows only."
+    locked.save(
+        update_fields=[
+            "partial_allowed",
+            "partial_confirmed_by",
+            "partial_confirmed_at",
+            "status",
+            "message",
+        ]
+    )
+    _queue_after_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def delete_mapping_profile(*, profile: MappingProfile) -> None:
+    """Batches keep the spec they ran with, so deleting a profile loses no history."""
+    profile.delete()
+
+
+@transaction.atomic
+def save_mapping_profile(
+    *,
+    programme: Programme,
+    user: User,
+    name: str,
+    description: str,
+    spec: dict[str, Any],
+    profile: MappingProfile | None = None,
+) -> MappingProfile:
+    """Create or update a saved profile after validating its spec."""
+    if name in BUILTIN_NAMES:
+        raise ValidationError({"name": f"{name} is a built-in profile name."})
+    try:
+        parsed = parse_spec(name, spec)
+    except ProfileError as error:
+        raise ValidationError({"spec": str(error)}) from None
+    row = profile or MappingProfile(programme=programme)
+    row.name = name
+    row.description = description
+    row.kind = parsed.kind
+    row.spec = parsed.to_spec()
+    row.updated_by = user
+    clash = MappingProfile.objects.filter(programme=programme, name=name).exclude(pk=row.pk)
+    taken = ValidationError({"name": ValidationError(f"A profile called {name} exists.", "unique")})
+    if clash.exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise taken from None  # a concurrent save of the same name
+    return row

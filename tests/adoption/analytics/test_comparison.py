@@ -1,0 +1,315 @@
+"""The statistics against answers computed here, independently, with numpy and scipy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from adoption.analytics import comparison
+
+MARKER = dt.date(2025, 3, 3)
+
+
+def daily(values_by_offset: dict[int, float | None]) -> list[tuple[dt.date, float | None]]:
+    return [(MARKER + dt.timedelta(days=k), v) for k, v in sorted(values_by_offset.items())]
+
+
+def noisy(seed: int, before: float, after: float, days: int = 28) -> dict[int, float | None]:
+    rng = np.random.default_rng(seed)
+    return {k: float((before if k < 0 else after) + rng.normal(0, 3)) for k in range(-days, days)}
+
+
+def test_mean_ci_matches_the_t_interval() -> None:
+    data = [12.0, 15.0, 11.0, 14.0, 18.0, 13.0]
+
+    result = comparison.mean_ci(data)
+
+    low, high = stats.t.interval(0.95, len(data) - 1, loc=np.mean(data), scale=stats.sem(data))
+    assert result.value == pytest.approx(np.mean(data))
+    assert (result.low, result.high) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_a_single_day_has_a_mean_but_no_interval() -> None:
+    assert comparison.mean_ci([4.0]) == comparison.Mean(4.0, None, None, 1)
+
+
+def test_before_after_change_matches_welchs_t_test() -> None:
+    series = daily(noisy(1, 100, 118))
+
+    result = comparison.compare(series, MARKER, days_before=28, days_after=28)
+
+    assert result is not None
+    before = [v for d, v in series if d < MARKER]
+    after = [v for d, v in series if d >= MARKER]
+    welch = stats.ttest_ind(after, before, equal_var=False)
+    ci = welch.confidence_interval(0.95)
+    assert result.change.absolute == pytest.approx(np.mean(after) - np.mean(before))
+    assert (result.change.low, result.change.high) == (
+        pytest.approx(ci.low),
+        pytest.approx(ci.high),
+    )
+    assert result.change.p_value == pytest.approx(welch.pvalue)
+    assert result.change.percent == pytest.approx(
+        100 * (np.mean(after) - np.mean(before)) / np.mean(before)
+    )
+
+
+def test_the_settling_period_and_days_without_data_are_left_out() -> None:
+    values: dict[int, float | None] = dict.fromkeys(range(-5, 0), 10.0)
+    values |= {0: 500.0, 1: 500.0, 2: 20.0, 3: None, 4: 20.0}  # 0 and 1 are settling days
+
+    result = comparison.compare(daily(values), MARKER, days_before=5, days_after=3, settling_days=2)
+
+    assert result is not None
+    assert (result.change.before.n, result.change.after.n) == (5, 2)
+    assert result.change.after.value == 20.0
+
+
+def test_segmented_regression_matches_ordinary_least_squares() -> None:
+    values = noisy(2, 50, 60)
+    for k in values:  # a gentle upward trend throughout
+        values[k] = (values[k] or 0) + 0.2 * k
+    series = daily(values)
+
+    result = comparison.compare(series, MARKER, days_before=28, days_after=28, settling_days=3)
+
+    assert result is not None
+    assert result.regression is not None
+    t = np.array([k for k in sorted(values) if k < 0 or 3 <= k < 31], dtype=float)
+    y = np.array([values[int(k)] for k in t])
+    post = (t >= 0).astype(float)
+    x = np.column_stack([np.ones_like(t), t, post, post * (t - 3)])
+    beta = np.linalg.inv(x.T @ x) @ x.T @ y
+    residual = y - x @ beta
+    dof = len(y) - 4
+    se = np.sqrt(residual @ residual / dof * np.linalg.inv(x.T @ x)[2, 2])
+    assert result.regression.level_change == pytest.approx(beta[2])
+    assert result.regression.slope_change == pytest.approx(beta[3], abs=1e-9)
+    assert result.regression.p_value == pytest.approx(2 * stats.t.sf(abs(beta[2] / se), dof))
+
+
+def test_difference_in_differences_subtracts_the_control_areas_change() -> None:
+    treated, control = daily(noisy(3, 100, 120)), daily(noisy(4, 80, 84))
+
+    result = comparison.compare(treated, MARKER, days_before=28, days_after=28, control=control)
+
+    assert result is not None
+    assert result.did is not None
+    assert result.control is not None
+
+    def mean(series: list[tuple[dt.date, float | None]], after: bool) -> float:
+        return float(np.mean([v for d, v in series if (d >= MARKER) == after]))
+
+    expected = (mean(treated, True) - mean(treated, False)) - (
+        mean(control, True) - mean(control, False)
+    )
+    assert result.did.absolute == pytest.approx(expected)
+    groups = [
+        [v for d, v in s if (d >= MARKER) == a] for s in (treated, control) for a in (True, False)
+    ]
+    se = np.sqrt(sum(np.var(g, ddof=1) / len(g) for g in groups))
+    assert result.did.low is not None
+    assert result.did.low < expected < (result.did.high or 0)
+    assert (expected - result.did.low) / se == pytest.approx(1.99, abs=0.05)  # t, df ~ 100
+
+
+def test_no_comparison_without_data_on_both_sides() -> None:
+    series = daily(dict.fromkeys(range(0, 10), 5.0))
+
+    assert comparison.compare(series, MARKER, days_before=7, days_after=7) is None
+
+
+def test_summary_reads_as_a_plain_english_sentence() -> None:
+    series = daily(
+        {**{k: 100.0 + (k % 2) for k in range(-4, 0)}, **{k: 118.0 + (k % 2) for k in range(0, 4)}}
+    )
+    control = daily({**dict.fromkeys(range(-4, 0), 50.0), **dict.fromkeys(range(0, 4), 51.0)})
+    result = comparison.compare(series, MARKER, days_before=4, days_after=4, control=control)
+    assert result is not None
+
+    text = comparison.summary(
+        result,
+        metric="Pathology orders per day",
+        unit="per day",
+        scope="Ward 7B",
+        marker="order-set change",
+    )
+
+    change = result.change
+    assert text.startswith(
+        "Pathology orders per day on Ward 7B rose 18% "
+        f"(95% CI {change.percent_low:.0f}% to {change.percent_high:.0f}%), from 100 to 118 "
+        "per day, after the order-set change on 3 March 2025; control areas: +2%."
+    )
+    assert "segmented regression" in text
+
+
+def test_summary_says_when_a_rise_is_for_the_worse() -> None:
+    series = daily({**dict.fromkeys(range(-3, 0), 2.0), **dict.fromkeys(range(0, 3), 4.0)})
+    result = comparison.compare(series, MARKER, days_before=3, days_after=3)
+    assert result is not None
+
+    text = comparison.summary(
+        result,
+        metric="Login failure rate",
+        unit="%",
+        scope="all areas",
+        marker="go-live",
+        higher_is_better=False,
+    )
+
+    assert "rose 100%" in text
+    assert "a change for the worse" in text
+
+
+def go_live_series(
+    after: list[float], before: float | None = 100.0
+) -> list[tuple[dt.date, float | None]]:
+    values: dict[int, float | None] = {}
+    if before is not None:
+        values |= dict.fromkeys(range(-28, 0), before)
+    values |= dict(enumerate(after))
+    return daily(values)
+
+
+def test_dip_depth_and_days_to_recover_against_the_baseline_before_go_live() -> None:
+    # A week at 60, then +10 a day back to 100.
+    after = [60.0] * 7 + [70.0, 80.0, 90.0, 100.0] + [100.0] * 20
+    result = comparison.dip_and_recovery(go_live_series(after), MARKER)
+
+    means = [np.mean(after[i - 6 : i + 1]) for i in range(6, len(after))]
+    first_ok = next(i + 6 for i, m in enumerate(means) if m >= 95)
+    assert result.baseline == 100.0
+    assert result.baseline_source == "before go-live"
+    assert result.lowest == pytest.approx(60.0)
+    assert result.dip_percent == pytest.approx(40.0)
+    assert result.days_to_recover == first_ok
+    assert result.recovery_text == f"{first_ok} days"
+
+
+def test_recovery_is_not_yet_when_use_stays_below_the_baseline() -> None:
+    result = comparison.dip_and_recovery(go_live_series([60.0] * 7 + [80.0] * 20), MARKER)
+
+    assert result.days_to_recover is None
+    assert result.recovery_text == "Not yet"
+
+
+def test_a_first_go_live_measures_the_dip_against_its_steady_state() -> None:
+    after = [50.0] * 10 + [100.0] * 60
+    result = comparison.dip_and_recovery(go_live_series(after, before=None), MARKER)
+
+    assert result.baseline_source == "steady state"
+    assert result.baseline == 100.0
+    assert result.dip_percent == pytest.approx(50.0)
+    # A 7-day mean reaches 95 only when the window holds no 50s: days 10 to 16.
+    assert result.days_to_recover == 16
+
+
+def test_too_little_data_after_a_first_go_live_gives_no_baseline() -> None:
+    result = comparison.dip_and_recovery(go_live_series([50.0] * 20, before=None), MARKER)
+
+    assert result.baseline is None
+    assert result.recovery_text == "Not enough data"
+
+
+def test_for_a_lower_is_better_metric_the_dip_is_a_peak() -> None:
+    after = [20.0] * 7 + [2.0] * 20
+    result = comparison.dip_and_recovery(
+        go_live_series(after, before=2.0), MARKER, higher_is_better=False
+    )
+
+    assert result.lowest == 20.0
+    assert result.dip_percent == pytest.approx(900.0)
+    assert result.days_to_recover == 13
+
+
+# The permutation test, against scipy.stats.permutation_test.
+
+
+def mean_difference(after: np.ndarray, before: np.ndarray, axis: int) -> np.ndarray:
+    return np.mean(after, axis=axis) - np.mean(before, axis=axis)
+
+
+def test_permutation_test_enumerates_every_split_of_a_small_sample() -> None:
+    # 3 days each: 20 ways to choose the "after" days; only the real split differs by +3,
+    # so one-sided p = 1/20 and two-sided 2/20.
+    result = comparison.permutation_test([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
+
+    assert result == comparison.PermutationTest(3.0, 0.1, 20, exact=True)
+
+
+def test_exact_permutation_p_value_matches_scipy() -> None:
+    before = [12.0, 15.0, 11.0, 14.0, 18.0, 13.0, 12.0]
+    after = [16.0, 14.0, 19.0, 15.0, 17.0, 21.0]
+
+    result = comparison.permutation_test(before, after)
+
+    expected = stats.permutation_test(
+        (after, before),
+        mean_difference,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=np.inf,
+        alternative="two-sided",
+    )
+    assert result is not None
+    assert result.exact
+    assert result.permutations == 1716  # 13 choose 6
+    assert result.difference == pytest.approx(expected.statistic)
+    assert result.p_value == pytest.approx(expected.pvalue)
+
+
+def test_random_permutation_p_value_agrees_with_scipy_within_sampling_error() -> None:
+    series = noisy(4, 100, 102)
+    before = [v for k, v in series.items() if k < 0 and v is not None]
+    after = [v for k, v in series.items() if k >= 0 and v is not None]
+
+    result = comparison.permutation_test(before, after)
+
+    expected = stats.permutation_test(
+        (after, before),
+        mean_difference,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=comparison.PERMUTATIONS,
+        alternative="two-sided",
+        rng=np.random.default_rng(99),
+    )
+    assert result is not None
+    assert not result.exact
+    assert result.permutations == comparison.PERMUTATIONS
+    # Two estimates from 9,999 relabellings each: their standard error is under 0.01.
+    assert abs(result.p_value - expected.pvalue) < 0.03
+    assert 0.01 < result.p_value < 0.99  # a real test: neither extreme
+
+
+def test_the_permutation_test_is_seeded_so_the_same_data_gives_the_same_p_value() -> None:
+    series = noisy(5, 100, 101)
+    before = [v for k, v in series.items() if k < 0 and v is not None]
+    after = [v for k, v in series.items() if k >= 0 and v is not None]
+
+    first = comparison.permutation_test(before, after)
+    again = comparison.permutation_test(before, after)
+    other_seed = comparison.permutation_test(before, after, seed=1)
+
+    assert first == again
+    assert other_seed is not None
+    assert first is not None
+    assert other_seed.p_value != first.p_value
+
+
+def test_comparison_summary_reports_the_permutation_test() -> None:
+    series = daily(noisy(1, 100, 118))
+    result = comparison.compare(series, MARKER, days_before=28, days_after=28)
+    assert result is not None
+    assert result.permutation is not None
+
+    text = comparison.summary(
+        result, metric="Pathology orders per day", unit="per day", scope="Ward 7B", marker="x"
+    )
+
+    assert result.permutation.p_value < 0.001
+    assert "is unlikely to be chance (permutation test, p < 0.001)" in text

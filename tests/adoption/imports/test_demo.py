@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adoption.imports.demo import activity, login_failure_rate, nhs_number, seed_adoption_demo
+from adoption.imports.identifiers import is_valid_nhs_number
+from adoption.models import Event, ImportBatch
+from golive.demo import DEMO_PROGRAMME, seed_demo
+from golive.models import Programme, User
+
+
+@pytest.mark.django_db
+def test_demo_imports_an_extract_a_rejected_file_and_new_starters_once(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    settings.IMPORT_WORK_DIR = tmp_path / "work"
+    seed_demo(staff_count=300, today=dt.date(2026, 11, 26))
+    programme = Programme.objects.get(name=DEMO_PROGRAMME)
+    pm = User.objects.get(username="pm")
+
+    first = seed_adoption_demo(programme=programme, user=pm, per_day=20)
+    again = seed_adoption_demo(programme=programme, user=pm, per_day=20)
+
+    assert first == [
+        "EPR audit extract: Committed",
+        "Extract with mistakes: Rejected",
+        "Training completions: Committed",
+        "New starters staff list: Committed",
+    ]
+    assert again[0] == "EPR audit extract: already imported"
+    assert ImportBatch.objects.filter(status="committed", kind="events").count() == 1
+    assert Event.objects.count() > 1000
+
+
+def test_demo_activity_dips_after_go_live_and_recovers() -> None:
+    assert activity(6) < 0.7 < activity(0)
+    assert activity(60) > 0.95
+
+
+def test_demo_login_failures_fade_after_the_first_week() -> None:
+    assert login_failure_rate(0) > 5 * login_failure_rate(30)
+
+
+def test_demo_nhs_numbers_pass_the_check_digit() -> None:
+    import random  # noqa: PLC0415
+
+    rng = random.Random(1)
+
+    assert all(is_valid_nhs_number(nhs_number(rng)) for _ in range(200))
