@@ -254,7 +254,7 @@ class Event(models.Model):
 
 class DailyRollup(models.Model):
     """Events per local day × area × event type × order type × role group. Derived from
-    ``Event`` by ``adoption.rollups`` (upserts on this natural key); never edited by hand.
+    ``Event`` by ``adoption.analytics.rollups`` (upserts on this natural key); never edited by hand.
 
     ``users`` is distinct within the cell only: distinct users do not add across cells, so
     active-user figures come from ``DailyUserActivity`` instead."""
@@ -330,7 +330,7 @@ class DailyUserActivity(models.Model):
 
 class DailyAreaUsers(models.Model):
     """Active users per local day × area × role group, counted from ``DailyUserActivity``
-    by ``adoption.rollups``: what active-user series read, so that no request counts
+    by ``adoption.analytics.rollups``: what active-user series read, so that no request counts
     distinct users over a year of activity rows (bench/README.md)."""
 
     local_date = models.DateField()

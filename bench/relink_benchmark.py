@@ -8,7 +8,7 @@
 Figures link a user's activity to the staff list through the EPR user keys the database
 stores (``epr_user_key`` on staff, events and activity rows). Events are never rewritten by a
 staff list: the daily activity rows (one per user, area and day) are, by
-``adoption.rollups.relink_staff``, a window of ids per short transaction.
+``adoption.analytics.rollups.relink_staff``, a window of ids per short transaction.
 
 PostgreSQL (the database's name must contain "bench": its events, activity rows and staff
 are replaced), in one run:
@@ -125,7 +125,7 @@ WHERE adoption_dailyuseractivity.epr_user_key = s.epr_user_key AND s.organisatio
 
 
 def generate(organisation_id: int, area_ids: list[int], *, events: int, staff: int) -> None:
-    from adoption import rollups  # noqa: PLC0415
+    from adoption.analytics import rollups  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
 
     print(f"Generating {events:,} events by {staff + UNKNOWN_USERS:,} users", flush=True)
@@ -178,13 +178,13 @@ def postgres(args: argparse.Namespace) -> dict[str, Any]:
     if "bench" not in urlsplit(args.database_url).path:
         sys.exit("The database's name must contain 'bench': its events and staff are replaced.")
     django_setup(args.database_url)
-    from adoption import rollups  # noqa: PLC0415
+    from adoption.analytics import rollups  # noqa: PLC0415
     from django.db import connection, transaction  # noqa: PLC0415
 
     organisation_id, area_ids = bench_trust()
     generate(organisation_id, area_ids, events=args.events, staff=args.staff)
     before = counts()
-    print("Relinking (adoption.rollups.relink_staff)", flush=True)
+    print("Relinking (adoption.analytics.rollups.relink_staff)", flush=True)
     relink_s, relinked = timed("relink_staff", lambda: rollups.relink_staff(organisation_id))
     after = counts()
     expected = sql(
@@ -226,14 +226,14 @@ def sqlite_demo() -> dict[str, Any]:
     os.environ["GOLIVE_VAR_DIR"] = str(work)
     os.environ.pop("REDIS_URL", None)
     django_setup(f"sqlite:///{work / 'golive.sqlite3'}")
-    from adoption import rollups  # noqa: PLC0415
+    from adoption.analytics import rollups  # noqa: PLC0415
     from django.core.management import call_command  # noqa: PLC0415
 
     print(f"Seeding the demo into {work}", flush=True)
     seed_s, _ = timed("seed_demo", lambda: call_command("seed_demo", verbosity=0))
     linked = counts()
     unlink()
-    print("Relinking the demo (adoption.rollups.relink_staff)", flush=True)
+    print("Relinking the demo (adoption.analytics.rollups.relink_staff)", flush=True)
     relink_s, relinked = timed("relink_staff", rollups.relink_staff)
     after = counts()
     assert after == linked, (linked, after)  # noqa: S101 - a benchmark check

@@ -35,7 +35,7 @@ SET_UP = f"""
 import django
 django.setup()
 from django.db import connection
-from adoption import rollups
+from adoption.analytics import rollups
 from golive.models import Role, RoleGrant
 from tests import factories as f
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from adoption import rollups
+from adoption.analytics import rollups
 from adoption.imports import loading, pipeline
 from adoption.models import DailyUserActivity, Event, ImportBatch
 from golive.models import Role, StaffMember
