@@ -19,6 +19,7 @@ from champions.models import Assignment, CoverRequest, Designation, Shift
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
 from golive.api_fields import IdField
+from golive.dashboard import visible_scope
 from golive.models import GoLive, User
 from golive.schema_hooks import SummaryListSchema
 
@@ -496,7 +497,7 @@ class CoverageViewSet(viewsets.ViewSet):
         data = query.validated_data
         access = _access(request)
         go_live = _visible(access.go_lives(), data["go_live"], "go_live", "go-live")
-        areas = selectors.visible_areas(access, go_live)
+        areas = visible_scope(access, go_live)
         if "area" in data:
             areas = areas.filter(pk=data["area"])
         period = None

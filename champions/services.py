@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from adoption.imports.identifiers import remove_nhs_numbers
 from champions.models import (
     Assignment,
     CoverageTarget,
@@ -30,6 +29,7 @@ from champions.models import (
 from champions.selectors import is_trained, manages_area
 from champions.shifts import days_in, default_period, shift_span
 from golive.access import Access
+from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive, Programme, StaffMember, User
 
 Kind = Designation.Kind

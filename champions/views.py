@@ -32,6 +32,7 @@ from champions.forms import (
 from champions.models import Assignment, CoverRequest, Designation, Shift, ShiftPattern
 from champions.selectors import coverage_cell, eligible_designations, managed_areas
 from golive.access import Access, Capability, access_for
+from golive.dashboard import visible_scope
 from golive.http import HtmxHttpRequest
 from golive.models import Area, GoLive, Site, User
 from golive.navigation import current_go_live, require_section
@@ -102,7 +103,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if go_live is None:
         return render(request, "champions/home.html", {"go_live": None})
     form = DesignationFilterForm(
-        request.GET or None, areas=selectors.visible_areas(access, go_live)
+        request.GET or None, areas=visible_scope(access, go_live)
     )
     designations = _filtered_designations(access, go_live, form)
     page = Paginator(designations, DESIGNATIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -125,7 +126,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 def designations_export(request: HttpRequest, fmt: str) -> HttpResponse:
     access, go_live = _go_live(request)
     form = DesignationFilterForm(
-        request.GET or None, areas=selectors.visible_areas(access, go_live)
+        request.GET or None, areas=visible_scope(access, go_live)
     )
     rows = exports.designation_rows(
         _filtered_designations(access, go_live, form),
@@ -272,7 +273,7 @@ def target(request: HttpRequest, area_pk: int) -> HttpResponse:
 def _roster_area(
     request: HttpRequest, access: Access, go_live: GoLive
 ) -> tuple[Area | None, AreaChoiceForm]:
-    areas = selectors.visible_areas(access, go_live)
+    areas = visible_scope(access, go_live)
     form = AreaChoiceForm(request.GET if "area" in request.GET else None, areas=areas)
     if form.is_bound:
         if not form.is_valid():
@@ -393,7 +394,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     access, go_live = _section(request)
     if go_live is None:
         return render(request, "champions/coverage.html", {"go_live": None})
-    areas = selectors.visible_areas(access, go_live)
+    areas = visible_scope(access, go_live)
     form = CoverageFilterForm(
         request.GET or None,
         sites=Site.objects.filter(areas__in=areas).distinct().order_by("name"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from golive import health
 from golive.access import Capability, access_for
-from golive.dashboard import summarise_go_live, training_alerts
+from golive.dashboard import home_alerts, summarise_go_live
 from golive.exports import csv_response
 from golive.forms import GoLiveSwitchForm, SignInForm, StaffFilterForm
 from golive.http import HtmxHttpRequest
@@ -37,12 +37,14 @@ class SignInView(auth_views.LoginView):
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     go_live = current_go_live(request)
-    summary = None
-    alerts: list[object] = []
-    if go_live is not None:
-        summary = summarise_go_live(access_for(request), go_live, today=timezone.localdate())
-        alerts = training_alerts(access_for(request), go_live)
-    return render(request, "golive/home.html", {"summary": summary, "training_alerts": alerts})
+    if go_live is None:
+        return render(request, "golive/home.html", {"summary": None, "alerts": []})
+    access = access_for(request)
+    context = {
+        "summary": summarise_go_live(access, go_live, today=timezone.localdate()),
+        "alerts": home_alerts(access, go_live),
+    }
+    return render(request, "golive/home.html", context)
 
 
 @require_POST

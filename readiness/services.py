@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from adoption.imports.identifiers import remove_nhs_numbers
 from golive.access import Access, Capability
+from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive, Programme, Role, User
 from readiness import selectors
 from readiness.models import (

@@ -20,7 +20,7 @@ from golive.charts import Chart, Series
 from golive.dashboard import visible_scope
 from golive.exports import csv_response, escape_formula
 from golive.http import HtmxHttpRequest
-from golive.models import Area, GoLive
+from golive.models import GoLive
 from support import notices, reports, selectors, services
 from support.forms import BoardMomentForm, EscalateForm, SurveyForm
 from support.models import Ticket
@@ -93,7 +93,7 @@ def escalate(request: HttpRequest) -> HttpResponse:
     go_live = go_live_or_404(request)
     form = EscalateForm(
         request.POST,
-        areas=Area.objects.filter(pk__in=[a.pk for a in visible_scope(access, go_live)]),
+        areas=visible_scope(access, go_live),
     )
     if not form.is_valid():
         messages.error(

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from golive.access import Access, Capability
+from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive, Programme, User
 from support import notices
-from support.identifiers import remove_nhs_numbers
 from support.models import (
     Category,
     Escalation,

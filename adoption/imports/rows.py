@@ -15,7 +15,6 @@ from typing import Any
 
 from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
 from adoption.imports.files import FileRefused, Record
-from adoption.imports.identifiers import is_valid_nhs_number, mask, pseudonymise
 from adoption.imports.profiles import (
     Profile,
     expected_format,
@@ -23,6 +22,7 @@ from adoption.imports.profiles import (
     parse_date,
     parse_datetime_noting_clock_changes,
 )
+from golive.identifiers import is_valid_nhs_number, mask, pseudonymise
 
 
 @dataclass(frozen=True)
