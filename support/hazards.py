@@ -15,13 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from golive.access import Access, Capability
+from golive.http import section_access, signed_in_user
 from golive.models import User
+from golive.refusals import Conflict, apply_errors
 from readiness import services as readiness_services
 from readiness.forms import HazardForm
 from readiness.models import CriterionTemplate, Hazard
 from support import selectors
 from support.models import Priority, Ticket
-from support.pages import desk_access, signed_in_user
+from support.pages import SECTION
 
 # A first estimate from the desk's priority, for the officer to confirm or change.
 SEVERITY_BY_PRIORITY = {Priority.P1: 4, Priority.P2: 3, Priority.P3: 2, Priority.P4: 2}
@@ -65,7 +67,7 @@ def raise_hazard_from_ticket(
     if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
         raise PermissionDenied("Only a clinical safety officer may add to the hazard log.")
     if not ticket.is_clinical_safety:
-        raise ValidationError(
+        raise Conflict(
             "Only a ticket flagged as a clinical safety concern can raise a hazard; flag it "
             "at triage first.",
             "not_clinical_safety",
@@ -79,7 +81,7 @@ def raise_hazard_from_ticket(
 
 @require_http_methods(["GET", "POST"])
 def raise_hazard(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     ticket = get_object_or_404(selectors.visible_tickets(access), pk=pk)
     programme = ticket.go_live.programme
     if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
@@ -102,7 +104,7 @@ def raise_hazard(request: HttpRequest, pk: int) -> HttpResponse:
                 access=access, user=user, ticket=ticket, fields=data, criteria=criteria
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{hazard.reference} was added to the hazard log and linked.")
             return redirect("support:ticket", pk=ticket.pk)

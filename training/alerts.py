@@ -132,5 +132,3 @@ def email_training_alert(*, alert_id: int) -> int:
         ]
         # One message each, so leads do not see one another's addresses.
         return get_connection().send_messages(messages) or 0
-
-

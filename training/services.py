@@ -16,7 +16,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from golive.access import Access, Capability
 from golive.celery import delay_after_commit
-from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive, Programme, StaffMember, User
 from training import alerts, selectors, signals, tasks
 from training.models import (
@@ -275,7 +274,7 @@ def change_scope(
     change, _ = ScopeChange.objects.update_or_create(
         go_live=go_live,
         staff=staff,
-        defaults={"kind": kind, "reason": remove_nhs_numbers(reason), "changed_by": user},
+        defaults={"kind": kind, "reason": reason, "changed_by": user},
     )
     _queue_alert_refresh(go_live)
     return change
@@ -330,7 +329,7 @@ def record_confidence(
         "area": area,
         "score": score,
         "worries": sorted(set(worries)),
-        "comment": remove_nhs_numbers(comment),
+        "comment": comment,
         "submitted_at": timezone.now(),
         "recorded_by": user,
     }
