@@ -236,10 +236,10 @@ def child_bulk_create(path: Path, expected_rows: int) -> dict[str, Any]:
     import uuid  # noqa: PLC0415
     import zoneinfo  # noqa: PLC0415
 
-    from adoption.imports.identifiers import pseudonymise  # noqa: PLC0415
     from adoption.models import Event, ImportBatch  # noqa: PLC0415
     from django.conf import settings  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
+    from golive.identifiers import pseudonymise  # noqa: PLC0415
     from golive.models import Area, StaffMember  # noqa: PLC0415
 
     user, programme = demo_uploader_and_programme()

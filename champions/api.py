@@ -5,61 +5,53 @@ writes go through ``champions.services``, which apply the same rules as the page
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from champions import selectors, services
 from champions.models import Assignment, CoverRequest, Designation, Shift
-from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
+from golive.access import Capability
+from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, call_service, refusal_responses
 from golive.api_fields import IdField
-from golive.models import GoLive, User
+from golive.api_permissions import api_access
+from golive.dashboard import visible_scope
+from golive.http import signed_in_user
+from golive.models import GoLive
 from golive.schema_hooks import SummaryListSchema
 
-RULE_CODES = (
-    "other_area, other_go_live, not_agreed, withdrawn, untrained, double_booked, "
-    "already_rostered, shift_ended, already_designated, staff_not_in_area, area_not_in_scope, "
-    "not_nominated, already_withdrawn, not_active, already_open, not_open, same_person, "
-    "not_cover, not_swap"
-)
-
-
-class RuleRefused(exceptions.APIException):
-    """A roster or designation rule refused the request; ``code`` says which."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-    default_detail = "The request breaks a roster rule."
-
-
-def _call(function: Any, **kwargs: Any) -> Any:
-    """Run a service, turning its refusals into the API's error shape."""
-    with service_errors(RuleRefused, field_errors=False):
-        return function(**kwargs)
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
-
-
-def _access(request: Request) -> Access:
-    return access_for(request._request)
-
-
 WRITE_ERRORS = {
-    400: OpenApiResponse(
-        ErrorSerializer,
-        description=f"Invalid input (field_errors) or a broken rule; code is one of {RULE_CODES}.",
+    **refusal_responses(
+        refused=[
+            "other_area",
+            "other_go_live",
+            "staff_not_in_area",
+            "area_not_in_scope",
+            "same_person",
+            "not_cover",
+            "not_swap",
+        ],
+        conflicts=[
+            "not_agreed",
+            "withdrawn",
+            "untrained",
+            "double_booked",
+            "already_rostered",
+            "shift_ended",
+            "already_designated",
+            "not_nominated",
+            "already_withdrawn",
+            "not_active",
+            "already_open",
+            "not_open",
+        ],
     ),
-    401: ErrorSerializer,
     403: OpenApiResponse(ErrorSerializer, description="Not an area you manage, or read-only."),
-    404: ErrorSerializer,
 }
 
 
@@ -107,7 +99,7 @@ class DesignationSerializer(serializers.ModelSerializer):
 
     def get_staff_number(self, designation: Designation) -> str | None:
         request = self.context.get("request")
-        if request is None or not access_for(request._request).has(Capability.VIEW_STAFF):
+        if request is None or not api_access(request).has(Capability.VIEW_STAFF):
             return None
         return designation.staff.staff_number
 
@@ -163,7 +155,7 @@ class DesignationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     write_capability = Capability.MANAGE_CHAMPIONS
 
     def get_queryset(self) -> QuerySet[Designation]:
-        rows = _access(self.request).filter_by_area(Designation.objects.all(), area_field="area")
+        rows = api_access(self.request).filter_by_area(Designation.objects.all(), area_field="area")
         return selectors.with_training(rows).select_related("area", "staff").order_by("pk")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -195,14 +187,14 @@ class DesignationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         incoming = NominationSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        access = _access(request)
+        access = api_access(request)
         go_live: GoLive = _visible(access.go_lives(), data["go_live"], "go_live", "go-live")
         area = _visible(access.areas(), data["area"], "area", "area")
         staff = _visible(access.staff(), data["staff"], "staff", "staff member")
-        designation = _call(
+        designation = call_service(
             services.nominate,
             access=access,
-            user=_user(request),
+            user=signed_in_user(request),
             programme=go_live.programme,
             go_live=None if data["whole_programme"] else go_live,
             area=area,
@@ -223,10 +215,10 @@ class DesignationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: int) -> Response:
         designation = self.get_object()
-        _call(
+        call_service(
             services.accept_role_agreement,
-            access=_access(request),
-            user=_user(request),
+            access=api_access(request),
+            user=signed_in_user(request),
             designation=designation,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=designation.pk)).data)
@@ -241,10 +233,10 @@ class DesignationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         designation = self.get_object()
         incoming = WithdrawalSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        _call(
+        call_service(
             services.withdraw,
-            access=_access(request),
-            user=_user(request),
+            access=api_access(request),
+            user=signed_in_user(request),
             designation=designation,
             reason=incoming.validated_data["reason"],
         )
@@ -321,7 +313,7 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ShiftSerializer
 
     def get_queryset(self) -> QuerySet[Shift]:
-        rows = _access(self.request).filter_by_area(Shift.objects.all(), area_field="area")
+        rows = api_access(self.request).filter_by_area(Shift.objects.all(), area_field="area")
         active = Assignment.objects.filter(status=Assignment.Status.ACTIVE).select_related(
             "staff", "designation"
         )
@@ -388,7 +380,7 @@ class AssignmentViewSet(
     write_capability = Capability.MANAGE_CHAMPIONS
 
     def get_queryset(self) -> QuerySet[Assignment]:
-        rows = _access(self.request).filter_by_area(
+        rows = api_access(self.request).filter_by_area(
             Assignment.objects.all(), area_field="shift__area"
         )
         return rows.select_related("staff", "shift").order_by("starts_at", "pk")
@@ -406,7 +398,7 @@ class AssignmentViewSet(
     def create(self, request: Request) -> Response:
         incoming = AssignmentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        access = _access(request)
+        access = api_access(request)
         shift = _visible(
             access.filter_by_area(Shift.objects.all(), area_field="area"),
             incoming.validated_data["shift"],
@@ -419,10 +411,10 @@ class AssignmentViewSet(
             "designation",
             "designation",
         )
-        assignment = _call(
+        assignment = call_service(
             services.assign_to_shift,
             access=access,
-            user=_user(request),
+            user=signed_in_user(request),
             shift=shift,
             designation=designation,
         )
@@ -430,10 +422,10 @@ class AssignmentViewSet(
         return Response(body, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, pk: int) -> Response:
-        _call(
+        call_service(
             services.cancel_assignment,
-            access=_access(request),
-            user=_user(request),
+            access=api_access(request),
+            user=signed_in_user(request),
             assignment=self.get_object(),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -494,9 +486,9 @@ class CoverageViewSet(viewsets.ViewSet):
         query = CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        access = _access(request)
+        access = api_access(request)
         go_live = _visible(access.go_lives(), data["go_live"], "go_live", "go-live")
-        areas = selectors.visible_areas(access, go_live)
+        areas = visible_scope(access, go_live)
         if "area" in data:
             areas = areas.filter(pk=data["area"])
         period = None
@@ -575,13 +567,13 @@ class CoverRequestViewSet(
     write_capability = Capability.MANAGE_CHAMPIONS
 
     def get_queryset(self) -> QuerySet[CoverRequest]:
-        rows = _access(self.request).filter_by_area(
+        rows = api_access(self.request).filter_by_area(
             CoverRequest.objects.all(), area_field="assignment__shift__area"
         )
         return rows.select_related("assignment__staff").order_by("-requested_at", "pk")
 
     def _assignment(self, pk: int, field: str) -> Assignment:
-        visible = _access(self.request).filter_by_area(
+        visible = api_access(self.request).filter_by_area(
             Assignment.objects.all(), area_field="shift__area"
         )
         assignment: Assignment = _visible(visible, pk, field, "shift assignment")
@@ -597,16 +589,16 @@ class CoverRequestViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         common = {
-            "access": _access(request),
-            "user": _user(request),
+            "access": api_access(request),
+            "user": signed_in_user(request),
             "assignment": self._assignment(data["assignment"], "assignment"),
             "reason": data["reason"],
         }
         if "swap_with" in data:
             other = self._assignment(data["swap_with"], "swap_with")
-            cover_request = _call(services.request_swap, swap_with=other, **common)
+            cover_request = call_service(services.request_swap, swap_with=other, **common)
         else:
-            cover_request = _call(services.request_cover, **common)
+            cover_request = call_service(services.request_cover, **common)
         body = self.get_serializer(self.get_queryset().get(pk=cover_request.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -620,12 +612,12 @@ class CoverRequestViewSet(
         cover_request = self.get_object()
         incoming = CoverAcceptSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        access = _access(request)
+        access = api_access(request)
         if cover_request.kind == CoverRequest.Kind.SWAP:
-            _call(
+            call_service(
                 services.accept_swap,
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 cover_request=cover_request,
             )
         else:
@@ -639,10 +631,10 @@ class CoverRequestViewSet(
                 "designation",
                 "designation",
             )
-            _call(
+            call_service(
                 services.accept_cover,
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 cover_request=cover_request,
                 designation=designation,
             )
@@ -656,10 +648,10 @@ class CoverRequestViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: int) -> Response:
         cover_request = self.get_object()
-        _call(
+        call_service(
             services.cancel_cover_request,
-            access=_access(request),
-            user=_user(request),
+            access=api_access(request),
+            user=signed_in_user(request),
             cover_request=cover_request,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=cover_request.pk)).data)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeTextField
 from golive.models import Area, GoLive, Programme, StaffMember
 
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -46,7 +47,7 @@ class Designation(models.Model):
         "confidence with clinical systems", validators=SCALE
     )
     leadership = models.PositiveSmallIntegerField(validators=SCALE)
-    note = models.TextField(blank=True)
+    note = FreeTextField(blank=True)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -64,7 +65,7 @@ class Designation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = FreeTextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -268,7 +269,7 @@ class CoverRequest(models.Model):
         related_name="swap_requests",
         help_text="For a swap: the other person's shift.",
     )
-    reason = models.TextField(blank=True)
+    reason = FreeTextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -23,6 +23,7 @@ from champions.models import (
 )
 from champions.shifts import supporters_needed
 from golive.access import Access, Capability
+from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, Programme, StaffMember, User
 from training.models import Completion, Course
 
@@ -43,10 +44,6 @@ def managed_areas(access: Access, go_live: GoLive) -> QuerySet[Area]:
         .filter(go_lives=go_live)
         .order_by("site__name", "name")
     )
-
-
-def visible_areas(access: Access, go_live: GoLive) -> QuerySet[Area]:
-    return access.areas().filter(go_lives=go_live).order_by("site__name", "name")
 
 
 def _super_user_training(staff: OuterRef | int, programme: OuterRef | int) -> Exists:
@@ -136,7 +133,7 @@ class AreaDesignations:
 
 
 def area_designations(access: Access, go_live: GoLive) -> list[AreaDesignations]:
-    areas = list(visible_areas(access, go_live).select_related("site"))
+    areas = list(visible_scope(access, go_live))
     ids = [area.pk for area in areas]
     headcount = dict(
         StaffMember.objects.filter(areas__in=ids)

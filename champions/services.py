@@ -2,8 +2,9 @@
 
 Every function checks the caller's rights through ``Access`` and the domain rules itself, so
 pages, the API and (later) imports share one set of rules. Refusals raise ``ValidationError``
-with a ``code`` and a message written for the person at the screen; acting outside one's
-areas raises ``PermissionDenied``.
+(the request must change) or ``Conflict`` (not in the current state: already rostered,
+shift ended; see ``golive/refusals.py``) with a ``code`` and a message written for the
+person at the screen; acting outside one's areas raises ``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from adoption.imports.identifiers import remove_nhs_numbers
 from champions.models import (
     Assignment,
     CoverageTarget,
@@ -31,6 +31,7 @@ from champions.selectors import is_trained, manages_area
 from champions.shifts import days_in, default_period, shift_span
 from golive.access import Access
 from golive.models import Area, GoLive, Programme, StaffMember, User
+from golive.refusals import Conflict
 
 Kind = Designation.Kind
 Status = Designation.Status
@@ -88,7 +89,7 @@ def nominate(
     if go_live is not None:
         existing = existing.filter(Q(go_live=go_live) | Q(go_live__isnull=True))
     if existing.exists():
-        raise ValidationError(
+        raise Conflict(
             f"{staff.full_name} is already a {Kind(kind).label.lower()} in {area.name}.",
             "already_designated",
         )
@@ -102,13 +103,13 @@ def nominate(
                 kind=kind,
                 systems_confidence=systems_confidence,
                 leadership=leadership,
-                note=remove_nhs_numbers(note.strip()),
+                note=note.strip(),
                 nominated_by=user,
                 nominated_at=timezone.now(),
             )
     except IntegrityError:
         # Two managers nominated the same person at once: one row wins.
-        raise ValidationError(
+        raise Conflict(
             f"{staff.full_name} is already a {Kind(kind).label.lower()} in {area.name}.",
             "already_designated",
         ) from None
@@ -130,7 +131,7 @@ def accept_role_agreement(*, access: Access, user: User, designation: Designatio
     if not _is_nominee(user, designation):
         _require_manager(access, designation.area, designation.programme)
     if designation.status != Status.NOMINATED:
-        raise ValidationError(
+        raise Conflict(
             "Only a nomination can be accepted; this designation is "
             f"{designation.get_status_display().lower()}.",
             "not_nominated",
@@ -152,12 +153,12 @@ def withdraw(
     if not _is_nominee(user, designation):
         _require_manager(access, designation.area, designation.programme)
     if designation.status == Status.WITHDRAWN:
-        raise ValidationError("This designation is already withdrawn.", "already_withdrawn")
+        raise Conflict("This designation is already withdrawn.", "already_withdrawn")
     now = timezone.now()
     designation.status = Status.WITHDRAWN
     designation.withdrawn_by = user
     designation.withdrawn_at = now
-    designation.withdrawal_reason = remove_nhs_numbers(reason.strip())
+    designation.withdrawal_reason = reason.strip()
     designation.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
     # In primary-key order, like every other path that locks several assignments.
     for assignment in designation.assignments.filter(
@@ -212,9 +213,7 @@ def add_shift_pattern(
         raise ValidationError("A shift must end at a different time from its start.", "empty")
     name = name.strip() or ShiftPattern.Kind(kind).label
     if ShiftPattern.objects.filter(go_live=go_live, area=area, name=name).exists():
-        raise ValidationError(
-            f"{area.name} already has a shift called {name}.", "duplicate_pattern"
-        )
+        raise Conflict(f"{area.name} already has a shift called {name}.", "duplicate_pattern")
     return ShiftPattern.objects.create(
         go_live=go_live,
         area=area,
@@ -238,7 +237,7 @@ def remove_shift_pattern(*, access: Access, pattern: ShiftPattern) -> int:
     _require_manager(access, pattern.area, pattern.go_live.programme)
     shifts = Shift.objects.filter(pattern=pattern)
     if Assignment.objects.filter(shift__in=shifts, status=Assignment.Status.ACTIVE).exists():
-        raise ValidationError(
+        raise Conflict(
             f"People are rostered on {pattern.name} shifts; take them off before removing it.",
             "has_assignments",
         )
@@ -269,7 +268,7 @@ def generate_shifts(
         raise ValidationError("Generate at most three months of shifts at once.", "too_long")
     patterns = list(ShiftPattern.objects.filter(go_live=go_live, area=area))
     if not patterns:
-        raise ValidationError(f"{area.name} has no shift patterns yet.", "no_patterns")
+        raise Conflict(f"{area.name} has no shift patterns yet.", "no_patterns")
     existing = set(
         Shift.objects.filter(
             go_live=go_live, area=area, day__range=(first_day, last_day)
@@ -321,16 +320,16 @@ def check_eligible(designation: Designation, shift: Shift) -> None:
     ):
         raise ValidationError(f"{name} is designated for another go-live.", "other_go_live")
     if designation.status == Status.WITHDRAWN:
-        raise ValidationError(f"{name}'s designation was withdrawn.", "withdrawn")
+        raise Conflict(f"{name}'s designation was withdrawn.", "withdrawn")
     if designation.status != Status.AGREED:
-        raise ValidationError(
+        raise Conflict(
             f"{name} has not accepted the role agreement yet, so cannot be rostered.",
             "not_agreed",
         )
     if designation.kind == Kind.SUPER_USER and not is_trained(
         designation.staff_id, designation.programme_id
     ):
-        raise ValidationError(
+        raise Conflict(
             f"{name} has not completed super-user training, so cannot be rostered as a super user.",
             "untrained",
         )
@@ -352,8 +351,8 @@ def _check_free(staff: StaffMember, shift: Shift) -> None:
     if clash is None:
         return
     if clash.shift_id == shift.pk:
-        raise ValidationError(f"{staff.full_name} is already on this shift.", "already_rostered")
-    raise ValidationError(
+        raise Conflict(f"{staff.full_name} is already on this shift.", "already_rostered")
+    raise Conflict(
         f"{staff.full_name} is already rostered on {_when(clash.shift)}, which overlaps "
         "this shift.",
         "double_booked",
@@ -369,7 +368,7 @@ def _create_assignment(designation: Designation, shift: Shift, user: User) -> As
     check_eligible(designation, shift)
     _check_free(designation.staff, shift)
     if shift.ends_at <= timezone.now():
-        raise ValidationError("This shift has already ended.", "shift_ended")
+        raise Conflict("This shift has already ended.", "shift_ended")
     return Assignment.objects.create(
         shift=shift,
         designation=designation,
@@ -412,10 +411,10 @@ def cancel_assignment(*, access: Access, user: User, assignment: Assignment) -> 
     )
     _require_manager(access, assignment.shift.area, assignment.designation.programme)
     if assignment.status != Assignment.Status.ACTIVE:
-        raise ValidationError("This person is no longer on the shift.", "not_active")
+        raise Conflict("This person is no longer on the shift.", "not_active")
     if assignment.ends_at <= timezone.now():
         # The record of who covered a shift that has happened stays as it was.
-        raise ValidationError("This shift has already ended.", "shift_ended")
+        raise Conflict("This shift has already ended.", "shift_ended")
     _cancel(assignment, user, timezone.now())
 
 
@@ -455,11 +454,9 @@ def _lock_assignments(*pks: int) -> list[Assignment]:
 
 def _check_active(row: Assignment) -> Assignment:
     if row.status != Assignment.Status.ACTIVE:
-        raise ValidationError(
-            f"{row.staff.full_name} is no longer on {_when(row.shift)}.", "not_active"
-        )
+        raise Conflict(f"{row.staff.full_name} is no longer on {_when(row.shift)}.", "not_active")
     if row.ends_at <= timezone.now():
-        raise ValidationError("This shift has already ended.", "shift_ended")
+        raise Conflict("This shift has already ended.", "shift_ended")
     return row
 
 
@@ -497,14 +494,14 @@ def _open_request(
     kind: str, assignment: Assignment, other: Assignment | None, user: User, reason: str
 ) -> CoverRequest:
     if assignment.cover_requests.filter(status=CoverRequest.Status.OPEN).exists():
-        raise ValidationError(
+        raise Conflict(
             "There is already an open cover or swap request for this shift.", "already_open"
         )
     return CoverRequest.objects.create(
         kind=kind,
         assignment=assignment,
         swap_with=other,
-        reason=remove_nhs_numbers(reason.strip()),
+        reason=reason.strip(),
         requested_by=user,
         requested_at=timezone.now(),
     )
@@ -521,9 +518,7 @@ def _assignment_ids(cover_request: CoverRequest) -> tuple[int, int | None]:
 def _open(cover_request: CoverRequest) -> CoverRequest:
     row = CoverRequest.objects.select_for_update().get(pk=cover_request.pk)
     if row.status != CoverRequest.Status.OPEN:
-        raise ValidationError(
-            f"This request is already {row.get_status_display().lower()}.", "not_open"
-        )
+        raise Conflict(f"This request is already {row.get_status_display().lower()}.", "not_open")
     return row
 
 

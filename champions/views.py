@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from champions import exports, selectors, services
@@ -32,46 +29,29 @@ from champions.forms import (
 from champions.models import Assignment, CoverRequest, Designation, Shift, ShiftPattern
 from champions.selectors import coverage_cell, eligible_designations, managed_areas
 from golive.access import Access, Capability, access_for
-from golive.http import HtmxHttpRequest
-from golive.models import Area, GoLive, Site, User
-from golive.navigation import current_go_live, require_section
+from golive.dashboard import visible_scope
+from golive.http import (
+    HtmxHttpRequest,
+    render_page,
+    section_access,
+    section_go_live,
+    signed_in_user,
+)
+from golive.models import Area, GoLive, Site
+from golive.navigation import current_go_live
+from golive.refusals import apply_errors
 
 CELL_CHOICES_SHOWN = 5
 DESIGNATIONS_PER_PAGE = 100
+SECTION = "champions"
 
 
 # Shared helpers.
 
 
-def _section(request: HttpRequest) -> tuple[Access, GoLive | None]:
-    require_section(request, "champions")
-    return access_for(request), current_go_live(request)
-
-
-def _go_live(request: HttpRequest) -> tuple[Access, GoLive]:
-    access, go_live = _section(request)
-    if go_live is None:
-        raise Http404("There is no go-live to show.")
-    return access, go_live
-
-
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST (even an empty one, so it shows its errors), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _render(
-    request: HtmxHttpRequest, template: str, context: dict[str, Any], *, partial: str
-) -> HttpResponse:
-    """The whole page, or only its named partial for htmx (not for a history restore)."""
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, f"{template}#{partial}" if fragment else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _managed_ids(access: Access, go_live: GoLive) -> set[int]:
@@ -98,12 +78,10 @@ def _filtered_designations(
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """Designations per area for the chosen go-live, with each area's ratio and target."""
-    access, go_live = _section(request)
+    access, go_live = section_access(request, SECTION), current_go_live(request)
     if go_live is None:
         return render(request, "champions/home.html", {"go_live": None})
-    form = DesignationFilterForm(
-        request.GET or None, areas=selectors.visible_areas(access, go_live)
-    )
+    form = DesignationFilterForm(request.GET or None, areas=visible_scope(access, go_live))
     designations = _filtered_designations(access, go_live, form)
     page = Paginator(designations, DESIGNATIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -116,17 +94,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "staff_numbers": access.has(Capability.VIEW_STAFF),
         "managed_ids": _managed_ids(access, go_live),
-        "my_shifts": selectors.own_assignments(_user(request), go_live),
+        "my_shifts": selectors.own_assignments(signed_in_user(request), go_live),
     }
-    return _render(request, "champions/home.html", context, partial="results")
+    return render_page(request, "champions/home.html", context, partial="results")
 
 
 @require_GET
 def designations_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    access, go_live = _go_live(request)
-    form = DesignationFilterForm(
-        request.GET or None, areas=selectors.visible_areas(access, go_live)
-    )
+    access, go_live = section_go_live(request, SECTION)
+    form = DesignationFilterForm(request.GET or None, areas=visible_scope(access, go_live))
     rows = exports.designation_rows(
         _filtered_designations(access, go_live, form),
         staff_numbers=access.has(Capability.VIEW_STAFF),
@@ -140,7 +116,7 @@ def designations_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def nominate(request: HttpRequest) -> HttpResponse:
     """Step 1 picks one of the manager's areas (skipped when there is one); step 2 the person,
     role and scores."""
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     areas = managed_areas(access, go_live)
     if not areas.exists():
         raise PermissionDenied("You do not manage champions in any area of this go-live.")
@@ -160,7 +136,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         try:
             designation = services.nominate(
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 programme=go_live.programme,
                 go_live=None if data["whole_programme"] else go_live,
                 area=area,
@@ -171,7 +147,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -186,9 +162,9 @@ def nominate(request: HttpRequest) -> HttpResponse:
 def _actionable(request: HttpRequest, pk: int) -> Designation:
     """A designation the user may see: in their areas, or their own."""
     access = access_for(request)
-    require_section(request, "champions")
+    section_access(request, SECTION)
     rows = access.filter_by_area(Designation.objects.all(), area_field="area")
-    own = Designation.objects.filter(staff__user=_user(request))
+    own = Designation.objects.filter(staff__user=signed_in_user(request))
     return get_object_or_404(
         Designation.objects.filter(
             Q(pk__in=rows.values("pk")) | Q(pk__in=own.values("pk"))
@@ -204,10 +180,10 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.accept_role_agreement(
-                access=access_for(request), user=_user(request), designation=designation
+                access=access_for(request), user=signed_in_user(request), designation=designation
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{designation.staff.full_name} is now agreed.")
             return redirect("champions:home")
@@ -228,12 +204,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.withdraw(
                 access=access_for(request),
-                user=_user(request),
+                user=signed_in_user(request),
                 designation=designation,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{designation} was withdrawn.")
             return redirect("champions:home")
@@ -248,7 +224,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def target(request: HttpRequest, area_pk: int) -> HttpResponse:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     area = get_object_or_404(managed_areas(access, go_live), pk=area_pk)
     current = selectors.staff_per_supporter(go_live, [area.pk])[area.pk]
     form = TargetForm(_posted(request), initial={"staff_per_supporter": current})
@@ -272,7 +248,7 @@ def target(request: HttpRequest, area_pk: int) -> HttpResponse:
 def _roster_area(
     request: HttpRequest, access: Access, go_live: GoLive
 ) -> tuple[Area | None, AreaChoiceForm]:
-    areas = selectors.visible_areas(access, go_live)
+    areas = visible_scope(access, go_live)
     form = AreaChoiceForm(request.GET if "area" in request.GET else None, areas=areas)
     if form.is_bound:
         if not form.is_valid():
@@ -315,14 +291,14 @@ def _render_roster(
 
 @require_GET
 def roster(request: HttpRequest) -> HttpResponse:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     area, area_form = _roster_area(request, access, go_live)
     return _render_roster(request, access, go_live, area, area_form)
 
 
 @require_POST
 def add_pattern(request: HttpRequest) -> HttpResponse:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     area, area_form = _roster_area(request, access, go_live)
     if area is None:
         raise Http404("Choose an area.")
@@ -333,7 +309,7 @@ def add_pattern(request: HttpRequest) -> HttpResponse:
                 access=access, go_live=go_live, area=area, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             created = services.generate_shifts(access=access, go_live=go_live, area=area)
             messages.success(request, f"{pattern.name} was added: {created} shifts were created.")
@@ -343,7 +319,7 @@ def add_pattern(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def remove_pattern(request: HttpRequest, pk: int) -> HttpResponse:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     pattern = get_object_or_404(
         access.filter_by_area(ShiftPattern.objects.filter(go_live=go_live), area_field="area"),
         pk=pk,
@@ -359,12 +335,14 @@ def remove_pattern(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def cancel_assignment(request: HttpRequest, pk: int) -> HttpResponse:
-    access, _ = _go_live(request)
+    access, _ = section_go_live(request, SECTION)
     assignment = get_object_or_404(
         access.filter_by_area(Assignment.objects.all(), area_field="shift__area"), pk=pk
     )
     try:
-        services.cancel_assignment(access=access, user=_user(request), assignment=assignment)
+        services.cancel_assignment(
+            access=access, user=signed_in_user(request), assignment=assignment
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -374,7 +352,7 @@ def cancel_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     shifts = selectors.visible_shifts(access, go_live)
     assignments = (
         selectors.active_assignments(shifts.values_list("pk", flat=True))
@@ -390,10 +368,10 @@ def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
-    access, go_live = _section(request)
+    access, go_live = section_access(request, SECTION), current_go_live(request)
     if go_live is None:
         return render(request, "champions/coverage.html", {"go_live": None})
-    areas = selectors.visible_areas(access, go_live)
+    areas = visible_scope(access, go_live)
     form = CoverageFilterForm(
         request.GET or None,
         sites=Site.objects.filter(areas__in=areas).distinct().order_by("name"),
@@ -418,7 +396,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _fillable_shift(request: HttpRequest, pk: int) -> tuple[Access, Shift]:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     shift = get_object_or_404(
         selectors.visible_shifts(access, go_live).select_related("go_live__programme"), pk=pk
     )
@@ -463,7 +441,7 @@ def fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         designation = form.eligible[form.cleaned_data["designation"]]
         try:
             services.assign_to_shift(
-                access=access, user=_user(request), shift=shift, designation=designation
+                access=access, user=signed_in_user(request), shift=shift, designation=designation
             )
         except ValidationError as error:
             form.add_error("designation", error)
@@ -489,7 +467,7 @@ def fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_assignment(request: HttpRequest, pk: int) -> tuple[Access, Assignment]:
-    access, go_live = _go_live(request)
+    access, go_live = section_go_live(request, SECTION)
     rows = access.filter_by_area(Assignment.objects.all(), area_field="shift__area")
     assignment = get_object_or_404(
         rows.filter(shift__go_live=go_live).select_related("shift__area", "staff", "designation"),
@@ -519,7 +497,7 @@ def ask_cover(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = CoverRequestForm(_posted(request), others=others)
     if request.method == "POST" and form.is_valid():
-        user, reason = _user(request), form.cleaned_data["reason"]
+        user, reason = signed_in_user(request), form.cleaned_data["reason"]
         try:
             if form.cleaned_data["swap_with"]:
                 services.request_swap(
@@ -534,7 +512,7 @@ def ask_cover(request: HttpRequest, pk: int) -> HttpResponse:
                     access=access, user=user, assignment=assignment, reason=reason
                 )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"The request for {assignment.shift} was sent.")
             return _back_to_roster(assignment.shift.area_id)
@@ -542,7 +520,7 @@ def ask_cover(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _open_request(request: HttpRequest, pk: int) -> tuple[Access, CoverRequest]:
-    access, _ = _go_live(request)
+    access, _ = section_go_live(request, SECTION)
     rows = access.filter_by_area(CoverRequest.objects.all(), area_field="assignment__shift__area")
     cover_request = get_object_or_404(
         rows.select_related(
@@ -564,17 +542,17 @@ def answer_cover(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if is_swap:
                 services.accept_swap(
-                    access=access, user=_user(request), cover_request=cover_request
+                    access=access, user=signed_in_user(request), cover_request=cover_request
                 )
             else:
                 services.accept_cover(
                     access=access,
-                    user=_user(request),
+                    user=signed_in_user(request),
                     cover_request=cover_request,
                     designation=form.eligible[form.cleaned_data["designation"]],
                 )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{shift} is covered.")
             return _back_to_roster(shift.area_id)
@@ -591,7 +569,7 @@ def cancel_cover(request: HttpRequest, pk: int) -> HttpResponse:
     access, cover_request = _open_request(request, pk)
     try:
         services.cancel_cover_request(
-            access=access, user=_user(request), cover_request=cover_request
+            access=access, user=signed_in_user(request), cover_request=cover_request
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -9,8 +9,9 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from golive.access import Capability, access_for
+from golive.access import Capability
 from golive.api_errors import ERROR_RESPONSES
+from golive.api_permissions import api_access
 from golive.models import Area, GoLive, Release, Role, StaffMember
 
 
@@ -87,7 +88,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
 
     def get_queryset(self) -> QuerySet[Area]:
-        return access_for(self.request._request).areas().order_by("site__name", "name")
+        return api_access(self.request).areas().order_by("site__name", "name")
 
 
 @extend_schema_view(
@@ -99,7 +100,7 @@ class GoLiveViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GoLiveSerializer
 
     def get_queryset(self) -> QuerySet[GoLive]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         return (
             access.go_lives()
             .prefetch_related(
@@ -119,7 +120,7 @@ class StaffMemberViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StaffMemberSerializer
 
     def get_queryset(self) -> QuerySet[StaffMember]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         return (
             access.staff()
             .prefetch_related(
@@ -137,7 +138,7 @@ class StaffMemberViewSet(viewsets.ReadOnlyModelViewSet):
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """Who the caller is and what they may do."""
-    access = access_for(request._request)
+    access = api_access(request)
     user = request.user
     data = {
         "username": user.get_username(),

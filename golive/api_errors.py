@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from golive.refusals import Conflict
+
+T = TypeVar("T")
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -28,38 +33,61 @@ class ErrorSerializer(serializers.Serializer):
     field_errors = FieldErrorSerializer(many=True, required=False)
 
 
+class Refused(exceptions.APIException):
+    """A service refused the request as made (a ``ValidationError`` naming no field)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+    default_detail = "The request was refused."
+
+
+class Conflicted(exceptions.APIException):
+    """A service refused the request in the records' current state (a ``Conflict``)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The records are not in a state that allows this."
+
+
+def as_api_error(error: DjangoValidationError) -> exceptions.APIException:
+    """The one mapping of a service's refusal (``golive/refusals.py``) to the API's error:
+    a ``Conflict`` -> 409 with its code; a ``ValidationError`` naming fields -> 400 with
+    those field errors and their codes; any other -> 400 with its code."""
+    code = getattr(error, "code", None)
+    message = " ".join(error.messages)
+    if isinstance(error, Conflict):
+        return Conflicted(message, code or Conflicted.default_code)
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(
+            {
+                field: [
+                    exceptions.ErrorDetail(message, code=item.code or "invalid")
+                    for item in items
+                    for message in item.messages
+                ]
+                for field, items in error.error_dict.items()
+            }
+        )
+    return Refused(message, code or Refused.default_code)
+
+
 @contextmanager
-def service_errors(
-    refusal: type[exceptions.APIException] | None = None, *, field_errors: bool = True
-) -> Iterator[None]:
-    """Run a service call, turning its Django errors into the API's structured ones:
-    ``PermissionDenied`` -> 403; a ``ValidationError`` naming fields -> 400 with those field
-    errors and their codes (unless ``field_errors`` is off); any other ``ValidationError``
-    -> ``refusal`` (an app's rule exception carrying the error's code), or a 400 on
-    ``non_field_errors`` when no ``refusal`` is given."""
+def service_errors(*_transitional: type[exceptions.APIException]) -> Iterator[None]:
+    """Run service calls, turning their refusals into the API's errors: ``PermissionDenied``
+    -> 403, the rest through ``as_api_error``. (A refusal class still passed by an older
+    caller is ignored: the mapping gives what such classes gave, 400 with the code.)"""
     try:
         yield
     except DjangoPermissionDenied as denied:
         raise exceptions.PermissionDenied(str(denied) or None) from None
     except DjangoValidationError as error:
-        if field_errors and hasattr(error, "error_dict"):
-            raise serializers.ValidationError(
-                {
-                    field: [
-                        exceptions.ErrorDetail(message, code=item.code or "invalid")
-                        for item in items
-                        for message in item.messages
-                    ]
-                    for field, items in error.error_dict.items()
-                }
-            ) from None
-        code = getattr(error, "code", None) or "invalid"
-        message = " ".join(error.messages)
-        if refusal is not None:
-            raise refusal(message, code) from None
-        raise serializers.ValidationError(
-            {"non_field_errors": [exceptions.ErrorDetail(message, code)]}
-        ) from None
+        raise as_api_error(error) from None
+
+
+def call_service(function: Callable[..., T], **kwargs: Any) -> T:
+    """``function(**kwargs)``, its refusals turned into the API's errors."""
+    with service_errors():
+        return function(**kwargs)
 
 
 def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
@@ -108,4 +136,28 @@ def structured_exception_handler(exc: Exception, context: dict[str, Any]) -> Res
     return response
 
 
-ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404), ErrorSerializer)
+ERROR_RESPONSES: dict[int, Any] = dict.fromkeys((400, 401, 403, 404), ErrorSerializer)
+
+
+def refusal_responses(
+    *, refused: Iterable[str] = (), conflicts: Iterable[str] = ()
+) -> dict[int, Any]:
+    """The schema's error responses for an operation that calls a service, naming the codes
+    of its refusals: 400 (invalid input, or ``refused`` as made) and 409 (``conflicts``)."""
+    refused_codes, conflict_codes = ", ".join(refused), ", ".join(conflicts)
+    invalid = "Invalid input (field_errors)"
+    responses = {
+        **ERROR_RESPONSES,
+        400: OpenApiResponse(
+            ErrorSerializer,
+            description=f"{invalid}, or refused as made; code is one of {refused_codes}."
+            if refused_codes
+            else f"{invalid}.",
+        ),
+    }
+    if conflict_codes:
+        responses[409] = OpenApiResponse(
+            ErrorSerializer,
+            description=f"Refused in the records' current state; code is one of {conflict_codes}.",
+        )
+    return responses

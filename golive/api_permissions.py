@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from golive.access import Capability, access_for
+from golive.access import Access, Capability, access_for
 
 
 class RoleScopedAccess(BasePermission):
@@ -25,3 +25,8 @@ class RoleScopedAccess(BasePermission):
             return access.has(Capability.VIEW)
         capability: Capability | None = getattr(view, "write_capability", None)
         return capability is not None and access.has(capability)
+
+
+def api_access(request: Request) -> Access:
+    """The caller's ``Access`` (built once per request, as for pages)."""
+    return access_for(request._request)

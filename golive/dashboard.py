@@ -1,8 +1,11 @@
-"""Read-side queries for the home dashboard: figures a user may see for one go-live."""
+"""Read-side queries for the home dashboard: figures a user may see for one go-live, and the
+alerts that sections register to show there (``register_home_alerts``, from their
+``AppConfig.ready``: the core knows no section)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
@@ -31,9 +34,10 @@ class GoLiveSummary:
     is_whole_scope: bool
 
 
-def visible_scope(access: Access, go_live: GoLive) -> list[Area]:
-    """The go-live's areas that this user may see."""
-    return list(
+def visible_scope(access: Access, go_live: GoLive) -> QuerySet[Area]:
+    """The go-live's areas that this user may see, by site and name: the one selector every
+    section's pages, filters and figures start from."""
+    return (
         access.areas()
         .filter(go_lives=go_live)
         .select_related("site")
@@ -48,7 +52,7 @@ def staff_in_areas(area_ids: list[int]) -> QuerySet[StaffMember]:
 
 
 def summarise_go_live(access: Access, go_live: GoLive, *, today: dt.date) -> GoLiveSummary:
-    areas = visible_scope(access, go_live)
+    areas = list(visible_scope(access, go_live))
     area_ids = [area.pk for area in areas]
     # Counts are aggregates, so every role may see them; names need VIEW_STAFF (staff list).
     staff = staff_in_areas(area_ids)
@@ -84,10 +88,31 @@ def can_see_staff_names(access: Access) -> bool:
     return access.has(Capability.VIEW_STAFF)
 
 
-def training_alerts(access: Access, go_live: GoLive) -> list[object]:
-    """Open training alerts of the go-live (behind trajectory, forecast to miss target)."""
-    from training.models import TrainingAlert  # noqa: PLC0415 - training builds on this module
+@dataclass(frozen=True)
+class HomeAlerts:
+    """A section's open alerts on the home page: ``template`` is included with ``alerts``,
+    under a heading for screen readers, followed by a link to the section's page."""
 
+    heading: str
+    template: str
+    alerts: Sequence[object]
+    link_text: str
+    link_url: str
+
+
+HomeAlertSource = Callable[[Access, GoLive], HomeAlerts | None]
+_home_alerts: dict[str, HomeAlertSource] = {}
+
+
+def register_home_alerts(key: str, source: HomeAlertSource) -> None:
+    """Show ``source``'s alerts on the home page (None or no alerts: nothing). Registering
+    the same key again replaces it."""
+    _home_alerts[key] = source
+
+
+def home_alerts(access: Access, go_live: GoLive) -> list[HomeAlerts]:
+    """The registered sections' open alerts of the go-live, for a user who may see it."""
     if go_live not in access.go_lives():
         return []
-    return list(TrainingAlert.objects.filter(go_live=go_live, closed_at__isnull=True))
+    shown = (source(access, go_live) for source in _home_alerts.values())
+    return [panel for panel in shown if panel is not None and panel.alerts]

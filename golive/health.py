@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from golive.celery import app
 from golive.models import WorkerHeartbeat
 
 HEARTBEAT_NAME = "worker"
@@ -32,8 +33,6 @@ def check_database() -> Check:
 
 
 def check_broker() -> Check:
-    from golive.celery import app  # noqa: PLC0415 - the Celery app is only needed here
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-from celery import shared_task
-
+from golive.celery import golive_task
 from golive.health import record_heartbeat
 
 
-@shared_task(ignore_result=True)
+@golive_task(ignore_result=True)
 def record_worker_heartbeat() -> None:
     """Proves the queue is being consumed end to end (the heartbeat thread proves the worker
     process is alive). Idempotent: one row, upserted."""
     record_heartbeat()
 
 
-@shared_task
+@golive_task()
 def ping() -> str:
     """A round trip through the broker and result backend, used by tests and operators."""
     record_heartbeat()

@@ -8,17 +8,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 
 from golive import health
 from golive.access import Capability, access_for
-from golive.dashboard import summarise_go_live, training_alerts
+from golive.dashboard import home_alerts, summarise_go_live
 from golive.exports import csv_response
 from golive.forms import GoLiveSwitchForm, SignInForm, StaffFilterForm
-from golive.http import HtmxHttpRequest
+from golive.http import HtmxHttpRequest, render_page
 from golive.models import Area, StaffMember
 from golive.navigation import (
     SESSION_GO_LIVE_KEY,
@@ -37,12 +36,14 @@ class SignInView(auth_views.LoginView):
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     go_live = current_go_live(request)
-    summary = None
-    alerts: list[object] = []
-    if go_live is not None:
-        summary = summarise_go_live(access_for(request), go_live, today=timezone.localdate())
-        alerts = training_alerts(access_for(request), go_live)
-    return render(request, "golive/home.html", {"summary": summary, "training_alerts": alerts})
+    if go_live is None:
+        return render(request, "golive/home.html", {"summary": None, "alerts": []})
+    access = access_for(request)
+    context = {
+        "summary": summarise_go_live(access, go_live, today=timezone.localdate()),
+        "alerts": home_alerts(access, go_live),
+    }
+    return render(request, "golive/home.html", context)
 
 
 @require_POST
@@ -94,11 +95,7 @@ def staff_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    fragment = request.htmx and not request.htmx.history_restore_request
-    template = "golive/staff_list.html#results" if fragment else "golive/staff_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "golive/staff_list.html", context, partial="results")
 
 
 @require_GET

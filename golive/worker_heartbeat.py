@@ -2,7 +2,8 @@
 
 A scheduled task cannot serve as the heartbeat: while a long import occupies a solo worker
 the task would wait in the queue, and ``/readyz`` would call a healthy worker dead. The
-thread beats as long as the worker process is alive, and stops when it dies.
+thread beats as long as the worker process is alive, and stops when it dies. ``connect``
+(from ``GoliveConfig.ready``) ties it to the worker's start and shutdown.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import threading
 from typing import Any
 
+from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import DatabaseError, connection
 
@@ -55,3 +57,10 @@ def stop(**_: Any) -> None:
         _thread.stopping.set()
         _thread.join(timeout=5)
         _thread = None
+
+
+def connect() -> None:
+    """Start the heartbeat when a worker is ready, stop it when the worker shuts down. The
+    signals fire only in worker processes; connecting twice connects once."""
+    worker_ready.connect(start, dispatch_uid="golive-heartbeat-start")
+    worker_shutdown.connect(stop, dispatch_uid="golive-heartbeat-stop")

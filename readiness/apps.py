@@ -12,3 +12,8 @@ class ReadinessConfig(AppConfig):
         from support import notices  # noqa: PLC0415
 
         notices.register_escalation_recipients(cell_leads)
+
+        from golive.tiles import register_tile  # noqa: PLC0415 - models are loaded only now
+        from readiness.tiles import readiness_tile  # noqa: PLC0415
+
+        register_tile("readiness", readiness_tile, order=10)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from adoption.imports.identifiers import remove_nhs_numbers
 from golive.access import Access
+from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive
 
 

@@ -4,7 +4,7 @@ services decide what may be written, so the API and the pages share every rule."
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,13 +14,15 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, service_errors
+from golive.access import Access, Capability
+from golive.api_errors import ERROR_RESPONSES, call_service, refusal_responses
+from golive.api_permissions import api_access
+from golive.http import signed_in_user
 from golive.models import Area, GoLive, User
 from support import selectors, services
 from support.models import Category, Priority, ResolverGroup, Ticket, TicketComment
@@ -193,20 +195,6 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "author", "created_at")
 
 
-def _service_call(call: Any) -> Any:
-    """Run a service, turning its Django errors into the API's structured ones."""
-    with service_errors(TicketRefused):
-        return call()
-
-
-class TicketRefused(exceptions.APIException):
-    """A state refusal with its reason code (e.g. already_claimed, ticket_not_open)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The ticket is not in a state that allows this."
-
-
 def _go_live_for(access: Access, area: Area, go_live_id: int | None) -> GoLive:
     go_lives = access.go_lives().filter(areas=area)
     if go_live_id is not None:
@@ -229,7 +217,7 @@ def _go_live_for(access: Access, area: Area, go_live_id: int | None) -> GoLive:
     return chosen
 
 
-CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Refused in the ticket's state.")}
+TICKET_WRITE = refusal_responses(conflicts=["ticket_not_open", "already_claimed"])
 
 
 @extend_schema_view(
@@ -250,7 +238,7 @@ CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="Refused in the ti
     ),
     partial_update=extend_schema(
         request=TicketTriageSerializer,
-        responses={200: TicketSerializer, **ERROR_RESPONSES, **CONFLICT},
+        responses={200: TicketSerializer, **TICKET_WRITE},
     ),
 )
 class TicketViewSet(
@@ -272,11 +260,11 @@ class TicketViewSet(
         return Capability.TRIAGE_TICKETS
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         return selectors.visible_tickets(access).order_by("-created_at", "-pk")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "access": access_for(self.request._request)}
+        return {**super().get_serializer_context(), "access": api_access(self.request)}
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
@@ -296,7 +284,7 @@ class TicketViewSet(
         payload = TicketCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        access = access_for(request._request)
+        access = api_access(request)
         area = access.areas(Capability.LOG_TICKETS).filter(pk=data["area"]).first()
         if area is None:
             raise serializers.ValidationError(
@@ -304,16 +292,15 @@ class TicketViewSet(
                 code="does_not_exist",
             )
         go_live = _go_live_for(access, area, data.get("go_live"))
-        ticket, created = _service_call(
-            lambda: services.receive_ticket(
-                user=cast(User, request.user),
-                go_live=go_live,
-                area=area,
-                reporter_name=data["reporter_name"],
-                reporter_contact=data["reporter_contact"],
-                description=data["description"],
-                external_reference=data["external_reference"],
-            )
+        ticket, created = call_service(
+            services.receive_ticket,
+            user=signed_in_user(request),
+            go_live=go_live,
+            area=area,
+            reporter_name=data["reporter_name"],
+            reporter_contact=data["reporter_contact"],
+            description=data["description"],
+            external_reference=data["external_reference"],
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(ticket).data, status=code)
@@ -324,22 +311,21 @@ class TicketViewSet(
         payload = TicketTriageSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        updated = _service_call(
-            lambda: services.triage_ticket(
-                ticket=ticket,
-                user=cast(User, request.user),
-                category=data.get("category", ticket.category),
-                priority=data.get("priority", ticket.priority),
-                resolver_group=data.get("resolver_group", ticket.resolver_group),
-                assignee=data.get("assignee", ticket.assignee),
-                is_clinical_safety=data.get("is_clinical_safety", ticket.is_clinical_safety),
-            )
+        updated = call_service(
+            services.triage_ticket,
+            ticket=ticket,
+            user=signed_in_user(request),
+            category=data.get("category", ticket.category),
+            priority=data.get("priority", ticket.priority),
+            resolver_group=data.get("resolver_group", ticket.resolver_group),
+            assignee=data.get("assignee", ticket.assignee),
+            is_clinical_safety=data.get("is_clinical_safety", ticket.is_clinical_safety),
         )
         return Response(self.get_serializer(updated).data)
 
     @extend_schema(
         request=TicketTransitionSerializer,
-        responses={200: TicketSerializer, **ERROR_RESPONSES, **CONFLICT},
+        responses={200: TicketSerializer, **TICKET_WRITE},
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: int) -> Response:
@@ -347,21 +333,20 @@ class TicketViewSet(
         ticket = self.get_object()
         payload = TicketTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        updated = _service_call(
-            lambda: services.change_status(
-                ticket=ticket, user=cast(User, request.user), **payload.validated_data
-            )
+        updated = call_service(
+            services.change_status,
+            ticket=ticket,
+            user=signed_in_user(request),
+            **payload.validated_data,
         )
         return Response(self.get_serializer(updated).data)
 
-    @extend_schema(request=None, responses={200: TicketSerializer, **ERROR_RESPONSES, **CONFLICT})
+    @extend_schema(request=None, responses={200: TicketSerializer, **TICKET_WRITE})
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: int) -> Response:
         """Take the ticket; 409 already_claimed when another agent got there first."""
         ticket = self.get_object()
-        updated = _service_call(
-            lambda: services.claim_ticket(ticket=ticket, user=cast(User, request.user))
-        )
+        updated = call_service(services.claim_ticket, ticket=ticket, user=signed_in_user(request))
         return Response(self.get_serializer(updated).data)
 
     @extend_schema(
@@ -378,16 +363,17 @@ class TicketViewSet(
     def comments(self, request: Request, pk: int) -> Response:
         """Comments you may see (internal notes are for the desk); POST adds one."""
         ticket = self.get_object()
-        access = access_for(request._request)
+        access = api_access(request)
         if request.method == "GET":
             comments = selectors.visible_comments(access, ticket)
             return Response(CommentSerializer(comments, many=True).data)
         payload = CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        comment = _service_call(
-            lambda: services.add_comment(
-                ticket=ticket, user=cast(User, request.user), **payload.validated_data
-            )
+        comment = call_service(
+            services.add_comment,
+            ticket=ticket,
+            user=signed_in_user(request),
+            **payload.validated_data,
         )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Champions and service desk"
+
+    def ready(self) -> None:
+        from golive.tiles import register_tile  # noqa: PLC0415 - models are loaded only now
+        from support.tiles import support_tile  # noqa: PLC0415
+
+        register_tile("support", support_tile, order=30)

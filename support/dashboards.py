@@ -19,12 +19,13 @@ from openpyxl import Workbook
 from golive.charts import Chart, Series
 from golive.dashboard import visible_scope
 from golive.exports import csv_response, escape_formula
-from golive.http import HtmxHttpRequest
-from golive.models import Area, GoLive
+from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_user
+from golive.models import GoLive
+from golive.refusals import apply_errors
 from support import notices, reports, selectors, services
 from support.forms import BoardMomentForm, EscalateForm, SurveyForm
 from support.models import Ticket
-from support.pages import desk_access, go_live_or_404, render_page, signed_in_user
+from support.pages import SECTION, go_live_or_404
 from support.survey import ticket_id_from_token
 
 BOARD_REFRESH_SECONDS = 30
@@ -52,7 +53,7 @@ def _first_morning_if_past(go_live: GoLive) -> str | None:
 
 @require_GET
 def board(request: HtmxHttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     form, now, replay = _board_moment(request)
     figures = reports.live_board(access, go_live, now=now)
@@ -81,7 +82,7 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
     """The recipient clears a notice from their board."""
-    desk_access(request)
+    section_access(request, SECTION)
     notices.mark_seen(user=signed_in_user(request), notice_id=pk)
     return redirect("support:board")
 
@@ -89,11 +90,11 @@ def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def escalate(request: HttpRequest) -> HttpResponse:
     """One click from a spike on the board: record a raise to silver (who, when, what)."""
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     form = EscalateForm(
         request.POST,
-        areas=Area.objects.filter(pk__in=[a.pk for a in visible_scope(access, go_live)]),
+        areas=visible_scope(access, go_live),
     )
     if not form.is_valid():
         messages.error(
@@ -122,7 +123,7 @@ def _minutes(value: float | None) -> str:
 
 @require_GET
 def analytics(request: HttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     figures = reports.analytics(access, go_live)
     chart = Chart(
@@ -159,7 +160,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     rows = reports.export_rows(access, go_live)
     return csv_response(f"tickets-{go_live.pk}.csv", reports.EXPORT_HEADER, rows)
@@ -167,7 +168,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Tickets")
@@ -207,7 +208,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.record_satisfaction(ticket=ticket, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             return render(request, "support/survey.html", {"ticket": ticket, "done": True})
     context: dict[str, Any] = {"ticket": ticket, "form": form, "done": False}

@@ -109,13 +109,13 @@ class TicketFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, categories: QuerySet[Category], areas: list[Area], **kwargs: Any
+        self, *args: Any, categories: QuerySet[Category], areas: QuerySet[Area], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         category = cast(forms.ModelChoiceField, self.fields["category"])
         area = cast(forms.ModelChoiceField, self.fields["area"])
         category.queryset = categories
-        area.queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).select_related("site")
+        area.queryset = areas
 
 
 class TriageForm(forms.Form):

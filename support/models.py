@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeCharField, FreeTextField
 from golive.models import Area, GoLive, Programme
 
 
@@ -120,9 +121,9 @@ class KnownIssue(models.Model):
         FIXED = "fixed", "Fixed"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="known_issues")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    workaround = models.TextField(blank=True)
+    title = FreeCharField(max_length=200)
+    description = FreeTextField(blank=True)
+    workaround = FreeTextField(blank=True)
     is_published = models.BooleanField(
         default=False,
         help_text="Published workarounds are shown to the desk and floorwalkers when they log.",
@@ -186,11 +187,11 @@ class Ticket(models.Model):
 
     go_live = models.ForeignKey(GoLive, on_delete=models.PROTECT, related_name="tickets")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="tickets")
-    reporter_name = models.CharField(max_length=200)
-    reporter_contact = models.CharField(
+    reporter_name = FreeCharField(max_length=200)
+    reporter_contact = FreeCharField(
         max_length=200, help_text="A phone extension, bleep or email to reach the reporter."
     )
-    description = models.TextField("what happened", max_length=4000)
+    description = FreeTextField("what happened", max_length=4000)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
     )
@@ -211,7 +212,7 @@ class Ticket(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     resolution_type = models.CharField(max_length=20, choices=ResolutionType.choices, blank=True)
-    resolution_note = models.TextField(blank=True)
+    resolution_note = FreeTextField(blank=True)
     known_issue = models.ForeignKey(
         KnownIssue, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
     )
@@ -284,7 +285,7 @@ class TicketComment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
-    body = models.TextField(max_length=4000)
+    body = FreeTextField(max_length=4000)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -304,7 +305,7 @@ class Escalation(models.Model):
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="escalations")
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.SILVER)
-    summary = models.CharField(max_length=300)
+    summary = FreeCharField(max_length=300)
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="escalations"
     )
@@ -332,7 +333,7 @@ class SatisfactionResponse(models.Model):
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="satisfaction")
     score = models.PositiveSmallIntegerField()
-    comment = models.TextField(blank=True, max_length=2000)
+    comment = FreeTextField(blank=True, max_length=2000)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -6,14 +6,15 @@ they never quote what a reporter typed, so no patient identifier leaves Golive."
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from golive.celery import delay_after_commit
 from golive.models import Role, RoleGrant, User
 from support.models import Escalation, Notice, Ticket
+from support.tasks import email_notice
 
 EscalationRecipients = Callable[[Escalation], list[User]]
 
@@ -79,8 +80,6 @@ def _notify(
     escalation: Escalation | None,
     ticket: Ticket | None,
 ) -> list[Notice]:
-    from support.tasks import email_notice  # noqa: PLC0415 - the task module imports this one
-
     made = []
     for recipient in recipients:
         try:
@@ -95,8 +94,8 @@ def _notify(
                 )
         except IntegrityError:
             continue  # this person already has this notice
-        # Robust: a broker that is down must not undo the escalation; the board shows it.
-        transaction.on_commit(partial(email_notice.delay, notice.pk), robust=True)
+        # A broker that is down must not undo the escalation; the board shows it.
+        delay_after_commit(email_notice, notice.pk)
         made.append(notice)
     return made
 

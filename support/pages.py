@@ -1,38 +1,20 @@
-"""What every service desk page starts with: the section check, the go-live being looked
-at, the signed-in user, and rendering a page or its htmx fragment."""
+"""The go-live the service desk's pages show: the one it is supporting (the shared pieces
+every page uses live in ``golive/http.py``)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from django.core.exceptions import ValidationError
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 
-from golive.access import Access, access_for
-from golive.http import HtmxHttpRequest
-from golive.models import GoLive, User
+from golive.models import GoLive
 from golive.navigation import (
     current_go_live,
     go_live_choices,
     has_chosen_go_live,
-    require_section,
     show_go_live,
 )
 
-
-def desk_access(request: HttpRequest) -> Access:
-    """The user's access, after refusing (403) anyone whose roles exclude the desk."""
-    require_section(request, "support")
-    return access_for(request)
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    # LoginRequiredMiddleware: every request reaching the desk's private pages is signed in.
-    return cast(User, request.user)
+SECTION = "support"
 
 
 def go_live_or_404(request: HttpRequest) -> GoLive:
@@ -55,24 +37,3 @@ def desk_go_live(request: HttpRequest) -> GoLive | None:
     supported = max(live, key=lambda g: (g.user_go_live_date, g.pk))
     show_go_live(request, supported)
     return supported
-
-
-def render_page(
-    request: HtmxHttpRequest, template: str, context: dict[str, Any], *, partial: str
-) -> HttpResponse:
-    """The whole page, or only its named partial for htmx (not for a history restore)."""
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, f"{template}#{partial}" if fragment else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors on their fields (when the
-    form has that field), anything else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        form.add_error(None, error)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, Programme, User
+from golive.refusals import Conflict
 from support import notices
-from support.identifiers import remove_nhs_numbers
 from support.models import (
     Category,
     Escalation,
@@ -87,7 +87,7 @@ def log_ticket(
                 )
             }
         )
-    description = remove_nhs_numbers(description.strip())
+    description = description.strip()
     suggestion = suggest_category(description)
     suggested = (
         Category.objects.filter(slug=suggestion.category_slug, is_active=True).first()
@@ -97,8 +97,8 @@ def log_ticket(
     ticket = Ticket(
         go_live=go_live,
         area=area,
-        reporter_name=remove_nhs_numbers(reporter_name.strip()),
-        reporter_contact=remove_nhs_numbers(reporter_contact.strip()),
+        reporter_name=reporter_name.strip(),
+        reporter_contact=reporter_contact.strip(),
         description=description,
         suggested_category=suggested,
         category=suggested,
@@ -170,7 +170,7 @@ def triage_ticket(
     _require_triage(user, ticket)
     ticket = _locked(ticket)
     if not ticket.is_open:
-        raise ValidationError("Only an open ticket can be triaged.", "ticket_not_open")
+        raise Conflict("Only an open ticket can be triaged.", "ticket_not_open")
     if priority not in Priority.values:
         raise ValidationError({"priority": ValidationError("Choose a priority.", "invalid")})
     if assignee is not None and not Access(assignee).has(
@@ -208,11 +208,11 @@ def claim_ticket(*, ticket: Ticket, user: User, now: dt.datetime | None = None) 
     _require_triage(user, ticket)
     ticket = _locked(ticket)
     if not ticket.is_open:
-        raise ValidationError("This ticket is no longer open.", "ticket_not_open")
+        raise Conflict("This ticket is no longer open.", "ticket_not_open")
     if ticket.assignee is not None:
         if ticket.assignee.pk == user.pk:
             return ticket
-        raise ValidationError(
+        raise Conflict(
             f"{ticket.assignee.display_name} has already claimed this ticket.", "already_claimed"
         )
     ticket.assignee = user
@@ -302,7 +302,7 @@ def _apply_status(
                 }
             )
         ticket.resolution_type = resolution_type
-        ticket.resolution_note = remove_nhs_numbers(resolution_note.strip())
+        ticket.resolution_note = resolution_note.strip()
         ticket.resolved_at = max(now, ticket.created_at)
         fields += ["resolution_type", "resolution_note", "resolved_at"]
         fields += _mark_responded(ticket, now)
@@ -340,7 +340,7 @@ def add_comment(
                 )
             }
         )
-    body = remove_nhs_numbers(body.strip())
+    body = body.strip()
     if not body:
         raise ValidationError({"body": ValidationError("Enter a comment.", "required")})
     moment = _now(now)
@@ -381,9 +381,9 @@ def create_known_issue(
     _require_known_issue_rights(user, go_live.programme)
     issue = KnownIssue(
         programme=go_live.programme,
-        title=remove_nhs_numbers(title.strip()),
-        description=remove_nhs_numbers(description.strip()),
-        workaround=remove_nhs_numbers(workaround.strip()),
+        title=title.strip(),
+        description=description.strip(),
+        workaround=workaround.strip(),
         category=category,
         is_published=is_published,
         created_by=user,
@@ -418,9 +418,9 @@ def update_known_issue(
         KnownIssue.objects.select_for_update().select_related("programme").get(pk=known_issue.pk)
     )
     _require_known_issue_rights(user, issue.programme)
-    issue.title = remove_nhs_numbers(title.strip())
-    issue.description = remove_nhs_numbers(description.strip())
-    issue.workaround = remove_nhs_numbers(workaround.strip())
+    issue.title = title.strip()
+    issue.description = description.strip()
+    issue.workaround = workaround.strip()
     issue.category = category
     issue.is_published = is_published
     if issue.is_published and not issue.workaround:
@@ -482,7 +482,7 @@ def fix_known_issue(
     )
     _require_known_issue_rights(user, issue.programme)
     if issue.status != KnownIssue.Status.OPEN:
-        raise ValidationError("This known issue is already fixed.", "known_issue_fixed")
+        raise Conflict("This known issue is already fixed.", "known_issue_fixed")
     moment = _now(now)
     issue.status = KnownIssue.Status.FIXED
     issue.fixed_at = moment
@@ -524,7 +524,7 @@ def escalate(
     escalation = Escalation.objects.create(
         go_live=go_live,
         level=level,
-        summary=remove_nhs_numbers(summary.strip())[:300],
+        summary=summary.strip(),  # the field scrubs, then cuts to its length
         ticket=ticket,
         category=category,
         area=area,
@@ -542,10 +542,10 @@ def record_satisfaction(
     """The reporter's rating, through the signed link (no account). One per ticket: a second
     answer is refused, even when two arrive at once (the one-to-one key decides)."""
     if ticket.status not in {S.RESOLVED, S.CLOSED}:
-        raise ValidationError("This ticket has not been resolved yet.", "not_resolved")
+        raise Conflict("This ticket has not been resolved yet.", "not_resolved")
     if not 1 <= score <= 5:
         raise ValidationError({"score": ValidationError("Choose a score from 1 to 5.", "invalid")})
-    already = ValidationError("Thank you: this ticket has already been rated.", "already_rated")
+    already = Conflict("Thank you: this ticket has already been rated.", "already_rated")
     if SatisfactionResponse.objects.filter(ticket=ticket).exists():
         raise already
     try:
@@ -553,7 +553,7 @@ def record_satisfaction(
             return SatisfactionResponse.objects.create(
                 ticket=ticket,
                 score=score,
-                comment=remove_nhs_numbers(comment.strip()),
+                comment=comment.strip(),
                 created_at=_now(now),
             )
     except IntegrityError:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import smtplib
-
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from golive.celery import MAIL_ERRORS, golive_task
 from support.models import Notice
 
 
@@ -58,12 +56,7 @@ def _body(opening: str, about: list[str], path: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError, smtplib.SMTPException, ConnectionError),
-    retry_backoff=10,
-    max_retries=5,
-    ignore_result=True,
-)
+@golive_task(also_retry=MAIL_ERRORS, ignore_result=True)
 def email_notice(notice_id: int) -> bool:
     """E-mail one notice to its recipient, once: the row is claimed (``emailed_at`` set)
     in the same transaction as the send, so a failed send is retried and a repeated

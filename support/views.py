@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from golive.access import Access, Capability, access_for
 from golive.dashboard import visible_scope
-from golive.http import HtmxHttpRequest
+from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_user
 from golive.models import GoLive, Role, User
+from golive.refusals import apply_errors
 from support import selectors, services
 from support.forms import (
     CommentForm,
@@ -34,14 +35,7 @@ from support.forms import (
     TriageForm,
 )
 from support.models import Category, KnownIssue, Ticket
-from support.pages import (
-    apply_errors,
-    desk_access,
-    desk_go_live,
-    go_live_or_404,
-    render_page,
-    signed_in_user,
-)
+from support.pages import SECTION, desk_go_live, go_live_or_404
 from support.suggest import suggest_category
 from support.survey import survey_token
 from training.models import Course
@@ -52,7 +46,7 @@ TICKETS_PER_PAGE = 25
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The service desk's view of the chosen go-live: what goes live, where, and the doors in."""
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = desk_go_live(request)
     sites: list[tuple[str, list]] = []
     releases: list = []
@@ -131,7 +125,7 @@ def _log_form(request: HttpRequest, areas: list, phone: bool, data: Any = None) 
 @require_http_methods(["GET", "POST"])
 def log_ticket(request: HttpRequest) -> HttpResponse:
     """Quick log for anyone who may log; ``?mode=phone`` adds triage fields for the desk."""
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     areas = selectors.loggable_areas(access, go_live)
     if not areas:
@@ -186,7 +180,7 @@ def _save_logged_ticket(
 def log_suggestions(request: HtmxHttpRequest) -> HttpResponse:
     """The suggestion panel of the quick-log form, refreshed by htmx as people type. POST, so
     what people type (which may name a patient) never lands in a URL or an access log."""
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     areas = selectors.loggable_areas(access, go_live)
     if not areas:
@@ -225,7 +219,7 @@ def _filtered(tickets: QuerySet[Ticket], form: TicketFilterForm, user: User) -> 
 
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     form = TicketFilterForm(
         request.GET or None,
@@ -329,13 +323,13 @@ def _ticket_page(
 
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     return _ticket_page(request, _visible_ticket(access, pk))
 
 
 @require_POST
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(desk_access(request), pk)
+    ticket = _visible_ticket(section_access(request, SECTION), pk)
     try:
         services.claim_ticket(ticket=ticket, user=signed_in_user(request))
     except ValidationError as error:
@@ -347,7 +341,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(desk_access(request), pk)
+    ticket = _visible_ticket(section_access(request, SECTION), pk)
     form = TriageForm(
         request.POST,
         categories=selectors.category_choices(),
@@ -366,7 +360,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(desk_access(request), pk)
+    ticket = _visible_ticket(section_access(request, SECTION), pk)
     form = StatusForm(request.POST, courses=_courses(ticket))
     if form.is_valid():
         try:
@@ -381,7 +375,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     ticket = _visible_ticket(access, pk)
     form = CommentForm(request.POST, desk=access.has(Capability.TRIAGE_TICKETS, area=ticket.area))
     if form.is_valid():
@@ -397,7 +391,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _visible_ticket(desk_access(request), pk)
+    ticket = _visible_ticket(section_access(request, SECTION), pk)
     form = LinkKnownIssueForm(
         request.POST, issues=KnownIssue.objects.filter(programme=ticket.go_live.programme)
     )
@@ -419,7 +413,7 @@ def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def escalate_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     """Raise one ticket to silver (e.g. a ward unable to give medicines)."""
-    ticket = _visible_ticket(desk_access(request), pk)
+    ticket = _visible_ticket(section_access(request, SECTION), pk)
     services.escalate(
         user=signed_in_user(request),
         go_live=ticket.go_live,
@@ -445,7 +439,7 @@ def _visible_known_issues(access: Access, go_live: GoLive) -> QuerySet[KnownIssu
 
 @require_GET
 def known_issues(request: HttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     issues = _visible_known_issues(access, go_live)
     open_children = {
@@ -465,7 +459,7 @@ def known_issues(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def known_issue_new(request: HttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     if not selectors.can_triage(access, go_live):
         raise PermissionDenied("Only the service desk manages known issues.")
@@ -485,7 +479,7 @@ def known_issue_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def known_issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     if not selectors.can_triage(access, go_live):
         raise PermissionDenied("Only the service desk manages known issues.")
@@ -516,7 +510,7 @@ def known_issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def known_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     issue = get_object_or_404(_visible_known_issues(access, go_live), pk=pk)
     context = {
@@ -529,7 +523,7 @@ def known_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def known_issue_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     issue = get_object_or_404(_visible_known_issues(access, go_live), pk=pk)
     try:
@@ -549,7 +543,7 @@ def known_issue_fix(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def safety(request: HtmxHttpRequest) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, SECTION)
     go_live = go_live_or_404(request)
     tickets = selectors.clinical_safety_tickets(access, go_live)
     page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))

@@ -15,10 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from golive.access import Access, Capability, access_for
+from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_fields import IdField
-from golive.models import GoLive, RoleGroup, StaffMember, User
+from golive.api_permissions import api_access
+from golive.http import signed_in_user
+from golive.models import GoLive, RoleGroup, StaffMember
 from training import selectors, services
 from training.confidence import MIN_GROUP_SIZE
 from training.models import (
@@ -31,14 +33,6 @@ from training.models import (
 )
 
 C = Capability
-
-
-def _access(request: Request) -> Access:
-    return access_for(request._request)
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 # Serializers: shapes only.
@@ -288,7 +282,7 @@ class CourseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Course]:
-        programmes = _access(self.request).programmes()
+        programmes = api_access(self.request).programmes()
         return Course.objects.filter(programme__in=programmes).order_by("programme_id", "code")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -296,10 +290,10 @@ class CourseViewSet(
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         programme = data.pop("programme")
-        if not _access(request).programmes().filter(pk=programme.pk).exists():
+        if not api_access(request).programmes().filter(pk=programme.pk).exists():
             raise exceptions.NotFound("There is no programme with this id that you can see.")
         with service_errors():
-            course = services.save_course(access=_access(request), programme=programme, **data)
+            course = services.save_course(access=api_access(request), programme=programme, **data)
         return Response(CourseSerializer(course).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -310,7 +304,7 @@ class CourseViewSet(
         values = {**current, **body.validated_data}
         with service_errors():
             saved = services.save_course(
-                access=_access(request), programme=course.programme, course=course, **values
+                access=api_access(request), programme=course.programme, course=course, **values
             )
         return Response(CourseSerializer(saved).data)
 
@@ -341,7 +335,7 @@ class RequirementViewSet(
     write_capability = C.MANAGE_TRAINING
 
     def get_queryset(self) -> QuerySet[Requirement]:
-        go_lives = _access(self.request).go_lives()
+        go_lives = api_access(self.request).go_lives()
         rows = Requirement.objects.filter(go_live__in=go_lives).select_related("course")
         if self.action == "list":
             filters = RequirementFilterSerializer(data=self.request.query_params)
@@ -354,7 +348,7 @@ class RequirementViewSet(
         body = RequirementCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        access = _access(request)
+        access = api_access(request)
         go_live = _visible_go_live(access, data["go_live"])
         course = Course.objects.filter(pk=data["course"], programme=go_live.programme).first()
         if course is None:
@@ -373,7 +367,7 @@ class RequirementViewSet(
         return Response(body_out, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.remove_requirement(access=_access(request), requirement=self.get_object())
+        services.remove_requirement(access=api_access(request), requirement=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -409,7 +403,7 @@ class CompletionViewSet(
     write_capability = C.RECORD_COMPLETIONS
 
     def get_queryset(self) -> QuerySet[Completion]:
-        staff = _access(self.request).staff().values("pk")
+        staff = api_access(self.request).staff().values("pk")
         return (
             Completion.objects.filter(staff__in=staff)
             .select_related("staff", "course")
@@ -417,12 +411,12 @@ class CompletionViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        access = _access(request)
+        access = api_access(request)
         data, go_live, course, staff_ids = _register(access, RegisterSerializer(data=request.data))
         with service_errors():
             recorded, unchanged = services.record_completions(
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 go_live=go_live,
                 course=course,
                 completed_on=data["completed_on"],
@@ -524,7 +518,7 @@ class BookingViewSet(
     write_capability = C.RECORD_COMPLETIONS
 
     def get_queryset(self) -> QuerySet[Booking]:
-        staff = _access(self.request).staff().values("pk")
+        staff = api_access(self.request).staff().values("pk")
         return (
             Booking.objects.filter(staff__in=staff)
             .select_related("staff", "course")
@@ -532,13 +526,13 @@ class BookingViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        access = _access(request)
+        access = api_access(request)
         body = BookingRequestSerializer(data=request.data)
         data, go_live, course, staff_ids = _register(access, body)
         with service_errors():
             booked = services.book_staff(
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 go_live=go_live,
                 course=course,
                 session_on=data["session_on"],
@@ -556,10 +550,10 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
     write_capability = C.MANAGE_TRAINING  # the only write here: replacing the plan
 
     def get_queryset(self) -> QuerySet[GoLive]:
-        return _access(self.request).go_lives().order_by("pk")
+        return api_access(self.request).go_lives().order_by("pk")
 
     def _scope(self) -> tuple[Access, selectors.Scope]:
-        access = _access(self.request)
+        access = api_access(self.request)
         return access, selectors.scope_for(access, self.get_object())
 
     @extend_schema(responses={200: TrajectorySerializer, **ERROR_RESPONSES})
@@ -624,7 +618,9 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
                 for point in data.pop("points")
             ]
             with service_errors():
-                services.save_plan(access=_access(request), go_live=go_live, points=points, **data)
+                services.save_plan(
+                    access=api_access(request), go_live=go_live, points=points, **data
+                )
         plan = selectors.plan_for(go_live)
         body_out = {
             "target_percent": plan.target_percent,
@@ -780,7 +776,7 @@ class ScopeChangeViewSet(
     write_capability = C.MANAGE_TRAINING
 
     def get_queryset(self) -> QuerySet[ScopeChange]:
-        access = _access(self.request)
+        access = api_access(self.request)
         rows = ScopeChange.objects.filter(
             go_live__in=access.go_lives(), staff__in=access.staff().values("pk")
         ).select_related("staff")
@@ -792,7 +788,7 @@ class ScopeChangeViewSet(
         return rows.order_by("go_live_id", "staff__full_name", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        access = _access(request)
+        access = api_access(request)
         body = ScopeChangeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -811,7 +807,7 @@ class ScopeChangeViewSet(
         with service_errors():
             change = services.change_scope(
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 go_live=go_live,
                 staff=staff,
                 kind=data["kind"],
@@ -821,7 +817,7 @@ class ScopeChangeViewSet(
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with service_errors():
-            services.undo_scope_change(access=_access(request), change=self.get_object())
+            services.undo_scope_change(access=api_access(request), change=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -877,7 +873,7 @@ class ConfidenceCheckViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         return ConfidenceResponse.objects.none()
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        access = _access(request)
+        access = api_access(request)
         if access.is_read_only:
             # As on the confidence page: read-only roles write nothing, not even a check.
             raise exceptions.PermissionDenied("Your role is read only.")
@@ -890,7 +886,7 @@ class ConfidenceCheckViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             raise serializers.ValidationError(
                 {"area": ["There is no area with this id in the go-live that you can see."]}
             )
-        user = _user(request)
+        user = signed_in_user(request)
         staff = None
         if data["named"]:
             staff = StaffMember.objects.filter(user=user).first()

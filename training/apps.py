@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = "Training"
+
+    def ready(self) -> None:
+        from golive.dashboard import register_home_alerts  # noqa: PLC0415 - models load first
+        from golive.tiles import register_tile  # noqa: PLC0415
+        from training.tiles import training_alerts, training_tile  # noqa: PLC0415
+
+        register_tile("training", training_tile, order=20)
+        register_home_alerts("training", training_alerts)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeCharField
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember, code_validator
 
 
@@ -173,7 +174,7 @@ class ScopeChange(models.Model):
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="scope_changes")
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    reason = models.CharField(max_length=200)
+    reason = FreeCharField(max_length=200)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -252,7 +253,7 @@ class ConfidenceResponse(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     worries = models.JSONField(default=list, blank=True)
-    comment = models.CharField(max_length=500, blank=True)
+    comment = FreeCharField(max_length=500, blank=True)
     submitted_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

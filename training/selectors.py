@@ -30,9 +30,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from champions.models import RotaEntry
 from golive.access import Access, Capability
 from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, RoleGroup, StaffMember
+from support.models import Ticket
 from support.selectors import training_gaps_by_course
 from training import confidence, forecast
 from training.models import (
@@ -95,7 +97,7 @@ class Scope:
 
 
 def scope_for(access: Access, go_live: GoLive) -> Scope:
-    areas = visible_scope(access, go_live)
+    areas = list(visible_scope(access, go_live))
     return Scope(go_live, areas, is_whole=len(areas) == go_live.areas.count())
 
 
@@ -276,8 +278,6 @@ def go_live_week(go_live: GoLive) -> tuple[dt.datetime, dt.datetime]:
 def rostered_for_go_live_week(scope: Scope, go_live: GoLive, *, today: dt.date) -> Figures | None:
     """Training among the staff the e-roster puts on shift in go-live week, in the scope's
     areas: who will actually use the system on the day. None until a roster is imported."""
-    from champions.models import RotaEntry  # noqa: PLC0415 - champions reads training
-
     start, end = go_live_week(go_live)
     on_shift = RotaEntry.objects.filter(
         area__in=scope.areas, starts_at__lt=end, ends_at__gt=start
@@ -392,8 +392,6 @@ def training_gaps_by_area(
     """Training-gap tickets per area and course in the areas of the scope (or ``area_ids``
     among them), most tickets first within each area. Ticket text is never read: it may
     carry patient details."""
-    from support.models import Ticket  # noqa: PLC0415 - support reads training's courses
-
     go_live = scope.go_live
     ids = scope.area_ids if area_ids is None else [i for i in area_ids if i in scope.area_ids]
     tickets = Ticket.objects.filter(

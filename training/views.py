@@ -4,7 +4,7 @@ drill-down with its huddle exports, new starters' compliance, and confidence che
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from golive.access import Access, Capability, access_for
-from golive.http import HtmxHttpRequest
-from golive.models import GoLive, StaffMember, User
-from golive.navigation import current_go_live, require_section
+from golive.access import Access, Capability
+from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_user
+from golive.models import GoLive, StaffMember
+from golive.navigation import current_go_live
+from golive.refusals import apply_errors
 from training import exports, selectors, services
 from training.charts import compliance_chart, trajectory_chart
 from training.confidence import MIN_GROUP_SIZE
@@ -36,20 +36,12 @@ from training.models import ConfidenceResponse, Course, Requirement, ScopeChange
 
 C = Capability
 PEOPLE_PER_PAGE = 50
+SECTION = "training"
 REGISTER_LIST_LIMIT = 200  # more ticks than this on one page: choose an area first
 
 
-def _access(request: HttpRequest) -> Access:
-    require_section(request, "training")
-    return access_for(request)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _go_live_or_none(request: HttpRequest) -> GoLive | None:
-    _access(request)
+    section_access(request, SECTION)
     return current_go_live(request)
 
 
@@ -66,19 +58,10 @@ def _may_manage(access: Access, go_live: GoLive) -> bool:
     return access.has_programme_wide(C.MANAGE_TRAINING, go_live.programme)
 
 
-def _render(
-    request: HtmxHttpRequest, template: str, context: dict[str, Any], *, partial: str
-) -> HttpResponse:
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, f"{template}#{partial}" if fragment else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The trajectory for the areas the user may see, figures by role group, and alerts."""
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = current_go_live(request)
     if go_live is None:
         return render(request, "training/home.html", {"go_live": None})
@@ -108,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def check_alerts(request: HttpRequest) -> HttpResponse:
     """Re-check the go-live's alerts now (they are also re-checked every 15 minutes and
     after registers and plan changes), e.g. straight after importing completions."""
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     if not _may_manage(access, go_live):
         raise PermissionDenied("You may not check alerts.")
@@ -122,9 +105,9 @@ def check_alerts(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     alert = get_object_or_404(TrainingAlert, pk=pk, go_live__in=access.go_lives())
-    services.acknowledge_alert(access=access, user=_user(request), alert=alert)
+    services.acknowledge_alert(access=access, user=signed_in_user(request), alert=alert)
     messages.success(request, "Alert acknowledged.")
     return redirect("training:home")
 
@@ -134,7 +117,7 @@ def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def course_list(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = current_go_live(request)
     courses = Course.objects.filter(programme__in=access.programmes()).select_related("programme")
     context = {
@@ -146,7 +129,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     if not _may_manage(access, go_live):
         raise PermissionDenied("You may not change courses.")
@@ -163,7 +146,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 access=access, programme=go_live.programme, course=course, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{saved.name} was saved.")
             return redirect("training:courses")
@@ -172,7 +155,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def requirement_list(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     may_manage = _may_manage(access, go_live)
     form = RequirementForm(
@@ -185,7 +168,7 @@ def requirement_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.set_requirement(access=access, go_live=go_live, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "The requirement was saved.")
                 return redirect("training:requirements")
@@ -201,7 +184,7 @@ def requirement_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def requirement_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     requirement = get_object_or_404(Requirement, pk=pk, go_live=go_live)
     services.remove_requirement(access=access, requirement=requirement)
@@ -214,7 +197,7 @@ def requirement_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     if not _may_manage(access, go_live):
         raise PermissionDenied("You may not change the training plan.")
@@ -225,7 +208,7 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.save_plan(access=access, go_live=go_live, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "The training plan was saved.")
             return redirect("training:home")
@@ -234,7 +217,7 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def scope_changes(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     if not _may_manage(access, go_live):
         raise PermissionDenied("You may not change who is in scope.")
@@ -250,14 +233,14 @@ def scope_changes(request: HttpRequest) -> HttpResponse:
             try:
                 services.change_scope(
                     access=access,
-                    user=_user(request),
+                    user=signed_in_user(request),
                     go_live=go_live,
                     staff=staff,
                     kind=data["kind"],
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"{staff.full_name}: scope changed.")
                 return redirect("training:scope")
@@ -268,7 +251,7 @@ def scope_changes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def scope_change_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     change = get_object_or_404(ScopeChange, pk=pk, go_live=_go_live(request))
     services.undo_scope_change(access=access, change=change)
     messages.success(request, "The scope change was undone.")
@@ -290,7 +273,7 @@ def _register_staff(access: Access, go_live: GoLive, area_id: str) -> QuerySet[S
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     if not access.has(C.RECORD_COMPLETIONS, programme=go_live.programme):
         raise PermissionDenied("You may not record training.")
@@ -325,7 +308,7 @@ def _save_register(
         if data["action"] == RegisterForm.ATTENDED:
             recorded, kept = services.record_completions(
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 go_live=go_live,
                 course=data["course"],
                 completed_on=data["session_on"],
@@ -336,7 +319,7 @@ def _save_register(
         else:
             booked = services.book_staff(
                 access=access,
-                user=_user(request),
+                user=signed_in_user(request),
                 go_live=go_live,
                 course=data["course"],
                 session_on=data["session_on"],
@@ -349,7 +332,7 @@ def _save_register(
         if date_errors:
             form.add_error("session_on", date_errors)
         else:
-            form.add_error(None, error)
+            apply_errors(form, error)
         return False
     return True
 
@@ -358,7 +341,7 @@ def _save_register(
 
 
 def _drill_down(request: HttpRequest) -> tuple[Access, GoLive, DrillDownForm, dict[str, Any]]:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     scope = selectors.scope_for(access, go_live)
     areas = access.areas().filter(pk__in=scope.area_ids).order_by("site__name", "name")
@@ -411,7 +394,7 @@ def drill_down(request: HtmxHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "status_labels": selectors.STATUS_LABELS,
     }
-    return _render(request, "training/drill_down.html", context, partial="results")
+    return render_page(request, "training/drill_down.html", context, partial="results")
 
 
 def _export_rows(request: HttpRequest) -> tuple[GoLive, list[list[object]]]:
@@ -468,7 +451,7 @@ def gaps_xlsx(request: HttpRequest) -> HttpResponse:
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
     """After go-live: EPR training compliance per area by week, new starters included."""
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     today = timezone.localdate()
     context: dict[str, Any] = {"go_live": go_live, "is_live": go_live.user_go_live_date <= today}
@@ -484,10 +467,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confidence(request: HttpRequest) -> HttpResponse:
     """Record a confidence check; see how ready people feel, by area and role group."""
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     scope = selectors.scope_for(access, go_live)
-    user = _user(request)
+    user = signed_in_user(request)
     me = StaffMember.objects.filter(user=user).first()
     may_record = me is not None or not access.is_read_only
     areas = access.areas().filter(pk__in=scope.area_ids).order_by("site__name", "name")
@@ -521,7 +504,7 @@ def confidence(request: HttpRequest) -> HttpResponse:
 
 
 def _confidence_rows(request: HttpRequest) -> tuple[GoLive, list[list[object]]]:
-    access = _access(request)
+    access = section_access(request, SECTION)
     go_live = _go_live(request)
     view = selectors.confidence_for(selectors.scope_for(access, go_live), access)
     return go_live, exports.confidence_rows(view, min_size=MIN_GROUP_SIZE)

@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from adoption.feedback.selectors import can_manage_feedback
-from adoption.imports.identifiers import remove_nhs_numbers
 from adoption.models import FeedbackTheme, Survey, SurveyResponse
 from golive.access import Access
+from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive, User
 
 # Submissions one client may send to one survey link per minute. Generous: a ward's shared

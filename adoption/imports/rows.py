@@ -13,7 +13,6 @@ from typing import Any
 
 from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
 from adoption.imports.files import FileRefused, Record
-from adoption.imports.identifiers import is_valid_nhs_number, mask, pseudonymise
 from adoption.imports.keys import event_key
 from adoption.imports.profiles import (
     Profile,
@@ -22,6 +21,7 @@ from adoption.imports.profiles import (
     parse_date,
     parse_datetime_noting_clock_changes,
 )
+from golive.identifiers import is_valid_nhs_number, mask, pseudonymise
 
 
 @dataclass(frozen=True)

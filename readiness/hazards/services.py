@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.models import Programme, Role, User
+from golive.refusals import Conflict
 from readiness.guards import require, scrub
 from readiness.models import CriterionTemplate, Hazard, HazardTicket
 from support.models import Ticket
@@ -116,7 +117,7 @@ def raise_hazard_from_ticket(
     if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
         raise PermissionDenied("Only a clinical safety officer may add to the hazard log.")
     if not ticket.is_clinical_safety:
-        raise ValidationError(
+        raise Conflict(
             "Only a ticket flagged as a clinical safety concern can raise a hazard; flag it "
             "at triage first.",
             "not_clinical_safety",

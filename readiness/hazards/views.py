@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from golive.access import Capability
+from golive.http import section_access
+from golive.refusals import apply_errors
 from readiness.hazards import risk, selectors, services
 from readiness.hazards.forms import HazardForm, hazard_initial
 from readiness.models import CriterionTemplate
@@ -21,7 +23,7 @@ from readiness.pages import (
     section_go_live,
     signed_in_user,
 )
-from support.pages import desk_access
+from support.pages import SECTION as DESK
 from support.selectors import clinical_safety_tickets, visible_tickets
 
 
@@ -147,7 +149,7 @@ def hazard_tickets(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def raise_hazard(request: HttpRequest, pk: int) -> HttpResponse:
-    access = desk_access(request)
+    access = section_access(request, DESK)
     ticket = get_object_or_404(visible_tickets(access), pk=pk)
     programme = ticket.go_live.programme
     if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
@@ -168,7 +170,7 @@ def raise_hazard(request: HttpRequest, pk: int) -> HttpResponse:
                 access=access, user=user, ticket=ticket, fields=data, criteria=criteria
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{hazard.reference} was added to the hazard log and linked.")
             return redirect("support:ticket", pk=ticket.pk)

@@ -152,11 +152,11 @@ def test_accept_and_withdraw_over_the_api(
     )
 
     assert accepted.json()["status"] == "agreed"
-    assert (again.status_code, again.json()["code"]) == (400, "not_nominated")
+    assert (again.status_code, again.json()["code"]) == (409, "not_nominated")
     assert withdrawn.json()["status"] == "withdrawn"
 
 
-def test_rostering_an_untrained_super_user_is_refused_with_the_rule_code(
+def test_rostering_an_untrained_super_user_is_a_conflict_with_the_rule_code(
     client: Client, trust: Trust, champions: Champions
 ) -> None:
     shift = champions.shift(trust.ward_a)
@@ -169,7 +169,7 @@ def test_rostering_an_untrained_super_user_is_refused_with_the_rule_code(
         content_type="application/json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
         "code": "untrained",
         "message": "Alice Ward-A has not completed super-user training, so cannot be "
@@ -285,8 +285,9 @@ def test_schema_documents_the_champions_endpoints_and_rule_errors(
     schema = client.get("/api/schema/", {"format": "json"}).json()
 
     create = schema["paths"]["/api/v1/shift-assignments/"]["post"]
-    assert {"201", "400", "403"} <= set(create["responses"])
-    assert "untrained" in create["responses"]["400"]["description"]
+    assert {"201", "400", "403", "409"} <= set(create["responses"])
+    assert "other_area" in create["responses"]["400"]["description"]
+    assert "untrained" in create["responses"]["409"]["description"]
     assert "/api/v1/coverage/" in schema["paths"]
 
 
@@ -356,7 +357,7 @@ def test_a_swap_that_would_double_book_is_refused_over_the_api(
     accepted = client.post(f"/api/v1/cover-requests/{created.json()['id']}/accept/")
 
     assert created.json()["request_type"] == "swap"
-    assert (accepted.status_code, accepted.json()["code"]) == (400, "double_booked")
+    assert (accepted.status_code, accepted.json()["code"]) == (409, "double_booked")
     assert Assignment.objects.filter(status="active").count() == 3
 
 

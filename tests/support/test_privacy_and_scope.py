@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from golive.identifiers import REMOVED
 from golive.models import Role
 from support import services
-from support.identifiers import REMOVED
 from support.models import Escalation, KnownIssue, Ticket
 from tests import factories as f
 

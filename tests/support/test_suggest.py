@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.identifiers import REMOVED, remove_nhs_numbers
+from golive.identifiers import REMOVED, remove_nhs_numbers
 from support.suggest import similarity, suggest_category
 
 

@@ -15,7 +15,7 @@ from golive.models import Role
 from tests import factories as f
 from tests.training.conftest import TrainingTrust
 from tests.training.factories import CompletionFactory
-from training import services, tasks
+from training import alerts, services, tasks
 from training.models import Completion, TrainingAlert, TrainingPlan, TrajectoryPoint
 
 Kind = TrainingAlert.Kind
@@ -159,10 +159,10 @@ def test_a_failed_send_leaves_the_level_unsent_so_a_retry_sends_it(
     with monkeypatch.context() as patch:
         patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
         with pytest.raises(SMTPException):
-            services.email_training_alert(alert_id=alert.pk)
+            alerts.email_training_alert(alert_id=alert.pk)
     alert.refresh_from_db()
     unsent_level = alert.notified_level
-    services.email_training_alert(alert_id=alert.pk)
+    alerts.email_training_alert(alert_id=alert.pk)
 
     assert unsent_level == 0
     assert len(mail.outbox) == 1

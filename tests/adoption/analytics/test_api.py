@@ -258,7 +258,7 @@ def test_deleting_a_built_in_metric_over_the_api_is_a_coded_error(live: Any) -> 
     response = api(live.programme_manager).delete(f"/api/v1/metrics/{metric.pk}/")
 
     assert response.status_code == 400
-    assert response.json()["field_errors"][0]["code"] == "builtin_metric"
+    assert response.json()["code"] == "builtin_metric"
     assert Metric.objects.filter(pk=metric.pk).exists()
 
 

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from adoption.analytics import markers, metrics
-from adoption.imports.identifiers import REMOVED
 from adoption.models import ChangeMarker, Survey, SurveyResponse
 from golive.access import Access
+from golive.identifiers import REMOVED
 from golive.models import Role
 from golive.navigation import SESSION_GO_LIVE_KEY
 from tests import factories as f

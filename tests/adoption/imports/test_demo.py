@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from adoption.imports.demo import activity, login_failure_rate, nhs_number, seed_adoption_demo
-from adoption.imports.identifiers import is_valid_nhs_number
 from adoption.models import Event, ImportBatch
 from golive.demo import DEMO_PROGRAMME, seed_demo
+from golive.identifiers import is_valid_nhs_number
 from golive.models import Programme, User
 
 

@@ -1,0 +1,37 @@
+"""Training as the core's pages show it: the trained-staff tile on the dashboards and the open
+training alerts on the home page (both registered in ``TrainingConfig.ready``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from golive.access import Access
+from golive.dashboard import HomeAlerts
+from golive.models import GoLive
+from golive.tiles import Tile, percent_figure
+from training import selectors
+from training.models import TrainingAlert
+
+
+def training_tile(access: Access, go_live: GoLive, today: dt.date) -> Tile:
+    scope = selectors.scope_for(access, go_live)
+    figures = selectors.totals(selectors.staff_in_scope(scope), go_live, today=today)
+    return Tile(
+        "Training",
+        percent_figure(figures.percent),
+        f"{figures.trained:,} of {figures.required:,} staff trained; {figures.overdue:,} overdue",
+        reverse("training:home"),
+    )
+
+
+def training_alerts(access: Access, go_live: GoLive) -> HomeAlerts:
+    """Open training alerts of the go-live (behind trajectory, forecast to miss target)."""
+    return HomeAlerts(
+        heading="Training alerts",
+        template="training/_alerts.html",
+        alerts=list(TrainingAlert.objects.filter(go_live=go_live, closed_at__isnull=True)),
+        link_text="See the training trajectory",
+        link_url=reverse("training:home"),
+    )
