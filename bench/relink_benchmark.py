@@ -18,11 +18,12 @@ are replaced), in one run:
      write them) or one of 500 users missing from the staff list, and rolls them up with
      ``rollups.rebuild_all`` before the staff list is there, so no activity row is linked, as
      when events are imported before the staff list;
-  2. times ``relink_staff`` (what the worker runs after a staff list commits) and checks that
-     every activity row of a known user is linked and no other;
-  3. unlinks the rows again and times the baseline: the same links made by one plain
-     ``UPDATE ... FROM`` join of activity rows and staff on the stored keys, in one
-     transaction, which is the least work PostgreSQL can do for it.
+  2. times, ``--repeat`` times each and alternating, from the same unlinked start (the rows
+     unlinked and the tables vacuumed before each): ``relink_staff`` (what the worker runs
+     after a staff list commits), checking that every activity row of a known user is linked
+     and no other, and the baseline: the same links made by one plain ``UPDATE ... FROM``
+     join of activity rows and staff on the stored keys, in one transaction, which is the
+     least work PostgreSQL can do for it. The best of each is compared.
 
 Target (issue 14): under 30 s for 5,000,000 events and 20,000 staff.
 
@@ -184,27 +185,36 @@ def postgres(args: argparse.Namespace) -> dict[str, Any]:
     organisation_id, area_ids = bench_trust()
     generate(organisation_id, area_ids, events=args.events, staff=args.staff)
     before = counts()
-    print("Relinking (adoption.analytics.rollups.relink_staff)", flush=True)
-    relink_s, relinked = timed("relink_staff", lambda: rollups.relink_staff(organisation_id))
-    after = counts()
     expected = sql(
         "SELECT count(*) FROM adoption_dailyuseractivity a WHERE EXISTS (SELECT 1 FROM "
         "golive_staffmember s WHERE s.organisation_id = %s AND s.epr_user_key = a.epr_user_key)",
         [organisation_id],
     )[0][0]
-    assert relinked == expected, (relinked, expected)  # noqa: S101 - a benchmark check
-    assert after["activity_unlinked"] == before["activity_unlinked"] - expected  # noqa: S101
-    unlink()
-    vacuum()
 
     def baseline() -> int:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(BASELINE, [organisation_id])
             return int(cursor.rowcount)
 
-    print("Baseline: one UPDATE ... FROM over every activity row", flush=True)
-    baseline_s, baseline_rows = timed("single UPDATE ... FROM", baseline)
-    assert baseline_rows == relinked, (baseline_rows, relinked)  # noqa: S101
+    def relink() -> int:
+        return rollups.relink_staff(organisation_id)
+
+    # Alternating, from the same unlinked start each time, so neither gains from the other
+    # warming the cache; the best of each is reported.
+    seconds: dict[str, list[float]] = {"baseline": [], "relink": []}
+    after: dict[str, int] = {}
+    for _ in range(args.repeat):
+        for name, work in (("baseline", baseline), ("relink", relink)):
+            unlink()
+            vacuum()
+            label = "single UPDATE ... FROM" if name == "baseline" else "relink_staff"
+            took, linked = timed(label, work)
+            assert linked == expected, (name, linked, expected)  # noqa: S101 - a benchmark check
+            seconds[name].append(took)
+            if name == "relink":
+                after = counts()
+                assert after["activity_unlinked"] == before["activity_unlinked"] - expected  # noqa: S101
+    relink_s, baseline_s = min(seconds["relink"]), min(seconds["baseline"])
     return {
         "engine": "postgresql",
         "events": args.events,
@@ -212,9 +222,9 @@ def postgres(args: argparse.Namespace) -> dict[str, Any]:
         "rows_per_window": rollups.ROWS_PER_LINK_WINDOW["postgresql"],
         "before": before,
         "after": after,
-        "relinked_activity_rows": relinked,
-        "relink_s": round(relink_s, 2),
-        "baseline_s": round(baseline_s, 2),
+        "relinked_activity_rows": expected,
+        "relink_s": [round(value, 2) for value in seconds["relink"]],
+        "baseline_s": [round(value, 2) for value in seconds["baseline"]],
         "ratio_to_baseline": round(relink_s / baseline_s, 2),
         "target_s": TARGET_POSTGRES_S,
         "met": relink_s < TARGET_POSTGRES_S,
@@ -253,6 +263,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--events", type=int, default=5_000_000)
     parser.add_argument("--staff", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=2, help="alternating runs of each")
     parser.add_argument("--sqlite-demo", action="store_true")
     args = parser.parse_args()
     result = sqlite_demo() if args.sqlite_demo else postgres(args)
