@@ -30,6 +30,9 @@ from golive.models import Area, StaffMember
 
 # A year of days per statement keeps the placeholder list well inside SQLite's limits.
 DAYS_PER_STATEMENT = 366
+# Days rolled up per transaction. On SQLite, about a second of holding its one writer lock
+# at most (a demo day takes ~35 ms), so a sign-in never waits long behind a rollup.
+DAYS_PER_TRANSACTION = {"sqlite": 10, "postgresql": DAYS_PER_STATEMENT}
 
 ROLLUP_SQL = """
 INSERT INTO adoption_dailyrollup
@@ -166,31 +169,41 @@ def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-@transaction.atomic
 def recompute_days(days: list[dt.date]) -> RollupResult:
-    """Upsert the rollups of ``days`` (every area) from the events. Idempotent."""
+    """Upsert the rollups of ``days`` (every area) from the events. Idempotent. Commits a
+    group of days at a time (``DAYS_PER_TRANSACTION``; savepoints inside a caller's
+    transaction): days are independent of each other, and on SQLite a short transaction
+    per group keeps the one writer lock free for sign-ins between groups."""
     if not days:
         return RollupResult(0, 0, 0)
-    _one_at_a_time()
     area_ids = list(Area.objects.values_list("pk", flat=True))
     if not area_ids:
         return RollupResult(len(days), 0, 0)
+    per_transaction = DAYS_PER_TRANSACTION.get(connection.vendor, DAYS_PER_STATEMENT)
     rollup_rows = activity_rows = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(days), DAYS_PER_STATEMENT):
-            chunk = days[start : start + DAYS_PER_STATEMENT]
-            # The area list lets PostgreSQL use the (area, local_date) event index.
-            where = (
-                f"area_id IN ({_placeholders(len(area_ids))}) "
-                f"AND local_date IN ({_placeholders(len(chunk))})"
-            )
-            params: list[int | dt.date] = [*area_ids, *chunk]
-            cursor.execute(ROLLUP_SQL.format(where=where), params)
-            rollup_rows += max(cursor.rowcount, 0)
-            cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])
-            activity_rows += max(cursor.rowcount, 0)
-            _count_area_users(cursor, chunk)
+    for start in range(0, len(days), per_transaction):
+        rows = _recompute_group(days[start : start + per_transaction], area_ids)
+        rollup_rows += rows.rollup_rows
+        activity_rows += rows.activity_rows
     _rollups_changed()
+    return RollupResult(len(days), rollup_rows, activity_rows)
+
+
+@transaction.atomic
+def _recompute_group(days: list[dt.date], area_ids: list[int]) -> RollupResult:
+    _one_at_a_time()
+    # The area list lets PostgreSQL use the (area, local_date) event index.
+    where = (
+        f"area_id IN ({_placeholders(len(area_ids))}) "
+        f"AND local_date IN ({_placeholders(len(days))})"
+    )
+    params: list[int | dt.date] = [*area_ids, *days]
+    with connection.cursor() as cursor:
+        cursor.execute(ROLLUP_SQL.format(where=where), params)
+        rollup_rows = max(cursor.rowcount, 0)
+        cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])
+        activity_rows = max(cursor.rowcount, 0)
+        _count_area_users(cursor, days)
     return RollupResult(len(days), rollup_rows, activity_rows)
 
 
