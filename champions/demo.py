@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from champions import services
+from champions import rota, services
 from champions.models import Assignment, Designation, Shift, ShiftPattern
 from champions.shifts import days_in, default_period, shift_span, supporters_needed
 from golive.access import Access
@@ -201,8 +201,8 @@ def _e_roster(go_live: GoLive, areas: list[Area]) -> int:
         # Busier than planned on some days: the target rises with the real rota.
         count = min(len(staff), shift.planned_staff + rng.choice((-2, 0, 0, 3, 6)))
         for member in rng.sample(staff, count):
-            rows.append(services.RotaRow(member, area.pk, shift.starts_at, shift.ends_at))
-    return services.record_rota_entries(rows=rows).inserted
+            rows.append(rota.RotaRow(member, area.pk, shift.starts_at, shift.ends_at))
+    return rota.record_rota_entries(rows=rows).inserted
 
 
 def _link_champion_login(go_live: GoLive) -> None:

@@ -19,7 +19,7 @@ from readiness.hazards import api as hazards_api
 from readiness.timeline import api as timeline_api
 from support import api as support_api
 from support import urls as support_urls
-from training import api as training_api
+from training.api import confidence_checks, courses, go_lives, registers, scope_changes
 
 router = DefaultRouter(use_regex_path=False)
 router.register("areas", api.AreaViewSet, basename="area")
@@ -28,23 +28,19 @@ router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
 router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")
 # Training (issue 6).
-router.register("training/courses", training_api.CourseViewSet, basename="training-course")
+router.register("training/courses", courses.CourseViewSet, basename="training-course")
 router.register(
-    "training/requirements", training_api.RequirementViewSet, basename="training-requirement"
+    "training/requirements", courses.RequirementViewSet, basename="training-requirement"
 )
+router.register("training/completions", registers.CompletionViewSet, basename="training-completion")
+router.register("training/bookings", registers.BookingViewSet, basename="training-booking")
+router.register("training/go-lives", go_lives.TrainingGoLiveViewSet, basename="training-go-live")
 router.register(
-    "training/completions", training_api.CompletionViewSet, basename="training-completion"
-)
-router.register("training/bookings", training_api.BookingViewSet, basename="training-booking")
-router.register(
-    "training/go-lives", training_api.TrainingGoLiveViewSet, basename="training-go-live"
-)
-router.register(
-    "training/scope-changes", training_api.ScopeChangeViewSet, basename="training-scope-change"
+    "training/scope-changes", scope_changes.ScopeChangeViewSet, basename="training-scope-change"
 )
 router.register(
     "training/confidence-checks",
-    training_api.ConfidenceCheckViewSet,
+    confidence_checks.ConfidenceCheckViewSet,
     basename="training-confidence-check",
 )
 router.register("designations", champions_api.DesignationViewSet, basename="designation")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from adoption.imports.loading import Duplicate, MergeResult
 from adoption.models import ImportBatch
-from champions.services import RotaRow, record_rota_entries, replace_rota_entries
+from champions.rota import RotaRow, record_rota_entries, replace_rota_entries
 
 
 def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:

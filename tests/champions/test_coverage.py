@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from champions import services
+from champions import rota, services
 from champions.models import Assignment, CoverageTarget, Designation
 from champions.selectors import (
     area_designations,
@@ -70,12 +70,10 @@ def scenario(trust: Trust, champions: Champions) -> dict[str, object]:
     rows = []
     for index in range(6):  # six on the early, one of them listed twice (counted once)
         member = champions.staff(f"Rota {index}", trust.ward_b)
-        rows.append(
-            services.RotaRow(member.pk, trust.ward_b.pk, b_early.starts_at, b_early.ends_at)
-        )
+        rows.append(rota.RotaRow(member.pk, trust.ward_b.pk, b_early.starts_at, b_early.ends_at))
     long_day = champions.staff("Long Day", trust.ward_b)
     rows.append(
-        services.RotaRow(
+        rota.RotaRow(
             long_day.pk,
             trust.ward_b.pk,
             b_early.starts_at + dt.timedelta(hours=1),
@@ -84,14 +82,14 @@ def scenario(trust: Trust, champions: Champions) -> dict[str, object]:
     )
     night_before = champions.staff("Night Before", trust.ward_b)
     rows.append(  # ends as the early starts: not on it
-        services.RotaRow(
+        rota.RotaRow(
             night_before.pk,
             trust.ward_b.pk,
             b_early.starts_at - dt.timedelta(hours=12),
             b_early.starts_at,
         )
     )
-    services.record_rota_entries(rows=rows)
+    rota.record_rota_entries(rows=rows)
     return {"day": day, "a_late": a_late, "b_early": b_early}
 
 

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from champions import services
-from champions.models import Assignment, CoverRequest, Designation, RotaEntry, Shift
+from champions.models import Assignment, CoverRequest, Designation, Shift
 from golive.access import Access
 from tests.champions.conftest import Champions
 from tests.conftest import Trust
@@ -397,7 +397,7 @@ def test_swap_into_an_area_the_person_is_not_designated_for_is_refused(
     assert Assignment.objects.filter(status="active").count() == 2
 
 
-# Shift generation and the e-roster.
+# Shift generation.
 
 
 def test_shifts_are_generated_for_every_pattern_and_day_of_the_fortnight(
@@ -415,21 +415,6 @@ def test_shifts_are_generated_for_every_pattern_and_day_of_the_fortnight(
     assert (created, again) == (28, 0)
     night = Shift.objects.get(name="Night", day=champions.go_live_day)
     assert timezone.localtime(night.ends_at).date() == champions.go_live_day + dt.timedelta(days=1)
-
-
-def test_e_roster_rows_are_inserted_once_and_updated_on_reimport(trust: Trust) -> None:
-    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=40)
-    row = services.RotaRow(trust.staff_a.pk, trust.ward_a.pk, start, start + dt.timedelta(hours=8))
-    later = services.RotaRow(
-        trust.staff_a.pk, trust.ward_a.pk, start, start + dt.timedelta(hours=12)
-    )
-
-    first = services.record_rota_entries(rows=[row, row])
-    same = services.record_rota_entries(rows=[row])
-    changed = services.record_rota_entries(rows=[later])
-
-    assert (first.inserted, same.unchanged, changed.updated) == (1, 1, 1)
-    assert RotaEntry.objects.get().ends_at == start + dt.timedelta(hours=12)
 
 
 def test_a_pattern_with_people_rostered_cannot_be_removed(
@@ -515,37 +500,6 @@ def test_two_swaps_crossing_the_same_pair_of_shifts_do_not_deadlock() -> None:
     assert set(active.values_list("shift_id", "staff_id")) == {
         (early.pk, erin.staff_id),
         (late.pk, alice.staff_id),
-    }
-
-
-def test_replacing_the_e_roster_removes_only_unlisted_shifts_in_the_days_it_covers(
-    trust: Trust,
-) -> None:
-    day = timezone.localdate() + dt.timedelta(days=40)
-
-    def at(days: int, hour: int) -> dt.datetime:
-        return timezone.make_aware(
-            dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour))
-        )
-
-    def row(staff: object, area: object, days: int, hour: int) -> services.RotaRow:
-        return services.RotaRow(staff.pk, area.pk, at(days, hour), at(days, hour + 8))  # type: ignore[attr-defined]
-
-    kept_before = row(trust.staff_a, trust.ward_a, -1, 7)  # the day before the new extract
-    dropped_night = row(trust.staff_a, trust.ward_a, 1, 15)  # in range, no longer listed
-    other_ward = row(trust.staff_b, trust.ward_b, 1, 7)
-    listed = [row(trust.staff_a, trust.ward_a, 0, 7), row(trust.staff_a, trust.ward_a, 2, 7)]
-    services.record_rota_entries(rows=[kept_before, dropped_night, other_ward, *listed])
-
-    counts = services.replace_rota_entries(rows=listed)
-    again = services.replace_rota_entries(rows=listed)
-
-    assert (counts.unchanged, counts.removed, again.removed) == (2, 1, 0)
-    remaining = set(RotaEntry.objects.values_list("area_id", "starts_at"))
-    assert remaining == {
-        (trust.ward_a.pk, kept_before.starts_at),
-        (trust.ward_b.pk, other_ward.starts_at),
-        *((trust.ward_a.pk, r.starts_at) for r in listed),
     }
 
 
