@@ -337,12 +337,7 @@ def named_signatories(gate: Gate) -> dict[str, list[User]]:
 
 def sees_whole_go_live(access: Access, go_live: GoLive) -> bool:
     """Gate evidence covers every area, so only users who may see them all may read it."""
-    in_scope = go_live.areas.values("pk")
-    return (
-        not Area.objects.filter(pk__in=in_scope)
-        .exclude(pk__in=access.areas().values("pk"))
-        .exists()
-    )
+    return access.sees_every_area(go_live)
 
 
 def open_hazards(programme: Programme) -> QuerySet[Hazard]:

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.test import Client
 
 from golive.access import Access
+from golive.models import Role
 from readiness import services
 from readiness.models import Rag, SignOffRole
+from tests import factories as f
 from tests.readiness.conftest import Readiness
 
 CRITERIA = "/api/v1/readiness/criteria/"
@@ -144,10 +146,23 @@ def test_sit_reps_are_listed_only_to_users_who_see_the_whole_go_live(
         go_live=readiness.trust.wave_1, level="silver", name="Silver", lead=readiness.chair
     )
     services.draft_sitrep(access=Access(readiness.chair), cell=cell, now=timezone.now())
+    chair_of_ward_a = f.UserFactory()
+    f.grant(
+        chair_of_ward_a, Role.READINESS_CHAIR, readiness.trust.programme, [readiness.trust.ward_a]
+    )
     client.force_login(readiness.trust.executive)
     assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 1
-    client.force_login(readiness.trust.ward_manager)
+    client.force_login(chair_of_ward_a)
     assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 0
+
+
+def test_a_ward_manager_is_refused_sit_reps_over_the_api_as_on_the_command_pages(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.ward_manager)
+
+    assert client.get("/readiness/command/").status_code == 403
+    assert client.get("/api/v1/readiness/sitreps/").status_code == 403
 
 
 def test_engagement_events_over_the_api_follow_the_users_areas(
