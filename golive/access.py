@@ -3,6 +3,10 @@
 Every view, list, export and API queryset asks an ``Access`` object. A role is granted per
 programme, either across the whole programme or for named areas; a capability held through
 an area-scoped grant applies only to those areas.
+
+``ROLE_CAPABILITIES`` is each role's reach, defined once: the ``VIEW_*`` capabilities say
+which sections a role may read (``golive.navigation.SECTIONS`` names the capability of each),
+and pages, the API, the navigation and the links rendered in templates all ask for them.
 """
 
 from __future__ import annotations
@@ -24,8 +28,15 @@ if TYPE_CHECKING:
 
 
 class Capability(StrEnum):
-    VIEW = "view"
-    VIEW_STAFF = "view_staff"
+    VIEW = "view"  # the programme's go-lives and areas: every role
+    # Reading a section (its pages, its API and the links to it).
+    VIEW_READINESS = "view_readiness"
+    VIEW_COMMAND = "view_command"  # command and control: cells, sit-reps, escalations
+    VIEW_TRAINING = "view_training"
+    VIEW_CHAMPIONS = "view_champions"
+    VIEW_SUPPORT = "view_support"
+    VIEW_ADOPTION = "view_adoption"
+    VIEW_STAFF = "view_staff"  # the staff list: people's names
     MANAGE_GO_LIVES = "manage_go_lives"
     EDIT_READINESS = "edit_readiness"
     SIGN_OFF_GATES = "sign_off_gates"
@@ -41,11 +52,55 @@ class Capability(StrEnum):
 
 
 C = Capability
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+# Every section's pages and API; people's names (the staff list) take VIEW_STAFF as well.
+EVERY_SECTION = frozenset(
+    {
+        C.VIEW_READINESS,
+        C.VIEW_COMMAND,
+        C.VIEW_TRAINING,
+        C.VIEW_CHAMPIONS,
+        C.VIEW_SUPPORT,
+        C.VIEW_ADOPTION,
+    }
+)
+# Each role's reach: the sections it may read. Pages, the API, the navigation and the links
+# rendered in templates all follow this table (through ``golive.navigation.SECTIONS``).
+ROLE_READS: dict[str, frozenset[Capability]] = {
+    # Plans go-lives and waves and watches the whole picture.
+    Role.PROGRAMME_MANAGER: EVERY_SECTION | {C.VIEW_STAFF},
+    # Reviews criteria for their domain and signs off; sits in the command structure.
+    Role.READINESS_CHAIR: EVERY_SECTION,
+    # The hazard log, clinical-safety sign-off at each gate, safety-flagged tickets.
+    Role.CLINICAL_SAFETY_OFFICER: frozenset(
+        {C.VIEW_READINESS, C.VIEW_COMMAND, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT, C.VIEW_ADOPTION}
+    ),
+    # Their wards: readiness, staff trained, champions, gaps; not the command centre, which
+    # covers every area of a go-live.
+    Role.WARD_MANAGER: frozenset(
+        {
+            C.VIEW_READINESS,
+            C.VIEW_TRAINING,
+            C.VIEW_CHAMPIONS,
+            C.VIEW_SUPPORT,
+            C.VIEW_ADOPTION,
+            C.VIEW_STAFF,
+        }
+    ),
+    # Courses, requirements, completions and trajectory; adoption shows training's effect.
+    Role.TRAINING_LEAD: frozenset(
+        {C.VIEW_TRAINING, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT, C.VIEW_ADOPTION, C.VIEW_STAFF}
+    ),
+    # Logs and triages go-live issues: the desk, known issues, who is on the floor.
+    Role.SERVICE_DESK_AGENT: frozenset({C.VIEW_CHAMPIONS, C.VIEW_SUPPORT}),
+    # Helps colleagues on the ward: training, rosters, the desk's front door.
+    Role.CHAMPION: frozenset({C.VIEW_TRAINING, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT}),
+    # Read-only dashboards and board packs of every section; not people's names.
+    Role.EXECUTIVE: EVERY_SECTION,
+}
+# What each role may change.
+ROLE_WRITES: dict[str, frozenset[Capability]] = {
     Role.PROGRAMME_MANAGER: frozenset(
         {
-            C.VIEW,
-            C.VIEW_STAFF,
             C.MANAGE_GO_LIVES,
             C.EDIT_READINESS,
             C.SIGN_OFF_GATES,
@@ -58,21 +113,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.RECORD_COMPLETIONS,
         }
     ),
-    Role.READINESS_CHAIR: frozenset({C.VIEW, C.EDIT_READINESS, C.SIGN_OFF_GATES, C.LOG_TICKETS}),
+    Role.READINESS_CHAIR: frozenset({C.EDIT_READINESS, C.SIGN_OFF_GATES, C.LOG_TICKETS}),
     Role.CLINICAL_SAFETY_OFFICER: frozenset(
-        {
-            C.VIEW,
-            C.EDIT_READINESS,
-            C.SIGN_OFF_GATES,
-            C.MANAGE_HAZARDS,
-            C.LOG_TICKETS,
-            C.TRIAGE_TICKETS,
-        }
+        {C.EDIT_READINESS, C.SIGN_OFF_GATES, C.MANAGE_HAZARDS, C.LOG_TICKETS, C.TRIAGE_TICKETS}
     ),
     Role.WARD_MANAGER: frozenset(
         {
-            C.VIEW,
-            C.VIEW_STAFF,
             C.EDIT_READINESS,
             C.MANAGE_CHAMPIONS,
             C.LOG_TICKETS,
@@ -81,23 +127,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.TRAINING_LEAD: frozenset(
-        {
-            C.VIEW,
-            C.VIEW_STAFF,
-            C.MANAGE_TRAINING,
-            C.LOG_TICKETS,
-            C.IMPORT_STAFF,
-            C.RECORD_COMPLETIONS,
-        }
+        {C.MANAGE_TRAINING, C.LOG_TICKETS, C.IMPORT_STAFF, C.RECORD_COMPLETIONS}
     ),
-    Role.SERVICE_DESK_AGENT: frozenset({C.VIEW, C.LOG_TICKETS, C.TRIAGE_TICKETS}),
-    Role.CHAMPION: frozenset({C.VIEW, C.LOG_TICKETS}),
-    Role.EXECUTIVE: frozenset({C.VIEW}),
+    Role.SERVICE_DESK_AGENT: frozenset({C.LOG_TICKETS, C.TRIAGE_TICKETS}),
+    Role.CHAMPION: frozenset({C.LOG_TICKETS}),
+    Role.EXECUTIVE: frozenset(),
+}
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    **{role: frozenset({C.VIEW} | ROLE_READS[role] | ROLE_WRITES[role]) for role in ROLE_READS},
     Role.ADMINISTRATOR: frozenset(Capability),
 }
-
+READ_CAPABILITIES = frozenset({C.VIEW, C.VIEW_STAFF}) | EVERY_SECTION
 # Capabilities that change data; a user holding none of them is read-only.
-WRITE_CAPABILITIES = frozenset(Capability) - {C.VIEW, C.VIEW_STAFF}
+WRITE_CAPABILITIES = frozenset(Capability) - READ_CAPABILITIES
 
 
 @dataclass(frozen=True)
@@ -234,6 +276,13 @@ class Access:
                 condition |= Q(programme_id=grant.programme_id)
         visible = GoLive.objects.filter(condition).values("pk")
         return GoLive.objects.filter(pk__in=visible).select_related("programme")
+
+    def sees_every_area(self, go_live: GoLive) -> bool:
+        """Whether every area of ``go_live`` is visible to the user: what pages covering the
+        whole go-live (command and control, gate evidence) require."""
+        in_scope = go_live.areas.values("pk")
+        hidden = Area.objects.filter(pk__in=in_scope).exclude(pk__in=self.areas().values("pk"))
+        return not hidden.exists()
 
     def staff(self) -> QuerySet[StaffMember]:
         """Staff the user may see: those working in an area where they may view staff."""

@@ -1,4 +1,7 @@
-"""The sections of Golive, who sees each, and which go-live a user is looking at."""
+"""The sections of Golive, who reaches each (the capability ``golive.access`` grants roles),
+and which go-live a user is looking at. Pages (``require_section``), the API
+(``golive.api_permissions``), the navigation and links in templates (``may_open``, through the
+``golive_access`` template filter) all decide reach here."""
 
 from __future__ import annotations
 
@@ -8,111 +11,144 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from golive.access import Capability, access_for
-from golive.models import GoLive, Role
+from golive.access import Access, Capability, access_for
+from golive.models import GoLive
 
 SESSION_GO_LIVE_KEY = "golive:go_live_id"
 # A link may name the go-live a page shows (a drill-down from the programme dashboard): the
 # page shows it, and the choice kept in the session stays as it was.
 GO_LIVE_PARAM = "go_live"
-ALL_ROLES = frozenset(Role)
+
+C = Capability
 
 
 @dataclass(frozen=True)
 class Section:
+    """A part of Golive that a role reaches or not, as a whole: its pages, its API and the
+    links to it. ``routes`` names its URLs: a route name, or a prefix ending in ``:`` (a
+    page namespace) or ``-`` (an API resource); the longest match decides."""
+
     key: str
     label: str
     url_name: str
-    roles: frozenset[str]
-    capability: Capability = Capability.VIEW
+    capability: Capability
+    routes: tuple[str, ...]
+    in_navigation: bool = True  # False: a part of another section's pages
+    # Pages that cover every area of the go-live shown (command and control): a user who
+    # sees only some of its areas is refused them there.
+    whole_go_live: bool = False
+
+    def reached_by(self, access: Access) -> bool:
+        """Whether the user's roles reach this section at all (on any go-live)."""
+        return access.has(self.capability)
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("home", "Home", "home", ALL_ROLES),
+    Section("home", "Home", "home", C.VIEW, ("home", "api-root", "api-me", "area-", "go-live-")),
     Section(
-        "readiness",
-        "Readiness",
-        "readiness:home",
-        frozenset(
-            {
-                Role.PROGRAMME_MANAGER,
-                Role.READINESS_CHAIR,
-                Role.CLINICAL_SAFETY_OFFICER,
-                Role.WARD_MANAGER,
-                Role.EXECUTIVE,
-                Role.ADMINISTRATOR,
-            }
-        ),
+        "readiness", "Readiness", "readiness:home", C.VIEW_READINESS, ("readiness:", "readiness-")
     ),
     Section(
-        "training",
-        "Training",
-        "training:home",
-        frozenset(
-            {
-                Role.PROGRAMME_MANAGER,
-                Role.READINESS_CHAIR,
-                Role.WARD_MANAGER,
-                Role.TRAINING_LEAD,
-                Role.CHAMPION,
-                Role.EXECUTIVE,
-                Role.ADMINISTRATOR,
-            }
+        "command",
+        "Command and control",
+        "readiness:command",
+        C.VIEW_COMMAND,
+        (
+            "readiness:command",
+            "readiness:cell",
+            "readiness:sitrep",
+            "readiness:escalation",
+            "readiness-cell-",
+            "readiness-sitrep-",
+            "readiness-escalation-",
         ),
+        in_navigation=False,
+        whole_go_live=True,
     ),
+    Section("training", "Training", "training:home", C.VIEW_TRAINING, ("training:", "training-")),
     # Champions, super users, rosters and coverage (champions app).
     Section(
         "champions",
         "Champions",
         "champions:home",
-        ALL_ROLES,
+        C.VIEW_CHAMPIONS,
+        ("champions:", "designation-", "shift-", "coverage-", "cover-request-"),
     ),
-    Section("support", "Service desk", "support:home", ALL_ROLES),
+    Section("support", "Service desk", "support:home", C.VIEW_SUPPORT, ("support:", "ticket-")),
     Section(
         "adoption",
         "Adoption",
         "adoption:home",
-        frozenset(
-            {
-                Role.PROGRAMME_MANAGER,
-                Role.READINESS_CHAIR,
-                Role.CLINICAL_SAFETY_OFFICER,
-                Role.WARD_MANAGER,
-                Role.TRAINING_LEAD,
-                Role.EXECUTIVE,
-                Role.ADMINISTRATOR,
-            }
+        C.VIEW_ADOPTION,
+        (
+            "adoption:",
+            "import-batch-",
+            "mapping-profile-",
+            "metric-",
+            "change-marker-",
+            "api-comparison",
+            "api-feedback-scores",
         ),
     ),
-    Section(
-        "staff",
-        "Staff",
-        "staff_list",
-        frozenset(
-            {Role.PROGRAMME_MANAGER, Role.WARD_MANAGER, Role.TRAINING_LEAD, Role.ADMINISTRATOR}
-        ),
-        Capability.VIEW_STAFF,
-    ),
+    Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 
-def visible_sections(request: HttpRequest) -> list[Section]:
-    access = access_for(request)
-    return [
-        section
+def _names(route: str, route_name: str) -> bool:
+    return route_name == route or (route.endswith((":", "-")) and route_name.startswith(route))
+
+
+def section_of(route_name: str) -> Section | None:
+    """The section a named route (``namespace:name``, or an API route's name) belongs to;
+    None for routes outside every section (signing in, health checks, the API schema)."""
+    matches = [
+        (len(route), section)
         for section in SECTIONS
-        if access.roles & section.roles and access.has(section.capability)
+        for route in section.routes
+        if _names(route, route_name)
     ]
+    return max(matches, key=lambda match: match[0])[1] if matches else None
+
+
+def reaches(request: HttpRequest, section: Section) -> bool:
+    """Whether the user reaches ``section`` on the go-live shown: their roles reach it and,
+    for a section covering a whole go-live, they see every area of that go-live."""
+    access = access_for(request)
+    if not section.reached_by(access):
+        return False
+    go_live = current_go_live(request) if section.whole_go_live else None
+    return go_live is None or access.sees_every_area(go_live)
+
+
+def may_open(request: HttpRequest, url: str) -> bool:
+    """Whether a link to ``url`` (a path on this site) leads the user somewhere they reach:
+    what templates ask before rendering a link to another page or section."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    if getattr(match.func, "login_required", True) is False:
+        return True  # public pages (a survey reached by a link) are for anyone
+    section = section_of(match.view_name)
+    return section is None or reaches(request, section)
+
+
+def visible_sections(request: HttpRequest) -> list[Section]:
+    """The sections in the navigation that the user reaches."""
+    return [section for section in SECTIONS if section.in_navigation and reaches(request, section)]
 
 
 def require_section(request: HttpRequest, key: str) -> None:
-    """Refuse (403) a user whose roles do not include this section."""
-    if SECTIONS_BY_KEY[key] not in visible_sections(request):
-        raise PermissionDenied(f"Your roles do not include {SECTIONS_BY_KEY[key].label}.")
+    """Refuse (403) a user who does not reach this section."""
+    section = SECTIONS_BY_KEY[key]
+    if not section.reached_by(access_for(request)):
+        raise PermissionDenied(f"Your roles do not include {section.label}.")
+    if not reaches(request, section):
+        raise PermissionDenied(f"{section.label} covers every area of the go-live.")
 
 
 def nav_items(request: HttpRequest) -> list[dict[str, object]]:

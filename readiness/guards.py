@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from golive.access import Access
 from golive.identifiers import remove_nhs_numbers
-from golive.models import Area, GoLive
+from golive.models import GoLive
 
 
 def require(condition: bool, message: str) -> None:
@@ -23,9 +23,4 @@ def scrub(text: str) -> str:
 
 def sees_whole_go_live(access: Access, go_live: GoLive) -> bool:
     """Gate evidence covers every area, so only users who may see them all may read it."""
-    in_scope = go_live.areas.values("pk")
-    return (
-        not Area.objects.filter(pk__in=in_scope)
-        .exclude(pk__in=access.areas().values("pk"))
-        .exists()
-    )
+    return access.sees_every_area(go_live)

@@ -122,10 +122,15 @@ def _onward(path: str, response: Any, problems: list[str]) -> Iterator[tuple[str
 
 
 def crawl(
-    client: Client, starts: list[str], *, responses: list[tuple[str, Any]] | None = None
+    client: Client,
+    starts: list[str],
+    *,
+    responses: list[tuple[str, Any]] | None = None,
+    found_on: dict[str, str] | None = None,
 ) -> tuple[Counter[str], list[str]]:
     """GET every reachable page, fragment, export and API link; return the routes visited and
-    every problem found. Each (path, response) is appended to ``responses`` when given."""
+    every problem found. Each (path, response) is appended to ``responses`` when given, and
+    ``found_on`` records, for each path, the page whose link led to it first."""
     queue: deque[tuple[str, bool]] = deque((start, False) for start in starts)
     seen: set[tuple[str, bool]] = set()
     visits: Counter[str] = Counter()
@@ -149,5 +154,8 @@ def crawl(
             assert_security_headers(response, path)
         except AssertionError:
             problems.append(f"{path}: security headers {dict(response.headers)}")
-        queue.extend(_onward(path, response, problems))
+        for target, target_htmx in _onward(path, response, problems):
+            if found_on is not None:
+                found_on.setdefault(target, path)
+            queue.append((target, target_htmx))
     return visits, problems

@@ -22,7 +22,6 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,6 +31,7 @@ from adoption.imports.permissions import IMPORT_CAPABILITY, capability_for
 from adoption.models import ImportBatch, ImportIssue, ImportKind, MappingProfile
 from golive.access import Access, Capability, access_for
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
+from golive.api_permissions import RoleScopedAccess
 from golive.models import Programme, User
 
 REFUSAL_CODES = (
@@ -213,18 +213,12 @@ class BatchConflict(ImportRefused):
     default_detail = "The batch is not in a state that allows this."
 
 
-class ImportAccess(BasePermission):
-    """Reads need VIEW; writes need at least one import capability. Whether the caller may
-    import this kind into this programme is decided per request, and again by the service."""
+class ImportAccess(RoleScopedAccess):
+    """The API's access rule, except that writes need at least one import capability:
+    whether the caller may import this kind into this programme is decided per request, and
+    again by the service."""
 
-    message = "You do not have permission to do this."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        access = access_for(request._request)
-        if request.method in SAFE_METHODS:
-            return access.has(Capability.VIEW)
+    def may_write(self, access: Access, view: Any) -> bool:
         return any(access.has(capability) for capability in IMPORT_CAPABILITY.values())
 
 

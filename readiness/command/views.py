@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from golive.access import Access
 from golive.models import GoLive
+from golive.navigation import require_section
 from readiness.command import selectors, services
 from readiness.command.forms import (
     DraftSitRepForm,
@@ -27,7 +28,6 @@ from readiness.command.forms import (
     StepUpForm,
     TickStandDownForm,
 )
-from readiness.guards import sees_whole_go_live
 from readiness.models import CommandCell, DutyAssignment, SitRep
 from readiness.pages import (
     add_errors,
@@ -42,8 +42,8 @@ from support.selectors import visible_escalations
 
 def _command(request: HttpRequest) -> tuple[Access, GoLive]:
     access, go_live = section_go_live(request)
-    if not sees_whole_go_live(access, go_live):
-        raise PermissionDenied("Command and control covers every area of the go-live.")
+    # Command and control covers every area of the go-live: the section asks for them all.
+    require_section(request, "command")
     return access, go_live
 
 

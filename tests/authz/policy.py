@@ -61,8 +61,28 @@ def expect(
 # (golive.middleware.ReadOnlyUsersMiddleware).
 READ_ONLY_REFUSED = {EXECUTIVE: DENIED}
 
+# Who reaches each section that not everyone reaches: its pages, its API and the links to it
+# (golive/access.py ROLE_READS decides; written out here, so the matrix checks the decision
+# rather than repeating it). Champions and the service desk are every role's.
+READINESS = (PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)
+COMMAND = (PM, CHAIR, CSO, EXECUTIVE, ADMIN)  # command and control, inside readiness
+TRAINING = (PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN)
+ADOPTION = (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN)
+STAFF = (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)
+
 # Roles that do not reach the command-and-control pages at all.
-NO_COMMAND_SECTION = {WARD_MANAGER: DENIED, TRAINING_LEAD: DENIED, DESK: DENIED, CHAMPION: DENIED}
+NO_COMMAND_SECTION = {role: DENIED for role in SIGNED_IN if role not in COMMAND}
+
+
+def api_in(section: Iterable[str], allowed: Iterable[str] | None = None) -> Expect:
+    """An API read in ``section``: roles outside it are refused (403) before anything is
+    looked up; inside it, ``allowed`` (default: all of it) get OK and the rest 404, the row
+    being outside what they may see."""
+    section = tuple(section)
+    allowed = section if allowed is None else tuple(allowed)
+    hidden = {role: HIDDEN for role in section if role not in allowed}
+    return expect(allowed, anonymous=DENIED, overrides=hidden)
+
 
 # Families: the usual shapes, so most rows are one line.
 EVERY_SIGNED_IN = expect(SIGNED_IN)
@@ -72,13 +92,20 @@ PUBLIC = expect((ANONYMOUS, *SIGNED_IN))
 API_SIGNED_IN = expect(SIGNED_IN, anonymous=DENIED)
 API_NOBODY = expect(anonymous=DENIED)
 PAGE: Row = {"GET": EVERY_SIGNED_IN}  # a page or export every signed-in role may read
-API_READ: Row = {  # an API list or detail, its rows scoped by Access
-    "GET": API_SIGNED_IN,
-    "POST": API_NOBODY,
-    "PUT": API_NOBODY,
-    "PATCH": API_NOBODY,
-    "DELETE": API_NOBODY,
-}
+
+
+def api_read(section: Iterable[str] = SIGNED_IN) -> Row:
+    """A read-only API list or detail of ``section``, its rows scoped by Access."""
+    return {
+        "GET": api_in(section),
+        "POST": API_NOBODY,
+        "PUT": API_NOBODY,
+        "PATCH": API_NOBODY,
+        "DELETE": API_NOBODY,
+    }
+
+
+API_READ = api_read()  # a read-only API resource every signed-in role may call
 
 # Unsafe requests that touch only the caller's own session or answer a survey reached by a
 # link, not the trust's data; the executive test lets executives make them.
@@ -90,30 +117,63 @@ NOT_DATA_WRITES: Mapping[str, str] = {
     "support:survey": "a reporter's satisfaction survey, reached by a signed link",
 }
 
+# Each API resource (a viewset's basename, or a function view's route name) and the page of
+# the section it belongs to: whoever that page refuses, the API refuses too, and the other way
+# round (tests/authz/test_matrix.py sends both). The API docs and schema describe every
+# section and belong to none.
+API_PAGES: Mapping[str, str] = {
+    "api-root": "home",
+    "api-me": "home",
+    "area": "home",
+    "go-live": "home",
+    "staff": "staff_list",
+    "readiness-criterion": "readiness:board",
+    "readiness-gate": "readiness:gates",
+    "readiness-hazard": "readiness:hazards",
+    "readiness-group": "readiness:groups",
+    "readiness-comms": "readiness:comms",
+    "readiness-engagement-event": "readiness:comms",
+    "readiness-milestone": "readiness:timeline",
+    "readiness-cell": "readiness:command",
+    "readiness-sitrep": "readiness:command",
+    "readiness-escalation": "readiness:command",
+    "training-course": "training:courses",
+    "training-requirement": "training:requirements",
+    "training-completion": "training:compliance",
+    "training-booking": "training:home",
+    "training-scope-change": "training:home",
+    "training-go-live": "training:home",
+    "training-confidence-check": "training:confidence",
+    "designation": "champions:home",
+    "shift": "champions:roster",
+    "shift-assignment": "champions:roster",
+    "coverage": "champions:coverage",
+    "cover-request": "champions:roster",
+    "ticket": "support:queue",
+    "ticket-category": "support:home",
+    "import-batch": "adoption:imports",
+    "mapping-profile": "adoption:profiles",
+    "metric": "adoption:metrics",
+    "change-marker": "adoption:markers",
+    "api-comparison": "adoption:before_after",
+    "api-feedback-scores": "adoption:feedback",
+}
+API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
+
 # Unsafe methods are sent with an empty payload, so OK there means "got past authorisation"
 # (a form re-rendered with messages, a 400, a redirect): services refuse a valid payload
 # from a role without the capability, which the apps' own tests cover.
 POLICY: Mapping[str, Row] = {
     # Added this session (programme dashboard, cells and escalations, notices, gaps, scope
     # changes and confidence over the API); outcomes read against the views' own checks.
-    "adoption:programme_dashboard": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:programme_export": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:drill_down": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:programme_board_pack": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:drill_down_area": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:programme_dashboard": {"GET": expect(ADOPTION)},
+    "adoption:programme_export": {"GET": expect(ADOPTION)},
+    "adoption:drill_down": {"GET": expect(ADOPTION)},
+    "adoption:programme_board_pack": {"GET": expect(ADOPTION)},
+    "adoption:drill_down_area": {"GET": expect(ADOPTION)},
     "adoption:metric_delete": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "readiness:cell": {
-        "GET": expect((PM, CHAIR, CSO, EXECUTIVE, ADMIN)),
+        "GET": expect(COMMAND),
         "POST": expect((PM, CHAIR, CSO, ADMIN)),
     },
     "readiness:escalation": {
@@ -122,24 +182,14 @@ POLICY: Mapping[str, Row] = {
     },
     "support:notice_seen": {"POST": expect(SIGNED_IN, overrides=READ_ONLY_REFUSED)},
     "support:raise_hazard": {"GET": expect((CSO, ADMIN)), "POST": expect((CSO, ADMIN))},
-    "readiness-cell-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "readiness-cell-list": {"GET": api_in(COMMAND), "POST": expect((PM, ADMIN), anonymous=DENIED)},
     "readiness-cell-detail": {
-        "GET": expect(
-            SIGNED_IN, anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, CHAMPION: HIDDEN}
-        ),
+        "GET": api_in(COMMAND),
         "PUT": expect((PM, ADMIN), anonymous=DENIED),
     },
-    "readiness-escalation-list": {"GET": API_SIGNED_IN},
-    "readiness-escalation-detail": {
-        "GET": expect(
-            SIGNED_IN, anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, CHAMPION: HIDDEN}
-        )
-    },
-    "readiness-escalation-step-up": {
-        "POST": expect(
-            (PM, ADMIN), anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, CHAMPION: HIDDEN}
-        )
-    },
+    "readiness-escalation-list": {"GET": api_in(COMMAND)},
+    "readiness-escalation-detail": {"GET": api_in(COMMAND)},
+    "readiness-escalation-step-up": {"POST": expect((PM, ADMIN), anonymous=DENIED)},
     "readiness-group-meetings": {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED)
     },
@@ -151,29 +201,21 @@ POLICY: Mapping[str, Row] = {
     },
     "readiness-hazard-sign-off": {"POST": expect((CSO, ADMIN), anonymous=DENIED)},
     "training-confidence-check-list": {
-        "POST": expect(SIGNED_IN, anonymous=DENIED, overrides=READ_ONLY_REFUSED)
+        "POST": expect(TRAINING, anonymous=DENIED, overrides=READ_ONLY_REFUSED)
     },
-    "training-go-live-gaps": {"GET": API_SIGNED_IN},
+    "training-go-live-gaps": {"GET": api_in(TRAINING)},
     "training-scope-change-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "POST": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-scope-change-detail": {
-        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED),
+        "GET": api_in(TRAINING, (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)),
         "DELETE": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
-    "training:confidence_csv": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
-    "training:confidence_xlsx": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
-    "training:gaps_csv": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
-    "training:gaps_xlsx": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
+    "training:confidence_csv": {"GET": expect(TRAINING)},
+    "training:confidence_xlsx": {"GET": expect(TRAINING)},
+    "training:gaps_csv": {"GET": expect(TRAINING)},
+    "training:gaps_xlsx": {"GET": expect(TRAINING)},
     "admin:index": {
         "GET": expect((ADMIN,), others=LOGIN),
         "POST": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
@@ -181,21 +223,13 @@ POLICY: Mapping[str, Row] = {
         "PATCH": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
         "DELETE": expect((ADMIN,), others=LOGIN, overrides=READ_ONLY_REFUSED),
     },
-    "adoption:area": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:area": {"GET": expect(ADOPTION)},
     "adoption:batch": {
         "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
     },
-    "adoption:before_after": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:board_pack": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:builtin_profile_export": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:before_after": {"GET": expect(ADOPTION)},
+    "adoption:board_pack": {"GET": expect(ADOPTION)},
+    "adoption:builtin_profile_export": {"GET": expect(ADOPTION)},
     "adoption:commit_valid_rows": {
         "POST": expect(
             (PM, ADMIN),
@@ -203,35 +237,21 @@ POLICY: Mapping[str, Row] = {
             overrides={DESK: DENIED, CHAMPION: DENIED, EXECUTIVE: DENIED},
         )
     },
-    "adoption:dashboard": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:dashboard": {"GET": expect(ADOPTION)},
     "adoption:error_report": {
         "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
     },
-    "adoption:export": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:feedback": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:home": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
-    "adoption:imports": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:export": {"GET": expect(ADOPTION)},
+    "adoption:feedback": {"GET": expect(ADOPTION)},
+    "adoption:home": {"GET": expect(ADOPTION)},
+    "adoption:imports": {"GET": expect(ADOPTION)},
     "adoption:marker_delete": {"POST": expect((PM, ADMIN))},
     "adoption:marker_edit": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "adoption:marker_new": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
-    "adoption:markers": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:markers": {"GET": expect(ADOPTION)},
     "adoption:metric_edit": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "adoption:metric_new": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
-    "adoption:metrics": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:metrics": {"GET": expect(ADOPTION)},
     "adoption:not_yet_using": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "adoption:profile_edit": {
         "GET": expect((PM, ADMIN), overrides={CHAIR: HIDDEN, CSO: HIDDEN, EXECUTIVE: HIDDEN}),
@@ -246,9 +266,7 @@ POLICY: Mapping[str, Row] = {
     },
     "adoption:profile_import": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "adoption:profile_new": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
-    "adoption:profiles": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN))
-    },
+    "adoption:profiles": {"GET": expect(ADOPTION)},
     "adoption:response_tag": {
         "POST": expect(others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED, EXECUTIVE: DENIED})
     },
@@ -263,9 +281,9 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)),
         "POST": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)),
     },
-    "api-comparison": API_READ,
+    "api-comparison": api_read(ADOPTION),
     "api-docs": {"GET": API_SIGNED_IN},
-    "api-feedback-scores": API_READ,
+    "api-feedback-scores": api_read(ADOPTION),
     "api-me": API_READ,
     "api-root": API_READ,
     "api-schema": {"GET": API_SIGNED_IN},
@@ -309,14 +327,12 @@ POLICY: Mapping[str, Row] = {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN)),
     },
     "change-marker-detail": {
-        "GET": expect(
-            (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
-        ),
+        "GET": api_in(ADOPTION, (PM, CHAIR, CSO, TRAINING_LEAD, EXECUTIVE, ADMIN)),
         "PUT": expect((PM, ADMIN), anonymous=DENIED),
         "PATCH": expect((PM, ADMIN), anonymous=DENIED),
         "DELETE": expect((PM, ADMIN), anonymous=DENIED),
     },
-    "change-marker-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "change-marker-list": {"GET": api_in(ADOPTION), "POST": expect((PM, ADMIN), anonymous=DENIED)},
     "cover-request-accept": {"POST": expect((PM, WARD_MANAGER, ADMIN), anonymous=DENIED)},
     "cover-request-cancel": {"POST": expect((PM, WARD_MANAGER, ADMIN), anonymous=DENIED)},
     "cover-request-detail": {"GET": API_SIGNED_IN},
@@ -341,10 +357,10 @@ POLICY: Mapping[str, Row] = {
             (PM, ADMIN), anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, TRAINING_LEAD: HIDDEN}
         )
     },
-    "import-batch-detail": {"GET": expect((PM, ADMIN), others=HIDDEN, anonymous=DENIED)},
-    "import-batch-issues": {"GET": expect((PM, ADMIN), others=HIDDEN, anonymous=DENIED)},
+    "import-batch-detail": {"GET": api_in(ADOPTION, (PM, ADMIN))},
+    "import-batch-issues": {"GET": api_in(ADOPTION, (PM, ADMIN))},
     "import-batch-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(ADOPTION),
         "POST": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "login": {
@@ -356,77 +372,78 @@ POLICY: Mapping[str, Row] = {
     },
     "logout": {"POST": expect(others=LOGIN)},
     "mapping-profile-detail": {
-        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED),
+        "GET": api_in(ADOPTION, (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)),
         "PUT": expect((PM, ADMIN), anonymous=DENIED),
         "PATCH": expect((PM, ADMIN), anonymous=DENIED),
         "DELETE": expect((PM, ADMIN), anonymous=DENIED),
     },
-    "mapping-profile-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "mapping-profile-list": {
+        "GET": api_in(ADOPTION),
+        "POST": expect((PM, ADMIN), anonymous=DENIED),
+    },
     "metric-detail": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(ADOPTION),
         "PUT": expect((PM, ADMIN), anonymous=DENIED),
         "PATCH": expect((PM, ADMIN), anonymous=DENIED),
         "DELETE": expect((PM, ADMIN), anonymous=DENIED),
     },
-    "metric-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
-    "metric-series": {"GET": API_SIGNED_IN},
-    "readiness-comms-detail": {"GET": API_SIGNED_IN, "PUT": expect((PM, ADMIN), anonymous=DENIED)},
-    "readiness-comms-list": {"GET": API_SIGNED_IN, "POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "metric-list": {"GET": api_in(ADOPTION), "POST": expect((PM, ADMIN), anonymous=DENIED)},
+    "metric-series": {"GET": api_in(ADOPTION)},
+    "readiness-comms-detail": {
+        "GET": api_in(READINESS),
+        "PUT": expect((PM, ADMIN), anonymous=DENIED),
+    },
+    "readiness-comms-list": {
+        "GET": api_in(READINESS),
+        "POST": expect((PM, ADMIN), anonymous=DENIED),
+    },
     "readiness-criterion-assess": {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED)
     },
-    "readiness-criterion-detail": {"GET": API_SIGNED_IN},
-    "readiness-criterion-list": {"GET": API_SIGNED_IN},
-    "readiness-engagement-event-detail": API_READ,
-    "readiness-engagement-event-list": API_READ,
-    "readiness-gate-detail": {"GET": API_SIGNED_IN},
-    "readiness-gate-evidence-pack": {
-        "GET": expect(
-            (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
-        )
-    },
-    "readiness-gate-list": {"GET": API_SIGNED_IN},
+    "readiness-criterion-detail": {"GET": api_in(READINESS)},
+    "readiness-criterion-list": {"GET": api_in(READINESS)},
+    "readiness-engagement-event-detail": api_read(READINESS),
+    "readiness-engagement-event-list": api_read(READINESS),
+    "readiness-gate-detail": {"GET": api_in(READINESS)},
+    # The evidence covers every area: a ward manager, who sees some, finds none.
+    "readiness-gate-evidence-pack": {"GET": api_in(READINESS, (PM, CHAIR, CSO, EXECUTIVE, ADMIN))},
+    "readiness-gate-list": {"GET": api_in(READINESS)},
     "readiness-gate-sign-off": {"POST": expect((PM, CHAIR, CSO, ADMIN), anonymous=DENIED)},
-    "readiness-group-detail": {"GET": API_SIGNED_IN},
+    "readiness-group-detail": {"GET": api_in(READINESS)},
     "readiness-group-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(READINESS),
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN), anonymous=DENIED),
     },
     "readiness-hazard-detail": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(READINESS),
         "PUT": expect((CSO, ADMIN), anonymous=DENIED),
     },
-    "readiness-hazard-list": {"GET": API_SIGNED_IN, "POST": expect((CSO, ADMIN), anonymous=DENIED)},
+    "readiness-hazard-list": {
+        "GET": api_in(READINESS),
+        "POST": expect((CSO, ADMIN), anonymous=DENIED),
+    },
     "readiness-milestone-detail": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(READINESS),
         "PUT": expect((PM, ADMIN), anonymous=DENIED),
     },
     "readiness-milestone-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(READINESS),
         "POST": expect((PM, ADMIN), anonymous=DENIED),
     },
-    "readiness-sitrep-detail": {
-        "GET": expect(
-            (PM, CHAIR, CSO, TRAINING_LEAD, DESK, EXECUTIVE, ADMIN), others=HIDDEN, anonymous=DENIED
-        ),
-        "POST": API_NOBODY,
-        "PUT": API_NOBODY,
-        "PATCH": API_NOBODY,
-        "DELETE": API_NOBODY,
-    },
-    "readiness-sitrep-list": API_READ,
+    "readiness-sitrep-detail": api_read(COMMAND),
+    "readiness-sitrep-list": api_read(COMMAND),
     "readiness:action_status": {"POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN))},
     "readiness:board": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, ADMIN)),
     },
-    "readiness:board_export": {"GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN))},
+    "readiness:board_export": {"GET": expect(READINESS)},
     "readiness:command": {
-        "GET": expect((PM, CHAIR, CSO, EXECUTIVE, ADMIN)),
+        "GET": expect(COMMAND),
         "POST": expect((PM, CHAIR, CSO, ADMIN)),
     },
     "readiness:comms": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
     },
     "readiness:comms_status": {"POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN))},
@@ -435,37 +452,37 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
     },
-    "readiness:evidence_file": {"GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN))},
+    "readiness:evidence_file": {"GET": expect(READINESS)},
     "readiness:evidence_pack": {
         "GET": expect(
             others=HIDDEN, overrides={TRAINING_LEAD: DENIED, DESK: DENIED, CHAMPION: DENIED}
         )
     },
     "readiness:gate": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, CHAIR, CSO, ADMIN)),
     },
     "readiness:gates": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, ADMIN)),
     },
     "readiness:group": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
     },
     "readiness:groups": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, ADMIN)),
     },
     "readiness:hazard_edit": {"GET": expect((CSO, ADMIN)), "POST": expect((CSO, ADMIN))},
     "readiness:hazard_new": {"GET": expect((CSO, ADMIN)), "POST": expect((CSO, ADMIN))},
     "readiness:hazard_sign_off": {"POST": expect((CSO, ADMIN))},
     "readiness:hazard_tickets": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, ADMIN)),
     },
-    "readiness:hazards": {"GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN))},
-    "readiness:home": {"GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN))},
+    "readiness:hazards": {"GET": expect(READINESS)},
+    "readiness:home": {"GET": expect(READINESS)},
     "readiness:sitrep": {
         "GET": expect(
             others=HIDDEN,
@@ -482,7 +499,7 @@ POLICY: Mapping[str, Row] = {
         ),
     },
     "readiness:timeline": {
-        "GET": expect((PM, CHAIR, CSO, WARD_MANAGER, EXECUTIVE, ADMIN)),
+        "GET": expect(READINESS),
         "POST": expect((PM, ADMIN)),
     },
     "readyz": {"GET": PUBLIC},
@@ -496,16 +513,10 @@ POLICY: Mapping[str, Row] = {
     },
     "shift-detail": API_READ,
     "shift-list": API_READ,
-    "staff-detail": {
-        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED),
-        "POST": API_NOBODY,
-        "PUT": API_NOBODY,
-        "PATCH": API_NOBODY,
-        "DELETE": API_NOBODY,
-    },
-    "staff-list": API_READ,
-    "staff_export": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
-    "staff_list": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
+    "staff-detail": api_read(STAFF),
+    "staff-list": api_read(STAFF),
+    "staff_export": {"GET": expect(STAFF)},
+    "staff_list": {"GET": expect(STAFF)},
     "support:analytics": PAGE,
     "support:board": PAGE,
     "support:claim": {"POST": expect((PM, CSO, DESK, ADMIN))},
@@ -569,53 +580,49 @@ POLICY: Mapping[str, Row] = {
         ),
     },
     "ticket-transition": {"POST": expect((PM, CSO, DESK, ADMIN), anonymous=DENIED)},
-    "training-booking-detail": {
-        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED)
-    },
+    "training-booking-detail": {"GET": api_in(TRAINING, (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "training-booking-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "POST": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-completion-detail": {
-        "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), others=HIDDEN, anonymous=DENIED)
+        "GET": api_in(TRAINING, (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))
     },
     "training-completion-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "POST": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-course-detail": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "PATCH": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-course-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "POST": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
-    "training-go-live-breakdown": {"GET": API_SIGNED_IN},
-    "training-go-live-confidence": {"GET": API_SIGNED_IN},
+    "training-go-live-breakdown": {"GET": api_in(TRAINING)},
+    "training-go-live-confidence": {"GET": api_in(TRAINING)},
     "training-go-live-people": {
         "GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN), anonymous=DENIED)
     },
     "training-go-live-plan": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "PUT": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
-    "training-go-live-trajectory": {"GET": API_SIGNED_IN},
+    "training-go-live-trajectory": {"GET": api_in(TRAINING)},
     "training-requirement-detail": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "DELETE": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training-requirement-list": {
-        "GET": API_SIGNED_IN,
+        "GET": api_in(TRAINING),
         "POST": expect((PM, TRAINING_LEAD, ADMIN), anonymous=DENIED),
     },
     "training:acknowledge_alert": {"POST": expect((PM, TRAINING_LEAD, ADMIN))},
     "training:check_alerts": {"POST": expect((PM, TRAINING_LEAD, ADMIN))},
-    "training:compliance": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
+    "training:compliance": {"GET": expect(TRAINING)},
     "training:confidence": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN)),
+        "GET": expect(TRAINING),
         "POST": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, ADMIN)),
     },
     "training:course_edit": {
@@ -626,17 +633,11 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, TRAINING_LEAD, ADMIN)),
         "POST": expect((PM, TRAINING_LEAD, ADMIN)),
     },
-    "training:courses": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
-    "training:drill_down": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
+    "training:courses": {"GET": expect(TRAINING)},
+    "training:drill_down": {"GET": expect(TRAINING)},
     "training:export_csv": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
     "training:export_xlsx": {"GET": expect((PM, WARD_MANAGER, TRAINING_LEAD, ADMIN))},
-    "training:home": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN))
-    },
+    "training:home": {"GET": expect(TRAINING)},
     "training:plan": {
         "GET": expect((PM, TRAINING_LEAD, ADMIN)),
         "POST": expect((PM, TRAINING_LEAD, ADMIN)),
@@ -647,7 +648,7 @@ POLICY: Mapping[str, Row] = {
     },
     "training:requirement_delete": {"POST": expect((PM, TRAINING_LEAD, ADMIN))},
     "training:requirements": {
-        "GET": expect((PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN)),
+        "GET": expect(TRAINING),
         "POST": expect((PM, TRAINING_LEAD, ADMIN)),
     },
     "training:scope": {

@@ -13,8 +13,20 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from golive.health import record_heartbeat
+from golive.navigation import section_of
 
-from .policy import DENIED, HIDDEN, METHOD, NOT_DATA_WRITES, OUTCOMES, POLICY, ROLES
+from .policy import (
+    API_PAGES,
+    API_WITHOUT_SECTION,
+    DENIED,
+    HIDDEN,
+    METHOD,
+    NOT_DATA_WRITES,
+    OUTCOMES,
+    POLICY,
+    ROLES,
+    SIGNED_IN,
+)
 from .routes import UNSAFE_METHODS, Route, all_routes
 from .runner import Clients, Sent, send
 from .world import AREA_PATHS, B_MARKER, MissingObjectError, World, model_of, url_kwargs
@@ -105,6 +117,82 @@ def test_every_role_gets_what_the_policy_says(world: World, db: None) -> None:
                     mismatches.append((route.name, method, role, table[role], f"{got.status}", url))
     assert not mismatches, "Responses that differ from tests/authz/policy.py:\n" + _table(
         mismatches, ("route", "method", "role", "policy", "got", "url")
+    )
+
+
+# Routes outside every section: signing in and out, health probes, the go-live switcher, the
+# API's own documentation, Django's admin (superusers only).
+OUTSIDE_SECTIONS = frozenset(
+    {
+        "login",
+        "logout",
+        "healthz",
+        "readyz",
+        "switch_go_live",
+        "api-docs",
+        "api-schema",
+        "admin:index",
+    }
+)
+
+
+def test_every_route_belongs_to_a_section_or_to_none_on_purpose() -> None:
+    routes, _ = all_routes()
+    unplaced = sorted(name for name in routes if section_of(name) is None)
+
+    assert unplaced == sorted(OUTSIDE_SECTIONS & set(routes)), (
+        "Give these routes a section in golive/navigation.py SECTIONS (or list them in "
+        "OUTSIDE_SECTIONS if no role's reach should decide them)"
+    )
+
+
+def _api_resource(route: Route) -> str:
+    """A router route's basename (``readiness-gate`` for ``readiness-gate-sign-off``), else
+    the route's own name."""
+    initkwargs = getattr(route.view, "initkwargs", None) or {}
+    return str(initkwargs.get("basename") or route.name)
+
+
+def _api_representatives() -> dict[str, Route]:
+    """One route per API resource: its list if it has one, else its first route by name."""
+    routes, _ = all_routes()
+    chosen: dict[str, Route] = {}
+    for route in sorted(routes.values(), key=lambda route: route.name):
+        if not route.api or route.name in API_WITHOUT_SECTION:
+            continue
+        resource = _api_resource(route)
+        if resource not in chosen or route.name == f"{resource}-list":
+            chosen[resource] = route
+    return chosen
+
+
+def test_every_api_resource_names_the_page_it_belongs_with() -> None:
+    resources = set(_api_representatives())
+
+    assert resources - set(API_PAGES) == set(), "add them to API_PAGES in tests/authz/policy.py"
+    assert set(API_PAGES) - resources == set(), "remove them from API_PAGES"
+
+
+@pytest.mark.postgres
+def test_the_api_refuses_exactly_the_roles_its_sections_page_refuses(
+    world: World, db: None
+) -> None:
+    clients = Clients(world)
+    routes, _ = all_routes()
+    disagreements: list[tuple[str, ...]] = []
+    for resource, api_route in sorted(_api_representatives().items()):
+        page = routes[API_PAGES[resource]]
+        # A resource with no read (a confidence check is only ever sent) is compared on POST.
+        method = "GET" if "GET" in POLICY[api_route.name] else "POST"
+        api_url = reverse(api_route.name, kwargs=url_kwargs(api_route, world, world.area_a))
+        page_url = reverse(page.name, kwargs=url_kwargs(page, world, world.area_a))
+        for role in SIGNED_IN:
+            api = send(clients.get(role, api_route), api_route, method, api_url).outcome
+            shown = send(clients.get(role, page), page, method, page_url).outcome
+            if api != shown:
+                disagreements.append((resource, method, role, f"api {api}", f"page {shown}"))
+    assert not disagreements, "The API and its section's page disagree:\n" + _table(
+        disagreements, ("resource", "method", "role", "api", "page")
     )
 
 

@@ -39,10 +39,12 @@ def test_go_live_api_shows_only_visible_scope_areas(client: Client, trust: Trust
     assert {tuple(g["area_ids"]) for g in go_lives} == {(trust.ward_a.pk,)}
 
 
-def test_executive_gets_no_staff_records(client: Client, trust: Trust) -> None:
+def test_executive_is_refused_staff_records_as_on_the_staff_list(
+    client: Client, trust: Trust
+) -> None:
     client.force_login(trust.executive)
 
-    assert client.get("/api/v1/staff/").json()["count"] == 0
+    assert client.get("/api/v1/staff/").status_code == 403
 
 
 class _WritableView(APIView):

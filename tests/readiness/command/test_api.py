@@ -7,13 +7,14 @@ from django.test import Client
 from django.utils import timezone
 
 from golive.access import Access
-from golive.models import User
+from golive.models import Role, User
 from readiness.command import services
 from readiness.models import (
     CommandCell,
     EscalationStep,
 )
 from support.models import Escalation
+from tests import factories as f
 from tests.readiness.conftest import API, Readiness, post_json, put_json
 
 NHS_NUMBER = "943 476 5919"
@@ -30,10 +31,23 @@ def test_sit_reps_are_listed_only_to_users_who_see_the_whole_go_live(
         go_live=readiness.trust.wave_1, level="silver", name="Silver", lead=readiness.chair
     )
     services.draft_sitrep(access=Access(readiness.chair), cell=cell, now=timezone.now())
+    chair_of_ward_a = f.UserFactory()
+    f.grant(
+        chair_of_ward_a, Role.READINESS_CHAIR, readiness.trust.programme, [readiness.trust.ward_a]
+    )
     client.force_login(readiness.trust.executive)
     assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 1
-    client.force_login(readiness.trust.ward_manager)
+    client.force_login(chair_of_ward_a)
     assert client.get("/api/v1/readiness/sitreps/").json()["count"] == 0
+
+
+def test_a_ward_manager_is_refused_sit_reps_over_the_api_as_on_the_command_pages(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.ward_manager)
+
+    assert client.get("/readiness/command/").status_code == 403
+    assert client.get("/api/v1/readiness/sitreps/").status_code == 403
 
 
 def test_a_programme_manager_sets_up_and_hands_over_a_cell_over_the_api(
@@ -53,14 +67,14 @@ def test_a_programme_manager_sets_up_and_hands_over_a_cell_over_the_api(
     assert moved.json()["lead"] == readiness.cso.pk
 
 
-def test_a_ward_manager_sees_no_cells_and_cannot_create_one(
+def test_a_ward_manager_is_refused_cells_and_cannot_create_one(
     client: Client, readiness: Readiness
 ) -> None:
     CommandCell.objects.create(
         go_live=readiness.trust.wave_1, level="gold", name="Gold", lead=readiness.chair
     )
     client.force_login(readiness.trust.ward_manager)
-    assert client.get(f"{API}/cells/").json()["count"] == 0
+    assert client.get(f"{API}/cells/").status_code == 403
     body = {"go_live": readiness.trust.wave_1.pk, "level": "gold", "name": "G", "lead": 1}
     assert post_json(client, f"{API}/cells/", body).status_code == 403
 
@@ -115,9 +129,9 @@ def test_an_executive_cannot_step_up_an_escalation_over_the_api(
     assert not EscalationStep.objects.exists()
 
 
-def test_a_ward_manager_sees_no_escalations_over_the_api(
+def test_a_ward_manager_is_refused_escalations_over_the_api(
     client: Client, readiness: Readiness
 ) -> None:
     _escalation(readiness, readiness.chair)
     client.force_login(readiness.trust.ward_manager)
-    assert client.get(f"{API}/escalations/").json()["count"] == 0
+    assert client.get(f"{API}/escalations/").status_code == 403
