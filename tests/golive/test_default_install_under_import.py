@@ -23,7 +23,7 @@ import requests
 from tests.golive.test_embedded_worker import ROOT, _embedded_env
 
 PASSWORD = "correct-horse-battery"  # tests/factories.py UserFactory
-USERS = 1_000
+USERS = 500
 EVENTS = 120_000
 SLOWEST_ACCEPTABLE_S = 2.0
 DEADLINE_S = 240
