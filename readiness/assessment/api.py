@@ -16,17 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, call_service
 from golive.api_fields import IdField
+from golive.api_permissions import api_access
 from golive.models import User
 from readiness.assessment import selectors, services
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    programme_user,
-    valid,
-)
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid
 from readiness.models import Action, Criterion, Domain, Meeting, Rag, ReadinessGroup
 
 # Criteria.

@@ -13,13 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
 from golive.models import User
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-)
+from readiness.endpoints import WRITE_ERRORS
 from readiness.gates import services
 from readiness.guards import sees_whole_go_live
 from readiness.models import Gate, SignOff, SignOffRole, Verdict

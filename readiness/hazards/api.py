@@ -14,15 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
 from golive.models import Programme, User
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    programme_user,
-    valid,
-)
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid
 from readiness.hazards import risk, selectors, services
 from readiness.models import Hazard
 
@@ -128,12 +123,9 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if len(criteria) != len(wanted):
             raise exceptions.ValidationError({"criteria": "Choose criteria of this programme."})
         version = data.pop("version", None)
-        return cast(
-            Hazard,
-            call_service(
-                services.save_hazard, access=api_access(self.request), programme=programme,
-                hazard=hazard, fields=data, criteria=criteria, expected_version=version,
-            ),
+        return call_service(
+            services.save_hazard, access=api_access(self.request), programme=programme,
+            hazard=hazard, fields=data, criteria=criteria, expected_version=version,
         )  # fmt: skip
 
     @extend_schema(
