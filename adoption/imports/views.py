@@ -38,7 +38,7 @@ from golive.access import Access, Capability, access_for
 from golive.exports import csv_response
 from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_user
 from golive.models import Programme
-from golive.navigation import current_go_live, require_section
+from golive.navigation import current_go_live
 from golive.refusals import apply_errors
 
 ISSUES_SHOWN = 100
@@ -49,8 +49,7 @@ ERROR_REPORT_HEADER = ("line", "column", "code", "message", "value", "expected")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's go-lives and releases: the events adoption is measured against."""
-    require_section(request, "adoption")
-    access = access_for(request)
+    access = section_access(request, "adoption")
     go_lives = (
         access.go_lives()
         .annotate(area_count=Count("areas", filter=Q(areas__in=access.areas()), distinct=True))
