@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeTextField
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 
 
@@ -523,7 +524,7 @@ class SurveyResponse(models.Model):
     fast = models.PositiveSmallIntegerField(choices=Agreement.choices)
     easy_to_learn = models.PositiveSmallIntegerField(choices=Agreement.choices)
     training = models.PositiveSmallIntegerField(choices=Agreement.choices)
-    comment = models.TextField(blank=True, max_length=1000)
+    comment = FreeTextField(blank=True, max_length=1000)
     theme = models.ForeignKey(
         FeedbackTheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )

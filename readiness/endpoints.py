@@ -1,41 +1,37 @@
-"""What every readiness API endpoint shares: the caller's access, a service call whose
-refusals become the API's error shape, choosing people and go-lives by id within what the
-caller may see, and the documented write errors."""
+"""What readiness API endpoints share beyond ``golive/api_errors.py``: choosing people and
+go-lives by id within what the caller may see, validated input, and the documented write
+errors (a service's refusals: ``golive.api_errors.call_service`` maps them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 
-from golive.access import Access, access_for
-from golive.api_errors import ErrorSerializer, service_errors
+from golive.api_errors import ErrorSerializer, refusal_responses
+from golive.api_permissions import api_access
 from golive.models import GoLive, Programme, User
 
-RULE_CODES = (
-    "computed, evidence_required, decided, not_required, already_signed, note_required, "
-    "stale, already_at_level, skips_level, duplicate"
+# A request that must change (400), and a request refused in the records' state (409).
+REFUSED_CODES = (
+    "computed",
+    "evidence_required",
+    "not_required",
+    "note_required",
+    "skips_level",
+    "criteria_unmet",
 )
-
-
-class RuleRefused(exceptions.APIException):
-    """A readiness rule refused the request; ``code`` says which."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-    default_detail = "The request breaks a readiness rule."
-
-
-def call_service(function: Any, **kwargs: Any) -> Any:
-    """Run a service, turning its refusals into the API's error shape."""
-    with service_errors(RuleRefused):
-        return function(**kwargs)
-
-
-def api_access(request: Request) -> Access:
-    return access_for(request._request)
+CONFLICT_CODES = (
+    "decided",
+    "already_signed",
+    "stale",
+    "already_at_level",
+    "duplicate",
+    "stood_down",
+    "published",
+)
 
 
 def programme_user(programme: Programme, pk: int, field: str) -> User:
@@ -60,11 +56,6 @@ def valid(serializer_class: type[serializers.Serializer], request: Request) -> d
 
 
 WRITE_ERRORS = {
-    400: OpenApiResponse(
-        ErrorSerializer,
-        description=f"Invalid input (field_errors) or a broken rule; code is one of {RULE_CODES}.",
-    ),
-    401: ErrorSerializer,
+    **refusal_responses(refused=REFUSED_CODES, conflicts=CONFLICT_CODES),
     403: OpenApiResponse(ErrorSerializer, description="Outside your areas or domains."),
-    404: ErrorSerializer,
 }

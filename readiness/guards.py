@@ -1,24 +1,19 @@
 """What readiness use cases across the sub-packages check: refusing someone who may not
-(``require``), keeping NHS numbers out of free text (``scrub``), and whether a user sees
-every area of a go-live (gate evidence and command and control speak for all of them)."""
+(``require``), and whether a user sees every area of a go-live (gate evidence and command
+and control speak for all of them). (Free text keeps NHS numbers out through its model
+fields, ``golive.fields``.)"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
 from golive.access import Access
-from golive.identifiers import remove_nhs_numbers
 from golive.models import GoLive
 
 
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
-
-
-def scrub(text: str) -> str:
-    """Free text people type can carry an NHS number; none is stored (as the desk does)."""
-    return remove_nhs_numbers(text.strip())
 
 
 def sees_whole_go_live(access: Access, go_live: GoLive) -> bool:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeCharField, FreeTextField
 from golive.models import Area, GoLive, Programme, Role, RoleGroup
 
 
@@ -75,7 +76,7 @@ class ReadinessGroup(models.Model):
 class Meeting(models.Model):
     group = models.ForeignKey(ReadinessGroup, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField()
-    notes = models.TextField(blank=True)
+    notes = FreeTextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -87,7 +88,7 @@ class Meeting(models.Model):
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField(max_length=2000)
+    text = FreeTextField(max_length=2000)
     history = HistoricalRecords()
 
     class Meta:
@@ -107,7 +108,7 @@ class Action(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
-    description = models.TextField(max_length=2000)
+    description = FreeTextField(max_length=2000)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -183,7 +184,7 @@ class Criterion(models.Model):
     evidence_link = models.URLField(max_length=500, blank=True)
     evidence_file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
     evidence_file_name = models.CharField(max_length=200, blank=True)
-    comment = models.TextField(max_length=2000, blank=True)
+    comment = FreeTextField(max_length=2000, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -258,7 +259,7 @@ class SignOff(models.Model):
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="sign_offs")
     role = models.CharField(max_length=20, choices=SignOffRole.choices)
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
-    note = models.TextField(max_length=2000, blank=True)
+    note = FreeTextField(max_length=2000, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -320,16 +321,16 @@ class Hazard(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="hazards")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    cause = models.TextField(max_length=2000)
-    effect = models.TextField(max_length=2000)
+    title = FreeCharField(max_length=200)
+    cause = FreeTextField(max_length=2000)
+    effect = FreeTextField(max_length=2000)
     initial_severity = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     initial_likelihood = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    controls = models.TextField(max_length=4000, blank=True)
+    controls = FreeTextField(max_length=4000, blank=True)
     residual_severity = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -414,7 +415,7 @@ class Milestone(models.Model):
         OTHER = "other", "Other"
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="milestones")
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
@@ -438,13 +439,13 @@ class CommandCell(models.Model):
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="command_cells")
     level = models.CharField(max_length=10, choices=Level.choices)
-    name = models.CharField(max_length=100)
+    name = FreeCharField(max_length=100)
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     stood_down_at = models.DateTimeField(null=True, blank=True)
     stood_down_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    stand_down_override = models.TextField(
+    stand_down_override = FreeTextField(
         max_length=2000, blank=True, help_text="Why the cell stood down with criteria unmet."
     )
     history = HistoricalRecords()
@@ -475,7 +476,7 @@ class StandDownCriterion(models.Model):
         CommandCell, on_delete=models.CASCADE, related_name="stand_down_criteria"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    title = FreeCharField(max_length=200)
     hours = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(336)]
     )
@@ -483,7 +484,7 @@ class StandDownCriterion(models.Model):
         null=True, blank=True, help_text="Arrivals must stay below this many tickets an hour."
     )
     met = models.BooleanField(default=False, help_text="Manual criteria only.")
-    note = models.TextField(max_length=2000, blank=True)
+    note = FreeTextField(max_length=2000, blank=True)
     ticked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -526,7 +527,7 @@ class EscalationStep(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     stepped_at = models.DateTimeField()
-    note = models.TextField(max_length=2000)
+    note = FreeTextField(max_length=2000)
 
     class Meta:
         ordering = ["stepped_at", "pk"]
@@ -546,7 +547,7 @@ class DutyAssignment(models.Model):
 
     cell = models.ForeignKey(CommandCell, on_delete=models.CASCADE, related_name="duties")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=100, help_text="For example, loggist or incident lead.")
+    role = FreeCharField(max_length=100, help_text="For example, loggist or incident lead.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     history = HistoricalRecords()
@@ -575,7 +576,7 @@ class SitRep(models.Model):
     period_start = models.DateTimeField()
     period_end = models.DateTimeField()
     figures = models.JSONField()
-    summary = models.TextField(max_length=4000)
+    summary = FreeTextField(max_length=4000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     drafted_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
@@ -611,8 +612,8 @@ class CommsItem(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="comms_items")
-    title = models.CharField(max_length=200)
-    audience = models.CharField(max_length=200)
+    title = FreeCharField(max_length=200)
+    audience = FreeCharField(max_length=200)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     planned_on = models.DateField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -640,7 +641,7 @@ class EngagementEvent(models.Model):
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="engagement_events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    title = FreeCharField(max_length=200)
     held_on = models.DateField()
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

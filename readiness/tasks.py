@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from golive.celery import golive_task
 from readiness.command import services
 from readiness.models import CommandCell
 
@@ -37,12 +36,7 @@ def cells_in_go_live_period(today: dt.date) -> list[CommandCell]:
     ]
 
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    max_retries=3,
-    ignore_result=True,
-)
+@golive_task(ignore_result=True)
 def draft_due_sitreps() -> int:
     """Draft the sit-rep due now for every cell in its go-live period (idempotent: one per
     cell and period, however often beat delivers this). Returns how many cells were seen."""

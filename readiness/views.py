@@ -11,19 +11,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from golive.dashboard import visible_scope
+from golive.http import section_access
+from golive.navigation import current_go_live
 from readiness.assessment import selectors as assessment
 from readiness.assessment.scoring import EXPLANATION
 from readiness.gates import selectors as gates
-from readiness.pages import (
-    section,
-)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The readiness picture for the chosen go-live: score, milestones, gates and the
     readiness groups' overdue actions."""
-    access, go_live = section(request)
+    access, go_live = section_access(request, "readiness"), current_go_live(request)
     if go_live is None:
         return render(request, "readiness/home.html", {"go_live": None})
     today = timezone.localdate()

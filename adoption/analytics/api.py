@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,9 +19,12 @@ from adoption.analytics import cache as analytics_cache
 from adoption.analytics import comparison, dashboard, markers, metrics
 from adoption.analytics.forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
-from golive.access import Access, Capability, access_for
+from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
-from golive.models import Area, GoLive, Programme, RoleGroup, User
+from golive.api_permissions import api_access
+from golive.dashboard import visible_scope
+from golive.http import signed_in_user
+from golive.models import Area, GoLive, Programme, RoleGroup
 
 MAX_DAYS = 366
 MARKER_KINDS = [value for value, _ in ChangeMarker.Kind.choices]
@@ -38,16 +39,6 @@ class MarkerKindField(serializers.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=ChangeMarker.Kind.choices, **kwargs)
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
-
-
-def _as_drf(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 def _scope_choices(
@@ -79,7 +70,7 @@ class AccessContext:
     def get_serializer_context(self) -> dict[str, Any]:
         context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
         request: Request = cast(Any, self).request
-        context["access"] = access_for(request._request)
+        context["access"] = api_access(request)
         return context
 
 
@@ -191,7 +182,7 @@ def _areas(
 ) -> list[Area]:
     """The caller's visible areas of the go-live (or programme), narrowed to ``area_id``."""
     if go_live is not None:
-        areas = dashboard.visible_go_live_areas(access, go_live)
+        areas = list(visible_scope(access, go_live))
     else:
         areas = list(access.areas(programme=programme).order_by("pk"))
     if area_id is not None:
@@ -232,7 +223,7 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Metric]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         return Metric.objects.filter(programme__in=access.programmes()).order_by(
             "programme_id", "name"
         )
@@ -244,7 +235,7 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
         self._save(serializer)
 
     def _save(self, serializer: serializers.BaseSerializer) -> None:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         data = dict(cast(dict[str, Any], serializer.validated_data))
         metric = cast(Metric | None, serializer.instance)
         if metric is None:
@@ -253,18 +244,16 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
             data.pop("programme", None)  # a metric stays in its programme
         for name, value in data.items():
             setattr(metric, name, value)
-        try:
-            saved = metrics.save_metric(access=access, user=_user(self.request), metric=metric)
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise _as_drf(error) from None
+        with service_errors():
+            saved = metrics.save_metric(
+                access=access, user=signed_in_user(self.request), metric=metric
+            )
         serializer.instance = saved
 
     def perform_destroy(self, instance: Metric) -> None:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         with service_errors():
-            metrics.delete_metric(access=access, user=_user(self.request), metric=instance)
+            metrics.delete_metric(access=access, user=signed_in_user(self.request), metric=instance)
 
     @extend_schema(
         parameters=[SeriesQuerySerializer],
@@ -278,7 +267,7 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
         query = SeriesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        access = access_for(request._request)
+        access = api_access(request)
         go_live = _go_live(access, params.get("go_live"))
         if go_live is not None and go_live.programme_id != metric.programme_id:
             raise serializers.ValidationError({"go_live": "That go-live is in another programme."})
@@ -344,7 +333,7 @@ class ChangeMarkerViewSet(AccessContext, viewsets.ModelViewSet):
     write_capability = Capability.MANAGE_ADOPTION
 
     def get_queryset(self) -> QuerySet[ChangeMarker]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         visible = access.areas().values("pk")
         mine = ChangeMarker.objects.filter(programme__in=access.programmes()).filter(
             Q(areas__isnull=True) | Q(areas__in=visible)
@@ -371,41 +360,31 @@ class ChangeMarkerViewSet(AccessContext, viewsets.ModelViewSet):
         }
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         programme = cast(dict[str, Any], serializer.validated_data)["programme"]
         if not access.programmes().filter(pk=programme.pk).exists():
             raise serializers.ValidationError(
                 {"programme": "There is no programme with this id that you can see."}
             )
-        try:
+        with service_errors():
             serializer.instance = markers.record_marker(
                 access=access,
-                user=_user(self.request),
+                user=signed_in_user(self.request),
                 programme=programme,
                 **self._fields(serializer),
             )
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise _as_drf(error) from None
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        try:
+        with service_errors():
             serializer.instance = markers.update_marker(
-                access=access_for(self.request._request),
+                access=api_access(self.request),
                 marker=cast(ChangeMarker, serializer.instance),
                 **self._fields(serializer),
             )
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise _as_drf(error) from None
 
     def perform_destroy(self, instance: ChangeMarker) -> None:
-        try:
-            markers.delete_marker(access=access_for(self.request._request), marker=instance)
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error)) from None
+        with service_errors():
+            markers.delete_marker(access=api_access(self.request), marker=instance)
 
 
 # Comparisons.
@@ -480,7 +459,7 @@ def comparison_view(request: Request) -> Response:
     query = ComparisonQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     params = dict(query.validated_data)
-    access = access_for(request._request)
+    access = api_access(request)
     go_live = _go_live(access, params["go_live"])
     assert go_live is not None  # noqa: S101 - go_live is required
     metric = Metric.objects.filter(pk=params["metric"], programme=go_live.programme).first()

@@ -20,6 +20,7 @@ from adoption.analytics.markers import MarkerView, chart_markers
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
 from golive.access import Access
 from golive.charts import Chart, Series
+from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 from golive.tiles import Tile, go_live_tiles
 
@@ -60,15 +61,6 @@ class View:
         if len(self.areas) == 1:
             return self.areas[0].name
         return self.label or f"{len(self.areas)} areas of {self.go_live.name}"
-
-
-def visible_go_live_areas(access: Access, go_live: GoLive) -> list[Area]:
-    return list(
-        access.areas()
-        .filter(go_lives=go_live)
-        .select_related("site")
-        .order_by("site__name", "name")
-    )
 
 
 def last_data_day() -> dt.date | None:
@@ -354,7 +346,7 @@ def wave_rows(
     rows = []
     waves = access.go_lives().filter(programme=go_live.programme, user_go_live_date__lte=today)
     for wave in waves.order_by("user_go_live_date"):
-        ids = tuple(a.pk for a in visible_go_live_areas(access, wave))
+        ids = tuple(a.pk for a in visible_scope(access, wave))
         if not ids:
             continue
         day0 = wave.user_go_live_date
@@ -415,7 +407,7 @@ def before_after(
     """Compare a metric before and after a marker over the touched areas the user sees,
     with the untouched ones (that have data) as controls."""
     metric: Metric = data["metric"]
-    visible = visible_go_live_areas(access, go_live)
+    visible = list(visible_scope(access, go_live))
     others = list(access.areas(programme=go_live.programme).select_related("site"))
     treated = [a for a in visible if marker.touches({a.pk})]
     if data.get("area"):
@@ -536,7 +528,7 @@ def programme_rows(
     shown = set(view.area_ids)
     rows = []
     for go_live in go_lives:
-        areas = [a for a in visible_go_live_areas(access, go_live) if a.pk in shown]
+        areas = [a for a in visible_scope(access, go_live) if a.pk in shown]
         part = View(go_live, areas, view.start, view.end, view.role_group)
         rows.append(
             GoLiveRow(

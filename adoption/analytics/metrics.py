@@ -29,6 +29,7 @@ from adoption.models import (
 )
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
+from golive.refusals import Conflict
 from training.models import Completion
 
 A = Metric.Aggregate
@@ -538,7 +539,7 @@ def delete_metric(*, access: Access, user: User, metric: Metric) -> None:
         )
     users = metric_in_use_by(metric)
     if users:
-        raise ValidationError(
+        raise Conflict(
             f"Ratio metrics are built on this one: {', '.join(users)}. Change or delete "
             "them first.",
             code="metric_in_use",

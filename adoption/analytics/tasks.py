@@ -5,24 +5,15 @@ this module's place in the package."""
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from adoption.analytics import dashboard, rollups
 from adoption.models import ImportBatch
+from golive.celery import golive_task
 from golive.models import Programme
 
 
-@shared_task(
-    name="adoption.tasks.rollup_batch",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_jitter=True,
-    max_retries=3,
-    acks_late=True,
-    ignore_result=True,
-)
+@golive_task(name="adoption.tasks.rollup_batch", acks_late=True, ignore_result=True)
 def rollup_batch(batch_id: int) -> None:
     """Recompute the daily rollups for the local days an events batch touched (or relink
     activity to staff after a staff list), then queue the warming of the programme's
@@ -36,7 +27,7 @@ def rollup_batch(batch_id: int) -> None:
         warm_dashboards.delay(programme_id)
 
 
-@shared_task(name="adoption.tasks.warm_dashboards", ignore_result=True)
+@golive_task(name="adoption.tasks.warm_dashboards", ignore_result=True)
 def warm_dashboards(programme_id: int) -> None:
     """Compute the programme's default dashboard figures into the cache after a rollup, so
     the first reader does not wait for them. Only fills the cache: safe to run any number

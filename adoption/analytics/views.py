@@ -5,7 +5,7 @@ figure is for areas the user may see (``golive.access``); pages read rollups onl
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adoption.analytics import cache as analytics_cache
@@ -31,22 +30,20 @@ from adoption.analytics.markers import MarkerView
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.charts import Chart
-from golive.models import GoLive, User
-from golive.navigation import GO_LIVE_PARAM, current_go_live, require_section, url_go_live
+from golive.dashboard import visible_scope
+from golive.http import render_page, section_access, signed_in_user
+from golive.models import GoLive
+from golive.navigation import GO_LIVE_PARAM, current_go_live, url_go_live
+from golive.refusals import apply_errors
 
 TABLES = ("series", "areas", "waves")
 PROGRAMME_TABLES = ("go-lives", "areas")
 
 
-def _access(request: HttpRequest) -> Access:
-    require_section(request, "adoption")
-    return access_for(request)
-
-
 def _go_live(request: HttpRequest) -> GoLive | None:
     """The go-live a page shows: the one its URL names (a drill-down link), else the one
     chosen in the switcher. Reading either leaves the session as it was."""
-    _access(request)
+    section_access(request, "adoption")
     return url_go_live(request) or current_go_live(request)
 
 
@@ -68,7 +65,7 @@ def _form_data(request: HttpRequest) -> QueryDict | None:
 def _view(request: HttpRequest, go_live: GoLive) -> tuple[dashboard.View, DashboardFilterForm]:
     """The dashboard's scope from the URL's filters (ignored when invalid, with messages)."""
     access = access_for(request)
-    areas = dashboard.visible_go_live_areas(access, go_live)
+    areas = list(visible_scope(access, go_live))
     form = DashboardFilterForm(_form_data(request), areas=areas)
     start, end = dashboard.default_range(go_live, today=timezone.localdate())
     role_group = ""
@@ -114,7 +111,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         **_pin(request, go_live),
     }
-    return _page_or_results(request, "adoption/dashboard.html", context)
+    return render_page(request, "adoption/dashboard.html", context, partial="results")
 
 
 @require_GET
@@ -137,7 +134,7 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         **_pin(request, go_live),
     }
-    return _page_or_results(request, "adoption/programme_dashboard.html", context)
+    return render_page(request, "adoption/programme_dashboard.html", context, partial="results")
 
 
 def _programme(
@@ -200,22 +197,12 @@ def drill_down(request: HttpRequest, pk: int, area: int | None = None) -> HttpRe
     in the target's URL (``?go_live=``): a GET shows it and leaves the go-live chosen in the
     switcher alone (only the switcher's POST changes that). Only a go-live the user may
     see; the filters in the query string come along."""
-    _access(request)
-    go_live = get_object_or_404(access_for(request).go_lives(), pk=pk)
+    access = section_access(request, "adoption")
+    go_live = get_object_or_404(access.go_lives(), pk=pk)
     target = reverse("adoption:area", args=[area]) if area else reverse("adoption:dashboard")
     query = request.GET.copy()
     query[GO_LIVE_PARAM] = str(go_live.pk)
     return redirect(f"{target}?{query.urlencode()}")
-
-
-def _page_or_results(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """The page, or for htmx only its ``results`` partial (not on a history restore, which
-    needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    fragment = htmx is not None and bool(htmx) and not htmx.history_restore_request
-    response = render(request, template + ("#results" if fragment else ""), context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_GET
@@ -227,7 +214,7 @@ def area_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _no_go_live(request)
     view, form = _view(request, go_live)
     area = next(
-        (a for a in dashboard.visible_go_live_areas(access_for(request), go_live) if a.pk == pk),
+        (a for a in visible_scope(access_for(request), go_live) if a.pk == pk),
         None,
     )
     if area is None:
@@ -271,7 +258,7 @@ def not_yet_using(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         **_pin(request, go_live),
     }
-    return _page_or_results(request, "adoption/not_yet_using.html", context)
+    return render_page(request, "adoption/not_yet_using.html", context, partial="results")
 
 
 @require_GET
@@ -402,7 +389,7 @@ def before_after(request: HttpRequest) -> HttpResponse:
         _form_data(request),
         metrics=Metric.objects.filter(programme=go_live.programme),
         markers=shown,
-        areas=dashboard.visible_go_live_areas(access, go_live),
+        areas=list(visible_scope(access, go_live)),
         initial={"days_before": 28, "days_after": 28, "settling_days": 7},
     )
     outcome = None
@@ -419,10 +406,6 @@ def before_after(request: HttpRequest) -> HttpResponse:
 
 
 # The metric catalogue.
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @require_GET
@@ -462,9 +445,11 @@ def metric_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = metrics.save_metric(access=access, user=_user(request), metric=form.instance)
+            saved = metrics.save_metric(
+                access=access, user=signed_in_user(request), metric=form.instance
+            )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Metric {saved.name} was saved.")
             return redirect("adoption:metrics")
@@ -487,7 +472,7 @@ def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
     problem = ""
     if request.method == "POST":
         try:
-            metrics.delete_metric(access=access, user=_user(request), metric=metric)
+            metrics.delete_metric(access=access, user=signed_in_user(request), metric=metric)
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:
@@ -547,12 +532,15 @@ def marker_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             if marker is None:
                 markers.record_marker(
-                    access=access, user=_user(request), programme=go_live.programme, **fields
+                    access=access,
+                    user=signed_in_user(request),
+                    programme=go_live.programme,
+                    **fields,
                 )
             else:
                 markers.update_marker(access=access, marker=marker, **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"The change '{fields['title']}' was saved.")
             return redirect("adoption:markers")

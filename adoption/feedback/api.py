@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adoption.feedback import selectors
-from golive.access import access_for
 from golive.api_errors import ERROR_RESPONSES
+from golive.api_permissions import api_access
 
 
 class WeekScoreSerializer(serializers.Serializer):
@@ -42,7 +42,7 @@ class FeedbackQuerySerializer(serializers.Serializer):
 def feedback_scores(request: Request) -> Response:
     query = FeedbackQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    access = access_for(request._request)
+    access = api_access(request)
     go_live = access.go_lives().filter(pk=query.validated_data["go_live"]).first()
     if go_live is None:
         raise serializers.ValidationError(

@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from adoption.feedback.selectors import can_manage_feedback
 from adoption.models import FeedbackTheme, Survey, SurveyResponse
 from golive.access import Access
-from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, GoLive, User
 
 # Submissions one client may send to one survey link per minute. Generous: a ward's shared
@@ -63,7 +62,7 @@ def record_response(
                 submission=submission,
                 area=area,
                 role_group=role_group,
-                comment=remove_nhs_numbers(comment),
+                comment=comment,
                 **answers,
             )
     except IntegrityError:

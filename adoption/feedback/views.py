@@ -4,7 +4,6 @@ page (surveys, net experience score per area and week, comments, themes)."""
 from __future__ import annotations
 
 import uuid
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -17,7 +16,8 @@ from adoption.feedback import selectors, services
 from adoption.feedback.forms import OpenSurveyForm, SurveyAnswerForm, TagForm, ThemeForm
 from adoption.models import FeedbackTheme, Survey
 from golive.access import access_for
-from golive.models import GoLive, User
+from golive.http import signed_in_user
+from golive.models import GoLive
 from golive.navigation import current_go_live, require_section
 
 COMMENTS_SHOWN = 50
@@ -104,10 +104,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "adoption/feedback.html", context)
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 @require_POST
 def open_survey(request: HttpRequest) -> HttpResponse:
     go_live = _go_live(request)
@@ -115,7 +111,7 @@ def open_survey(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         survey = services.open_survey(
             access=access_for(request),
-            user=_user(request),
+            user=signed_in_user(request),
             go_live=go_live,
             title=form.cleaned_data["title"],
         )

@@ -5,10 +5,8 @@ commit the valid rows only, and keep mapping profiles. Querysets are scoped thro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +18,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import get_error_detail
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,16 +26,31 @@ from adoption.imports import selectors, services
 from adoption.imports.fields import FIELDS_BY_KIND
 from adoption.imports.permissions import IMPORT_CAPABILITY, capability_for
 from adoption.models import ImportBatch, ImportIssue, ImportKind, MappingProfile
-from golive.access import Access, Capability, access_for
-from golive.api_errors import ERROR_RESPONSES, ErrorSerializer
-from golive.api_permissions import RoleScopedAccess
+from golive.access import Access, Capability
+from golive.api_errors import (
+    ERROR_RESPONSES,
+    ErrorSerializer,
+    Refused,
+    call_service,
+    refusal_responses,
+)
+from golive.api_permissions import RoleScopedAccess, api_access
+from golive.http import signed_in_user
 from golive.models import Programme, User
 
-REFUSAL_CODES = (
-    "FILE_TOO_LARGE, FILE_NOT_TEXT_CSV, FILE_ENCODING, HEADER_MISMATCH, NO_DATA_ROWS, "
-    "ALREADY_IMPORTED; kind_not_supported; profile_missing, profile_kind or profile_invalid "
-    "for an unusable mapping profile; invalid (with field_errors) for a malformed request"
+# Refused before any row work: the file or the profile (400), or the file already imported (409).
+UPLOAD_REFUSALS = (
+    "FILE_TOO_LARGE",
+    "FILE_NOT_TEXT_CSV",
+    "FILE_ENCODING",
+    "HEADER_MISMATCH",
+    "NO_DATA_ROWS",
+    "kind_not_supported",
+    "profile_missing",
+    "profile_kind",
+    "profile_invalid",
 )
+BATCH_CONFLICTS = ("not_rejected", "too_many_rejected", "file_deleted", "ALREADY_IMPORTED")
 
 
 # Serializers: shapes only.
@@ -196,23 +208,6 @@ class MappingProfileCreateSerializer(MappingProfileWriteSerializer):
 # Errors and permissions.
 
 
-class ImportRefused(exceptions.APIException):
-    """A file-level or state refusal from a service, keeping its reason code."""
-
-    status_code: int = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-    default_detail = "The file was refused."
-
-    @classmethod
-    def from_error(cls, error: DjangoValidationError) -> ImportRefused:
-        return cls(" ".join(error.messages), getattr(error, "code", None) or cls.default_code)
-
-
-class BatchConflict(ImportRefused):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The batch is not in a state that allows this."
-
-
 class ImportAccess(RoleScopedAccess):
     """The API's access rule, except that writes need at least one import capability:
     whether the caller may import this kind into this programme is decided per request, and
@@ -245,10 +240,6 @@ def _programme_for(
             code="required",
         )
     return candidates[0]
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _batch_location(request: Request, batch: ImportBatch) -> str:
@@ -285,7 +276,7 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
     parser_classes = [MultiPartParser]
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         return selectors.visible_batches(access).select_related("partial_confirmed_by")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -301,11 +292,7 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[LOCATION_HEADER],
         responses={
             202: QUEUED_RESPONSE,
-            400: OpenApiResponse(
-                ErrorSerializer,
-                description=f"Refused before any row work; code is the reason: {REFUSAL_CODES}.",
-            ),
-            401: ErrorSerializer,
+            **refusal_responses(refused=UPLOAD_REFUSALS, conflicts=["ALREADY_IMPORTED"]),
             403: OpenApiResponse(
                 ErrorSerializer, description="You may not import this kind of file here."
             ),
@@ -317,26 +304,22 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         data = upload.validated_data
         kind = data["kind"]
         if kind not in FIELDS_BY_KIND:
-            raise ImportRefused(f"Golive cannot read {kind} files yet.", "kind_not_supported")
-        access = access_for(request._request)
+            raise Refused(f"Golive cannot read {kind} files yet.", "kind_not_supported")
+        access = api_access(request)
         programme = _programme_for(
             access,
             data.get("programme"),
             lambda candidate: access.has(capability_for(kind), programme=candidate),
         )
-        try:
-            batch = services.create_import_batch(
-                user=_user(request),
-                programme=programme,
-                kind=kind,
-                profile_name=data.get("profile") or f"golive-{kind}",
-                upload=data["file"],
-                file_name=data["file"].name or "extract.csv",
-            )
-        except DjangoValidationError as error:
-            raise ImportRefused.from_error(error) from None
-        except DjangoPermissionDenied as denied:
-            raise exceptions.PermissionDenied(str(denied)) from None
+        batch = call_service(
+            services.create_import_batch,
+            user=signed_in_user(request),
+            programme=programme,
+            kind=kind,
+            profile_name=data.get("profile") or f"golive-{kind}",
+            upload=data["file"],
+            file_name=data["file"].name or "extract.csv",
+        )
         body = self.get_serializer(batch).data
         headers = {"Location": _batch_location(request, batch)}
         return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
@@ -359,27 +342,12 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         ),
         request=None,
         parameters=[LOCATION_HEADER],
-        responses={
-            202: QUEUED_RESPONSE,
-            401: ErrorSerializer,
-            403: ErrorSerializer,
-            404: ErrorSerializer,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="Not allowed in the batch's state; code is not_rejected, "
-                "too_many_rejected or ALREADY_IMPORTED.",
-            ),
-        },
+        responses={202: QUEUED_RESPONSE, **refusal_responses(conflicts=BATCH_CONFLICTS)},
     )
     @action(detail=True, methods=["post"], url_path="commit-valid-rows")
     def commit_valid_rows(self, request: Request, pk: int) -> Response:
         batch = self.get_object()
-        try:
-            services.commit_valid_rows_only(batch=batch, user=_user(request))
-        except DjangoValidationError as error:
-            raise BatchConflict.from_error(error) from None
-        except DjangoPermissionDenied as denied:
-            raise exceptions.PermissionDenied(str(denied)) from None
+        call_service(services.commit_valid_rows_only, batch=batch, user=signed_in_user(request))
         batch = self.get_queryset().get(pk=batch.pk)
         body = ImportBatchSerializer(batch, context=self.get_serializer_context()).data
         headers = {"Location": _batch_location(request, batch)}
@@ -401,17 +369,15 @@ def _save_profile(
     *, programme: Programme, user: User, data: dict[str, Any], profile: MappingProfile | None
 ) -> MappingProfile:
     # The service refuses a name already used in the programme (a field error on "name").
-    try:
-        return services.save_mapping_profile(
-            programme=programme,
-            user=user,
-            name=data["name"],
-            description=data.get("description", ""),
-            spec=_spec_of_kind(data["spec"], data.get("kind")),
-            profile=profile,
-        )
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(get_error_detail(error)) from None
+    return call_service(
+        services.save_mapping_profile,
+        programme=programme,
+        user=user,
+        name=data["name"],
+        description=data.get("description", ""),
+        spec=_spec_of_kind(data["spec"], data.get("kind")),
+        profile=profile,
+    )
 
 
 @extend_schema_view(
@@ -444,26 +410,29 @@ class MappingProfileViewSet(viewsets.ModelViewSet):
     write_capability = Capability.MANAGE_ADOPTION
 
     def get_queryset(self) -> QuerySet[MappingProfile]:
-        access = access_for(self.request._request)
+        access = api_access(self.request)
         return selectors.visible_profiles(access).select_related("updated_by")
 
     def _editable(self) -> MappingProfile:
         profile: MappingProfile = self.get_object()
-        if not selectors.can_edit_profiles(access_for(self.request._request), profile.programme):
+        if not selectors.can_edit_profiles(api_access(self.request), profile.programme):
             raise exceptions.PermissionDenied("You may not change this programme's profiles.")
         return profile
 
     def create(self, request: Request) -> Response:
         incoming = MappingProfileCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        access = access_for(request._request)
+        access = api_access(request)
         programme = _programme_for(
             access,
             incoming.validated_data.get("programme"),
             lambda candidate: selectors.can_edit_profiles(access, candidate),
         )
         profile = _save_profile(
-            programme=programme, user=_user(request), data=incoming.validated_data, profile=None
+            programme=programme,
+            user=signed_in_user(request),
+            data=incoming.validated_data,
+            profile=None,
         )
         location = request.build_absolute_uri(reverse("mapping-profile-detail", args=[profile.pk]))
         body = MappingProfileSerializer(profile).data
@@ -480,7 +449,7 @@ class MappingProfileViewSet(viewsets.ModelViewSet):
             **incoming.validated_data,
         }
         saved = _save_profile(
-            programme=profile.programme, user=_user(request), data=data, profile=profile
+            programme=profile.programme, user=signed_in_user(request), data=data, profile=profile
         )
         return Response(MappingProfileSerializer(saved).data)
 

@@ -31,6 +31,7 @@ from adoption.imports.rows import read_header
 from adoption.models import ImportBatch, MappingProfile
 from golive.access import Access, Capability
 from golive.models import Programme, User
+from golive.refusals import Conflict
 
 Status = ImportBatch.Status
 
@@ -110,9 +111,9 @@ def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBat
     )
 
 
-def _duplicate_error(earlier: ImportBatch) -> ValidationError:
+def _duplicate_error(earlier: ImportBatch) -> Conflict:
     when = timezone.localtime(earlier.uploaded_at)
-    return ValidationError(
+    return Conflict(
         f"This file was already imported on {when:%d %b %Y at %H:%M} by "
         f"{earlier.uploaded_by.get_username()} (batch {earlier.pk}); nothing changed.",
         "ALREADY_IMPORTED",
@@ -171,15 +172,15 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
     if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
         raise PermissionDenied("Only a programme manager may commit the valid rows only.")
     if locked.status != Status.REJECTED or not locked.rows_rejected:
-        raise ValidationError("Only a batch rejected for row errors can do this.", "not_rejected")
+        raise Conflict("Only a batch rejected for row errors can do this.", "not_rejected")
     if locked.file_deleted_at is not None:
-        raise ValidationError(
+        raise Conflict(
             "The file has been deleted since it was rejected; upload it again.", "file_deleted"
         )
     share = locked.rows_rejected / max(locked.rows_read, 1)
     bound = parse_spec(locked.profile_name, locked.profile_spec).max_rejected_share
     if share > bound:
-        raise ValidationError(
+        raise Conflict(
             f"{share:.2%} of rows were rejected; valid rows can be committed on their own only "
             f"when at most {bound:.1%} are.",
             "too_many_rejected",

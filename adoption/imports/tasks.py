@@ -5,28 +5,20 @@ Task names are given explicitly: they are what queued messages and the beat sche
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from adoption.imports import housekeeping, pipeline
+from golive.celery import golive_task
 
 
-@shared_task(
-    name="adoption.tasks.run_import",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_jitter=True,
-    max_retries=3,
-    acks_late=True,
-)
+@golive_task(name="adoption.tasks.run_import", acks_late=True)
 def run_import(batch_id: int) -> None:
     """Process one import batch. Idempotent: a batch that is not queued is left alone, and
     the merge is one transaction guarded by the attempt number."""
     pipeline.run(batch_id)
 
 
-@shared_task(name="adoption.tasks.sweep_stalled_imports", ignore_result=True)
+@golive_task(name="adoption.tasks.sweep_stalled_imports", ignore_result=True)
 def sweep_stalled_imports() -> dict[str, int]:
     """Re-queue stalled or lost imports; fail them after the attempt cap; delete expired
     uploads and error reports. Safe to run at any time and from several places: batches move

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,9 +36,10 @@ from adoption.imports.selectors import (
 from adoption.models import ImportBatch, MappingProfile
 from golive.access import Access, Capability, access_for
 from golive.exports import csv_response
-from golive.http import HtmxHttpRequest
-from golive.models import Programme, User
-from golive.navigation import current_go_live, require_section
+from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_user
+from golive.models import Programme
+from golive.navigation import current_go_live
+from golive.refusals import apply_errors
 
 ISSUES_SHOWN = 100
 BATCHES_PER_PAGE = 25
@@ -49,8 +49,7 @@ ERROR_REPORT_HEADER = ("line", "column", "code", "message", "value", "expected")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's go-lives and releases: the events adoption is measured against."""
-    require_section(request, "adoption")
-    access = access_for(request)
+    access = section_access(request, "adoption")
     go_lives = (
         access.go_lives()
         .annotate(area_count=Count("areas", filter=Q(areas__in=access.areas()), distinct=True))
@@ -68,16 +67,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # Shared helpers: who may do what, and rendering a page or its fragment.
 
 
-def _access(request: HttpRequest) -> Access:
-    require_section(request, "adoption")
-    return access_for(request)
-
-
-def _user(request: HttpRequest) -> User:
-    # LoginRequiredMiddleware: every request that reaches these views is signed in.
-    return cast(User, request.user)
-
-
 def _programme(request: HttpRequest) -> Programme | None:
     """Uploads and saved profiles belong to the programme of the go-live being looked at."""
     go_live = current_go_live(request)
@@ -92,22 +81,12 @@ def _importable_kinds(access: Access, programme: Programme | None) -> list[str]:
     return [kind for kind in kinds if access.has(capability_for(kind), programme=programme)]
 
 
-def _render(
-    request: HtmxHttpRequest, template: str, context: dict[str, Any], *, partial: str
-) -> HttpResponse:
-    """The whole page, or only its named partial for htmx (not for a history restore)."""
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, f"{template}#{partial}" if fragment else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 # Imports: the list, uploading, a batch's page and its error report.
 
 
 @require_GET
 def import_list(request: HtmxHttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, "adoption")
     form = BatchFilterForm(request.GET or None)
     batches = visible_batches(access)
     if form.is_valid():
@@ -124,7 +103,7 @@ def import_list(request: HtmxHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_upload": bool(_importable_kinds(access, _programme(request))),
     }
-    return _render(request, "adoption/import_list.html", context, partial="results")
+    return render_page(request, "adoption/import_list.html", context, partial="results")
 
 
 def _usable_profiles(access: Access, programme: Programme, kinds: list[str]) -> dict[str, str]:
@@ -137,7 +116,7 @@ def _usable_profiles(access: Access, programme: Programme, kinds: list[str]) -> 
 
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, "adoption")
     programme = _programme(request)
     kinds = _importable_kinds(access, programme)
     if programme is None or not kinds:
@@ -155,7 +134,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         try:
             batch = services.create_import_batch(
-                user=_user(request),
+                user=signed_in_user(request),
                 programme=programme,
                 kind=form.cleaned_data["kind"],
                 profile_name=form.cleaned_data["profile"],
@@ -206,24 +185,24 @@ def _render_batch(
         "issues": batch.issues.all()[:ISSUES_SHOWN] if batch.is_final else [],
         "commit_form": commit_form,
     }
-    return _render(request, "adoption/batch.html", context, partial="progress")
+    return render_page(request, "adoption/batch.html", context, partial="progress")
 
 
 @require_GET
 def batch_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(visible_batches(_access(request)), pk=pk)
+    batch = get_object_or_404(visible_batches(section_access(request, "adoption")), pk=pk)
     return _render_batch(request, batch)
 
 
 @require_POST
 def commit_valid_rows(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(visible_batches(_access(request)), pk=pk)
+    batch = get_object_or_404(visible_batches(section_access(request, "adoption")), pk=pk)
     form = CommitValidRowsForm(request.POST, rows_rejected=batch.rows_rejected)
     if form.is_valid():
         try:
-            services.commit_valid_rows_only(batch=batch, user=_user(request))
+            services.commit_valid_rows_only(batch=batch, user=signed_in_user(request))
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -236,7 +215,7 @@ def commit_valid_rows(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(visible_batches(_access(request)), pk=pk)
+    batch = get_object_or_404(visible_batches(section_access(request, "adoption")), pk=pk)
     rows = batch.issues.order_by("line", "pk").values_list(*ERROR_REPORT_HEADER)
     return csv_response(f"golive-batch-{batch.pk}-errors.csv", ERROR_REPORT_HEADER, rows)
 
@@ -258,7 +237,7 @@ def _profile_programme(request: HttpRequest, access: Access) -> Programme:
 
 @require_GET
 def profile_list(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, "adoption")
     programme = _programme(request)
     editable = [p.pk for p in import_programmes(access) if can_edit_profiles(access, p)]
     builtins = [
@@ -284,14 +263,14 @@ def _save_profile(
     try:
         return services.save_mapping_profile(
             programme=programme,
-            user=_user(request),
+            user=signed_in_user(request),
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             spec=form.cleaned_data["spec"],
             profile=profile,
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        apply_errors(form, error)
         return None
 
 
@@ -304,7 +283,7 @@ def _taken_names(programme: Programme, profile: MappingProfile | None = None) ->
 
 @require_http_methods(["GET", "POST"])
 def profile_new(request: HttpRequest) -> HttpResponse:
-    programme = _profile_programme(request, _access(request))
+    programme = _profile_programme(request, section_access(request, "adoption"))
     kind = request.GET.get("kind", "events")
     kind = kind if kind in FIELDS_BY_KIND else "events"
     form = MappingProfileForm(
@@ -324,7 +303,7 @@ def profile_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = section_access(request, "adoption")
     profile = get_object_or_404(visible_profiles(access).select_related("programme"), pk=pk)
     if not can_edit_profiles(access, profile.programme):
         raise PermissionDenied("You may not change this programme's mapping profiles.")
@@ -355,13 +334,13 @@ def _profile_download(name: str, description: str, spec: Any) -> JsonResponse:
 
 @require_GET
 def profile_export(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_object_or_404(visible_profiles(_access(request)), pk=pk)
+    profile = get_object_or_404(visible_profiles(section_access(request, "adoption")), pk=pk)
     return _profile_download(profile.name, profile.description, profile.spec)
 
 
 @require_GET
 def builtin_profile_export(request: HttpRequest, name: str) -> HttpResponse:
-    _access(request)
+    section_access(request, "adoption")
     if name not in BUILTIN_NAMES:
         raise Http404("There is no built-in profile with that name.")
     kind = BUILTIN_NAMES[name]
@@ -383,14 +362,14 @@ def _import_errors(error: ValidationError) -> list[str]:
 
 @require_http_methods(["GET", "POST"])
 def profile_import(request: HttpRequest) -> HttpResponse:
-    programme = _profile_programme(request, _access(request))
+    programme = _profile_programme(request, section_access(request, "adoption"))
     form = ProfileImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"]
         existing = MappingProfile.objects.filter(programme=programme, name=data["name"]).first()
         try:
             saved = services.save_mapping_profile(
-                programme=programme, user=_user(request), profile=existing, **data
+                programme=programme, user=signed_in_user(request), profile=existing, **data
             )
         except ValidationError as error:
             form.add_error("file", _import_errors(error))

@@ -16,17 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, call_service
 from golive.api_fields import IdField
+from golive.api_permissions import api_access
+from golive.http import signed_in_user
 from golive.models import User
 from readiness.assessment import selectors, services
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    programme_user,
-    valid,
-)
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid
 from readiness.models import Action, Criterion, Domain, Meeting, Rag, ReadinessGroup
 
 # Criteria.
@@ -179,7 +175,7 @@ class CriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         call_service(
             services.update_criterion,
             access=api_access(request),
-            user=cast(User, request.user),
+            user=signed_in_user(request),
             criterion=criterion,
             rag=data["rag"],
             comment=data["comment"],
@@ -355,7 +351,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if row is None:
             raise exceptions.ValidationError({"action": "Choose an action of this group."})
         call_service(
-            services.set_action_status, access=api_access(request), user=cast(User, request.user),
+            services.set_action_status, access=api_access(request), user=signed_in_user(request),
             action=row, status=data["status"],
         )  # fmt: skip
         return Response(ActionSerializer(row).data)

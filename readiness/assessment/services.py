@@ -16,8 +16,9 @@ from simple_history.utils import bulk_create_with_history
 
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, User
+from golive.refusals import Conflict
 from readiness.assessment import selectors
-from readiness.guards import require, scrub
+from readiness.guards import require
 from readiness.models import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
@@ -55,7 +56,7 @@ def create_group(
             "The clinical and operational co-chairs must be different people.", code="same_chair"
         )
     if ReadinessGroup.objects.filter(programme=programme, name=name).exists():
-        raise ValidationError("A readiness group with this name already exists.", code="duplicate")
+        raise Conflict("A readiness group with this name already exists.", code="duplicate")
     group = ReadinessGroup.objects.create(
         programme=programme,
         name=name,
@@ -74,9 +75,9 @@ def record_meeting(
 ) -> Meeting:
     """Record a meeting and its decisions (one per non-empty line)."""
     require(selectors.can_manage_group(access, group), "Only the group's co-chairs may do this.")
-    meeting = Meeting.objects.create(group=group, held_on=held_on, notes=scrub(notes))
+    meeting = Meeting.objects.create(group=group, held_on=held_on, notes=notes.strip())
     Decision.objects.bulk_create(
-        [Decision(meeting=meeting, text=scrub(text)) for text in decisions if text.strip()]
+        [Decision(meeting=meeting, text=text.strip()) for text in decisions if text.strip()]
     )
     return meeting
 
@@ -95,7 +96,7 @@ def add_action(
     if meeting is not None and meeting.group_id != group.pk:
         raise ValidationError("That meeting belongs to another group.", code="other_group")
     return Action.objects.create(
-        group=group, meeting=meeting, description=scrub(description), owner=owner, due_on=due_on
+        group=group, meeting=meeting, description=description.strip(), owner=owner, due_on=due_on
     )
 
 
@@ -188,7 +189,7 @@ def update_criterion(
             }
         )
     criterion.rag = rag
-    criterion.comment = scrub(comment)
+    criterion.comment = comment.strip()
     criterion.evidence_link = evidence_link
     criterion.owner = owner
     fields = ["rag", "comment", "evidence_link", "owner", "updated_at", "updated_by"]

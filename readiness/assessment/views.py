@@ -10,14 +10,20 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from golive.access import Access, Capability
 from golive.charts import Chart, Series
 from golive.dashboard import visible_scope
-from golive.http import HtmxHttpRequest
+from golive.http import (
+    HtmxHttpRequest,
+    render_page,
+    section_access,
+    section_go_live,
+    signed_in_user,
+)
 from golive.models import GoLive, Site
+from golive.refusals import apply_errors
 from readiness.assessment import exports, selectors, services
 from readiness.assessment.forms import (
     ActionForm,
@@ -30,19 +36,12 @@ from readiness.assessment.forms import (
 )
 from readiness.assessment.scoring import EXPLANATION
 from readiness.models import Action, Criterion
-from readiness.pages import (
-    add_errors,
-    posted,
-    programme_users,
-    section,
-    section_go_live,
-    signed_in_user,
-)
+from readiness.pages import posted, programme_users
 
 
 @require_http_methods(["GET", "POST"])
 def groups(request: HttpRequest) -> HttpResponse:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     programme = go_live.programme
     can_create = access.has(Capability.MANAGE_GO_LIVES, programme=programme)
     form = GroupForm(posted(request), users=programme_users(programme))
@@ -54,7 +53,7 @@ def groups(request: HttpRequest) -> HttpResponse:
             try:
                 group = services.create_group(access=access, programme=programme, **data)
             except ValidationError as error:
-                add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"{group.name} was set up.")
                 return redirect("readiness:group", pk=group.pk)
@@ -69,7 +68,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group(request: HttpRequest, pk: int) -> HttpResponse:
     """A group's meetings, decisions and actions; its co-chairs record new ones here."""
-    access, _ = section(request)
+    access = section_access(request, "readiness")
     row = get_object_or_404(selectors.visible_groups(access), pk=pk)
     users = programme_users(row.programme)
     kind = request.POST.get("form") if request.method == "POST" else None
@@ -107,7 +106,7 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
-    access, _ = section(request)
+    access = section_access(request, "readiness")
     action = get_object_or_404(
         Action.objects.filter(group__in=selectors.visible_groups(access)).select_related("group"),
         pk=pk,
@@ -146,7 +145,7 @@ def _board_filters(
 @require_http_methods(["GET", "POST"])
 def board(request: HtmxHttpRequest) -> HttpResponse:
     """The assessment heat-map: areas × domains with weighted scores."""
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     form, filters = _board_filters(access, go_live, request.GET)
     can_apply = access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme)
     apply_form = ApplyTemplatesForm(
@@ -178,24 +177,19 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         "explanation": EXPLANATION,
         "apply_form": apply_form if can_apply else None,
     }
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(
-        request, "readiness/board.html#heatmap" if fragment else "readiness/board.html", context
-    )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "readiness/board.html", context, partial="heatmap")
 
 
 @require_GET
 def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     _, filters = _board_filters(access, go_live, request.GET)
     data = selectors.board(access, go_live, filters, today=timezone.localdate())
     return exports.respond(f"golive-readiness-{go_live.pk}", fmt, data)
 
 
 def _criterion(request: HttpRequest, pk: int) -> tuple[Access, Criterion]:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     row = get_object_or_404(selectors.visible_criteria(access, go_live), pk=pk)
     return access, row
 
@@ -233,7 +227,7 @@ def criterion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 access=access, user=signed_in_user(request), criterion=row, **data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            apply_errors(form, error)
         else:
             if request.htmx:
                 cell, area_score = selectors.cell_and_area_score(
@@ -245,8 +239,8 @@ def criterion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect(
                 reverse("readiness:board") + f"#{'cell-'}{row.area_id}-{row.template.domain}"
             )
-    template = "readiness/criterion.html#editor" if request.htmx else "readiness/criterion.html"
-    return render(request, template, {"criterion": row, "state": state, "form": form})
+    context = {"criterion": row, "state": state, "form": form}
+    return render_page(request, "readiness/criterion.html", context, partial="editor")
 
 
 @require_GET

@@ -4,7 +4,7 @@ whose every area the caller may see; writes go through ``readiness.command.servi
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,17 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Access, Capability
-from golive.api_errors import ERROR_RESPONSES
-from golive.models import GoLive, User
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
+from golive.http import signed_in_user
+from golive.models import GoLive
 from readiness.command import selectors, services
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    programme_user,
-    valid,
-    visible_go_live,
-)
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid, visible_go_live
 from readiness.guards import sees_whole_go_live
 from readiness.models import CommandCell, SitRep, StandDownCriterion
 from support.models import Escalation
@@ -202,7 +197,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 "step it up."
             )
         call_service(
-            services.step_up_escalation, access=access, user=cast(User, request.user),
+            services.step_up_escalation, access=access, user=signed_in_user(request),
             escalation=row, **valid(StepUpSerializer, request),
         )  # fmt: skip
         body = EscalationSerializer(self.get_queryset().get(pk=row.pk)).data

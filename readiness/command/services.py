@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.models import GoLive, User
+from golive.refusals import Conflict
 from readiness.command import selectors
-from readiness.guards import require, scrub
+from readiness.guards import require
 from readiness.models import (
     LEVEL_ORDER,
     CommandCell,
@@ -51,7 +52,7 @@ def create_cell(
         access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme),
         "Only a programme manager may set up command cells.",
     )
-    name = scrub(name)
+    name = name.strip()
     _check_cell(go_live, level, name)
     return CommandCell.objects.create(go_live=go_live, level=level, name=name, lead=lead)
 
@@ -63,7 +64,7 @@ def update_cell(*, access: Access, cell: CommandCell, name: str, lead: User) -> 
         access.has(Capability.MANAGE_GO_LIVES, programme=cell.go_live.programme),
         "Only a programme manager may change command cells.",
     )
-    name = scrub(name)
+    name = name.strip()
     _check_cell(cell.go_live, cell.level, name, exclude=cell.pk)
     cell.name, cell.lead = name, lead
     cell.save(update_fields=["name", "lead"])
@@ -84,13 +85,13 @@ def add_stand_down_criterion(
     (and arrivals a rate); a manual one is ticked later by the lead."""
     require(selectors.can_run_cell(access, cell), RUN_CELL)
     if cell.stood_down_at is not None:
-        raise ValidationError("This cell has already stood down.", code="stood_down")
+        raise Conflict("This cell has already stood down.", code="stood_down")
     errors: dict[str, ValidationError] = {}
     if kind != StandDownCriterion.Kind.MANUAL and not hours:
         errors["hours"] = ValidationError("Say over how many hours.", code="required")
     if kind == StandDownCriterion.Kind.ARRIVALS_BELOW and not per_hour:
         errors["per_hour"] = ValidationError("Say the hourly rate to stay below.", "required")
-    title = scrub(title)
+    title = title.strip()
     if StandDownCriterion.objects.filter(cell=cell, title=title).exists():
         errors["title"] = ValidationError("The cell already has this criterion.", "duplicate")
     if errors:
@@ -113,7 +114,7 @@ def tick_stand_down_criterion(
         raise ValidationError(
             "This criterion is read from live figures and cannot be ticked.", code="computed"
         )
-    note = scrub(note)
+    note = note.strip()
     if not note:
         raise ValidationError(
             {"note": ValidationError("Say what confirms it (or why not).", code="required")}
@@ -136,9 +137,9 @@ def stand_down_cell(
     )
     require(selectors.can_run_cell(access, cell), RUN_CELL)
     if cell.stood_down_at is not None:
-        raise ValidationError("This cell has already stood down.", code="stood_down")
+        raise Conflict("This cell has already stood down.", code="stood_down")
     states = selectors.stand_down_states(cell, now=now)
-    reason = scrub(override_reason)
+    reason = override_reason.strip()
     if not selectors.stand_down_met(states) and not reason:
         unmet = "; ".join(s.criterion.title for s in states if not s.met) or "none are set"
         raise ValidationError(
@@ -169,7 +170,7 @@ def step_up_escalation(
         raise ValidationError({"to_level": ValidationError("Choose a level.", "invalid")})
     current, target = order.index(escalation.level), order.index(to_level)
     if target <= current:
-        raise ValidationError(
+        raise Conflict(
             f"This escalation is already at {escalation.get_level_display().lower()}; it can "
             "only go up.",
             code="already_at_level",
@@ -184,7 +185,7 @@ def step_up_escalation(
         selectors.can_step_up(access, escalation),
         "Only a programme manager or the lead of the cell holding it may step it up.",
     )
-    note = scrub(note)
+    note = note.strip()
     if not note:
         raise ValidationError(
             {"note": ValidationError("Say why it needs the next level.", code="required")}
@@ -214,7 +215,7 @@ def assign_duty(
             {"ends_at": ValidationError("The duty must end after it starts.", code="order")}
         )
     return DutyAssignment.objects.create(
-        cell=cell, user=user, role=scrub(role), starts_at=starts_at, ends_at=ends_at
+        cell=cell, user=user, role=role.strip(), starts_at=starts_at, ends_at=ends_at
     )
 
 
@@ -290,12 +291,12 @@ def publish_sitrep(*, access: Access, user: User, sitrep: SitRep, summary: str) 
     if not is_lead and not access.is_superuser:
         raise PermissionDenied("Only the cell's lead may publish its sit-reps.")
     if sitrep.status == SitRep.Status.PUBLISHED:
-        raise ValidationError("This sit-rep has already been published.", code="published")
+        raise Conflict("This sit-rep has already been published.", code="published")
     if not summary.strip():
         raise ValidationError(
             {"summary": ValidationError("Write the summary to publish.", code="required")}
         )
-    sitrep.summary = scrub(summary)
+    sitrep.summary = summary.strip()
     sitrep.status = SitRep.Status.PUBLISHED
     sitrep.published_at = timezone.now()
     sitrep.published_by = user

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from golive.access import Access
+from golive.http import section_go_live, signed_in_user
 from golive.models import GoLive
 from golive.navigation import require_section
+from golive.refusals import apply_errors
 from readiness.command import selectors, services
 from readiness.command.forms import (
     DraftSitRepForm,
@@ -29,19 +31,13 @@ from readiness.command.forms import (
     TickStandDownForm,
 )
 from readiness.models import CommandCell, DutyAssignment, SitRep
-from readiness.pages import (
-    add_errors,
-    posted,
-    programme_users,
-    section_go_live,
-    signed_in_user,
-)
+from readiness.pages import posted, programme_users
 from support.models import Escalation
 from support.selectors import visible_escalations
 
 
 def _command(request: HttpRequest) -> tuple[Access, GoLive]:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     # Command and control covers every area of the go-live: the section asks for them all.
     require_section(request, "command")
     return access, go_live
@@ -73,7 +69,7 @@ def command(request: HttpRequest) -> HttpResponse:
         try:
             services.assign_duty(access=access, **duty_form.cleaned_data)
         except ValidationError as error:
-            add_errors(duty_form, error)
+            apply_errors(duty_form, error)
         else:
             messages.success(request, "The duty was added to the rota.")
             return redirect("readiness:command")
@@ -123,7 +119,7 @@ def sitrep(request: HttpRequest, pk: int) -> HttpResponse:
                     access=access, user=signed_in_user(request), sitrep=row, **form.cleaned_data
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "The sit-rep was published.")
                 return redirect("readiness:sitrep", pk=row.pk)
@@ -177,7 +173,7 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             message = _cell_write(request, access, row, kind, form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, message)
             return redirect("readiness:cell", pk=row.pk)
@@ -214,7 +210,7 @@ def escalation(request: HttpRequest, pk: int) -> HttpResponse:
                     access=access, user=signed_in_user(request), escalation=row, **form.cleaned_data
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "The escalation was stepped up.")
                 return redirect("readiness:escalation", pk=row.pk)

@@ -12,16 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
 from readiness.comms import services
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    programme_user,
-    valid,
-    visible_go_live,
-)
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid, visible_go_live
 from readiness.models import Attendance, CommsItem, EngagementEvent
 
 

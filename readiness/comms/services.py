@@ -9,7 +9,7 @@ from django.db import transaction
 
 from golive.access import Access, Capability
 from golive.models import Area, GoLive, User
-from readiness.guards import require, scrub
+from readiness.guards import require
 from readiness.models import Attendance, CommsItem, EngagementEvent
 
 
@@ -32,7 +32,7 @@ def add_comms_item(
     owner: User,
 ) -> CommsItem:
     _require_planner(access, go_live)
-    title = scrub(title)
+    title = title.strip()
     if CommsItem.objects.filter(go_live=go_live, title=title).exists():
         raise ValidationError(
             {
@@ -42,7 +42,7 @@ def add_comms_item(
             }
         )
     return CommsItem.objects.create(
-        go_live=go_live, title=title, audience=scrub(audience), channel=channel,
+        go_live=go_live, title=title, audience=audience.strip(), channel=channel,
         planned_on=planned_on, owner=owner,
     )  # fmt: skip
 
@@ -61,12 +61,12 @@ def update_comms_item(
 ) -> CommsItem:
     """Change any part of a communications plan item (programme managers)."""
     _require_planner(access, item.go_live)
-    title = scrub(title)
+    title = title.strip()
     if CommsItem.objects.filter(go_live=item.go_live_id, title=title).exclude(pk=item.pk).exists():
         raise ValidationError(
             {"title": ValidationError("The plan already has an item with this title.", "duplicate")}
         )
-    item.title, item.audience, item.channel = title, scrub(audience), channel
+    item.title, item.audience, item.channel = title, audience.strip(), channel
     item.planned_on, item.owner, item.status = planned_on, owner, status
     item.save(update_fields=["title", "audience", "channel", "planned_on", "owner", "status"])
     return item
@@ -91,7 +91,7 @@ def add_engagement_event(
     area: Area | None,
 ) -> EngagementEvent:
     _require_planner(access, go_live)
-    title = scrub(title)
+    title = title.strip()
     if area is not None and not go_live.areas.filter(pk=area.pk).exists():
         raise ValidationError(
             {"area": ValidationError("Choose an area of this go-live.", code="area_not_in_scope")}

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from golive.access import Capability
+from golive.http import section_go_live
+from golive.refusals import apply_errors
 from readiness.comms import selectors, services
 from readiness.comms.forms import (
     AttendanceForm,
@@ -17,18 +19,14 @@ from readiness.comms.forms import (
     CommsStatusForm,
     EngagementEventForm,
 )
-from readiness.pages import (
-    add_errors,
-    programme_users,
-    section_go_live,
-)
+from readiness.pages import programme_users
 
 
 @require_http_methods(["GET", "POST"])
 def comms(request: HttpRequest) -> HttpResponse:
     """The communications plan and engagement events, with attendance by staff group; a
     programme manager adds items and events and records attendance here."""
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     can_plan = access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme)
     events = selectors.visible_events(access, go_live)
     kind = request.POST.get("form") if request.method == "POST" else None
@@ -53,7 +51,7 @@ def comms(request: HttpRequest) -> HttpResponse:
         try:
             writers[kind](form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "The communications plan was updated.")
             return redirect("readiness:comms")
@@ -70,7 +68,7 @@ def comms(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def comms_status(request: HttpRequest, pk: int) -> HttpResponse:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     item = get_object_or_404(go_live.comms_items.all(), pk=pk)
     form = CommsStatusForm(request.POST)
     if form.is_valid():

@@ -3,7 +3,7 @@ pack frozen at the decision. Writes go through ``readiness.gates.services``."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -13,13 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
-from golive.models import User
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-)
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
+from golive.http import signed_in_user
+from readiness.endpoints import WRITE_ERRORS
 from readiness.gates import services
 from readiness.guards import sees_whole_go_live
 from readiness.models import Gate, SignOff, SignOffRole, Verdict
@@ -107,7 +104,7 @@ class GateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         call_service(
             services.sign_off_gate,
             access=api_access(request),
-            user=cast(User, request.user),
+            user=signed_in_user(request),
             gate=gate,
             **incoming.validated_data,
         )

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.models import GoLive, Role, User
+from golive.refusals import Conflict
 from readiness.gates import selectors
-from readiness.guards import require, scrub
+from readiness.guards import require
 from readiness.models import EvidencePack, Gate, GateSignatory, SignOff, SignOffRole, Verdict
 
 
@@ -30,7 +31,7 @@ def create_gate(
     if not required_roles:
         raise ValidationError("Choose at least one required sign-off.", code="no_roles")
     if Gate.objects.filter(go_live=go_live, name=name).exists():
-        raise ValidationError("This go-live already has a gate with that name.", code="duplicate")
+        raise Conflict("This go-live already has a gate with that name.", code="duplicate")
     return Gate.objects.create(
         go_live=go_live, name=name, days_before=days_before, required_roles=list(required_roles)
     )
@@ -86,7 +87,7 @@ def sign_off_gate(
     if role == SignOffRole.CSO and not access.has_role(Role.CLINICAL_SAFETY_OFFICER, programme):
         raise PermissionDenied("Only a clinical safety officer may give the CSO sign-off.")
     if gate.is_decided:
-        raise ValidationError("This gate has already been decided.", code="decided")
+        raise Conflict("This gate has already been decided.", code="decided")
     if role not in gate.required_roles:
         raise ValidationError("This gate does not need that sign-off.", code="not_required")
     if verdict != Verdict.GO and not note.strip():
@@ -104,10 +105,10 @@ def sign_off_gate(
             f"Only the named signatory for {SignOffRole(role).label} may sign it: {people}."
         )
     if gate.sign_offs.filter(role=role).exists():
-        raise ValidationError("This role has already signed off.", code="already_signed")
+        raise Conflict("This role has already signed off.", code="already_signed")
     now = timezone.now()
     sign_off = SignOff.objects.create(
-        gate=gate, role=role, verdict=verdict, note=scrub(note), signed_by=user, signed_at=now
+        gate=gate, role=role, verdict=verdict, note=note.strip(), signed_by=user, signed_at=now
     )
     verdicts = dict(gate.sign_offs.values_list("role", "verdict"))
     if all(required in verdicts for required in gate.required_roles):
@@ -133,7 +134,7 @@ def name_signatories(
         "Only a programme manager may name a gate's signatories.",
     )
     if gate.is_decided:
-        raise ValidationError("This gate has already been decided.", code="decided")
+        raise Conflict("This gate has already been decided.", code="decided")
     if role not in gate.required_roles:
         raise ValidationError(
             {"role": ValidationError("This gate does not need that sign-off.", "not_required")}

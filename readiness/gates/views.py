@@ -11,24 +11,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from golive.access import Access, Capability
+from golive.http import section_go_live, signed_in_user
+from golive.refusals import apply_errors
 from readiness.assessment import selectors as assessment
 from readiness.gates import selectors, services
 from readiness.gates.forms import GateForm, SignatoriesForm, SignOffForm
 from readiness.guards import sees_whole_go_live
 from readiness.models import Gate, SignOffRole
-from readiness.pages import (
-    add_errors,
-    posted,
-    programme_users,
-    section_go_live,
-    signed_in_user,
-)
+from readiness.pages import posted, programme_users
 
 
 @require_http_methods(["GET", "POST"])
 def gates(request: HttpRequest) -> HttpResponse:
     """The go-live's gates; a programme manager sets up new ones (e.g. T-30, T-7, T-1)."""
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     can_create = access.has(Capability.MANAGE_GO_LIVES, programme=go_live.programme)
     form = GateForm(posted(request))
     if request.method == "POST":
@@ -38,7 +34,7 @@ def gates(request: HttpRequest) -> HttpResponse:
             try:
                 gate = services.create_gate(access=access, go_live=go_live, **form.cleaned_data)
             except ValidationError as error:
-                add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"Gate {gate.name} was set up.")
                 return redirect("readiness:gates")
@@ -53,7 +49,7 @@ def gates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def gate(request: HttpRequest, pk: int) -> HttpResponse:
     """A gate's sign-offs; users who may sign off do so here."""
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     row = get_object_or_404(selectors.visible_gates(access, go_live), pk=pk)
     signed = {s.role for s in row.sign_offs.all()}
     outstanding = [r for r in row.required_roles if r not in signed]
@@ -75,7 +71,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
                     access=access, user=signed_in_user(request), gate=row, **form.cleaned_data
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "Your sign-off was recorded.")
                 return redirect("readiness:gate", pk=row.pk)
@@ -116,7 +112,7 @@ def _name_signatories(
         try:
             services.name_signatories(access=access, gate=gate, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            apply_errors(form, error)
         else:
             label = SignOffRole(form.cleaned_data["role"]).label
             messages.success(request, f"The signatories for {label} were saved.")
@@ -129,7 +125,7 @@ def _name_signatories(
 @require_GET
 def evidence_pack(request: HttpRequest, pk: int) -> HttpResponse:
     """The frozen, printable evidence behind a gate decision."""
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     row = get_object_or_404(
         selectors.visible_gates(access, go_live).select_related("evidence_pack"), pk=pk
     )

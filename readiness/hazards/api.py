@@ -4,7 +4,7 @@ add and edit hazards and sign off the version they read."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,15 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
-from golive.models import Programme, User
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    programme_user,
-    valid,
-)
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
+from golive.http import signed_in_user
+from golive.models import Programme
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid
 from readiness.hazards import risk, selectors, services
 from readiness.models import Hazard
 
@@ -128,12 +124,9 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if len(criteria) != len(wanted):
             raise exceptions.ValidationError({"criteria": "Choose criteria of this programme."})
         version = data.pop("version", None)
-        return cast(
-            Hazard,
-            call_service(
-                services.save_hazard, access=api_access(self.request), programme=programme,
-                hazard=hazard, fields=data, criteria=criteria, expected_version=version,
-            ),
+        return call_service(
+            services.save_hazard, access=api_access(self.request), programme=programme,
+            hazard=hazard, fields=data, criteria=criteria, expected_version=version,
         )  # fmt: skip
 
     @extend_schema(
@@ -169,7 +162,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def sign_off(self, request: Request, pk: int, **kwargs: Any) -> Response:
         hazard = self.get_object()
         call_service(
-            services.sign_off_hazard, access=api_access(request), user=cast(User, request.user),
+            services.sign_off_hazard, access=api_access(request), user=signed_in_user(request),
             hazard=hazard, version=valid(HazardSignOffSerializer, request)["version"],
         )  # fmt: skip
         return Response(HazardSerializer(self.get_queryset().get(pk=hazard.pk)).data)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from golive.access import Access, Capability
 from golive.models import Programme, Role, User
 from golive.refusals import Conflict
-from readiness.guards import require, scrub
+from readiness.guards import require
 from readiness.models import CriterionTemplate, Hazard, HazardTicket
 from support.models import Ticket
 
@@ -46,7 +46,7 @@ def save_hazard(
         # The row lock orders this edit against a sign-off of the same hazard.
         hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
         if expected_version is not None and expected_version != hazard.version:
-            raise ValidationError(
+            raise Conflict(
                 f"{hazard.reference} was changed by someone else (it is now version "
                 f"{hazard.version}). Reload it and make your change again.",
                 code="stale",
@@ -54,7 +54,7 @@ def save_hazard(
         hazard.version += 1
     for name, value in fields.items():
         text = name in HAZARD_TEXT_FIELDS and isinstance(value, str)
-        setattr(hazard, name, scrub(str(value)) if text else value)
+        setattr(hazard, name, str(value).strip() if text else value)
     hazard.cso_signed_off_by = None
     hazard.cso_signed_off_at = None
     hazard.cso_signed_version = None
@@ -75,7 +75,7 @@ def sign_off_hazard(*, access: Access, user: User, hazard: Hazard, version: int)
         raise PermissionDenied("Only a clinical safety officer may sign off a hazard.")
     hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
     if hazard.version != version:
-        raise ValidationError(
+        raise Conflict(
             f"{hazard.reference} has changed since you read it (version {version}; it is now "
             f"version {hazard.version}). Review it and sign off again.",
             code="stale",

@@ -11,25 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from golive.access import Capability
-from golive.http import section_access
+from golive.http import section_access, section_go_live, signed_in_user
 from golive.refusals import apply_errors
 from readiness.hazards import risk, selectors, services
 from readiness.hazards.forms import HazardForm, hazard_initial
 from readiness.models import CriterionTemplate
-from readiness.pages import (
-    add_errors,
-    posted,
-    programme_users,
-    section_go_live,
-    signed_in_user,
-)
+from readiness.pages import posted, programme_users
 from support.pages import SECTION as DESK
 from support.selectors import clinical_safety_tickets, visible_tickets
 
 
 @require_GET
 def hazards(request: HttpRequest) -> HttpResponse:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     rows = [
         (
             h,
@@ -60,7 +54,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def hazard_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     programme = go_live.programme
     if not access.has(Capability.MANAGE_HAZARDS, programme=programme):
         raise PermissionDenied("Only a clinical safety officer may edit the hazard log.")
@@ -91,7 +85,7 @@ def hazard_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 expected_version=version if hazard is not None else None,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{saved.reference} was saved.")
             return redirect("readiness:hazards")
@@ -102,7 +96,7 @@ def hazard_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 def hazard_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     hazard = get_object_or_404(selectors.visible_hazards(access, go_live.programme), pk=pk)
     raw = request.POST.get("version", "")
     try:
@@ -122,7 +116,7 @@ def hazard_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hazard_tickets(request: HttpRequest, pk: int) -> HttpResponse:
     """Link the service desk's clinical-safety-flagged tickets to a hazard."""
-    access, go_live = section_go_live(request)
+    access, go_live = section_go_live(request, "readiness")
     hazard = get_object_or_404(selectors.visible_hazards(access, go_live.programme), pk=pk)
     tickets = clinical_safety_tickets(access, go_live)
     if request.method == "POST":

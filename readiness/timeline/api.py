@@ -12,14 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from golive.access import Capability
-from golive.api_errors import ERROR_RESPONSES
-from readiness.endpoints import (
-    WRITE_ERRORS,
-    api_access,
-    call_service,
-    valid,
-    visible_go_live,
-)
+from golive.api_errors import ERROR_RESPONSES, call_service
+from golive.api_permissions import api_access
+from readiness.endpoints import WRITE_ERRORS, valid, visible_go_live
 from readiness.models import Milestone
 from readiness.timeline import selectors, services
 

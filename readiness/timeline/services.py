@@ -9,7 +9,7 @@ from django.db import transaction
 
 from golive.access import Access, Capability
 from golive.models import GoLive
-from readiness.guards import require, scrub
+from readiness.guards import require
 from readiness.models import Milestone
 
 
@@ -25,7 +25,7 @@ def add_milestone(
         raise ValidationError(
             "This go-live already has a milestone with that name.", code="duplicate"
         )
-    return Milestone.objects.create(go_live=go_live, name=scrub(name), kind=kind, due_on=due_on)
+    return Milestone.objects.create(go_live=go_live, name=name.strip(), kind=kind, due_on=due_on)
 
 
 @transaction.atomic
@@ -43,7 +43,7 @@ def update_milestone(
         access.has(Capability.MANAGE_GO_LIVES, programme=milestone.go_live.programme),
         "Only a programme manager may update milestones.",
     )
-    name = scrub(name)
+    name = name.strip()
     if (
         Milestone.objects.filter(go_live=milestone.go_live_id, name=name)
         .exclude(pk=milestone.pk)

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from golive.access import Capability
-from readiness.pages import (
-    add_errors,
-    posted,
-    section,
-)
+from golive.http import section_access
+from golive.navigation import current_go_live
+from golive.refusals import apply_errors
+from readiness.pages import posted
 from readiness.timeline import selectors, services
 from readiness.timeline.forms import MilestoneForm
 
@@ -23,7 +22,7 @@ from readiness.timeline.forms import MilestoneForm
 def timeline(request: HttpRequest) -> HttpResponse:
     """Milestones of every go-live the user may see: the programme calendar across waves. A
     programme manager adds milestones to the chosen go-live here."""
-    access, go_live = section(request)
+    access, go_live = section_access(request, "readiness"), current_go_live(request)
     today = timezone.localdate()
     can_plan = go_live is not None and access.has(
         Capability.MANAGE_GO_LIVES, programme=go_live.programme
@@ -36,7 +35,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
             try:
                 services.add_milestone(access=access, go_live=go_live, **form.cleaned_data)
             except ValidationError as error:
-                add_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "The milestone was added.")
                 return redirect("readiness:timeline")
@@ -50,7 +49,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def complete_milestone(request: HttpRequest, pk: int) -> HttpResponse:
-    access, _ = section(request)
+    access = section_access(request, "readiness")
     milestone = get_object_or_404(selectors.visible_milestones(access), pk=pk)
     services.complete_milestone(access=access, milestone=milestone, on=timezone.localdate())
     messages.success(request, f"{milestone.name} was marked done.")

@@ -27,6 +27,15 @@ def test_the_schema_documents_the_new_writes(client: Client, readiness: Readines
     assert "400" in paths[f"{API}/cells/"]["post"]["responses"]
 
 
+def test_the_schema_documents_state_refusals_as_conflicts(
+    client: Client, readiness: Readiness
+) -> None:
+    client.force_login(readiness.trust.programme_manager)
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    sign_off = schema["paths"][f"{API}/gates/{{id}}/sign-off/"]["post"]["responses"]
+    assert "already_signed" in sign_off["409"]["description"]
+
+
 def test_writes_work_through_the_format_suffix_routes_too(
     client: Client, readiness: Readiness
 ) -> None:

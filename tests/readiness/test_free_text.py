@@ -18,6 +18,7 @@ from readiness.models import (
     CommsItem,
     Criterion,
     EngagementEvent,
+    Milestone,
     Rag,
     ReadinessGroup,
     SignOffRole,
@@ -143,3 +144,12 @@ def test_comms_items_and_engagement_events_lose_nhs_numbers(readiness: Readiness
     item = CommsItem.objects.get()
     texts = [item.title, item.audience, EngagementEvent.objects.get().title]
     assert not any(NHS_NUMBER in text for text in texts)
+
+
+def test_free_text_written_straight_to_the_database_loses_nhs_numbers(
+    readiness: Readiness,
+) -> None:
+    go_live = readiness.trust.wave_1
+    Milestone.objects.create(go_live=go_live, name=f"Call {SPACED}", due_on=dt.date(2026, 12, 1))
+    Milestone.objects.filter(go_live=go_live).update(name=f"Call {NHS_NUMBER} back")
+    assert NHS_NUMBER not in Milestone.objects.get(go_live=go_live).name

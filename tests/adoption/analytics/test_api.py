@@ -263,6 +263,22 @@ def test_deleting_a_built_in_metric_over_the_api_is_a_coded_error(live: Any) -> 
 
 
 @pytest.mark.django_db
+def test_deleting_a_metric_a_ratio_is_built_on_over_the_api_is_a_conflict(live: Any) -> None:
+    orders = Metric.objects.create(
+        programme=live.programme, name="Pharmacy orders", aggregate="count", unit="per_day"
+    )
+    Metric.objects.create(
+        programme=live.programme, name="Orders per login", aggregate="ratio", unit="ratio",
+        numerator=orders, denominator=orders,
+    )  # fmt: skip
+
+    response = api(live.programme_manager).delete(f"/api/v1/metrics/{orders.pk}/")
+
+    assert (response.status_code, response.json()["code"]) == (409, "metric_in_use")
+    assert Metric.objects.filter(pk=orders.pk).exists()
+
+
+@pytest.mark.django_db
 def test_executives_may_not_delete_metrics_over_the_api(live: Any) -> None:
     metric = Metric.objects.create(
         programme=live.programme, name="Pharmacy orders", aggregate="count", unit="per_day"

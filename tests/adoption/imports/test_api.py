@@ -88,7 +88,7 @@ def test_file_level_problems_are_refused_with_their_reason_code(
     assert not ImportBatch.objects.exists()
 
 
-def test_uploading_the_same_file_again_is_refused_as_already_imported(
+def test_uploading_the_same_file_again_is_a_conflict_as_already_imported(
     client: Client, trust: Trust
 ) -> None:
     client.force_login(trust.programme_manager)
@@ -96,7 +96,7 @@ def test_uploading_the_same_file_again_is_refused_as_already_imported(
 
     response = upload(client, events(good_row(1)), file_name="again.csv")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "ALREADY_IMPORTED"
     assert f"(batch {first['id']})" in response.json()["message"]
 

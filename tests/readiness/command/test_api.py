@@ -106,15 +106,13 @@ def test_the_silver_lead_steps_an_escalation_up_over_the_api(
     assert NHS_NUMBER not in EscalationStep.objects.get().note
 
 
-def test_stepping_up_twice_over_the_api_is_a_structured_refusal(
-    client: Client, readiness: Readiness
-) -> None:
+def test_stepping_up_twice_over_the_api_is_a_conflict(client: Client, readiness: Readiness) -> None:
     escalation = _escalation(readiness, readiness.chair)
     client.force_login(readiness.trust.programme_manager)
     url = f"{API}/escalations/{escalation.pk}/step-up/"
     post_json(client, url, {"to_level": "gold", "note": "Trust-wide"})
     response = post_json(client, url, {"to_level": "gold", "note": "Again"})
-    assert (response.status_code, response.json()["code"]) == (400, "already_at_level")
+    assert (response.status_code, response.json()["code"]) == (409, "already_at_level")
 
 
 def test_an_executive_cannot_step_up_an_escalation_over_the_api(

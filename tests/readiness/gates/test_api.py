@@ -38,7 +38,7 @@ def test_a_gate_is_signed_off_over_the_api_and_its_evidence_pack_read(
     pack = client.get(f"/api/v1/readiness/gates/{gate.pk}/evidence-pack/")
 
     assert (signed.status_code, signed.json()["decision"]) == (201, "go")
-    assert (again.status_code, again.json()["code"]) == (400, "decided")
+    assert (again.status_code, again.json()["code"]) == (409, "decided")
     assert pack.json()["snapshot"]["gate"]["decision"] == "go"
     client.force_login(readiness.trust.ward_manager)
     assert client.get(f"/api/v1/readiness/gates/{gate.pk}/evidence-pack/").status_code == 403

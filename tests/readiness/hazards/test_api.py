@@ -43,14 +43,14 @@ def test_a_cso_adds_edits_and_signs_off_a_hazard_over_the_api(
     assert (edited.json()["version"], edited.json()["cso_signed_off_by"]) == (2, None)
 
 
-def test_a_stale_hazard_sign_off_over_the_api_is_a_structured_refusal(
+def test_a_stale_hazard_sign_off_over_the_api_is_a_conflict(
     client: Client, readiness: Readiness
 ) -> None:
     client.force_login(readiness.cso)
     hazard = post_json(client, f"{API}/hazards/", _hazard_body(readiness)).json()
     put_json(client, f"{API}/hazards/{hazard['id']}/", _hazard_body(readiness, version=1))
     response = post_json(client, f"{API}/hazards/{hazard['id']}/sign-off/", {"version": 1})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "stale"
 
 
