@@ -234,24 +234,24 @@ def relink_staff(organisation_id: int | None = None) -> int:
             Area.objects.filter(site__organisation_id=organisation).values_list("pk", flat=True)
         )
         if areas:
-            changed += _link_windows(NEXT_ACTIVITY, LINK_ACTIVITY_SQL, organisation, areas)
+            changed += _link_activity(organisation, areas)
     if changed:
         _rollups_changed()
     return changed
 
 
-def _link_windows(next_window: str, link: str, organisation_id: int, areas: list[int]) -> int:
-    """Run ``link`` over successive windows of ids until ``next_window`` finds no more rows;
-    returns the rows changed."""
+def _link_activity(organisation_id: int, areas: list[int]) -> int:
+    """Link the activity rows of ``areas`` to ``organisation_id``'s staff, one window of ids
+    per transaction until no rows are left; returns the rows changed."""
     size = ROWS_PER_LINK_WINDOW.get(connection.vendor, 5_000)
-    statement = link.format(areas=_placeholders(len(areas)))
+    statement = LINK_ACTIVITY_SQL.format(areas=_placeholders(len(areas)))
     changed = 0
     after = 0
     while True:
         with transaction.atomic():
             _one_at_a_time()
             with connection.cursor() as cursor:
-                cursor.execute(next_window, [after, size])
+                cursor.execute(NEXT_ACTIVITY, [after, size])
                 row = cursor.fetchone()
                 last = row[0] if row else None
                 if last is None:
