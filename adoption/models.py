@@ -40,6 +40,7 @@ class MappingProfile(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -117,6 +118,18 @@ class ImportBatch(models.Model):
         blank=True,
         help_text="The local days (ISO dates) an events batch's rows fall on: what rollups "
         "recompute, without scanning the events table for the batch's rows.",
+    )
+    # The audit trail keeps what a person did to a batch (uploaded it, confirmed a partial
+    # commit) and its outcome, not the pipeline's progress counters.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "heartbeat_at",
+            "bytes_processed",
+            "bytes_total",
+            "local_dates",
+            "notices",
+            "profile_spec",
+        ]
     )
 
     class Meta:

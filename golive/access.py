@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from golive.models import Area, GoLive, Programme, Role, RoleGrant, StaffMember
 
@@ -37,6 +38,8 @@ class Capability(StrEnum):
     VIEW_SUPPORT = "view_support"
     VIEW_ADOPTION = "view_adoption"
     VIEW_STAFF = "view_staff"  # the staff list: people's names
+    # The audit trail: who changed what, when and why (DCB0160 evidence).
+    VIEW_AUDIT = "view_audit"
     MANAGE_GO_LIVES = "manage_go_lives"
     EDIT_READINESS = "edit_readiness"
     SIGN_OFF_GATES = "sign_off_gates"
@@ -48,6 +51,8 @@ class Capability(StrEnum):
     MANAGE_ADOPTION = "manage_adoption"
     IMPORT_STAFF = "import_staff"
     RECORD_COMPLETIONS = "record_completions"
+    # People and access: invitations, role grants, access requests.
+    MANAGE_ACCESS = "manage_access"
     ADMINISTER = "administer"
 
 
@@ -67,12 +72,19 @@ EVERY_SECTION = frozenset(
 # rendered in templates all follow this table (through ``golive.navigation.SECTIONS``).
 ROLE_READS: dict[str, frozenset[Capability]] = {
     # Plans go-lives and waves and watches the whole picture.
-    Role.PROGRAMME_MANAGER: EVERY_SECTION | {C.VIEW_STAFF},
+    Role.PROGRAMME_MANAGER: EVERY_SECTION | {C.VIEW_STAFF, C.VIEW_AUDIT},
     # Reviews criteria for their domain and signs off; sits in the command structure.
     Role.READINESS_CHAIR: EVERY_SECTION,
     # The hazard log, clinical-safety sign-off at each gate, safety-flagged tickets.
     Role.CLINICAL_SAFETY_OFFICER: frozenset(
-        {C.VIEW_READINESS, C.VIEW_COMMAND, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT, C.VIEW_ADOPTION}
+        {
+            C.VIEW_READINESS,
+            C.VIEW_COMMAND,
+            C.VIEW_CHAMPIONS,
+            C.VIEW_SUPPORT,
+            C.VIEW_ADOPTION,
+            C.VIEW_AUDIT,
+        }
     ),
     # Their wards: readiness, staff trained, champions, gaps; not the command centre, which
     # covers every area of a go-live.
@@ -111,6 +123,7 @@ ROLE_WRITES: dict[str, frozenset[Capability]] = {
             C.MANAGE_ADOPTION,
             C.IMPORT_STAFF,
             C.RECORD_COMPLETIONS,
+            C.MANAGE_ACCESS,
         }
     ),
     Role.READINESS_CHAIR: frozenset({C.EDIT_READINESS, C.SIGN_OFF_GATES, C.LOG_TICKETS}),
@@ -137,7 +150,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     **{role: frozenset({C.VIEW} | ROLE_READS[role] | ROLE_WRITES[role]) for role in ROLE_READS},
     Role.ADMINISTRATOR: frozenset(Capability),
 }
-READ_CAPABILITIES = frozenset({C.VIEW, C.VIEW_STAFF}) | EVERY_SECTION
+READ_CAPABILITIES = frozenset({C.VIEW, C.VIEW_STAFF, C.VIEW_AUDIT}) | EVERY_SECTION
 # Capabilities that change data; a user holding none of them is read-only.
 WRITE_CAPABILITIES = frozenset(Capability) - READ_CAPABILITIES
 
@@ -147,12 +160,29 @@ class _Grant:
     role: str
     programme_id: int
     organisation_id: int
-    area_ids: frozenset[int]  # empty: the whole programme
+    area_ids: frozenset[int]  # empty: the whole programme (a site grant: its areas)
+    site_id: int | None = None
 
     def covers_area(self, area: Area) -> bool:
         if area.site.organisation_id != self.organisation_id:
             return False
         return not self.area_ids or area.pk in self.area_ids
+
+
+def _grant_of(row: RoleGrant) -> _Grant:
+    """A grant as the policy reads it: a site grant reaches the site's areas as they are now
+    (areas added to the site later included); a site with no areas yet reaches none."""
+    if row.site is not None:
+        area_ids = frozenset(area.pk for area in row.site.areas.all()) or frozenset({0})
+    else:
+        area_ids = frozenset(area.pk for area in row.areas.all())
+    return _Grant(
+        role=row.role,
+        programme_id=row.programme_id,
+        organisation_id=row.programme.organisation_id,
+        area_ids=area_ids,
+        site_id=row.site_id,
+    )
 
 
 class Access:
@@ -169,18 +199,11 @@ class Access:
             return ()
         rows = (
             RoleGrant.objects.filter(user_id=int(self.user.pk))
+            .in_force(timezone.localdate())
             .select_related("programme")
-            .prefetch_related("areas")
+            .prefetch_related("areas", "site__areas")
         )
-        return tuple(
-            _Grant(
-                role=row.role,
-                programme_id=row.programme_id,
-                organisation_id=row.programme.organisation_id,
-                area_ids=frozenset(area.pk for area in row.areas.all()),
-            )
-            for row in rows
-        )
+        return tuple(_grant_of(row) for row in rows)
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -3,6 +3,8 @@ and who may see what."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -166,9 +168,19 @@ class GoLive(models.Model):
     name = models.CharField(max_length=200)
     approach = models.CharField(max_length=20, choices=Approach.choices, default=Approach.PHASED)
     technical_go_live_date = models.DateField(null=True, blank=True)
+    # Old and new systems both in use (from the technical go-live, or from the user go-live
+    # when there is no separate technical one) until this day.
+    dual_running_ends_on = models.DateField("dual running ends on", null=True, blank=True)
     user_go_live_date = models.DateField()
+    stabilisation_ends_on = models.DateField("end of stabilisation", null=True, blank=True)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PLANNING)
     areas = models.ManyToManyField(Area, related_name="go_lives", blank=True)
+    scope_note = models.CharField(
+        "patient cohort",
+        max_length=200,
+        blank=True,
+        help_text="Who the go-live covers within its areas, e.g. 'adult inpatients only'.",
+    )
     history = HistoricalRecords(m2m_fields=[areas])
 
     class Meta:
@@ -184,6 +196,21 @@ class GoLive(models.Model):
                     "The technical go-live must be on or before the user go-live."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(stabilisation_ends_on__isnull=True)
+                | Q(stabilisation_ends_on__gte=models.F("user_go_live_date")),
+                name="golive_stabilisation_after_user",
+                violation_error_message=("Stabilisation must end on or after the user go-live."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dual_running_ends_on__isnull=True)
+                | Q(technical_go_live_date__isnull=True)
+                | Q(dual_running_ends_on__gte=models.F("technical_go_live_date")),
+                name="golive_dual_running_after_technical",
+                violation_error_message=(
+                    "Dual running must end on or after the technical go-live."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,11 +223,12 @@ class Release(models.Model):
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="releases")
     name = models.CharField(max_length=200)
     version = models.CharField(max_length=50, blank=True)
+    planned_date = models.DateField("planned date", null=True, blank=True)
     description = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["planned_date", "name"]
         constraints = [
             models.UniqueConstraint(fields=["go_live", "name"], name="release_name_unique")
         ]
@@ -283,23 +311,54 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
+    def in_force(self, day: dt.date) -> RoleGrantQuerySet:
+        """Grants that apply on ``day``: started (or no start) and not ended (or no end)."""
+        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+
+
 class RoleGrant(models.Model):
-    """Grants a role to a user for a whole programme, or only for the listed areas."""
+    """Grants a role to a user for a whole programme, for one site's areas (those added to
+    the site later included), or only for the listed areas; between optional dates."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=40, choices=Role.choices)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="role_grants")
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants",
+        help_text="Grant the role for every area of this site (leave areas empty).",
+    )
     areas = models.ManyToManyField(
         Area,
         blank=True,
         related_name="role_grants",
-        help_text="Leave empty to grant the role across the whole programme.",
+        help_text="Leave empty (and no site) to grant the role across the whole programme.",
+    )
+    starts_on = models.DateField("starts on", null=True, blank=True)
+    ends_on = models.DateField("ends on", null=True, blank=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords(m2m_fields=[areas])
 
+    objects = RoleGrantQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "programme"], name="role_grant_unique")
+            models.UniqueConstraint(fields=["user", "role", "programme"], name="role_grant_unique"),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="role_grant_dates_in_order",
+                violation_error_message="A grant must end on or after the day it starts.",
+            ),
         ]
 
     def __str__(self) -> str:

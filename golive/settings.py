@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "champions",
     "adoption",
     "support",
+    "administration",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from golive.fields import FreeCharField, FreeTextField
-from golive.models import Area, GoLive, Programme, Role, RoleGroup
+from golive.models import Area, GoLive, Programme, Role, RoleGroup, StaffMember
 
 
 class Domain(models.TextChoices):
@@ -109,13 +109,27 @@ class Action(models.Model):
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
     description = FreeTextField(max_length=2000)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Owned by someone who signs in, or by someone on the staff list who does not.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, owner_staff__isnull=True)
+                | Q(owner__isnull=True, owner_staff__isnull=False),
+                name="action_has_one_owner",
+                violation_error_message="An action has one owner: a user or a staff member.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -546,7 +560,13 @@ class DutyAssignment(models.Model):
     """Who is on duty in a cell, and when."""
 
     cell = models.ForeignKey(CommandCell, on_delete=models.CASCADE, related_name="duties")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # On duty: someone who signs in, or someone on the staff list who does not.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     role = FreeCharField(max_length=100, help_text="For example, loggist or incident lead.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -557,7 +577,13 @@ class DutyAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="duty_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, staff__isnull=True)
+                | Q(user__isnull=True, staff__isnull=False),
+                name="duty_has_one_person",
+                violation_error_message="A duty is held by one person: a user or a staff member.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,7 +56,7 @@ def test_executive_reads_every_section_but_staff_names_and_changes_nothing(
 
     assert access.is_read_only
     held = {capability for capability in Capability if access.has(capability)}
-    assert held == READ_CAPABILITIES - {Capability.VIEW_STAFF}
+    assert held == READ_CAPABILITIES - {Capability.VIEW_STAFF, Capability.VIEW_AUDIT}
 
 
 def test_executive_cannot_see_staff_names(trust: Trust) -> None:
