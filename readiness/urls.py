@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from readiness import views
 from readiness.assessment import views as assessment
@@ -34,6 +34,7 @@ urlpatterns = [
     path("sitreps/<int:pk>/", command.sitrep, name="sitrep"),
     path("comms/", comms.comms, name="comms"),
     path("comms/<int:pk>/status/", comms.comms_status, name="comms_status"),
+    path("library/", include("readiness.library.urls")),
 ]
 
 # The service desk's "raise a hazard" page belongs to the hazard log, but keeps its place
