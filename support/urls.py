@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from support import dashboards, views
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("analytics/tickets.csv", dashboards.export_csv, name="export_csv"),
     path("analytics/tickets.xlsx", dashboards.export_xlsx, name="export_xlsx"),
     path("survey/<str:token>/", dashboards.survey, name="survey"),
+    path("settings/", include("support.configuration.urls")),
 ]

@@ -24,6 +24,7 @@ from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_
 from golive.models import GoLive, Role, User
 from golive.refusals import apply_errors
 from support import selectors, services
+from support.configuration.services import may_configure_desk
 from support.forms import (
     CommentForm,
     KnownIssueForm,
@@ -61,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_log": selectors.can_log(access, go_live),
         "can_triage": selectors.can_triage(access, go_live),
         "is_safety_officer": Role.CLINICAL_SAFETY_OFFICER in access.roles,
+        "can_configure": may_configure_desk(access),
         "open_safety_concerns": (
             selectors.clinical_safety_tickets(access, go_live)
             .filter(status__in=Ticket.OPEN_STATUSES)

@@ -69,6 +69,11 @@ COMMAND = (PM, CHAIR, CSO, EXECUTIVE, ADMIN)  # command and control, inside read
 TRAINING = (PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN)
 ADOPTION = (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN)
 STAFF = (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)
+# Who keeps the criteria library: a programme-wide grant to manage go-lives or to edit
+# readiness (never a ward manager's area-scoped one).
+LIBRARY = (PM, CHAIR, CSO, ADMIN)
+# Who changes the service desk's settings: a programme-wide grant to manage go-lives.
+DESK_SETTINGS = (PM, ADMIN)
 
 # Roles that do not reach the command-and-control pages at all.
 NO_COMMAND_SECTION = {role: DENIED for role in SIGNED_IN if role not in COMMAND}
@@ -483,6 +488,12 @@ POLICY: Mapping[str, Row] = {
     },
     "readiness:hazards": {"GET": expect(READINESS)},
     "readiness:home": {"GET": expect(READINESS)},
+    # The criteria library: programme-wide grants to manage go-lives or edit readiness.
+    "readiness:library": {"GET": expect(LIBRARY)},
+    "readiness:library_copy": {"GET": expect(LIBRARY), "POST": expect(LIBRARY)},
+    "readiness:library_delete": {"GET": expect(LIBRARY), "POST": expect(LIBRARY)},
+    "readiness:library_edit": {"GET": expect(LIBRARY), "POST": expect(LIBRARY)},
+    "readiness:library_new": {"GET": expect(LIBRARY), "POST": expect(LIBRARY)},
     "readiness:sitrep": {
         "GET": expect(
             others=HIDDEN,
@@ -519,6 +530,11 @@ POLICY: Mapping[str, Row] = {
     "staff_list": {"GET": expect(STAFF)},
     "support:analytics": PAGE,
     "support:board": PAGE,
+    # The desk's settings (one set for every programme): programme managers, administrators.
+    "support:categories": {"GET": expect(DESK_SETTINGS)},
+    "support:category_edit": {"GET": expect(DESK_SETTINGS), "POST": expect(DESK_SETTINGS)},
+    "support:category_new": {"GET": expect(DESK_SETTINGS), "POST": expect(DESK_SETTINGS)},
+    "support:category_status": {"GET": expect(DESK_SETTINGS), "POST": expect(DESK_SETTINGS)},
     "support:claim": {"POST": expect((PM, CSO, DESK, ADMIN))},
     "support:comment": {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN))
@@ -550,7 +566,12 @@ POLICY: Mapping[str, Row] = {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN))
     },
     "support:queue": PAGE,
+    "support:resolver_group_edit": {"GET": expect(DESK_SETTINGS), "POST": expect(DESK_SETTINGS)},
+    "support:resolver_groups": {"GET": expect(DESK_SETTINGS), "POST": expect(DESK_SETTINGS)},
     "support:safety": PAGE,
+    "support:settings": {"GET": expect(DESK_SETTINGS)},
+    "support:sla": {"GET": expect(DESK_SETTINGS)},
+    "support:sla_edit": {"GET": expect(DESK_SETTINGS), "POST": expect(DESK_SETTINGS)},
     "support:status": {
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN))
     },

@@ -329,6 +329,11 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "readiness:escalation": (support.Escalation, Q()),
     "support:notice_seen": (support.Notice, Q()),
     "support:raise_hazard": (support.Ticket, Q()),
+    "readiness:library_edit": (readiness.CriterionTemplate, Q()),
+    "readiness:library_delete": (readiness.CriterionTemplate, Q()),
+    "support:category_edit": (support.Category, Q()),
+    "support:category_status": (support.Category, Q()),
+    "support:resolver_group_edit": (support.ResolverGroup, Q()),
 }
 
 
@@ -357,6 +362,7 @@ STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "adoption:survey_answer.token": _survey_token,
     "adoption:survey_thanks.token": _survey_token,
     "support:survey.token": _ticket_survey_token,
+    "support:sla_edit.priority": lambda world, area: "P1",
 }
 
 
