@@ -122,7 +122,11 @@ def rename_category(*, access: Access, category: Category, name: str, position: 
         raise ValidationError(
             {"position": ValidationError("Enter 0 or a positive number.", code="negative")}
         )
-    locked = Category.objects.select_for_update().select_related("parent").get(pk=category.pk)
+    locked = (
+        Category.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=category.pk)
+    )
     _check_name_free(name, locked.parent, exclude=locked.pk)
     locked.name, locked.position = name, position
     locked.save(update_fields=["name", "position"])
@@ -139,7 +143,11 @@ def set_category_active(
     (``parent_inactive``). Returns the categories changed (none when already so)."""
     _require(access)
     reason = _reason(reason)
-    locked = Category.objects.select_for_update().select_related("parent").get(pk=category.pk)
+    locked = (
+        Category.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=category.pk)
+    )
     if active and locked.parent is not None and not locked.parent.is_active:
         raise Conflict(
             f"{locked.parent.name} is switched off: switch it on first.", code="parent_inactive"

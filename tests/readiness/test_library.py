@@ -103,7 +103,9 @@ def test_a_weight_outside_one_to_ten_is_refused_beside_the_field(
     client = client_for(readiness.trust.programme_manager)
     response = client.post(f"{LIBRARY}new/", template_data(weight=weight))
     assert response.status_code == 200
-    assert "Weight must be a whole number from 1 to 10." in response.context["form"].errors["weight"]
+    assert (
+        "Weight must be a whole number from 1 to 10." in response.context["form"].errors["weight"]
+    )
     assert "There is a problem" in response.content.decode()
     assert not CriterionTemplate.objects.filter(key="printers-mapped").exists()
 
