@@ -86,7 +86,9 @@ def _check_key_free(
 ) -> None:
     taken = CriterionTemplate.objects.filter(
         programme=programme, template_set=template_set, key=key
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ValidationError(
             {

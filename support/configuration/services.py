@@ -57,7 +57,9 @@ def _reason(reason: str) -> str:
 
 
 def _check_name_free(name: str, parent: Category | None, *, exclude: int | None = None) -> None:
-    siblings = Category.objects.filter(parent=parent, name__iexact=name).exclude(pk=exclude)
+    siblings = Category.objects.filter(parent=parent, name__iexact=name)
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude)
     if siblings.exists():
         where = f"under {parent.name}" if parent is not None else "at the top level"
         raise ValidationError(
@@ -216,7 +218,10 @@ def set_sla_target(
 
 
 def _check_group_name_free(name: str, *, exclude: int | None = None) -> None:
-    if ResolverGroup.objects.filter(name__iexact=name).exclude(pk=exclude).exists():
+    same = ResolverGroup.objects.filter(name__iexact=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
         raise ValidationError(
             {
                 "name": ValidationError(

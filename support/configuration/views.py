@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -37,7 +37,7 @@ def _settings_access(request: HttpRequest) -> Access:
     return access
 
 
-def _posted(request: HttpRequest) -> dict | None:
+def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
@@ -174,7 +174,7 @@ def sla_edit(request: HttpRequest, priority: str) -> HttpResponse:
     if priority not in labels:
         raise Http404("There is no such priority.")
     target = SlaTarget.objects.filter(priority=priority).first()
-    initial = {"clock": SlaTarget.Clock.ALWAYS}
+    initial: dict[str, object] = {"clock": SlaTarget.Clock.ALWAYS}
     if target is not None:
         initial = {
             "first_response_minutes": target.first_response_minutes,
