@@ -23,7 +23,8 @@ class Priority(models.TextChoices):
 
 
 class Category(models.Model):
-    """A node in the triage tree (e.g. Access → Smartcard). Seeded; editable in the admin."""
+    """A node in the triage tree (e.g. Access → Smartcard). Seeded; kept under Desk settings
+    (``support.configuration``)."""
 
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100)
@@ -49,7 +50,7 @@ class Category(models.Model):
 
     @property
     def top_level(self) -> Category:
-        # The tree is two levels deep; seeded data and the admin keep it that way.
+        # The tree is two levels deep; seeded data and the desk settings keep it that way.
         return self.parent if self.parent is not None else self
 
 
