@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from golive.access import Access
-from golive.models import Role, User
+from golive.demo import DEMO_PROGRAMME, seed_demo
+from golive.models import Programme, Role, User
 from golive.refusals import Conflict
+from readiness.demo import TEMPLATE_SET, seed_readiness_demo
 from readiness.library import services
 from readiness.library.services import TemplateDetails
 from readiness.models import CriterionTemplate, Domain
@@ -296,3 +298,15 @@ def test_the_board_and_summary_link_the_library_only_for_its_keepers(
         assert LIBRARY in client_for(keeper).get(page).content.decode()
     for other in (readiness.trust.ward_manager, readiness.trust.executive):
         assert LIBRARY not in client_for(other).get(page).content.decode()
+
+
+def test_the_demo_programme_managers_library_shows_the_seeded_set(db: None) -> None:
+    seed_demo(staff_count=60)
+    programme = Programme.objects.get(name=DEMO_PROGRAMME)
+    seed_readiness_demo(programme=programme)
+    response = client_for(User.objects.get(username="pm")).get(LIBRARY)
+    body = response.content.decode()
+    assert [s.name for s in response.context["library"]] == [TEMPLATE_SET]
+    seeded = CriterionTemplate.objects.filter(programme=programme, template_set=TEMPLATE_SET)
+    assert seeded.exists()
+    assert all(template.title in body for template in seeded)
