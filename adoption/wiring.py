@@ -62,7 +62,10 @@ def connect() -> None:
     register_audited(MappingProfile, label="Mapping profile", programme_path="programme_id")
     # The batch's history: its upload, a partial commit confirmed, and its outcome.
     register_audited(
-        ImportBatch, label="Import batch", programme_path="programme_id", hidden_fields=("stored_path",)
+        ImportBatch,
+        label="Import batch",
+        programme_path="programme_id",
+        hidden_fields=("stored_path",),
     )
     reactions.on_commit_of([ImportKind.EVENTS, ImportKind.STAFF], queue_rollup)
     reactions.on_commit_of([ImportKind.STAFF, ImportKind.TRAINING], batch_changed_figures)

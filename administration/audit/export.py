@@ -11,9 +11,18 @@ from collections.abc import Iterable, Iterator
 from administration.audit.selectors import Entry
 from golive.exports import escape_formula
 
-HEADER = (
-    "when (UTC ISO 8601),who,action,object type,object id,object,field,before,after,reason"
-).split(",")
+HEADER = [
+    "when (UTC ISO 8601)",
+    "who",
+    "action",
+    "object type",
+    "object id",
+    "object",
+    "field",
+    "before",
+    "after",
+    "reason",
+]
 # Entries in one export at most; the page asks for narrower filters beyond it.
 EXPORT_LIMIT = 50_000
 

@@ -23,9 +23,7 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="Changed to", help_text=DATE_HELP, required=False, error_messages=DATE_ERRORS
     )
-    q = forms.CharField(
-        label="Name, title or reason", required=False, max_length=100
-    )
+    q = forms.CharField(label="Name, title or reason", required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -203,9 +203,7 @@ def _type_entries(audited: AuditedType, history_ids: list[int]) -> dict[int, Ent
     manager = history._default_manager
     pk_name = audited.model._meta.pk.attname
     previous = (
-        manager.filter(
-            **{pk_name: OuterRef(pk_name)}, history_date__lt=OuterRef("history_date")
-        )
+        manager.filter(**{pk_name: OuterRef(pk_name)}, history_date__lt=OuterRef("history_date"))
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
@@ -337,7 +335,7 @@ def _name(obj: Model) -> str:
 def _object_name(audited: AuditedType, row: Any, names: _RelatedNames) -> str:
     instance = row.history_object
     for name in audited.related:
-        model_field = audited.model._meta.get_field(name)
+        model_field: Any = audited.model._meta.get_field(name)
         related = names.get(model_field.related_model, getattr(row, f"{name}_id"))
         if related is not None:
             setattr(instance, name, related)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -43,7 +43,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     _, _, log = _filtered(request)
     if log is None:  # the page shows what to correct
         return redirect(f"{reverse('audit:home')}?{request.GET.urlencode()}")

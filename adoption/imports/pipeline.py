@@ -318,7 +318,9 @@ def _finish(batch: ImportBatch, *, status: str, message: str, **fields: Any) -> 
     if finished:
         outcome = ImportBatch.objects.get(pk=batch.pk)
         ImportBatch.history.bulk_history_create(
-            [outcome], update=True, default_change_reason=f"Import {outcome.get_status_display().lower()}"
+            [outcome],
+            update=True,
+            default_change_reason=f"Import {outcome.get_status_display().lower()}",
         )
     return finished
 

@@ -121,7 +121,7 @@ def sign_off_gate(
         gate.save(update_fields=["decision", "decided_at"])
         freeze_evidence(gate, now=now)
     else:
-        Gate.history.bulk_history_create(  # type: ignore[attr-defined]
+        Gate.history.bulk_history_create(
             [gate], update=True, default_user=user, default_change_reason=reason
         )
     return sign_off

@@ -69,6 +69,7 @@ COMMAND = (PM, CHAIR, CSO, EXECUTIVE, ADMIN)  # command and control, inside read
 TRAINING = (PM, CHAIR, WARD_MANAGER, TRAINING_LEAD, CHAMPION, EXECUTIVE, ADMIN)
 ADOPTION = (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, EXECUTIVE, ADMIN)
 STAFF = (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)
+AUDIT = (PM, CSO, ADMIN)  # the audit trail
 
 # Roles that do not reach the command-and-control pages at all.
 NO_COMMAND_SECTION = {role: DENIED for role in SIGNED_IN if role not in COMMAND}
@@ -157,6 +158,7 @@ API_PAGES: Mapping[str, str] = {
     "change-marker": "adoption:markers",
     "api-comparison": "adoption:before_after",
     "api-feedback-scores": "adoption:feedback",
+    "audit-entry": "audit:home",
 }
 API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
 
@@ -513,6 +515,9 @@ POLICY: Mapping[str, Row] = {
     },
     "shift-detail": API_READ,
     "shift-list": API_READ,
+    "audit-entry-list": api_read(AUDIT),
+    "audit:export": {"GET": expect(AUDIT)},
+    "audit:home": {"GET": expect(AUDIT)},
     "staff-detail": api_read(STAFF),
     "staff-list": api_read(STAFF),
     "staff_export": {"GET": expect(STAFF)},

@@ -58,7 +58,7 @@ def test_the_page_shows_who_what_before_after_and_reason(
     assert "Go-live changed: Wave 1 (medicine)" in page
     assert "Name: Wave 1 → Wave 1 (medicine)" in page
     assert "Scope narrowed by the board" in page
-    assert "<td class=\"nhsuk-table__cell\" role=\"cell\">\n                  <span class=\"nhsuk-table-responsive__heading\" aria-hidden=\"true\">Who </span>pm" in page
+    assert 'aria-hidden="true">Who </span>pm' in page
 
 
 def test_filtering_by_type_shows_only_that_type(client: Client, trust: Trust, cso: Any) -> None:
@@ -84,9 +84,7 @@ def test_filtering_by_person_matches_their_name(client: Client, trust: Trust, cs
     assert "Renamed by pm" not in page
 
 
-def test_filtering_by_date_keeps_the_days_asked_for(
-    client: Client, trust: Trust, cso: Any
-) -> None:
+def test_filtering_by_date_keeps_the_days_asked_for(client: Client, trust: Trust, cso: Any) -> None:
     rename(trust.wave_1, "Renamed today")
     trust.wave_1.history.filter(name="Renamed today").update(
         history_date=dt.datetime(2026, 1, 10, 23, 30, tzinfo=dt.UTC)  # 10 Jan, local time
@@ -151,13 +149,13 @@ def test_a_created_entry_is_one_export_line_with_no_field(
 def test_the_export_neutralises_spreadsheet_formulas(
     client: Client, trust: Trust, cso: Any
 ) -> None:
-    rename(trust.wave_1, "=HYPERLINK(\"http://evil\")", "+cmd|' /C calc'!A0")
+    rename(trust.wave_1, '=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0")
     client.force_login(cso)
 
     rows = export_rows(client.get(EXPORT, {"object_type": "Go-live", "q": "cmd"}))
 
-    assert rows[1][5] == "'=HYPERLINK(\"http://evil\")"
-    assert rows[1][8] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[1][5] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][8] == '\'=HYPERLINK("http://evil")'
     assert rows[1][9] == "'+cmd|' /C calc'!A0"
 
 
