@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -34,11 +35,18 @@ class AuditEntrySerializer(serializers.Serializer[Any]):
 
 FILTERS = [
     OpenApiParameter(
-        "object_type", str, description="An audited type's label, e.g. Hazard or Role grant."
+        "object_type",
+        str,
+        enum=list(selectors.type_labels()),
+        description="An audited type's label, e.g. Hazard or Role grant.",
     ),
     OpenApiParameter("person", str, description="Words of the name or username of who changed."),
-    OpenApiParameter("date_from", str, description="Changes on or after this local day (ISO)."),
-    OpenApiParameter("date_to", str, description="Changes on or before this local day (ISO)."),
+    OpenApiParameter(
+        "date_from", OpenApiTypes.DATE, description="Changes on or after this local day."
+    ),
+    OpenApiParameter(
+        "date_to", OpenApiTypes.DATE, description="Changes on or before this local day."
+    ),
     OpenApiParameter("q", str, description="Text in the object's name or title, or the reason."),
 ]
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from golive.access import Access, Capability
 from golive.audit import AuditedType, audited_type, audited_types
+from golive.models import Programme
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 SYSTEM = "system"
@@ -69,13 +70,13 @@ class AuditFilters:
     text: str = ""  # in the object's name or title, or the reason
 
 
-def audit_programme_ids(access: Access) -> list[int] | None:
+def audit_programmes(access: Access) -> list[Programme] | None:
     """Programmes whose audit trail the user may read (VIEW_AUDIT programme-wide); None for
     a superuser (every programme)."""
     if access.is_superuser:
         return None
     return [
-        programme.pk
+        programme
         for programme in access.programmes()
         if access.has_programme_wide(Capability.VIEW_AUDIT, programme)
     ]
@@ -87,16 +88,12 @@ class AuditLog:
 
     def __init__(self, access: Access, filters: AuditFilters) -> None:
         self.filters = filters
-        self._programme_ids = audit_programme_ids(access)
+        programmes = audit_programmes(access)
+        self._programme_ids: list[int] | None = None
         self._organisation_ids: list[int] | None = None
-        if self._programme_ids is not None:
-            self._organisation_ids = sorted(
-                {
-                    programme.organisation_id
-                    for programme in access.programmes()
-                    if programme.pk in self._programme_ids
-                }
-            )
+        if programmes is not None:
+            self._programme_ids = [programme.pk for programme in programmes]
+            self._organisation_ids = sorted({p.organisation_id for p in programmes})
         self._types = self._chosen_types()
         self._count: int | None = None
 

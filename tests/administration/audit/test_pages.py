@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from golive.models import Role
 from tests import factories as f
@@ -206,7 +207,10 @@ def test_the_api_lists_entries_with_their_changes_and_filters(
         rename(trust.wave_1, "Wave 1b", "Board decision")
     client.force_login(cso)
 
-    body = client.get(API, {"object_type": "Go-live", "person": "pm", "limit": 1}).json()
+    today = timezone.localdate().isoformat()
+    query = {"object_type": "Go-live", "person": "pm", "date_from": today, "limit": 1}
+
+    body = client.get(API, query).json()
 
     assert body["count"] == 1
     entry = body["results"][0]
