@@ -118,6 +118,7 @@ def sign_off_gate(
         gate.decision = _decision(list(verdicts.values()))
         gate.decided_at = now
         gate._change_reason = reason  # type: ignore[attr-defined]
+        gate._history_user = user  # type: ignore[attr-defined]
         gate.save(update_fields=["decision", "decided_at"])
         freeze_evidence(gate, now=now)
     else:
