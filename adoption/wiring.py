@@ -29,7 +29,8 @@ from adoption.analytics import cache as analytics_cache
 from adoption.analytics import tasks as analytics_tasks
 from adoption.imports import reactions
 from adoption.imports import tasks as import_tasks  # noqa: F401 - registers them with Celery
-from adoption.models import ImportKind
+from adoption.models import ImportBatch, ImportKind, MappingProfile
+from golive.audit import register_audited
 from golive.models import StaffMember
 from training import tasks as training_tasks
 from training.models import Completion
@@ -58,6 +59,14 @@ def staff_areas_changed(action: str, **_: Any) -> None:
 
 
 def connect() -> None:
+    register_audited(MappingProfile, label="Mapping profile", programme_path="programme_id")
+    # The batch's history: its upload, a partial commit confirmed, and its outcome.
+    register_audited(
+        ImportBatch,
+        label="Import batch",
+        programme_path="programme_id",
+        hidden_fields=("stored_path",),
+    )
     reactions.on_commit_of([ImportKind.EVENTS, ImportKind.STAFF], queue_rollup)
     reactions.on_commit_of([ImportKind.STAFF, ImportKind.TRAINING], batch_changed_figures)
     reactions.on_commit_of([ImportKind.STAFF, ImportKind.TRAINING], queue_training_alert_refresh)

@@ -6,6 +6,7 @@ class GoliveConfig(AppConfig):
     verbose_name = "Golive core"
 
     def ready(self) -> None:
-        from golive import worker_heartbeat  # noqa: PLC0415 - models are loaded only now
+        from golive import audit, worker_heartbeat  # noqa: PLC0415 - models are loaded only now
 
         worker_heartbeat.connect()
+        audit.register_core_types()

@@ -94,6 +94,8 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
+    # Who changed what, when and why: DCB0160 evidence (administration.audit).
+    Section("audit", "Audit trail", "audit:home", C.VIEW_AUDIT, ("audit:", "audit-entry-")),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 

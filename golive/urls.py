@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from administration.audit import api as audit_api
 from adoption.analytics import api as analytics_api
 from adoption.feedback import api as feedback_api
 from adoption.imports import api as adoption_api
@@ -76,6 +77,8 @@ router.register(
 router.register(
     "readiness/milestones", timeline_api.MilestoneViewSet, basename="readiness-milestone"
 )
+# The audit trail (issue 15).
+router.register("audit-entries", audit_api.AuditEntryViewSet, basename="audit-entry")
 
 # Unmatched URLs under /api/ (e.g. /api/v1/areas/-1/) answer in the API's error shape.
 handler404 = views.not_found

@@ -10,3 +10,8 @@ class SupportConfig(AppConfig):
         from support.tiles import support_tile  # noqa: PLC0415
 
         register_tile("support", support_tile, order=30)
+
+        from golive.audit import register_audited  # noqa: PLC0415
+        from support.models import KnownIssue  # noqa: PLC0415
+
+        register_audited(KnownIssue, label="Known issue", programme_path="programme_id")

@@ -12,3 +12,14 @@ class TrainingConfig(AppConfig):
 
         register_tile("training", training_tile, order=20)
         register_home_alerts("training", training_alerts)
+
+        from golive.audit import register_audited  # noqa: PLC0415
+        from training.models import Course, Requirement  # noqa: PLC0415
+
+        register_audited(Course, label="Training course", programme_path="programme_id")
+        register_audited(
+            Requirement,
+            label="Training requirement",
+            programme_path="go_live__programme_id",
+            related=("course",),
+        )

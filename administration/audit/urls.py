@@ -1,6 +1,11 @@
 """The audit trail (namespace ``audit``): who changed what, when, and why."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from administration.audit import views
 
 app_name = "audit"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("export.csv", views.export_csv, name="export"),
+]

@@ -306,13 +306,23 @@ def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:
 
 
 def _finish(batch: ImportBatch, *, status: str, message: str, **fields: Any) -> bool:
-    """Record the outcome, unless a newer attempt owns the batch now (then False)."""
+    """Record the outcome, unless a newer attempt owns the batch now (then False). The
+    outcome goes into the batch's history too (a queryset update writes none), for the
+    audit trail: the pipeline's progress updates do not."""
     now = timezone.now()
-    return bool(
+    finished = bool(
         ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts, status__in=ACTIVE).update(
             status=status, message=message, finished_at=now, heartbeat_at=now, **fields
         )
     )
+    if finished:
+        outcome = ImportBatch.objects.get(pk=batch.pk)
+        ImportBatch.history.bulk_history_create(
+            [outcome],
+            update=True,
+            default_change_reason=f"Import {outcome.get_status_display().lower()}",
+        )
+    return finished
 
 
 def refuse(batch: ImportBatch, refusal: FileRefused) -> None:

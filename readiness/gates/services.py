@@ -111,12 +111,29 @@ def sign_off_gate(
         gate=gate, role=role, verdict=verdict, note=note.strip(), signed_by=user, signed_at=now
     )
     verdicts = dict(gate.sign_offs.values_list("role", "verdict"))
+    # The audit trail records each sign-off in the gate's history, the note as its reason
+    # (the sign-off row keeps the note in full).
+    reason = _sign_off_reason(sign_off)
     if all(required in verdicts for required in gate.required_roles):
         gate.decision = _decision(list(verdicts.values()))
         gate.decided_at = now
+        gate._change_reason = reason  # type: ignore[attr-defined]
+        gate._history_user = user  # type: ignore[attr-defined]
         gate.save(update_fields=["decision", "decided_at"])
         freeze_evidence(gate, now=now)
+    else:
+        Gate.history.bulk_history_create(
+            [gate], update=True, default_user=user, default_change_reason=reason
+        )
     return sign_off
+
+
+def _sign_off_reason(sign_off: SignOff) -> str:
+    reason = f"{sign_off.get_role_display()} signed off: {sign_off.get_verdict_display()}"
+    if sign_off.note:
+        reason += f" ({sign_off.note})"
+    # The history keeps at most 100 characters of a reason.
+    return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
 @transaction.atomic

@@ -83,6 +83,7 @@ def sign_off_hazard(*, access: Access, user: User, hazard: Hazard, version: int)
     hazard.cso_signed_off_by = user
     hazard.cso_signed_off_at = timezone.now()
     hazard.cso_signed_version = version
+    hazard._change_reason = f"Clinical safety sign-off of version {version}"  # type: ignore[attr-defined]
     hazard.save(update_fields=["cso_signed_off_by", "cso_signed_off_at", "cso_signed_version"])
     return hazard
 

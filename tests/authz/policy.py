@@ -74,6 +74,7 @@ STAFF = (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN)
 LIBRARY = (PM, CHAIR, CSO, ADMIN)
 # Who changes the service desk's settings: a programme-wide grant to manage go-lives.
 DESK_SETTINGS = (PM, ADMIN)
+AUDIT = (PM, CSO, ADMIN)  # the audit trail
 
 # Roles that do not reach the command-and-control pages at all.
 NO_COMMAND_SECTION = {role: DENIED for role in SIGNED_IN if role not in COMMAND}
@@ -162,6 +163,7 @@ API_PAGES: Mapping[str, str] = {
     "change-marker": "adoption:markers",
     "api-comparison": "adoption:before_after",
     "api-feedback-scores": "adoption:feedback",
+    "audit-entry": "audit:home",
 }
 API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
 
@@ -524,6 +526,9 @@ POLICY: Mapping[str, Row] = {
     },
     "shift-detail": API_READ,
     "shift-list": API_READ,
+    "audit-entry-list": api_read(AUDIT),
+    "audit:export": {"GET": expect(AUDIT)},
+    "audit:home": {"GET": expect(AUDIT)},
     "staff-detail": api_read(STAFF),
     "staff-list": api_read(STAFF),
     "staff_export": {"GET": expect(STAFF)},

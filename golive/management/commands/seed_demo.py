@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from administration.audit.demo import seed_audit_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
 from adoption.imports.demo import seed_adoption_demo
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             lambda: seed_analytics_demo(programme=programme, user=importer),
             lambda: seed_feedback_demo(programme=programme, user=importer),
             lambda: seed_readiness_demo(programme=programme),
+            lambda: seed_audit_demo(programme=programme, user=importer),
         )
         for seeder in seeders:
             for line in seeder():
