@@ -1,5 +1,5 @@
-"""Readiness's part of the audit trail (``golive.audit``): criteria, gates (each sign-off is
-recorded in its gate's history), hazards, and the plans around them."""
+"""Readiness's part of the audit trail (``golive.audit``): criteria, gates, their sign-offs and
+named signatories, hazards, and the plans around them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from readiness.models import (
     Criterion,
     CriterionTemplate,
     Gate,
+    GateSignatory,
     Hazard,
     Milestone,
     ReadinessGroup,
+    SignOff,
 )
 
 
@@ -27,6 +29,18 @@ def register() -> None:
     register_audited(CriterionTemplate, label="Criterion template", programme_path="programme_id")
     register_audited(
         Gate, label="Gate", programme_path="go_live__programme_id", related=("go_live",)
+    )
+    register_audited(
+        SignOff,
+        label="Gate sign-off",
+        programme_path="gate__go_live__programme_id",
+        related=("gate",),
+    )
+    register_audited(
+        GateSignatory,
+        label="Gate signatory",
+        programme_path="gate__go_live__programme_id",
+        related=("gate",),
     )
     register_audited(Hazard, label="Hazard", programme_path="programme_id")
     register_audited(Milestone, label="Milestone", programme_path="go_live__programme_id")

@@ -278,6 +278,7 @@ class SignOff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["signed_at", "pk"]
@@ -296,6 +297,8 @@ class GateSignatory(models.Model):
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="signatories")
     role = models.CharField(max_length=20, choices=SignOffRole.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "user__last_name", "user__first_name", "pk"]

@@ -179,7 +179,10 @@ def name_signatories(
                     )
                 }
             )
-    GateSignatory.objects.filter(gate=gate, role=role).delete()
-    return GateSignatory.objects.bulk_create(
-        [GateSignatory(gate=gate, role=role, user=person) for person in dict.fromkeys(users)]
-    )
+    # One row at a time, so the audit trail records who was un-named and who named.
+    for named in GateSignatory.objects.filter(gate=gate, role=role):
+        named.delete()
+    return [
+        GateSignatory.objects.create(gate=gate, role=role, user=person)
+        for person in dict.fromkeys(users)
+    ]

@@ -77,6 +77,45 @@ def test_a_gate_sign_off_is_recorded_on_the_gate_with_its_note_as_the_reason(
     )
 
 
+def test_a_sign_off_is_an_entry_of_its_own_with_the_verdict_and_who_signed(
+    readiness: Readiness,
+) -> None:
+    pm = readiness.trust.programme_manager
+    gate = gates.create_gate(
+        access=Access(pm), go_live=readiness.trust.wave_1, name="T-7", days_before=7,
+        required_roles=[SignOffRole.CSO, SignOffRole.SRO],
+    )  # fmt: skip
+    with acting_as(readiness.cso):
+        gates.sign_off_gate(
+            access=Access(readiness.cso), user=readiness.cso, gate=gate, role=SignOffRole.CSO,
+            verdict=Verdict.NO_GO, note="Downtime drill failed",
+        )  # fmt: skip
+
+    entry = seen_by(pm, object_type="Gate sign-off")[0]
+
+    assert (entry.who, entry.action) == ("cso", "created")
+    assert entry.object == "Clinical safety officer: No-go"
+
+
+def test_naming_and_replacing_signatories_records_who_was_named_and_unnamed(
+    readiness: Readiness,
+) -> None:
+    pm = readiness.trust.programme_manager
+    gate = gates.create_gate(
+        access=Access(pm), go_live=readiness.trust.wave_1, name="T-7", days_before=7,
+        required_roles=[SignOffRole.CSO],
+    )  # fmt: skip
+    with acting_as(pm):
+        gates.name_signatories(
+            access=Access(pm), gate=gate, role=SignOffRole.CSO, users=[readiness.cso]
+        )
+        gates.name_signatories(access=Access(pm), gate=gate, role=SignOffRole.CSO, users=[])
+
+    actions = [entry.action for entry in seen_by(pm, object_type="Gate signatory")]
+
+    assert actions == ["deleted", "created"]
+
+
 def test_the_last_sign_off_shows_the_gates_decision_before_and_after(
     readiness: Readiness,
 ) -> None:
