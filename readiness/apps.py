@@ -17,3 +17,7 @@ class ReadinessConfig(AppConfig):
         from readiness.tiles import readiness_tile  # noqa: PLC0415
 
         register_tile("readiness", readiness_tile, order=10)
+
+        from readiness import copying  # noqa: PLC0415
+
+        copying.register()

@@ -10,3 +10,7 @@ class SupportConfig(AppConfig):
         from support.tiles import support_tile  # noqa: PLC0415
 
         register_tile("support", support_tile, order=30)
+
+        from support import copying  # noqa: PLC0415
+
+        copying.register()

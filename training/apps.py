@@ -12,3 +12,7 @@ class TrainingConfig(AppConfig):
 
         register_tile("training", training_tile, order=20)
         register_home_alerts("training", training_alerts)
+
+        from training import copying  # noqa: PLC0415
+
+        copying.register()
