@@ -94,6 +94,15 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
+    # Programme set-up. (Branch "copying": url_name is the copy page until the structure
+    # pages' "setup:home" hub is merged; the merger keeps the hub and the prefixes of both.)
+    Section(
+        "setup",
+        "Set-up",
+        "setup:copy_go_live",
+        C.MANAGE_GO_LIVES,
+        ("setup:", "site-", "programme-", "release-", "go-live-copy-"),
+    ),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 

@@ -38,3 +38,15 @@ def visible_copies(access: Access) -> QuerySet[GoLiveCopy]:
 def default_areas(source: GoLive) -> list[Area]:
     """The areas a copy covers unless told otherwise: the source's that are still active."""
     return list(source.areas.filter(is_active=True).select_related("site"))
+
+
+def copyable_areas(access: Access) -> QuerySet[Area]:
+    """Active areas of the trusts whose programmes the user manages: a copy's scope."""
+    organisations = access.programmes().filter(pk__in=managed_programme_ids(access))
+    return (
+        Area.objects.filter(
+            is_active=True, site__organisation__in=organisations.values("organisation")
+        )
+        .select_related("site")
+        .order_by("site__name", "name")
+    )

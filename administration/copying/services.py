@@ -48,6 +48,10 @@ class CopyPlan:
         return sum(step.count for step in self.steps)
 
     @property
+    def approach_label(self) -> str:
+        return GoLive.Approach(self.approach).label.lower()
+
+    @property
     def offset_days(self) -> int:
         return self.target.offset_days
 
