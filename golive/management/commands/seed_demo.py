@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from administration.copying.demo import seed_copying_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
 from adoption.imports.demo import seed_adoption_demo
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             lambda: seed_analytics_demo(programme=programme, user=importer),
             lambda: seed_feedback_demo(programme=programme, user=importer),
             lambda: seed_readiness_demo(programme=programme),
+            # Last: Wave 4 is set up from Wave 2 as every app's demo left it.
+            lambda: seed_copying_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
