@@ -7,8 +7,10 @@ from the pattern when the roster is planned)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Hashable
+from functools import partial
 from typing import TypeVar
 
 from champions.models import CoverageTarget, ShiftPattern
@@ -24,7 +26,7 @@ from golive.copying import (
 from golive.models import Area, GoLive
 
 T = TypeVar("T", bound=Hashable)
-PatternRow = tuple[str, str, object, object, int]  # kind, name, start, end, planned staff
+PatternRow = tuple[str, str, dt.time, dt.time, int]  # kind, name, start, end, planned staff
 
 
 def _typical(per_area: dict[int, T]) -> T | None:
@@ -36,6 +38,20 @@ def _typical(per_area: dict[int, T]) -> T | None:
     return next(value for _, value in sorted(per_area.items()) if counts[value] == best)
 
 
+def _create_target(target: GoLive, *, area: Area, ratio: int) -> CoverageTarget:
+    return CoverageTarget.objects.create(
+        programme_id=target.programme_id, go_live=target, area=area, staff_per_supporter=ratio
+    )
+
+
+def _create_pattern(target: GoLive, *, area: Area, row: PatternRow) -> ShiftPattern:
+    kind, name, start, end, staff = row
+    return ShiftPattern.objects.create(
+        go_live=target, area=area, kind=kind, name=name, start_time=start, end_time=end,
+        planned_staff=staff,
+    )  # fmt: skip
+
+
 def _areas(plan: TargetPlan) -> list[Area]:
     return sorted(plan.areas, key=lambda area: (area.site.name, area.name, area.pk))
 
@@ -45,10 +61,11 @@ def _wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
         CoverageTarget.objects.filter(go_live=source).values_list("area_id", "staff_per_supporter")
     )
     patterns: dict[int, frozenset[PatternRow]] = {}
-    for row in ShiftPattern.objects.filter(go_live=source):
-        patterns[row.area_id] = patterns.get(row.area_id, frozenset()) | {
-            (row.kind, row.name, row.start_time, row.end_time, row.planned_staff)
-        }
+    for pattern in ShiftPattern.objects.filter(go_live=source):
+        patterns[pattern.area_id] = patterns.get(pattern.area_id, frozenset()) | {
+            (pattern.kind, pattern.name, pattern.start_time, pattern.end_time,
+             pattern.planned_staff)
+        }  # fmt: skip
     typical_target, typical_pattern = _typical(targets), _typical(patterns)
     wanted: list[Planned] = []
     for area in _areas(plan):
@@ -58,27 +75,18 @@ def _wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                 Planned(
                     key=("target", area.pk),
                     label=f"{area.name}: one super user or champion per {ratio} staff on shift",
-                    create=lambda target, area=area, ratio=ratio: CoverageTarget.objects.create(
-                        programme_id=target.programme_id,
-                        go_live=target,
-                        area=area,
-                        staff_per_supporter=ratio,
-                    ),
+                    create=partial(_create_target, area=area, ratio=ratio),
                 )
             )
         shifts = patterns.get(area.pk, typical_pattern) or frozenset()
-        for kind, name, start, end, staff in sorted(shifts, key=lambda s: (str(s[2]), s[1])):
+        for row in sorted(shifts, key=lambda s: (str(s[2]), s[1])):
+            _, name, start, end, staff = row
             wanted.append(
                 Planned(
                     key=("pattern", area.pk, name),
-                    label=f"{area.name}: {name} shift {start:%H:%M}–{end:%H:%M}, "  # type: ignore[str-format]
+                    label=f"{area.name}: {name} shift {start:%H:%M}–{end:%H:%M}, "
                     f"{staff} staff planned",
-                    create=lambda target, area=area, row=(kind, name, start, end, staff): (
-                        ShiftPattern.objects.create(
-                            go_live=target, area=area, kind=row[0], name=row[1],
-                            start_time=row[2], end_time=row[3], planned_staff=row[4],
-                        )
-                    ),
+                    create=partial(_create_pattern, area=area, row=row),
                 )
             )  # fmt: skip
     return wanted

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
+from functools import partial
 
 from golive.access import Access, Capability
 from golive.copying import (
@@ -42,6 +43,10 @@ from readiness.models import (
 # Criteria: the source's template sets, applied to the target's areas.
 
 
+def _made_by_service(target: GoLive) -> None:
+    """Criteria are created together by the template-set service (see ``apply_criteria``)."""
+
+
 def _template_sets(source: GoLive) -> list[str]:
     return sorted(
         set(
@@ -61,7 +66,7 @@ def _criteria_wanted(source: GoLive, areas: tuple[Area, ...] | list[Area]) -> li
         Planned(
             key=(area.pk, template.pk),
             label=f"{template.title} – {area.name} ({template.template_set})",
-            create=lambda target: None,  # the template-set service creates them, together
+            create=_made_by_service,
         )
         for template in templates
         for area in ordered
@@ -112,6 +117,21 @@ def _may_sign(user_id: int, role: str, gate: Gate, people: dict[int, Access]) ->
     return role != SignOffRole.CSO or access.has_role(Role.CLINICAL_SAFETY_OFFICER, programme)
 
 
+def _create_gate(target: GoLive, *, gate: Gate) -> Gate:
+    return Gate.objects.create(
+        go_live=target,
+        name=gate.name,
+        days_before=gate.days_before,
+        required_roles=list(gate.required_roles),
+    )
+
+
+def _create_signatory(target: GoLive, *, gate: Gate, row: GateSignatory) -> GateSignatory:
+    return GateSignatory.objects.create(
+        gate=Gate.objects.get(go_live=target, name=gate.name), role=row.role, user_id=row.user_id
+    )
+
+
 def _gates_wanted(source: GoLive) -> list[Planned]:
     wanted: list[Planned] = []
     gates = Gate.objects.filter(go_live=source).select_related("go_live__programme")
@@ -124,12 +144,7 @@ def _gates_wanted(source: GoLive) -> list[Planned]:
                 key=("gate", gate.name),
                 label=f"Gate {gate.name}: {gate.days_before} days before go-live; "
                 f"signed off by {roles}",
-                create=lambda target, gate=gate: Gate.objects.create(
-                    go_live=target,
-                    name=gate.name,
-                    days_before=gate.days_before,
-                    required_roles=list(gate.required_roles),
-                ),
+                create=partial(_create_gate, gate=gate),
             )
         )
         for row in signatories:
@@ -140,11 +155,7 @@ def _gates_wanted(source: GoLive) -> list[Planned]:
                     key=("signatory", gate.name, row.role, row.user_id),
                     label=f"Gate {gate.name} signatory: {row.get_role_display()} – "
                     f"{row.user.display_name}",
-                    create=lambda target, gate=gate, row=row: GateSignatory.objects.create(
-                        gate=Gate.objects.get(go_live=target, name=gate.name),
-                        role=row.role,
-                        user_id=row.user_id,
-                    ),
+                    create=partial(_create_signatory, gate=gate, row=row),
                 )
             )
     return wanted
@@ -177,6 +188,12 @@ def apply_gates(source: GoLive, target: GoLive, plan: TargetPlan, access: Access
 # Milestones, at the same offsets from the user go-live.
 
 
+def _create_milestone(target: GoLive, *, milestone: Milestone, due: dt.date) -> Milestone:
+    return Milestone.objects.create(
+        go_live=target, name=milestone.name, kind=milestone.kind, due_on=due
+    )
+
+
 def _milestones_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
     wanted = []
     for milestone in Milestone.objects.filter(go_live=source).order_by("due_on", "name"):
@@ -185,9 +202,7 @@ def _milestones_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
             Planned(
                 key=milestone.name,
                 label=f"{milestone.name}: {relative_day(due, plan.user_go_live_date)}",
-                create=lambda target, milestone=milestone, due=due: Milestone.objects.create(
-                    go_live=target, name=milestone.name, kind=milestone.kind, due_on=due
-                ),
+                create=partial(_create_milestone, milestone=milestone, due=due),
             )
         )
     return wanted
@@ -219,6 +234,42 @@ def _duty_when(duty: DutyAssignment, offset_days: int) -> tuple[dt.datetime, dt.
     return shift_datetime(duty.starts_at, offset_days), shift_datetime(duty.ends_at, offset_days)
 
 
+def _create_cell(target: GoLive, *, cell: CommandCell) -> CommandCell:
+    return CommandCell.objects.create(
+        go_live=target, level=cell.level, name=cell.name, lead_id=cell.lead_id
+    )
+
+
+def _create_stand_down(
+    target: GoLive, *, cell: CommandCell, criterion: StandDownCriterion
+) -> StandDownCriterion:
+    return StandDownCriterion.objects.create(
+        cell=_cell_of(target, cell),
+        kind=criterion.kind,
+        title=criterion.title,
+        hours=criterion.hours,
+        per_hour=criterion.per_hour,
+    )
+
+
+def _create_duty(
+    target: GoLive,
+    *,
+    cell: CommandCell,
+    duty: DutyAssignment,
+    starts: dt.datetime,
+    ends: dt.datetime,
+) -> DutyAssignment:
+    return DutyAssignment.objects.create(
+        cell=_cell_of(target, cell),
+        user_id=duty.user_id,
+        staff_id=duty.staff_id,
+        role=duty.role,
+        starts_at=starts,
+        ends_at=ends,
+    )
+
+
 def _command_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
     wanted: list[Planned] = []
     cells = CommandCell.objects.filter(go_live=source).select_related("lead")
@@ -227,9 +278,7 @@ def _command_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
             Planned(
                 key=("cell", cell.level, cell.name),
                 label=f"{cell.get_level_display()}: {cell.name}, led by {cell.lead.display_name}",
-                create=lambda target, cell=cell: CommandCell.objects.create(
-                    go_live=target, level=cell.level, name=cell.name, lead_id=cell.lead_id
-                ),
+                create=partial(_create_cell, cell=cell),
             )
         )
         for criterion in cell.stand_down_criteria.order_by("pk"):
@@ -237,13 +286,7 @@ def _command_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                 Planned(
                     key=("stand_down", cell.level, cell.name, criterion.title),
                     label=f"{cell.name} stands down when: {criterion.title}",
-                    create=lambda target, cell=cell, c=criterion: StandDownCriterion.objects.create(
-                        cell=_cell_of(target, cell),
-                        kind=c.kind,
-                        title=c.title,
-                        hours=c.hours,
-                        per_hour=c.per_hour,
-                    ),
+                    create=partial(_create_stand_down, cell=cell, criterion=criterion),
                 )
             )
         duties = cell.duties.select_related("user", "staff").order_by("starts_at", "pk")
@@ -256,16 +299,7 @@ def _command_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                          duty.staff_id),
                     label=f"{cell.name} duty: {duty.role} – {person}, "
                     f"{starts:%-d %b %Y %H:%M} to {ends:%H:%M}",
-                    create=lambda target, cell=cell, duty=duty, starts=starts, ends=ends: (
-                        DutyAssignment.objects.create(
-                            cell=_cell_of(target, cell),
-                            user_id=duty.user_id,
-                            staff_id=duty.staff_id,
-                            role=duty.role,
-                            starts_at=starts,
-                            ends_at=ends,
-                        )
-                    ),
+                    create=partial(_create_duty, cell=cell, duty=duty, starts=starts, ends=ends),
                 )
             )  # fmt: skip
     return wanted
@@ -305,6 +339,17 @@ def apply_command(source: GoLive, target: GoLive, plan: TargetPlan, access: Acce
 # The communications plan.
 
 
+def _create_comms_item(target: GoLive, *, item: CommsItem, day: dt.date) -> CommsItem:
+    return CommsItem.objects.create(
+        go_live=target,
+        title=item.title,
+        audience=item.audience,
+        channel=item.channel,
+        planned_on=day,
+        owner_id=item.owner_id,
+    )
+
+
 def _comms_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
     wanted = []
     for item in CommsItem.objects.filter(go_live=source).order_by("planned_on", "pk"):
@@ -314,14 +359,7 @@ def _comms_wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                 key=item.title,
                 label=f"{item.title} ({item.get_channel_display()}, {item.audience}): "
                 f"{relative_day(day, plan.user_go_live_date)}",
-                create=lambda target, item=item, day=day: CommsItem.objects.create(
-                    go_live=target,
-                    title=item.title,
-                    audience=item.audience,
-                    channel=item.channel,
-                    planned_on=day,
-                    owner_id=item.owner_id,
-                ),
+                create=partial(_create_comms_item, item=item, day=day),
             )
         )
     return wanted

@@ -5,7 +5,9 @@ scope changes, alerts and confidence checks are what happened, and are not copie
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable
+from functools import partial
 
 from golive.access import Access
 from golive.copying import (
@@ -21,6 +23,30 @@ from golive.models import GoLive
 from training.models import Requirement, TrainingPlan, TrajectoryPoint
 
 
+def _create_requirement(target: GoLive, *, row: Requirement, due: dt.date) -> Requirement:
+    return Requirement.objects.create(
+        go_live=target, course_id=row.course_id, role_group=row.role_group, due_on=due
+    )
+
+
+def _create_plan(
+    target: GoLive, *, source_plan: TrainingPlan, cut_off: dt.date | None
+) -> TrainingPlan:
+    return TrainingPlan.objects.create(
+        go_live=target,
+        target_percent=source_plan.target_percent,
+        alert_margin_points=source_plan.alert_margin_points,
+        cut_off_on=cut_off,
+        new_starter_days=source_plan.new_starter_days,
+    )
+
+
+def _create_point(target: GoLive, *, point: TrajectoryPoint, day: dt.date) -> TrajectoryPoint:
+    return TrajectoryPoint.objects.create(
+        go_live=target, on_date=day, planned_percent=point.planned_percent
+    )
+
+
 def _wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
     wanted: list[Planned] = []
     requirements = Requirement.objects.filter(go_live=source).select_related("course")
@@ -31,9 +57,7 @@ def _wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                 key=("requirement", row.course_id, row.role_group),
                 label=f"{row.get_role_group_display()} complete {row.course.name} by "
                 f"{relative_day(due, plan.user_go_live_date)}",
-                create=lambda target, row=row, due=due: Requirement.objects.create(
-                    go_live=target, course_id=row.course_id, role_group=row.role_group, due_on=due
-                ),
+                create=partial(_create_requirement, row=row, due=due),
             )
         )
     source_plan = TrainingPlan.objects.filter(go_live=source).first()
@@ -45,13 +69,7 @@ def _wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                 label=f"Training plan: {source_plan.target_percent}% trained by go-live, alert "
                 f"{source_plan.alert_margin_points} points behind plan, new starters within "
                 f"{source_plan.new_starter_days} days",
-                create=lambda target, p=source_plan, cut_off=cut_off: TrainingPlan.objects.create(
-                    go_live=target,
-                    target_percent=p.target_percent,
-                    alert_margin_points=p.alert_margin_points,
-                    cut_off_on=cut_off,
-                    new_starter_days=p.new_starter_days,
-                ),
+                create=partial(_create_plan, source_plan=source_plan, cut_off=cut_off),
             )
         )
     for point in TrajectoryPoint.objects.filter(go_live=source).order_by("on_date"):
@@ -61,9 +79,7 @@ def _wanted(source: GoLive, plan: TargetPlan) -> list[Planned]:
                 key=("trajectory", day),
                 label=f"Trajectory: {point.planned_percent}% trained by "
                 f"{relative_day(day, plan.user_go_live_date)}",
-                create=lambda target, point=point, day=day: TrajectoryPoint.objects.create(
-                    go_live=target, on_date=day, planned_percent=point.planned_percent
-                ),
+                create=partial(_create_point, point=point, day=day),
             )
         )
     return wanted

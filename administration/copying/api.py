@@ -47,7 +47,8 @@ class GoLiveCopySerializer(serializers.ModelSerializer):
 
 
 class CopyRequestSerializer(serializers.Serializer):
-    source = serializers.IntegerField(min_value=1, help_text="The go-live to copy from.")
+    # DRF's stubs type ``Field.source`` and ``Field.label`` as attributes; these are fields.
+    source = serializers.IntegerField(min_value=1, help_text="The go-live to copy from.")  # type: ignore[assignment]
     name = serializers.CharField(max_length=200)
     user_go_live_date = serializers.DateField()
     technical_go_live_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -71,14 +72,14 @@ class CopyRequestSerializer(serializers.Serializer):
 
 class StepPlanSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     note = serializers.CharField()
     count = serializers.IntegerField()
     items = serializers.ListField(child=serializers.CharField())
 
 
 class CopyPlanSerializer(serializers.Serializer):
-    source = serializers.IntegerField(source="source.pk")
+    source = serializers.IntegerField(source="source.pk")  # type: ignore[assignment]
     name = serializers.CharField(source="target.name")
     user_go_live_date = serializers.DateField(source="target.user_go_live_date")
     technical_go_live_date = serializers.DateField(
