@@ -19,7 +19,8 @@ from golive.api_permissions import api_access
 from golive.http import signed_in_user
 from golive.models import Area, GoLive
 
-REFUSED = ("name_taken", "no_areas", "area_not_in_programme", "technical_after_user")
+REFUSED = ("name_taken", "no_areas", "area_not_in_programme", "technical_after_user", "too_far")
+MAX_ID = 2**63 - 1
 
 
 class GoLiveCopySerializer(serializers.ModelSerializer):
@@ -48,7 +49,9 @@ class GoLiveCopySerializer(serializers.ModelSerializer):
 
 class CopyRequestSerializer(serializers.Serializer):
     # DRF's stubs type ``Field.source`` and ``Field.label`` as attributes; these are fields.
-    source = serializers.IntegerField(min_value=1, help_text="The go-live to copy from.")  # type: ignore[assignment]
+    source = serializers.IntegerField(  # type: ignore[assignment]
+        min_value=1, max_value=MAX_ID, help_text="The go-live to copy from."
+    )
     name = serializers.CharField(max_length=200)
     user_go_live_date = serializers.DateField()
     technical_go_live_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -59,7 +62,7 @@ class CopyRequestSerializer(serializers.Serializer):
         help_text="Default: the source's approach.",
     )
     areas = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_null=True,
         default=None,

@@ -20,6 +20,9 @@ from golive.access import Access, Capability
 from golive.copying import TargetPlan, copy_steps
 from golive.models import Area, GoLive, User
 
+# Dates move by the offset: a bound keeps every moved date a real one.
+MAX_OFFSET_DAYS = 3653
+
 
 @dataclass(frozen=True)
 class StepPlan:
@@ -120,6 +123,16 @@ def _target_plan(
             offset_days=record.offset_days,
             existing=existing,
         )
+    offset_days = (user_go_live_date - source.user_go_live_date).days
+    if abs(offset_days) > MAX_OFFSET_DAYS:
+        raise ValidationError(
+            {
+                "user_go_live_date": ValidationError(
+                    "Choose a user go-live within ten years of the previous go-live's.",
+                    code="too_far",
+                )
+            }
+        )
     if technical_go_live_date is not None and technical_go_live_date > user_go_live_date:
         raise ValidationError(
             {
@@ -137,7 +150,7 @@ def _target_plan(
         user_go_live_date=user_go_live_date,
         technical_go_live_date=technical_go_live_date,
         areas=tuple(chosen),
-        offset_days=(user_go_live_date - source.user_go_live_date).days,
+        offset_days=offset_days,
     )
 
 
@@ -222,7 +235,8 @@ def copy_go_live(
     extended by anything a later run created. Refuses (``ValidationError``) a name another
     go-live of the programme holds (``name_taken``), no areas (``no_areas``), areas of
     another trust or retired (``area_not_in_programme``), a technical go-live after the user
-    go-live (``technical_after_user``); ``PermissionDenied`` unless the user manages go-lives
+    go-live (``technical_after_user``), a user go-live more than ten years from the
+    source's (``too_far``); ``PermissionDenied`` unless the user manages go-lives
     for the whole programme."""
     _require_manager(access, source)
     # One copy at a time from a source: a second request waits, then finds the first's go-live.

@@ -4,6 +4,7 @@ created, the copy on confirmation and its record; refused to all but programme m
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -68,6 +69,22 @@ def test_confirming_the_preview_copies_and_shows_what_was_created(
     assert response.redirect_chain[-1][0] == reverse("setup:go_live_copy", args=[record.pk])
     assert "Milestones: 3" in response.content.decode()
     assert record.target.name == "Wave 3"
+
+
+def test_the_preview_posts_back_the_answers_it_was_given(pm_client: Client, source: Source) -> None:
+    preview = pm_client.post(URL, _answers(source, preview=""))
+    hidden = re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)">', preview.content.decode()
+    )
+    answers: dict[str, list[str]] = {}
+    for name, value in hidden:
+        answers.setdefault(name, []).append(value)
+
+    pm_client.post(URL, {**answers, "confirm": ""})
+
+    target = GoLiveCopy.objects.get().target
+    assert target.user_go_live_date == source.go_live.user_go_live_date + dt.timedelta(days=91)
+    assert set(target.areas.all()) == {source.trust.ward_a, source.trust.ward_b}
 
 
 def test_a_taken_name_is_shown_beside_the_field(pm_client: Client, source: Source) -> None:

@@ -290,3 +290,16 @@ def test_only_a_programme_wide_manager_may_copy(source: Source, who: str) -> Non
             by=user,
         )
     assert not GoLiveCopy.objects.exists()
+
+
+def test_a_user_go_live_more_than_ten_years_away_is_refused(source: Source) -> None:
+    pm = source.trust.programme_manager
+    with pytest.raises(ValidationError) as refused:
+        services.preview_copy(
+            access=Access(pm),
+            source=source.go_live,
+            name="Wave 3",
+            user_go_live_date=dt.date(9999, 12, 31),
+        )
+
+    assert refused.value.error_dict["user_go_live_date"][0].code == "too_far"
