@@ -94,6 +94,14 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
+    # Programme set-up: structure, go-lives and releases, go-lives copied from previous ones.
+    Section(
+        "setup",
+        "Set-up",
+        "setup:copy_go_live",
+        C.MANAGE_GO_LIVES,
+        ("setup:", "site-", "programme-", "release-", "go-live-copy-"),
+    ),
     # Who changed what, when and why: DCB0160 evidence (administration.audit).
     Section("audit", "Audit trail", "audit:home", C.VIEW_AUDIT, ("audit:", "audit-entry-")),
 )

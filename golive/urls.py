@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from administration.audit import api as audit_api
+from administration.copying import api as copying_api
 from adoption.analytics import api as analytics_api
 from adoption.feedback import api as feedback_api
 from adoption.imports import api as adoption_api
@@ -25,6 +26,7 @@ from training.api import confidence_checks, courses, go_lives, registers, scope_
 router = DefaultRouter(use_regex_path=False)
 router.register("areas", api.AreaViewSet, basename="area")
 router.register("go-lives", api.GoLiveViewSet, basename="go-live")
+router.register("go-live-copies", copying_api.GoLiveCopyViewSet, basename="go-live-copy")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")
 router.register("mapping-profiles", adoption_api.MappingProfileViewSet, basename="mapping-profile")

@@ -21,3 +21,6 @@ class ReadinessConfig(AppConfig):
         from readiness import audited  # noqa: PLC0415
 
         audited.register()
+        from readiness import copying  # noqa: PLC0415
+
+        copying.register()

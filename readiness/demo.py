@@ -575,7 +575,10 @@ def seed_readiness_demo(*, programme: Programme, today: dt.date | None = None) -
     _groups(programme, users, today)
     _hazards(programme, users, templates)
     lines = []
-    for wave, go_live in enumerate(programme.go_lives.order_by("user_go_live_date"), start=1):
+    # The three waves golive.demo seeds; a later wave (Wave 4, set up from Wave 2 by the
+    # copy demo) keeps what the copy made, unassessed.
+    waves = programme.go_lives.order_by("user_go_live_date")[:3]
+    for wave, go_live in enumerate(waves, start=1):
         assessment.apply_template_set(
             access=Access(users["pm"]), go_live=go_live, template_set=TEMPLATE_SET
         )

@@ -15,3 +15,6 @@ class SupportConfig(AppConfig):
         from support.models import KnownIssue  # noqa: PLC0415
 
         register_audited(KnownIssue, label="Known issue", programme_path="programme_id")
+        from support import copying  # noqa: PLC0415
+
+        copying.register()

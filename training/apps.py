@@ -23,3 +23,6 @@ class TrainingConfig(AppConfig):
             programme_path="go_live__programme_id",
             related=("course",),
         )
+        from training import copying  # noqa: PLC0415
+
+        copying.register()

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from administration.copying import views
+
+urlpatterns: list[URLPattern] = [
+    path("go-lives/copy/", views.copy_go_live, name="copy_go_live"),
+    path("go-lives/copies/<int:pk>/", views.go_live_copy, name="go_live_copy"),
+]

@@ -164,6 +164,7 @@ API_PAGES: Mapping[str, str] = {
     "api-comparison": "adoption:before_after",
     "api-feedback-scores": "adoption:feedback",
     "audit-entry": "audit:home",
+    "go-live-copy": "setup:copy_go_live",
 }
 API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
 
@@ -189,6 +190,14 @@ POLICY: Mapping[str, Row] = {
     },
     "support:notice_seen": {"POST": expect(SIGNED_IN, overrides=READ_ONLY_REFUSED)},
     "support:raise_hazard": {"GET": expect((CSO, ADMIN)), "POST": expect((CSO, ADMIN))},
+    # New go-live from a previous one (issue 15): programme managers, programme-wide.
+    "setup:copy_go_live": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
+    "setup:go_live_copy": {"GET": expect((PM, ADMIN))},
+    "go-live-copy-list": {
+        "GET": api_in((PM, ADMIN)),
+        "POST": expect((PM, ADMIN), anonymous=DENIED),
+    },
+    "go-live-copy-detail": {"GET": api_in((PM, ADMIN))},
     "readiness-cell-list": {"GET": api_in(COMMAND), "POST": expect((PM, ADMIN), anonymous=DENIED)},
     "readiness-cell-detail": {
         "GET": api_in(COMMAND),

@@ -19,6 +19,8 @@ from django.db.models import F, Model, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from administration.copying.demo import seed_copying_demo
+from administration.models import GoLiveCopy
 from adoption import models as adoption
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
@@ -195,6 +197,7 @@ def build_world() -> World:
     seed_analytics_demo(programme=programme, user=pm)
     seed_feedback_demo(programme=programme, user=pm)
     seed_readiness_demo(programme=programme)
+    seed_copying_demo(programme=programme)
     area_a, area_b = _area(*WARD_A), _area(*WARD_B)
     go_live = GoLive.objects.filter(areas=area_a).filter(areas=area_b).order_by("pk").first()
     assert go_live is not None
@@ -252,6 +255,7 @@ PROGRAMME_PATHS: dict[type[Model], str] = {
     adoption.ChangeMarker: "programme",
     adoption.Survey: "go_live__programme",
     support.KnownIssue: "programme",
+    GoLiveCopy: "target__programme",
 }
 
 
@@ -334,6 +338,7 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "support:category_edit": (support.Category, Q()),
     "support:category_status": (support.Category, Q()),
     "support:resolver_group_edit": (support.ResolverGroup, Q()),
+    "setup:go_live_copy": (GoLiveCopy, Q()),
 }
 
 

@@ -225,6 +225,7 @@ def test_administrator_role_grant_gives_every_section(client: Client, trust: Tru
         "Adoption",
         "Staff",
         "Audit trail",
+        "Set-up",
     }
 
 

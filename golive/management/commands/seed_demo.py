@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from administration.audit.demo import seed_audit_demo
+from administration.copying.demo import seed_copying_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
 from adoption.imports.demo import seed_adoption_demo
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             lambda: seed_feedback_demo(programme=programme, user=importer),
             lambda: seed_readiness_demo(programme=programme),
             lambda: seed_audit_demo(programme=programme, user=importer),
+            # Last: Wave 4 is set up from Wave 2 as every app's demo left it.
+            lambda: seed_copying_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
