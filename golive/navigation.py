@@ -47,7 +47,14 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("home", "Home", "home", C.VIEW, ("home", "api-root", "api-me", "area-", "go-live-")),
+    Section(
+        "home",
+        "Home",
+        "home",
+        C.VIEW,
+        # Programmes are read by every role (their writes ask MANAGE_GO_LIVES or ADMINISTER).
+        ("home", "api-root", "api-me", "area-", "go-live-", "programme-"),
+    ),
     Section(
         "readiness", "Readiness", "readiness:home", C.VIEW_READINESS, ("readiness:", "readiness-")
     ),
@@ -94,6 +101,8 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
+    # Programme set-up: structure, programmes, go-lives, releases (administration app).
+    Section("setup", "Set-up", "setup:home", C.MANAGE_GO_LIVES, ("setup:", "site-", "release-")),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
