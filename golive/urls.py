@@ -5,9 +5,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from administration.structure import api as structure_api
 from adoption.analytics import api as analytics_api
 from adoption.feedback import api as feedback_api
-from administration.structure import api as structure_api
 from adoption.imports import api as adoption_api
 from champions import api as champions_api
 from golive import api, views

@@ -34,7 +34,9 @@ WRITE_ERRORS = {
 }  # fmt: skip
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request, **kw: Any) -> dict[str, Any]:
+def _valid(
+    serializer_class: type[serializers.Serializer], request: Request, **kw: Any
+) -> dict[str, Any]:
     incoming = serializer_class(data=request.data, **kw)
     incoming.is_valid(raise_exception=True)
     return dict(incoming.validated_data)
@@ -124,7 +126,9 @@ class AreaWriteSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=services.REASON_MAX, required=False, default="", allow_blank=True)
+    reason = serializers.CharField(
+        max_length=services.REASON_MAX, required=False, default="", allow_blank=True
+    )
 
 
 class BulkAreasSerializer(serializers.Serializer):
@@ -140,7 +144,9 @@ class BulkPlanSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
     counts = serializers.DictField(child=serializers.IntegerField())
     error_count = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+    line_errors = serializers.ListField(
+        child=serializers.DictField(), help_text="line, column, value, code, message"
+    )
     rows = serializers.ListField(child=serializers.DictField())
     notices = serializers.ListField(child=serializers.CharField())
 
@@ -162,17 +168,25 @@ class AreaViewSet(core_api.AreaViewSet):
     def _read(self, area: Area) -> dict[str, Any]:
         return core_api.AreaSerializer(Area.objects.select_related("site").get(pk=area.pk)).data
 
-    @extend_schema(request=AreaWriteSerializer, responses={201: core_api.AreaSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=AreaWriteSerializer, responses={201: core_api.AreaSerializer, **WRITE_ERRORS}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         details = _area_details(request, _valid(AreaWriteSerializer, request))
-        area = call_service(services.save_area, access=api_access(request), area=None, details=details)
+        area = call_service(
+            services.save_area, access=api_access(request), area=None, details=details
+        )
         return Response(self._read(area), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AreaWriteSerializer, responses={200: core_api.AreaSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=AreaWriteSerializer, responses={200: core_api.AreaSerializer, **WRITE_ERRORS}
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         area = self.get_object()
         details = _area_details(request, _valid(AreaWriteSerializer, request))
-        area = call_service(services.save_area, access=api_access(request), area=area, details=details)
+        area = call_service(
+            services.save_area, access=api_access(request), area=area, details=details
+        )
         return Response(self._read(area))
 
     @extend_schema(
@@ -183,7 +197,9 @@ class AreaViewSet(core_api.AreaViewSet):
     def retire(self, request: Request, pk: int, **kwargs: Any) -> Response:
         area = self.get_object()
         reason = _valid(ReasonSerializer, request)["reason"]
-        area = call_service(services.retire_area, access=api_access(request), area=area, reason=reason)
+        area = call_service(
+            services.retire_area, access=api_access(request), area=area, reason=reason
+        )
         return Response(self._read(area))
 
     @extend_schema(
@@ -194,7 +210,9 @@ class AreaViewSet(core_api.AreaViewSet):
     def reinstate(self, request: Request, pk: int, **kwargs: Any) -> Response:
         area = self.get_object()
         reason = _valid(ReasonSerializer, request)["reason"]
-        area = call_service(services.reinstate_area, access=api_access(request), area=area, reason=reason)
+        area = call_service(
+            services.reinstate_area, access=api_access(request), area=area, reason=reason
+        )
         return Response(self._read(area))
 
     @extend_schema(
@@ -252,7 +270,9 @@ class GoLiveWriteSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=GoLive.Stage.choices, default=GoLive.Stage.PLANNING)
     scope_note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     area_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list)
-    reason = serializers.CharField(max_length=services.REASON_MAX, required=False, default="", allow_blank=True)
+    reason = serializers.CharField(
+        max_length=services.REASON_MAX, required=False, default="", allow_blank=True
+    )
 
 
 class GoLiveCreateSerializer(GoLiveWriteSerializer):
@@ -269,7 +289,9 @@ class GoLiveViewSet(core_api.GoLiveViewSet):
         wanted = set(data.pop("area_ids"))
         areas = list(Area.objects.filter(pk__in=wanted, site__organisation=programme.organisation))
         if len(areas) != len(wanted):
-            raise exceptions.ValidationError({"area_ids": "Choose areas of this programme's trust."})
+            raise exceptions.ValidationError(
+                {"area_ids": "Choose areas of this programme's trust."}
+            )
         reason = data.pop("reason")
         return call_service(
             services.save_go_live, access=api_access(self.request), programme=programme,
@@ -279,7 +301,9 @@ class GoLiveViewSet(core_api.GoLiveViewSet):
     def _read(self, go_live: GoLive) -> dict[str, Any]:
         return core_api.GoLiveSerializer(self.get_queryset().get(pk=go_live.pk)).data
 
-    @extend_schema(request=GoLiveCreateSerializer, responses={201: core_api.GoLiveSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=GoLiveCreateSerializer, responses={201: core_api.GoLiveSerializer, **WRITE_ERRORS}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(GoLiveCreateSerializer, request)
         managed = selectors.managed_programmes(api_access(request))
@@ -287,7 +311,9 @@ class GoLiveViewSet(core_api.GoLiveViewSet):
         go_live = self._save(programme, None, data)
         return Response(self._read(go_live), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=GoLiveWriteSerializer, responses={200: core_api.GoLiveSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=GoLiveWriteSerializer, responses={200: core_api.GoLiveSerializer, **WRITE_ERRORS}
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         go_live = self.get_object()
         go_live = self._save(go_live.programme, go_live, _valid(GoLiveWriteSerializer, request))
@@ -307,11 +333,15 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 class ProgrammeWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    epr_supplier = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    epr_supplier = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
     journey_stage = serializers.ChoiceField(
         choices=Programme.JourneyStage.choices, default=Programme.JourneyStage.IMPLEMENTATION
     )
-    description = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
+    description = serializers.CharField(
+        max_length=4000, required=False, default="", allow_blank=True
+    )
 
 
 class ProgrammeCreateSerializer(ProgrammeWriteSerializer):
@@ -337,7 +367,9 @@ class ProgrammeViewSet(
     def get_queryset(self) -> QuerySet[Programme]:
         return api_access(self.request).programmes().select_related("organisation").order_by("pk")
 
-    @extend_schema(request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=ProgrammeCreateSerializer, responses={201: ProgrammeSerializer, **WRITE_ERRORS}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(ProgrammeCreateSerializer, request)
         organisation = _organisation(request, data.pop("organisation", None))
@@ -347,12 +379,17 @@ class ProgrammeViewSet(
         )  # fmt: skip
         return Response(ProgrammeSerializer(programme).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProgrammeWriteSerializer, responses={200: ProgrammeSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=ProgrammeWriteSerializer, responses={200: ProgrammeSerializer, **WRITE_ERRORS}
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         programme = self.get_object()
         details = services.ProgrammeDetails(**_valid(ProgrammeWriteSerializer, request))
         programme = call_service(
-            services.update_programme, access=api_access(request), programme=programme, details=details
+            services.update_programme,
+            access=api_access(request),
+            programme=programme,
+            details=details,
         )
         return Response(ProgrammeSerializer(programme).data)
 
@@ -370,7 +407,9 @@ class ReleaseWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     version = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
     planned_date = serializers.DateField(required=False, allow_null=True, default=None)
-    description = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
+    description = serializers.CharField(
+        max_length=4000, required=False, default="", allow_blank=True
+    )
 
 
 class ReleaseCreateSerializer(ReleaseWriteSerializer):
@@ -395,7 +434,9 @@ class ReleaseViewSet(
     def get_queryset(self) -> QuerySet[Release]:
         return selectors.managed_releases(api_access(self.request)).order_by("go_live_id", "pk")
 
-    @extend_schema(request=ReleaseCreateSerializer, responses={201: GoLiveReleaseSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=ReleaseCreateSerializer, responses={201: GoLiveReleaseSerializer, **WRITE_ERRORS}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(ReleaseCreateSerializer, request)
         managed = selectors.managed_go_lives(api_access(request))
@@ -406,12 +447,15 @@ class ReleaseViewSet(
         )  # fmt: skip
         return Response(GoLiveReleaseSerializer(release).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReleaseWriteSerializer, responses={200: GoLiveReleaseSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=ReleaseWriteSerializer, responses={200: GoLiveReleaseSerializer, **WRITE_ERRORS}
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         release = self.get_object()
+        details = services.ReleaseDetails(**_valid(ReleaseWriteSerializer, request))
         release = call_service(
             services.save_release, access=api_access(request), go_live=release.go_live,
-            release=release, details=services.ReleaseDetails(**_valid(ReleaseWriteSerializer, request)),
+            release=release, details=details,
         )  # fmt: skip
         return Response(GoLiveReleaseSerializer(release).data)
 

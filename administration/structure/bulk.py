@@ -119,7 +119,7 @@ class Plan:
             "sha256": self.sha256,
             "counts": {a: self.count(a) for a in ("create", "update", "unchanged")},
             "error_count": self.error_count,
-            "errors": [asdict(e) for e in self.errors],
+            "line_errors": [asdict(e) for e in self.errors],
             "rows": [asdict(r) | {"changes": list(r.changes)} for r in self.rows],
             "notices": list(self.notices),
         }
@@ -188,7 +188,9 @@ def read_file(content: bytes) -> ParsedFile:
                 records.append(Record(start, values))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise refused("FILE_NOT_TEXT_CSV", f"The CSV cannot be read (line {reader.line_num}): {error}.") from None
+        raise refused(
+            "FILE_NOT_TEXT_CSV", f"The CSV cannot be read (line {reader.line_num}): {error}."
+        ) from None
     if not records:
         raise refused("NO_DATA_ROWS", "The file has a header but no areas.")
     columns = tuple(name for name in names if name in wanted)
@@ -254,7 +256,9 @@ def plan_import(*, organisation: Organisation, parsed: ParsedFile) -> Plan:
         current = existing.get((site.pk, key[1]))
         if current is None:
             rows.append(
-                PlannedRow(record.line, "create", site.code, values["code"], name, area_type, specialty)
+                PlannedRow(
+                    record.line, "create", site.code, values["code"], name, area_type, specialty
+                )
             )
             continue
         changes = tuple(
@@ -262,7 +266,11 @@ def plan_import(*, organisation: Organisation, parsed: ParsedFile) -> Plan:
             for label, old, new in (
                 ("name", current.name, name),
                 ("type", current.area_type, area_type),
-                ("specialty", current.specialty, current.specialty if specialty is None else specialty),
+                (
+                    "specialty",
+                    current.specialty,
+                    current.specialty if specialty is None else specialty,
+                ),
             )
             if old != new
         )

@@ -42,7 +42,9 @@ def _releases(go_live: GoLive) -> int:
             continue
         release.planned_date = last - (len(releases) - 1 - index) * 7 * DAY
         if not release.description:
-            release.description = f"{release.name}, version {release.version or '1'}, for {go_live.name}."
+            release.description = (
+                f"{release.name}, version {release.version or '1'}, for {go_live.name}."
+            )
         release._change_reason = "Demo set-up"  # type: ignore[attr-defined]
         release.save(update_fields=["planned_date", "description"])
         filled += 1

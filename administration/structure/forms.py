@@ -50,7 +50,9 @@ class SiteForm(OrganisationChoiceForm):
 
 class AreaForm(forms.Form):
     site = forms.ModelChoiceField(
-        queryset=Site.objects.none(), widget=QuickSelect, error_messages={"required": "Choose the site."}
+        queryset=Site.objects.none(),
+        widget=QuickSelect,
+        error_messages={"required": "Choose the site."},
     )
     code = forms.CharField(max_length=32, help_text="As the EPR and extracts name it, e.g. W7B.")
     name = forms.CharField(max_length=200)
@@ -141,7 +143,9 @@ class GoLiveForm(forms.Form):
         help_text="Old and new systems both in use until this day.",
     )  # fmt: skip
     user_go_live_date = forms.DateField(label="User go-live", widget=DATE)
-    stabilisation_ends_on = forms.DateField(label="End of stabilisation", required=False, widget=DATE)
+    stabilisation_ends_on = forms.DateField(
+        label="End of stabilisation", required=False, widget=DATE
+    )
     stage = forms.ChoiceField(choices=GoLive.Stage.choices)
     scope_note = forms.CharField(
         label="Patient cohort", max_length=200, required=False,
@@ -176,7 +180,7 @@ class GoLiveForm(forms.Form):
         chosen = {str(v) for v in (self["areas"].value() or [])}
         groups: dict[str, list[tuple[Area, bool]]] = {}
         field = cast(forms.ModelMultipleChoiceField, self.fields["areas"])
-        for area in field.queryset:
+        for area in cast(QuerySet[Area], field.queryset):
             groups.setdefault(area.site.name, []).append((area, str(area.pk) in chosen))
         return list(groups.items())
 

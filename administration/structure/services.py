@@ -137,7 +137,9 @@ class ProgrammeDetails:
 
 
 def _check_programme_name(organisation: Organisation, name: str, pk: int | None) -> None:
-    taken = Programme.objects.filter(organisation=organisation, name__iexact=name).exclude(pk=pk)
+    taken = Programme.objects.filter(organisation=organisation, name__iexact=name)
+    if pk is not None:
+        taken = taken.exclude(pk=pk)
     if taken.exists():
         raise ValidationError(
             {"name": ValidationError(f"There is already a programme called {name}.", "duplicate")}
@@ -170,7 +172,9 @@ def create_programme(
 
 
 @transaction.atomic
-def update_programme(*, access: Access, programme: Programme, details: ProgrammeDetails) -> Programme:
+def update_programme(
+    *, access: Access, programme: Programme, details: ProgrammeDetails
+) -> Programme:
     require_manages(access, programme)
     return _apply_programme(programme, details)
 
@@ -230,7 +234,9 @@ def save_go_live(
             raise PermissionDenied("That go-live belongs to another programme.")
     name = details.name.strip()
     taken = GoLive.objects.filter(programme=programme, name__iexact=name)
-    if taken.exclude(pk=go_live.pk if go_live else None).exists():
+    if go_live is not None:
+        taken = taken.exclude(pk=go_live.pk)
+    if taken.exists():
         raise ValidationError(
             {"name": ValidationError(f"There is already a go-live called {name}.", "duplicate")}
         )
@@ -238,9 +244,9 @@ def save_go_live(
     wanted = {area.pk for area in areas}
     keep = go_live.areas.all() if go_live is not None else None
     allowed = set(
-        scope_choices([programme.organisation_id], keep=keep).filter(pk__in=wanted).values_list(
-            "pk", flat=True
-        )
+        scope_choices([programme.organisation_id], keep=keep)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
     )
     if allowed != wanted:
         raise ValidationError(

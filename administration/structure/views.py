@@ -81,7 +81,9 @@ def sites(request: HttpRequest) -> HttpResponse:
 def site_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     access = setup_access(request)
     site = get_object_or_404(selectors.managed_sites(access), pk=pk) if pk else None
-    initial = {"organisation": site.organisation, "code": site.code, "name": site.name} if site else {}
+    initial = (
+        {"organisation": site.organisation, "code": site.code, "name": site.name} if site else {}
+    )
     organisations = selectors.managed_organisations(access)
     form = SiteForm(_posted(request), organisations=organisations, initial=initial)
     if site is not None:
@@ -193,7 +195,10 @@ def areas_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error)
         else:
             plan = bulk.plan_import(organisation=organisation, parsed=parsed)
-            request.session[IMPORT_SESSION_KEY] = {"organisation": organisation.pk, **parsed.to_session()}
+            request.session[IMPORT_SESSION_KEY] = {
+                "organisation": organisation.pk,
+                **parsed.to_session(),
+            }
             return _preview(request, plan, organisation)
     return render(request, f"{T}areas_import.html", {"form": form})
 
@@ -205,13 +210,17 @@ def areas_import_confirm(request: HttpRequest) -> HttpResponse:
     if not stored or stored.get("sha256") != request.POST.get("sha256"):
         messages.error(request, "That preview has expired. Upload the file again.")
         return redirect("setup:areas_import")
-    organisation = get_object_or_404(selectors.managed_organisations(access), pk=stored["organisation"])
+    organisation = get_object_or_404(
+        selectors.managed_organisations(access), pk=stored["organisation"]
+    )
     parsed = bulk.ParsedFile.from_session(stored)
     try:
         plan = bulk.import_areas(access=access, organisation=organisation, parsed=parsed)
     except ValidationError:
         # The areas changed since the preview: show the file's problems as they are now.
-        return _preview(request, bulk.plan_import(organisation=organisation, parsed=parsed), organisation)
+        return _preview(
+            request, bulk.plan_import(organisation=organisation, parsed=parsed), organisation
+        )
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,
@@ -244,7 +253,9 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.create_programme(
-                access=access, organisation=form.cleaned_data["organisation"], details=form.details()
+                access=access,
+                organisation=form.cleaned_data["organisation"],
+                details=form.details(),
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -307,7 +318,9 @@ def go_live_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         choices = selectors.scope_choices(
             [editing.programme.organisation_id], keep=editing.areas.all()
         )
-        initial = {f: getattr(editing, f) for f in GO_LIVE_FIELDS} | {"areas": list(editing.areas.all())}
+        initial = {f: getattr(editing, f) for f in GO_LIVE_FIELDS} | {
+            "areas": list(editing.areas.all())
+        }
         form: GoLiveForm = GoLiveForm(_posted(request), areas=choices, initial=initial)
     else:
         organisations = managed.values("organisation_id")

@@ -115,8 +115,10 @@ def test_retiring_over_the_api_needs_a_reason_and_then_keeps_it(trust: Trust) ->
     again = client.post(url, {"reason": "Merged"}, content_type="application/json")
 
     assert missing.status_code == 400
-    assert done.status_code == 200 and done.json()["is_active"] is False
-    assert again.status_code == 409 and again.json()["code"] == "already_retired"
+    assert done.status_code == 200
+    assert done.json()["is_active"] is False
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_retired"
     assert Area.objects.get(pk=trust.area.pk).history.latest().history_change_reason == "Merged"
 
 
@@ -135,14 +137,18 @@ def test_every_role_reads_programmes_but_only_administrators_create_them(trust: 
     assert [p["id"] for p in listed.json()["results"]] == [trust.programme.pk]
     assert refused.status_code == 403
     assert created.status_code == 201
-    assert Programme.objects.filter(name="Phase 2", organisation=trust.programme.organisation).exists()
+    assert Programme.objects.filter(
+        name="Phase 2", organisation=trust.programme.organisation
+    ).exists()
 
 
 def test_sites_and_releases_are_created_edited_and_deleted_over_the_api(trust: Trust) -> None:
     client = client_for(trust.pm)
     go_live = GoLiveFactory(programme=trust.programme)
 
-    site = client.post("/api/v1/sites/", {"code": "RCH", "name": "Riverside"}, content_type="application/json")
+    site = client.post(
+        "/api/v1/sites/", {"code": "RCH", "name": "Riverside"}, content_type="application/json"
+    )
     release = client.post(
         "/api/v1/releases/", {"go_live": go_live.pk, "name": "PAS", "planned_date": "2027-01-01"},
         content_type="application/json",
@@ -153,9 +159,12 @@ def test_sites_and_releases_are_created_edited_and_deleted_over_the_api(trust: T
     )  # fmt: skip
     deleted = client.delete(f"/api/v1/releases/{release.json()['id']}/")
 
-    assert site.status_code == 201 and Site.objects.filter(code="RCH").exists()
-    assert release.status_code == 201 and edited.json()["version"] == "2"
-    assert deleted.status_code == 204 and not Release.objects.filter(go_live=go_live).exists()
+    assert site.status_code == 201
+    assert Site.objects.filter(code="RCH").exists()
+    assert release.status_code == 201
+    assert edited.json()["version"] == "2"
+    assert deleted.status_code == 204
+    assert not Release.objects.filter(go_live=go_live).exists()
 
 
 def test_releases_of_another_programme_are_hidden(trust: Trust, other_trust: Trust) -> None:
@@ -188,7 +197,10 @@ def test_a_bulk_import_writes_every_line(trust: Trust) -> None:
     response = _bulk(trust, CSV, "false")
 
     assert response.status_code == 201
-    assert sorted(Area.objects.values_list("code", "name")) == [("W1", "Ward One"), ("W2", "Ward 2")]
+    assert sorted(Area.objects.values_list("code", "name")) == [
+        ("W1", "Ward One"),
+        ("W2", "Ward 2"),
+    ]
 
 
 def test_a_bulk_import_with_a_line_error_writes_nothing_and_names_the_line(trust: Trust) -> None:
@@ -198,7 +210,11 @@ def test_a_bulk_import_with_a_line_error_writes_nothing_and_names_the_line(trust
     assert response.status_code == 400
     assert body["code"] == "invalid_rows"
     assert body["field_errors"] == [
-        {"field": "line 4.site_code", "code": "UNKNOWN_SITE", "message": "No site of this trust has this code."}
+        {
+            "field": "line 4.site_code",
+            "code": "UNKNOWN_SITE",
+            "message": "No site of this trust has this code.",
+        }
     ]
     assert Area.objects.count() == 1
 

@@ -20,7 +20,10 @@ def upload(trust: Trust, text: str | bytes, name: str = "areas.csv") -> object:
     content = text.encode() if isinstance(text, str) else text
     return client_for(trust.pm).post(
         reverse("setup:areas_import"),
-        {"organisation": trust.programme.organisation.pk, "file": SimpleUploadedFile(name, content)},
+        {
+            "organisation": trust.programme.organisation.pk,
+            "file": SimpleUploadedFile(name, content),
+        },
     )
 
 
@@ -45,7 +48,10 @@ def test_confirming_the_preview_writes_every_line(trust: Trust) -> None:
     client = client_for(trust.pm)
     preview = client.post(
         reverse("setup:areas_import"),
-        {"organisation": trust.programme.organisation.pk, "file": SimpleUploadedFile("a.csv", GOOD.encode())},
+        {
+            "organisation": trust.programme.organisation.pk,
+            "file": SimpleUploadedFile("a.csv", GOOD.encode()),
+        },
     )
     sha256 = preview.context["plan"].sha256
 

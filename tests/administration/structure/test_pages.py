@@ -56,7 +56,9 @@ def test_a_duplicate_area_code_on_a_site_is_a_field_error(trust: Trust) -> None:
     assert "already has an area with the code" in response.context["form"].errors["code"][0]
 
 
-def test_programme_manager_cannot_edit_another_trusts_area(trust: Trust, other_trust: Trust) -> None:
+def test_programme_manager_cannot_edit_another_trusts_area(
+    trust: Trust, other_trust: Trust
+) -> None:
     response = client_for(trust.pm).get(reverse("setup:area_edit", args=[other_trust.area.pk]))
 
     assert response.status_code == 404
@@ -72,7 +74,8 @@ def test_retiring_an_area_keeps_the_reason_in_its_history(trust: Trust) -> None:
     assert not trust.area.is_active
     latest = trust.area.history.latest()
     assert latest.history_change_reason == "Ward closed for rebuild"
-    assert latest.prev_record is not None and latest.prev_record.is_active
+    assert latest.prev_record is not None
+    assert latest.prev_record.is_active
 
 
 def test_retiring_needs_a_reason(trust: Trust) -> None:
@@ -193,7 +196,9 @@ def test_a_release_is_added_edited_and_deleted(trust: Trust) -> None:
         {"name": "ePMA", "version": "1.0", "planned_date": "2027-01-10", "description": "Meds"},
     )
     release = Release.objects.get(go_live=go_live)
-    client.post(reverse("setup:release_edit", args=[release.pk]), {"name": "ePMA", "version": "1.1"})
+    client.post(
+        reverse("setup:release_edit", args=[release.pk]), {"name": "ePMA", "version": "1.1"}
+    )
     release.refresh_from_db()
     version = release.version
     client.post(reverse("setup:release_delete", args=[release.pk]))
