@@ -24,6 +24,7 @@ from golive.api_permissions import api_access
 from golive.models import Area, GoLive, Organisation, Programme, Release, Site
 
 C = Capability
+MAX_ID = 2_147_483_647  # larger ids name nothing (and PostgreSQL refuses them)
 WRITE_ERRORS = {
     **refusal_responses(
         refused=("duplicate", "invalid_area", "reason_required", "technical_after_user",
@@ -64,7 +65,10 @@ class SiteWriteSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=200)
     organisation = serializers.IntegerField(
-        min_value=1, required=False, help_text="Needed only when you run several trusts."
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Needed only when you run several trusts.",
     )
 
 
@@ -118,7 +122,7 @@ class SiteViewSet(
 
 
 class AreaWriteSerializer(serializers.Serializer):
-    site = serializers.IntegerField(min_value=1, help_text="The site's id.")
+    site = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The site's id.")
     code = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=200)
     area_type = serializers.ChoiceField(choices=Area.AreaType.choices, default=Area.AreaType.WARD)
@@ -134,7 +138,7 @@ class ReasonSerializer(serializers.Serializer):
 class BulkAreasSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV: site_code, code, name, type[, specialty].")
     dry_run = serializers.BooleanField(default=True, help_text="Check and plan only (default).")
-    organisation = serializers.IntegerField(min_value=1, required=False)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 class BulkPlanSerializer(serializers.Serializer):
@@ -269,14 +273,16 @@ class GoLiveWriteSerializer(serializers.Serializer):
     stabilisation_ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     stage = serializers.ChoiceField(choices=GoLive.Stage.choices, default=GoLive.Stage.PLANNING)
     scope_note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    area_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list)
+    area_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), default=list
+    )
     reason = serializers.CharField(
         max_length=services.REASON_MAX, required=False, default="", allow_blank=True
     )
 
 
 class GoLiveCreateSerializer(GoLiveWriteSerializer):
-    programme = serializers.IntegerField(min_value=1)
+    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class GoLiveViewSet(core_api.GoLiveViewSet):
@@ -345,7 +351,7 @@ class ProgrammeWriteSerializer(serializers.Serializer):
 
 
 class ProgrammeCreateSerializer(ProgrammeWriteSerializer):
-    organisation = serializers.IntegerField(min_value=1, required=False)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 @extend_schema_view(
@@ -413,7 +419,7 @@ class ReleaseWriteSerializer(serializers.Serializer):
 
 
 class ReleaseCreateSerializer(ReleaseWriteSerializer):
-    go_live = serializers.IntegerField(min_value=1)
+    go_live = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 @extend_schema_view(

@@ -244,3 +244,13 @@ def test_areas_of_another_trust_are_not_listed(trust: Trust, other_trust: Trust)
 
     assert list(page) == [trust.area]
     assert Area.objects.count() == 2
+
+
+def test_a_site_is_renamed_through_its_edit_page(trust: Trust) -> None:
+    response = client_for(trust.pm).post(
+        reverse("setup:site_edit", args=[trust.site.pk]), {"code": "NGH", "name": "Northshire"}
+    )
+
+    trust.site.refresh_from_db()
+    assert response.status_code == 302
+    assert trust.site.name == "Northshire"
