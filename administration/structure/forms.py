@@ -175,13 +175,15 @@ class GoLiveForm(forms.Form):
             scope_note=data["scope_note"],
         )  # fmt: skip
 
-    def sites(self) -> list[tuple[str, list[tuple[Area, bool]]]]:
-        """The scope's checkboxes grouped by site: (site name, [(area, checked)])."""
+    def sites(self) -> list[tuple[str, list[tuple[Area, bool, str]]]]:
+        """The scope's checkboxes grouped by site: (site name, [(area, checked, input id)]);
+        the first input's id is the one the error summary links to."""
         chosen = {str(v) for v in (self["areas"].value() or [])}
-        groups: dict[str, list[tuple[Area, bool]]] = {}
+        groups: dict[str, list[tuple[Area, bool, str]]] = {}
         field = cast(forms.ModelMultipleChoiceField, self.fields["areas"])
-        for area in cast(QuerySet[Area], field.queryset):
-            groups.setdefault(area.site.name, []).append((area, str(area.pk) in chosen))
+        for index, area in enumerate(cast(QuerySet[Area], field.queryset)):
+            entry = (area, str(area.pk) in chosen, f"{self['areas'].auto_id}_{index}")
+            groups.setdefault(area.site.name, []).append(entry)
         return list(groups.items())
 
 
