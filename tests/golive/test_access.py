@@ -138,7 +138,7 @@ def test_area_grant_naming_another_trusts_area_gives_nothing(trust: Trust) -> No
         (Role.TRAINING_LEAD, {"Home", "Training", "Service desk", "Adoption", "Staff"}),
         (
             Role.PROGRAMME_MANAGER,
-            {"Home", "Readiness", "Training", "Service desk", "Adoption", "Staff"},
+            {"Home", "Readiness", "Training", "Service desk", "Adoption", "Staff", "Set-up"},
         ),
     ],
 )
