@@ -224,6 +224,7 @@ def test_administrator_role_grant_gives_every_section(client: Client, trust: Tru
         "Service desk",
         "Adoption",
         "Staff",
+        "Set-up",
     }
 
 
