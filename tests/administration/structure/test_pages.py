@@ -254,3 +254,18 @@ def test_a_site_is_renamed_through_its_edit_page(trust: Trust) -> None:
     trust.site.refresh_from_db()
     assert response.status_code == 302
     assert trust.site.name == "Northshire"
+
+
+def test_a_retired_area_already_in_scope_stays_when_the_go_live_is_edited(trust: Trust) -> None:
+    go_live = GoLiveFactory(programme=trust.programme, areas=[trust.area])
+    client = client_for(trust.pm)
+    client.post(reverse("setup:area_retire", args=[trust.area.pk]), {"reason": "Closed"})
+    data = {
+        "name": go_live.name, "approach": "phased", "stage": "planning",
+        "user_go_live_date": "2027-05-01", "areas": [trust.area.pk],
+    }  # fmt: skip
+
+    response = client.post(reverse("setup:go_live_edit", args=[go_live.pk]), data)
+
+    assert response.status_code == 302
+    assert list(go_live.areas.all()) == [trust.area]
