@@ -17,16 +17,17 @@ from golive.models import Area, GoLive, Release, Role, StaffMember
 
 class AreaSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.name", read_only=True)
+    site_id = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Area
-        fields = ("id", "code", "name", "site", "area_type", "specialty", "is_active")
+        fields = ("id", "code", "name", "site", "site_id", "area_type", "specialty", "is_active")
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Release
-        fields = ("id", "name", "version", "description")
+        fields = ("id", "name", "version", "planned_date", "description")
 
 
 class GoLiveSerializer(serializers.ModelSerializer):
@@ -43,7 +44,10 @@ class GoLiveSerializer(serializers.ModelSerializer):
             "approach",
             "stage",
             "technical_go_live_date",
+            "dual_running_ends_on",
             "user_go_live_date",
+            "stabilisation_ends_on",
+            "scope_note",
             "releases",
             "area_ids",
         )

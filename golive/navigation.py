@@ -47,7 +47,14 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("home", "Home", "home", C.VIEW, ("home", "api-root", "api-me", "area-", "go-live-")),
+    Section(
+        "home",
+        "Home",
+        "home",
+        C.VIEW,
+        # Programmes are read by every role (their writes ask MANAGE_GO_LIVES or ADMINISTER).
+        ("home", "api-root", "api-me", "area-", "go-live-", "programme-"),
+    ),
     Section(
         "readiness", "Readiness", "readiness:home", C.VIEW_READINESS, ("readiness:", "readiness-")
     ),
@@ -94,13 +101,14 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
-    # Programme set-up: structure, go-lives and releases, go-lives copied from previous ones.
+    # Programme set-up: structure, go-lives and releases, go-lives copied from previous ones
+    # (the programmes API is in Home: every role reads its programmes).
     Section(
         "setup",
         "Set-up",
-        "setup:copy_go_live",
+        "setup:home",
         C.MANAGE_GO_LIVES,
-        ("setup:", "site-", "programme-", "release-", "go-live-copy-"),
+        ("setup:", "site-", "release-", "go-live-copy-"),
     ),
     # Who changed what, when and why: DCB0160 evidence (administration.audit).
     Section("audit", "Audit trail", "audit:home", C.VIEW_AUDIT, ("audit:", "audit-entry-")),

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from administration.audit import api as audit_api
 from administration.copying import api as copying_api
+from administration.structure import api as structure_api
 from adoption.analytics import api as analytics_api
 from adoption.feedback import api as feedback_api
 from adoption.imports import api as adoption_api
@@ -24,8 +25,12 @@ from support import urls as support_urls
 from training.api import confidence_checks, courses, go_lives, registers, scope_changes
 
 router = DefaultRouter(use_regex_path=False)
-router.register("areas", api.AreaViewSet, basename="area")
-router.register("go-lives", api.GoLiveViewSet, basename="go-live")
+# The core's areas and go-lives, writable by programme set-up (administration app).
+router.register("areas", structure_api.AreaViewSet, basename="area")
+router.register("go-lives", structure_api.GoLiveViewSet, basename="go-live")
+router.register("sites", structure_api.SiteViewSet, basename="site")
+router.register("programmes", structure_api.ProgrammeViewSet, basename="programme")
+router.register("releases", structure_api.ReleaseViewSet, basename="release")
 router.register("go-live-copies", copying_api.GoLiveCopyViewSet, basename="go-live-copy")
 router.register("staff", api.StaffMemberViewSet, basename="staff")
 router.register("imports", adoption_api.ImportBatchViewSet, basename="import-batch")

@@ -75,6 +75,7 @@ LIBRARY = (PM, CHAIR, CSO, ADMIN)
 # Who changes the service desk's settings: a programme-wide grant to manage go-lives.
 DESK_SETTINGS = (PM, ADMIN)
 AUDIT = (PM, CSO, ADMIN)  # the audit trail
+SETUP = (PM, ADMIN)  # programme set-up: MANAGE_GO_LIVES programme-wide
 
 # Roles that do not reach the command-and-control pages at all.
 NO_COMMAND_SECTION = {role: DENIED for role in SIGNED_IN if role not in COMMAND}
@@ -165,6 +166,9 @@ API_PAGES: Mapping[str, str] = {
     "api-feedback-scores": "adoption:feedback",
     "audit-entry": "audit:home",
     "go-live-copy": "setup:copy_go_live",
+    "site": "setup:sites",
+    "programme": "home",
+    "release": "setup:go_lives",
 }
 API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
 
@@ -303,8 +307,11 @@ POLICY: Mapping[str, Row] = {
     "api-me": API_READ,
     "api-root": API_READ,
     "api-schema": {"GET": API_SIGNED_IN},
-    "area-detail": API_READ,
-    "area-list": API_READ,
+    "area-detail": {"GET": api_in(SIGNED_IN), "PUT": expect(SETUP, anonymous=DENIED)},
+    "area-list": {"GET": api_in(SIGNED_IN), "POST": expect(SETUP, anonymous=DENIED)},
+    "area-bulk": {"POST": expect(SETUP, anonymous=DENIED)},
+    "area-retire": {"POST": expect(SETUP, anonymous=DENIED)},
+    "area-reinstate": {"POST": expect(SETUP, anonymous=DENIED)},
     "champions:accept": {
         "GET": EVERY_SIGNED_IN,
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN)),
@@ -364,8 +371,8 @@ POLICY: Mapping[str, Row] = {
         "POST": expect((PM, WARD_MANAGER, ADMIN), anonymous=DENIED),
     },
     "designation-withdraw": {"POST": expect((PM, WARD_MANAGER, ADMIN), anonymous=DENIED)},
-    "go-live-detail": API_READ,
-    "go-live-list": API_READ,
+    "go-live-detail": {"GET": api_in(SIGNED_IN), "PUT": expect(SETUP, anonymous=DENIED)},
+    "go-live-list": {"GET": api_in(SIGNED_IN), "POST": expect(SETUP, anonymous=DENIED)},
     "healthz": {"GET": PUBLIC},
     "home": PAGE,
     "import-batch-commit-valid-rows": {
@@ -691,4 +698,36 @@ POLICY: Mapping[str, Row] = {
         "POST": expect((PM, TRAINING_LEAD, ADMIN)),
     },
     "training:scope_change_delete": {"POST": expect((PM, TRAINING_LEAD, ADMIN))},
+    # Programme set-up (administration/structure): programme managers and administrators.
+    "setup:home": {"GET": expect(SETUP)},
+    "setup:sites": {"GET": expect(SETUP)},
+    "setup:site_new": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:site_edit": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:areas": {"GET": expect(SETUP)},
+    "setup:area_new": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:area_edit": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:area_retire": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:area_reinstate": {"POST": expect(SETUP)},
+    "setup:areas_import": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:areas_import_confirm": {"POST": expect(SETUP)},
+    "setup:programmes": {"GET": expect(SETUP)},
+    "setup:programme_new": {"GET": expect((ADMIN,)), "POST": expect((ADMIN,))},
+    "setup:programme_edit": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:go_lives": {"GET": expect(SETUP)},
+    "setup:go_live_new": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:go_live": {"GET": expect(SETUP)},
+    "setup:go_live_edit": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:release_new": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:release_edit": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "setup:release_delete": {"GET": expect(SETUP), "POST": expect(SETUP)},
+    "site-list": {"GET": api_in(SETUP), "POST": expect(SETUP, anonymous=DENIED)},
+    "site-detail": {"GET": api_in(SETUP), "PUT": expect(SETUP, anonymous=DENIED)},
+    "programme-list": {"GET": api_in(SIGNED_IN), "POST": expect((ADMIN,), anonymous=DENIED)},
+    "programme-detail": {"GET": api_in(SIGNED_IN), "PUT": expect(SETUP, anonymous=DENIED)},
+    "release-list": {"GET": api_in(SETUP), "POST": expect(SETUP, anonymous=DENIED)},
+    "release-detail": {
+        "GET": api_in(SETUP),
+        "PUT": expect(SETUP, anonymous=DENIED),
+        "DELETE": expect(SETUP, anonymous=DENIED),
+    },
 }

@@ -21,6 +21,7 @@ LANDING_PAGES = (
     "support:home",
     "adoption:home",
     "staff_list",
+    "setup:home",
 )
 
 

@@ -31,7 +31,7 @@ from champions.demo import seed_champions_demo
 from golive.access import Access
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.health import record_heartbeat
-from golive.models import Area, GoLive, Programme, StaffMember, User
+from golive.models import Area, GoLive, Programme, Release, Site, StaffMember, User
 from readiness import models as readiness
 from readiness.assessment import services as readiness_services
 from readiness.demo import seed_readiness_demo
@@ -339,6 +339,17 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "support:category_status": (support.Category, Q()),
     "support:resolver_group_edit": (support.ResolverGroup, Q()),
     "setup:go_live_copy": (GoLiveCopy, Q()),
+    # Programme set-up (administration/structure).
+    "setup:site_edit": (Site, Q()),
+    "setup:area_edit": (Area, Q()),
+    "setup:area_retire": (Area, Q()),
+    "setup:area_reinstate": (Area, Q()),
+    "setup:programme_edit": (Programme, Q()),
+    "setup:go_live": (GoLive, Q()),
+    "setup:go_live_edit": (GoLive, Q()),
+    "setup:release_new": (GoLive, Q()),
+    "setup:release_edit": (Release, Q()),
+    "setup:release_delete": (Release, Q()),
 }
 
 

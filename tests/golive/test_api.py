@@ -67,7 +67,7 @@ def test_writes_need_the_views_write_capability(trust: Trust, username: str, sta
 def test_views_without_a_write_capability_refuse_every_write(client: Client, trust: Trust) -> None:
     client.force_login(trust.programme_manager)
 
-    response = client.post("/api/v1/areas/", {"name": "New"}, content_type="application/json")
+    response = client.post("/api/v1/staff/", {"full_name": "New"}, content_type="application/json")
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from administration.audit.demo import seed_audit_demo
 from administration.copying.demo import seed_copying_demo
+from administration.structure.demo import seed_structure_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
 from adoption.imports.demo import seed_adoption_demo
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         # analytics and readiness last (rollups, metrics and computed criteria read the rest).
         trainer = User.objects.get(username="trainer")
         seeders: tuple[Callable[[], Iterable[str]], ...] = (
+            lambda: seed_structure_demo(programme=programme),
             lambda: seed_adoption_demo(programme=programme, user=importer),
             lambda: seed_training_demo(programme=programme, user=trainer),
             lambda: seed_champions_demo(programme=programme),
