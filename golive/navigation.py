@@ -94,6 +94,17 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("staff", "Staff", "staff_list", C.VIEW_STAFF, ("staff_list", "staff_export", "staff-")),
+    # People and access: programme managers and administrators. The request-access page
+    # (``request_access``) and the access-requests API (``access-request-``) are outside
+    # every section: a signed-in user with no role at all asks for one there.
+    Section(
+        "people",
+        "People and access",
+        "people:home",
+        C.MANAGE_ACCESS,
+        ("people:", "role-grant-", "invitation-"),
+        in_navigation=False,
+    ),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
