@@ -5,10 +5,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from adoption.analytics import api as analytics_api
-from adoption.feedback import api as feedback_api
 from administration.people import api as people_api
 from administration.people import views as people_views
+from adoption.analytics import api as analytics_api
+from adoption.feedback import api as feedback_api
 from adoption.imports import api as adoption_api
 from champions import api as champions_api
 from golive import api, views
@@ -101,7 +101,11 @@ urlpatterns = [
         people_views.SetPasswordView.as_view(),
         name="password_reset_confirm",
     ),
-    path("accounts/reset/done/", people_views.PasswordSetView.as_view(), name="password_reset_complete"),
+    path(
+        "accounts/reset/done/",
+        people_views.PasswordSetView.as_view(),
+        name="password_reset_complete",
+    ),
     # Outside every section: any signed-in user, with or without a role, asks for access.
     path("access/request/", people_views.request_access, name="request_access"),
     path("healthz", views.healthz, name="healthz"),

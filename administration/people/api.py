@@ -132,7 +132,9 @@ class RoleGrantViewSet(
         programme = _managed(request, data["programme"])
         user = selectors.people_to_grant(programme).filter(pk=data["user"]).first()
         if user is None:
-            raise exceptions.ValidationError({"user": "There is no such account on this programme."})
+            raise exceptions.ValidationError(
+                {"user": "There is no such account on this programme."}
+            )
         grant = call_service(
             services.grant_role, access=api_access(request), granted_by=signed_in_user(request),
             user=user, programme=programme, role=data["role"], scope=_scope(programme, data),
@@ -154,10 +156,11 @@ class RoleGrantViewSet(
             "starts_on": grant.starts_on,
             "ends_on": grant.ends_on,
         }
-        data = {**current, **_valid(RoleGrantChangeSerializer, request)}
-        for name in current:
-            if name not in request.data:
-                data[name] = current[name]
+        sent = _valid(RoleGrantChangeSerializer, request)
+        data = {
+            name: sent[name] if name in request.data else value for name, value in current.items()
+        }
+        data["reason"] = sent["reason"]
         call_service(
             services.change_grant, access=api_access(request), grant=grant,
             scope=_scope(grant.programme, data), reason=data["reason"],
@@ -168,10 +171,13 @@ class RoleGrantViewSet(
         summary="Revoke a grant (a reason is required)",
         parameters=[
             OpenApiParameter(
-                "reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                "reason",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
                 description="Why the role is revoked: required, here or as `reason` in a "
                 "JSON body. Kept in the grant's history.",
-            )  # fmt: skip
+            )
         ],
         request=RevokeSerializer,
         responses={204: None, **WRITE_ERRORS},

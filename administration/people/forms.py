@@ -86,10 +86,18 @@ class ScopeForm(forms.Form):
         )
 
 
-def scope_initial(*, site: Site | None, areas: QuerySet[Area], starts_on: Any, ends_on: Any) -> dict[str, Any]:
+def scope_initial(
+    *, site: Site | None, areas: QuerySet[Area], starts_on: Any, ends_on: Any
+) -> dict[str, Any]:
     listed = list(areas)
     scope = SITE if site is not None else AREAS if listed else PROGRAMME
-    return {"scope": scope, "site": site, "areas": listed, "starts_on": starts_on, "ends_on": ends_on}
+    return {
+        "scope": scope,
+        "site": site,
+        "areas": listed,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+    }
 
 
 class InviteForm(ScopeForm):
@@ -106,17 +114,23 @@ class InviteForm(ScopeForm):
 
     def invitee(self) -> Invitee:
         data = self.cleaned_data
-        return Invitee(email=data["email"], first_name=data["first_name"], last_name=data["last_name"])
+        return Invitee(
+            email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
+        )
 
 
 class GrantForm(ScopeForm):
     field_order = ["user", "role"]
 
-    user = _UserChoiceField(queryset=User.objects.none(), label="Person", empty_label="Choose a person")
+    user = _UserChoiceField(
+        queryset=User.objects.none(), label="Person", empty_label="Choose a person"
+    )
     role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=500)
 
-    def __init__(self, *args: Any, programme: Programme, users: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: Programme, users: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, programme=programme, **kwargs)
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
 
@@ -146,9 +160,10 @@ class AccessRequestForm(forms.Form):
         queryset=Programme.objects.none(), label="Programme", empty_label="Choose a programme"
     )
     requested_role = forms.ChoiceField(
-        label="Role you need (optional)", required=False,
-        choices=[("", "Not sure"), *[(v, label) for v, label in Role.choices if v != Role.ADMINISTRATOR]],
-    )  # fmt: skip
+        label="Role you need (optional)",
+        required=False,
+        choices=[("", "Not sure"), *[(v, n) for v, n in Role.choices if v != Role.ADMINISTRATOR]],
+    )
     message = forms.CharField(
         label="What do you need access for? (optional)", required=False, max_length=2000,
         help_text="For example: ward manager of Ward 7B. Do not include patient details.",

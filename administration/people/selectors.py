@@ -7,12 +7,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from administration.models import AccessRequest, Invitation
-from golive.access import Access, Capability, ROLE_CAPABILITIES
+from golive.access import ROLE_CAPABILITIES, Access, Capability
 from golive.models import Area, Programme, RoleGrant, Site, User
 
 # Roles whose holders may manage access (and so decide access requests).
 MANAGING_ROLES = tuple(
-    role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.MANAGE_ACCESS in capabilities
+    role
+    for role, capabilities in ROLE_CAPABILITIES.items()
+    if Capability.MANAGE_ACCESS in capabilities
 )
 
 
@@ -100,9 +102,7 @@ def visible_requests(access: Access, user: User) -> QuerySet[AccessRequest]:
     """Access requests the user may read: their own, and every one on the programmes where
     they manage access."""
     return (
-        AccessRequest.objects.filter(
-            Q(user=user) | Q(programme__in=managed_programmes(access))
-        )
+        AccessRequest.objects.filter(Q(user=user) | Q(programme__in=managed_programmes(access)))
         .select_related("user", "programme", "decided_by", "granted_site")
         .prefetch_related("granted_areas")
         .order_by("-created_at")
@@ -141,4 +141,3 @@ def scope_label(grant: RoleGrant) -> str:
         return f"Site: {grant.site.name}"
     names = [area.name for area in grant.areas.all()]
     return ", ".join(names) if names else "Whole programme"
-

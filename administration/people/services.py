@@ -78,7 +78,14 @@ def _save_grant(grant: RoleGrant, scope: Scope, reason: str) -> RoleGrant:
 
 
 def _grant(
-    *, access: Access, by: User, user: User, programme: Programme, role: str, scope: Scope, reason: str
+    *,
+    access: Access,
+    by: User,
+    user: User,
+    programme: Programme,
+    role: str,
+    scope: Scope,
+    reason: str,
 ) -> RoleGrant:
     _require_may_grant(access, programme, role)
     _validate_scope(programme, scope)
@@ -125,7 +132,9 @@ def _guard_lock_out(access: Access, grant: RoleGrant, still_managing: bool) -> N
         .filter(
             user_id=grant.user_id,
             programme_id=grant.programme_id,
-            role__in=[r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_ACCESS in caps],
+            role__in=[
+                r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_ACCESS in caps
+            ],
             site__isnull=True,
             areas__isnull=True,
         )
@@ -305,7 +314,9 @@ def request_access(
     try:
         with transaction.atomic():
             created = AccessRequest.objects.create(
-                user=user, programme=programme, requested_role=requested_role,
+                user=user,
+                programme=programme,
+                requested_role=requested_role,
                 message=remove_nhs_numbers(message.strip()),
             )
     except IntegrityError:

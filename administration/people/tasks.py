@@ -68,9 +68,7 @@ def email_access_request(access_request_id: int) -> int:
     )
     if access_request is None:
         return 0
-    recipients = list(
-        selectors.approvers(access_request.programme).values_list("email", flat=True)
-    )
+    recipients = list(selectors.approvers(access_request.programme).values_list("email", flat=True))
     if not recipients:
         return 0
     body = "\n".join(

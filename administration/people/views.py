@@ -5,6 +5,7 @@ request-access page any signed-in user reaches."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -101,7 +102,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    access, programme, _managed_ = _programme(request)
+    access, programme, _ = _programme(request)
     form = InviteForm(_posted(request), programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +116,9 @@ def invite(request: HttpRequest) -> HttpResponse:
         else:
             name = done.grant.user.display_name
             if done.invitation is None:
-                messages.success(request, f"{name} already had an account: it was granted the role.")
+                messages.success(
+                    request, f"{name} already had an account: it was granted the role."
+                )
             else:
                 messages.success(request, f"{name} was invited.")
             return redirect(_home(programme))
@@ -125,7 +128,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def grant_new(request: HttpRequest) -> HttpResponse:
-    access, programme, _managed_ = _programme(request)
+    access, programme, _ = _programme(request)
     users = selectors.people_to_grant(programme)
     initial = {"user": request.GET.get("user")} if request.GET.get("user") else {}
     form = GrantForm(_posted(request), programme=programme, users=users, initial=initial)
@@ -137,7 +140,9 @@ def grant_new(request: HttpRequest) -> HttpResponse:
         )):  # fmt: skip
             messages.success(request, f"{data['user'].display_name} was granted the role.")
             return redirect(_home(programme))
-    return render(request, "administration/people/grant_new.html", {"form": form, "programme": programme})
+    return render(
+        request, "administration/people/grant_new.html", {"form": form, "programme": programme}
+    )
 
 
 def _managed_grant(request: HttpRequest, pk: int) -> tuple[Access, RoleGrant]:
@@ -153,12 +158,11 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         site=grant.site, areas=grant.areas.all(), starts_on=grant.starts_on, ends_on=grant.ends_on
     )
     form = ChangeGrantForm(_posted(request), programme=grant.programme, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.change_grant(
-            access=access, grant=grant, scope=form.grant_scope(), reason=form.cleaned_data["reason"]
-        )):  # fmt: skip
-            messages.success(request, f"{grant.user.display_name}'s role was changed.")
-            return redirect(_home(grant.programme))
+    if request.method == "POST" and form.is_valid() and _saved(form, lambda: services.change_grant(
+        access=access, grant=grant, scope=form.grant_scope(), reason=form.cleaned_data["reason"]
+    )):  # fmt: skip
+        messages.success(request, f"{grant.user.display_name}'s role was changed.")
+        return redirect(_home(grant.programme))
     context = {"form": form, "grant": grant, "programme": grant.programme}
     return render(request, "administration/people/grant_edit.html", context)
 
@@ -167,12 +171,11 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     access, grant = _managed_grant(request, pk)
     form = ReasonForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.revoke_grant(
-            access=access, grant=grant, reason=form.cleaned_data["reason"]
-        )):  # fmt: skip
-            messages.success(request, f"{grant.user.display_name}'s role was revoked.")
-            return redirect(_home(grant.programme))
+    if request.method == "POST" and form.is_valid() and _saved(form, lambda: services.revoke_grant(
+        access=access, grant=grant, reason=form.cleaned_data["reason"]
+    )):  # fmt: skip
+        messages.success(request, f"{grant.user.display_name}'s role was revoked.")
+        return redirect(_home(grant.programme))
     context = {"form": form, "grant": grant, "programme": grant.programme}
     return render(request, "administration/people/grant_revoke.html", context)
 
@@ -198,20 +201,28 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     decline = ReasonForm(_posted(request) if decision == "decline" else None, prefix="decline")
     user = signed_in_user(request)
-    if decision == "approve" and approve.is_valid():
-        if _saved(approve, lambda: services.approve_access_request(
-            access=access, decided_by=user, access_request=access_request,
-            role=approve.cleaned_data["role"], scope=approve.grant_scope(),
-        )):  # fmt: skip
-            messages.success(request, f"{access_request.user.display_name} was granted access.")
-            return redirect("people:requests")
-    if decision == "decline" and decline.is_valid():
-        if _saved(decline, lambda: services.decline_access_request(
-            access=access, decided_by=user, access_request=access_request,
-            reason=decline.cleaned_data["reason"],
-        )):  # fmt: skip
-            messages.success(request, f"{access_request.user.display_name}'s request was declined.")
-            return redirect("people:requests")
+    approved = (
+        decision == "approve"
+        and approve.is_valid()
+        and _saved(approve, partial(
+            services.approve_access_request, access=access, decided_by=user,
+            access_request=access_request, role=approve.cleaned_data["role"],
+            scope=approve.grant_scope(),
+        ))
+    )  # fmt: skip
+    declined = (
+        decision == "decline"
+        and decline.is_valid()
+        and _saved(decline, partial(
+            services.decline_access_request, access=access, decided_by=user,
+            access_request=access_request, reason=decline.cleaned_data["reason"],
+        ))
+    )  # fmt: skip
+    if approved or declined:
+        name = access_request.user.display_name
+        done = "was granted access" if approved else "was declined access"
+        messages.success(request, f"{name} {done}.")
+        return redirect("people:requests")
     context = {"access_request": access_request, "approve": approve, "decline": decline}
     return render(request, "administration/people/request_decide.html", context)
 
