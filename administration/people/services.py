@@ -284,7 +284,8 @@ def link_pre_provisioned_account(*, email: str, subject: str) -> User | None:
         user__oidc_subject="",
         user__is_active=True,
     )
-    user_ids = set(open_invitations.values_list("user_id", flat=True))
+    found = list(open_invitations.values_list("pk", "user_id"))
+    user_ids = {user_id for _pk, user_id in found}
     if len(user_ids) != 1:
         return None
     user = User.objects.select_for_update().get(pk=user_ids.pop())
@@ -293,7 +294,7 @@ def link_pre_provisioned_account(*, email: str, subject: str) -> User | None:
     user.oidc_subject = subject
     user._change_reason = "Linked to single sign-on on first sign-in"  # type: ignore[attr-defined]
     user.save(update_fields=["oidc_subject"])
-    open_invitations.filter(user=user).update(accepted_at=timezone.now())
+    Invitation.objects.filter(pk__in=[pk for pk, _user in found]).update(accepted_at=timezone.now())
     return user
 
 

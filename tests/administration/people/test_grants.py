@@ -102,7 +102,9 @@ def test_changing_a_grant_records_the_reason_and_new_scope(trust: Trust) -> None
         reason="Moved to Ward 3",
     )  # fmt: skip
     assert list(row.areas.all()) == [trust.ward_3]
-    reasons = set(RoleGrant.history.filter(id=row.pk).values_list("history_change_reason", flat=True))
+    reasons = set(
+        RoleGrant.history.filter(id=row.pk).values_list("history_change_reason", flat=True)
+    )
     assert "Moved to Ward 3" in reasons
 
 

@@ -16,7 +16,9 @@ from tests.factories import UserFactory
 NEW_PASSWORD = "a-long-new-passphrase-42"
 
 
-def _invite(trust: Trust, email: str, kind: str = Invitation.Kind.EMAIL) -> services.InvitationOutcome:
+def _invite(
+    trust: Trust, email: str, kind: str = Invitation.Kind.EMAIL
+) -> services.InvitationOutcome:
     return services.invite_person(
         access=Access(trust.pm), invited_by=trust.pm, programme=trust.programme,
         invitee=services.Invitee(email=email, first_name="Nia", last_name="New"),
