@@ -134,6 +134,13 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.description[:60]
 
+    @property
+    def owner_name(self) -> str:
+        """The owner's name, whether they sign in or are on the staff list."""
+        if self.owner_staff is not None:
+            return self.owner_staff.full_name
+        return self.owner.display_name if self.owner is not None else ""
+
 
 class CriterionTemplate(models.Model):
     """A criterion in the library; a template set is applied to a go-live's areas at once.
@@ -587,7 +594,14 @@ class DutyAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.cell}"
+        return f"{self.person_name} in {self.cell}"
+
+    @property
+    def person_name(self) -> str:
+        """Who is on duty, whether they sign in or are on the staff list."""
+        if self.staff is not None:
+            return self.staff.full_name
+        return self.user.display_name if self.user is not None else ""
 
 
 class SitRep(models.Model):

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from administration.people.demo import NEW_STARTER, seed_people_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
 from adoption.imports.demo import seed_adoption_demo
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             lambda: seed_analytics_demo(programme=programme, user=importer),
             lambda: seed_feedback_demo(programme=programme, user=importer),
             lambda: seed_readiness_demo(programme=programme),
+            # After readiness: staff members own one of its actions and a duty.
+            lambda: seed_people_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
@@ -62,3 +65,4 @@ class Command(BaseCommand):
         for login in summary.logins:
             scope = ", ".join(login.area_codes) or "whole programme"
             self.stdout.write(f"  {login.username:<14} {login.role.label} ({scope})")
+        self.stdout.write(f"  {NEW_STARTER:<14} No role yet: asks for access")

@@ -33,7 +33,8 @@ def test_email_invitation_creates_an_account_without_a_password_and_queues_the_e
         outcome = _invite(trust, "Nia.New@example.nhs.uk")
     user = User.objects.get(username="nia.new@example.nhs.uk")
     assert not user.has_usable_password()
-    assert outcome.invitation is not None and outcome.invitation.user == user
+    assert outcome.invitation is not None
+    assert outcome.invitation.user == user
     assert RoleGrant.objects.get(user=user).granted_by == trust.pm
     assert len(callbacks) == 1
 

@@ -31,8 +31,8 @@ def test_first_sign_in_with_a_verified_email_links_the_pre_provisioned_account(
     trust: Trust, client: Client, provider: OpenIDProviderStub
 ) -> None:
     account = _pre_provision(trust)
-    sign_in(client, provider, sub="subject-9", email=EMAIL, id_token_claims={"email_verified": True},
-            userinfo_claims={"email_verified": True})  # fmt: skip
+    verified = {"email_verified": True}
+    sign_in(client, provider, sub="subject-9", email=EMAIL, userinfo_claims=verified)
     account.refresh_from_db()
     assert account.oidc_subject == "subject-9"
     assert signed_in_user(client) == account
@@ -44,8 +44,8 @@ def test_unverified_email_does_not_link_the_pre_provisioned_account(
     trust: Trust, client: Client, provider: OpenIDProviderStub
 ) -> None:
     account = _pre_provision(trust)
-    sign_in(client, provider, sub="subject-9", email=EMAIL,
-            userinfo_claims={"email_verified": False})  # fmt: skip
+    unverified = {"email_verified": False}
+    sign_in(client, provider, sub="subject-9", email=EMAIL, userinfo_claims=unverified)
     account.refresh_from_db()
     assert account.oidc_subject == ""
     assert signed_in_user(client) != account
