@@ -134,13 +134,6 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.description[:60]
 
-    @property
-    def owner_name(self) -> str:
-        """The owner's name, whether they sign in or are on the staff list."""
-        if self.owner_staff is not None:
-            return self.owner_staff.full_name
-        return self.owner.display_name if self.owner is not None else ""
-
 
 class CriterionTemplate(models.Model):
     """A criterion in the library; a template set is applied to a go-live's areas at once.
@@ -594,14 +587,7 @@ class DutyAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_name} in {self.cell}"
-
-    @property
-    def person_name(self) -> str:
-        """Who is on duty, whether they sign in or are on the staff list."""
-        if self.staff is not None:
-            return self.staff.full_name
-        return self.user.display_name if self.user is not None else ""
+        return f"{self.staff or self.user} in {self.cell}"
 
 
 class SitRep(models.Model):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -203,7 +203,13 @@ class ActionSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    owner_name = serializers.CharField(read_only=True)
+    owner_name = serializers.SerializerMethodField()
+
+    def get_owner_name(self, action: Action) -> str:
+        """The owner's name, whether they sign in or are on the staff list."""
+        if action.owner_staff is not None:
+            return action.owner_staff.full_name
+        return action.owner.display_name if action.owner is not None else ""
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -298,7 +304,10 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[ReadinessGroup]:
         return (
             selectors.visible_groups(api_access(self.request))
-            .prefetch_related("actions", "members")
+            .prefetch_related(
+                Prefetch("actions", Action.objects.select_related("owner", "owner_staff")),
+                "members",
+            )
             .order_by("pk")
         )
 
