@@ -77,6 +77,10 @@ def _saved(form: BaseForm, call: Callable[[], object]) -> bool:
     except ValidationError as error:
         apply_errors(form, error)
         return False
+    except PermissionDenied as denied:
+        # Only the administrator role is refused to a manager who reached the form.
+        form.add_error(None, str(denied))
+        return False
     return True
 
 
@@ -113,6 +117,8 @@ def invite(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
         except ValidationError as error:
             apply_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
         else:
             name = done.grant.user.display_name
             if done.invitation is None:

@@ -159,3 +159,17 @@ def test_grant_page_grants_a_site_scoped_role(trust: Trust) -> None:
     )
     assert response.status_code == 302
     assert RoleGrant.objects.get(user=person, role=Role.WARD_MANAGER).site == trust.south
+
+
+def test_grant_page_tells_a_programme_manager_only_an_administrator_grants_that_role(
+    trust: Trust,
+) -> None:
+    person = UserFactory()
+    grant(person, Role.CHAMPION, trust.programme)
+    response = signed_in(trust.pm).post(
+        reverse("people:grant_new"),
+        {"user": person.pk, "role": Role.ADMINISTRATOR, "scope": "programme"},
+    )
+    assert response.status_code == 200
+    assert "Only an administrator may grant" in response.content.decode()
+    assert not RoleGrant.objects.filter(user=person, role=Role.ADMINISTRATOR).exists()
