@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -14,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -263,6 +265,13 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     password takes the invitation up."""
 
     template_name = "registration/password_reset_confirm.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Django's view answers an unusable link's page to any method; only GET and POST.
+        if self.request.method is None or self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request)
+        return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form: BaseForm) -> HttpResponseRedirect:
         response = super().form_valid(form)  # type: ignore[arg-type]

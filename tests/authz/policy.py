@@ -183,7 +183,6 @@ POLICY: Mapping[str, Row] = {
     "password_reset_confirm": {
         "GET": PUBLIC,
         "POST": expect((ANONYMOUS, *SIGNED_IN), overrides=READ_ONLY_REFUSED),
-        "PUT": expect((ANONYMOUS, *SIGNED_IN), overrides=READ_ONLY_REFUSED),
     },
     "password_reset_complete": {"GET": PUBLIC},
     "role-grant-list": {
