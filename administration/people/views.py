@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods
 
 from administration.models import AccessRequest
@@ -244,11 +246,20 @@ def request_access(request: HttpRequest) -> HttpResponse:
     form = AccessRequestForm(_posted(request), programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _saved(form, lambda: services.request_access(
-            user=user, programme=data["programme"], requested_role=data["requested_role"],
-            message=data["message"],
-        )):  # fmt: skip
-            messages.success(request, "Your request was sent to the programme's administrators.")
+        try:
+            _made, created = services.request_access(
+                user=user, programme=data["programme"], requested_role=data["requested_role"],
+                message=data["message"],
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request, "Your request was sent to the programme's administrators."
+                )
+            else:
+                messages.info(request, "You have already asked: your request is waiting below.")
             return redirect("request_access")
     context = {
         "form": form,
@@ -260,6 +271,8 @@ def request_access(request: HttpRequest) -> HttpResponse:
     return render(request, "administration/people/request_access.html", context)
 
 
+# Django marks its own dispatch; this class's dispatch needs the mark again.
+@method_decorator(login_not_required, name="dispatch")
 class SetPasswordView(auth_views.PasswordResetConfirmView):
     """Django's password-reset confirmation, which an e-mail invitation links to: setting a
     password takes the invitation up."""

@@ -49,6 +49,7 @@ def test_invitation_email_link_sets_a_password_that_signs_in(trust: Trust) -> No
     client = Client()
     form_page = client.get(link.group(1), follow=True)
     assert form_page.status_code == 200
+    assert form_page.context["validlink"] is True
     response = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
