@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from administration.models import AccessRequest, Invitation
-from administration.people import tasks
-from golive.access import ROLE_CAPABILITIES, Access, Capability
+from administration.people import selectors, tasks
+from golive.access import Access, Capability
 from golive.celery import delay_after_commit
 from golive.identifiers import remove_nhs_numbers
 from golive.models import Area, Programme, Role, RoleGrant, Site, User
@@ -125,16 +125,14 @@ def _guard_lock_out(access: Access, grant: RoleGrant, still_managing: bool) -> N
     actor = access.user
     if access.is_superuser or grant.user_id != actor.pk or still_managing:
         return
-    if Capability.MANAGE_ACCESS not in ROLE_CAPABILITIES.get(grant.role, frozenset()):
+    if grant.role not in selectors.MANAGING_ROLES:
         return
     others = (
         RoleGrant.objects.in_force(timezone.localdate())
         .filter(
             user_id=grant.user_id,
             programme_id=grant.programme_id,
-            role__in=[
-                r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_ACCESS in caps
-            ],
+            role__in=selectors.MANAGING_ROLES,
             site__isnull=True,
             areas__isnull=True,
         )
