@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from golive.access import Access
 from golive.models import Programme, StaffMember, User
@@ -93,3 +93,26 @@ def person_value(user: User | None, staff: StaffMember | None) -> str:
     if staff is not None:
         return f"{STAFF}:{staff.pk}"
     return f"{USER}:{user.pk}" if user is not None else ""
+
+
+def people_in(rows: QuerySet[Any], *, user_field: str, staff_field: str) -> list[tuple[str, str]]:
+    """The people named on ``rows`` (actions' owners, duties' holders), as filter choices
+    (form value, name), by name."""
+    named: dict[str, str] = {}
+    for row in rows.select_related(user_field, staff_field):
+        user, staff = getattr(row, user_field), getattr(row, staff_field)
+        if staff is not None:
+            named[f"{STAFF}:{staff.pk}"] = staff.full_name
+        elif user is not None:
+            named[f"{USER}:{user.pk}"] = user.display_name
+    return sorted(named.items(), key=lambda item: item[1])
+
+
+def person_filter(value: str, *, user_field: str, staff_field: str) -> Q | None:
+    """The condition matching rows of one person chosen as ``user:<id>`` / ``staff:<id>``;
+    None for anything else (no filter)."""
+    kind, _, pk = value.partition(":")
+    if not pk.isdigit() or kind not in (USER, STAFF):
+        return None
+    field = user_field if kind == USER else staff_field
+    return Q(**{f"{field}_id": int(pk)})

@@ -120,3 +120,20 @@ def test_action_api_accepts_a_staff_owner(readiness: Readiness) -> None:
     )
     assert response.status_code == 201
     assert response.json()["owner_name"] == "Alice Ward-A"
+
+
+def test_group_page_filters_actions_by_a_staff_owner(readiness: Readiness) -> None:
+    trust = readiness.trust
+    group = ReadinessGroup.objects.get()
+    access = Access(trust.programme_manager)
+    for description, person in (("Staff task", {"owner_staff": trust.staff_a}),
+                                ("User task", {"owner": readiness.chair})):  # fmt: skip
+        assessment_services.add_action(
+            access=access, group=group, description=description, due_on=dt.date(2026, 12, 1),
+            **person,
+        )  # fmt: skip
+    client = Client()
+    client.force_login(trust.programme_manager)
+    url = reverse("readiness:group", args=[group.pk])
+    response = client.get(url, {"owner": f"staff:{trust.staff_a.pk}"})
+    assert [a.description for a in response.context["actions"]] == ["Staff task"]
