@@ -104,6 +104,8 @@ READ_ONLY_MAY_SEND = frozenset(
         "oidc_authentication_callback",
         "oidc_authentication_init",
         "readiness:sitrep",
+        # A signed-in user with no role (so read only) asks for access.
+        "request_access",
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

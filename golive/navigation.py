@@ -112,6 +112,17 @@ SECTIONS: tuple[Section, ...] = (
     ),
     # Who changed what, when and why: DCB0160 evidence (administration.audit).
     Section("audit", "Audit trail", "audit:home", C.VIEW_AUDIT, ("audit:", "audit-entry-")),
+    # People and access: programme managers and administrators. The request-access page
+    # (``request_access``) and the access-requests API (``access-request-``) are outside
+    # every section: a signed-in user with no role at all asks for one there.
+    Section(
+        "people",
+        "People and access",
+        "people:home",
+        C.MANAGE_ACCESS,
+        ("people:", "role-grant-", "invitation-"),
+        in_navigation=False,
+    ),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 

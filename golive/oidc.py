@@ -3,11 +3,19 @@
 mozilla-django-oidc checks ``state``, ``nonce``, the signature and expiry. This backend adds
 the issuer and audience checks it leaves out and matches users on the stable ``sub`` claim,
 never on e-mail (an address can be reassigned to another person).
+
+One narrow exception: an account pre-provisioned for single sign-on by an administrator
+(an open single-sign-on invitation, no subject linked yet). On the first sign-in of a
+subject with no account, if the provider says the address is verified
+(``email_verified`` is true) and exactly one such account has that address, that account
+is linked to the subject instead of a new one being created. The administration app
+decides what counts as pre-provisioned, through ``register_pre_provisioned_link``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -20,6 +28,18 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from golive.models import User
 
 logger = logging.getLogger(__name__)
+
+
+# (verified e-mail, subject) -> the one pre-provisioned account, now linked; or None.
+PreProvisionedLink = Callable[..., User | None]
+_pre_provisioned_links: list[PreProvisionedLink] = []
+
+
+def register_pre_provisioned_link(link: PreProvisionedLink) -> None:
+    """Called from an app's ``AppConfig.ready``: ``link(email=, subject=)`` links and
+    returns the one account pre-provisioned for ``email``, else None."""
+    if link not in _pre_provisioned_links:
+        _pre_provisioned_links.append(link)
 
 
 def _claim(claims: dict[str, Any], name: str) -> str:
@@ -75,7 +95,12 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
 
     @transaction.atomic
     def create_user(self, claims: dict[str, Any]) -> User:
-        """A new account with no roles: an administrator grants roles afterwards."""
+        """A subject seen for the first time: the account pre-provisioned for its verified
+        e-mail address if there is exactly one (see the module's docstring), else a new
+        account with no roles, which asks for access."""
+        linked = self._link_pre_provisioned(claims)
+        if linked is not None:
+            return self.update_user(linked, claims)
         base = str(claims.get("preferred_username") or claims.get("email") or "sso-user")[:140]
         username = base
         suffix = 1
@@ -92,6 +117,18 @@ class GoliveOIDCBackend(OIDCAuthenticationBackend):
         user.set_unusable_password()
         user.save()
         return user
+
+    def _link_pre_provisioned(self, claims: dict[str, Any]) -> User | None:
+        email = _claim(claims, "email")
+        # Only the boolean true: an unverified (or absent) claim never links an account.
+        if claims.get("email_verified") is not True or not email:
+            return None
+        for link in _pre_provisioned_links:
+            user = link(email=email, subject=claims["sub"])
+            if user is not None:
+                logger.info("Single sign-on linked a pre-provisioned account (user %s)", user.pk)
+                return user
+        return None
 
     def update_user(self, user: User, claims: dict[str, Any]) -> User:
         user.email = _claim(claims, "email") or user.email

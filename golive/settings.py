@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     # Keep the names these had before readiness added its own "role" and "kind" fields.
     "KindEnum": "adoption.models.ImportKind",
     "RoleEnum": "champions.models.Designation.Kind",
+    # People and access (issue 15): a grant's role, and how an invited person signs in.
+    "RolesEnum": "golive.models.Role",
+    "InvitationKindEnum": "administration.models.Invitation.Kind",
 }
 
 # Celery: work is recorded in the database; the broker only carries ids.

@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from administration.audit import api as audit_api
 from administration.copying import api as copying_api
+from administration.people import api as people_api
+from administration.people import views as people_views
 from administration.structure import api as structure_api
 from adoption.analytics import api as analytics_api
 from adoption.feedback import api as feedback_api
@@ -87,6 +89,12 @@ router.register(
 # The audit trail (issue 15).
 router.register("audit-entries", audit_api.AuditEntryViewSet, basename="audit-entry")
 
+# People and access (issue 15): role grants and invitations are the people section's;
+# access requests are every signed-in user's (a new user with no role asks there).
+router.register("role-grants", people_api.RoleGrantViewSet, basename="role-grant")
+router.register("invitations", people_api.InvitationViewSet, basename="invitation")
+router.register("access-requests", people_api.AccessRequestViewSet, basename="access-request")
+
 # Unmatched URLs under /api/ (e.g. /api/v1/areas/-1/) answer in the API's error shape.
 handler404 = views.not_found
 
@@ -97,6 +105,19 @@ urlpatterns = [
     path("staff/export.csv", views.staff_export, name="staff_export"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # An e-mail invitation's set-password link (Django's password-reset confirmation).
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        people_views.SetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        people_views.PasswordSetView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Outside every section: any signed-in user, with or without a role, asks for access.
+    path("access/request/", people_views.request_access, name="request_access"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("readiness/", include("readiness.urls")),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +35,9 @@ class SignInView(auth_views.LoginView):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if not access_for(request).roles:
+        # Signed in, but no role in force anywhere: ask a programme for one.
+        return redirect("request_access")
     go_live = current_go_live(request)
     if go_live is None:
         return render(request, "golive/home.html", {"summary": None, "alerts": []})

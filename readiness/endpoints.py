@@ -10,9 +10,11 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 
+from golive.access import Access
 from golive.api_errors import ErrorSerializer, refusal_responses
 from golive.api_permissions import api_access
-from golive.models import GoLive, Programme, User
+from golive.models import GoLive, Programme, StaffMember, User
+from readiness.people import visible_staff
 
 # A request that must change (400), and a request refused in the records' state (409).
 REFUSED_CODES = (
@@ -40,6 +42,14 @@ def programme_user(programme: Programme, pk: int, field: str) -> User:
     if user is None:
         raise exceptions.ValidationError({field: "There is no such user on this programme."})
     return user
+
+
+def visible_staff_member(access: Access, programme: Programme, pk: int, field: str) -> StaffMember:
+    """A staff member without an account whom the caller may see, of the programme's trust."""
+    staff = visible_staff(access, programme).filter(pk=pk).first()
+    if staff is None:
+        raise exceptions.ValidationError({field: "There is no such staff member you may see."})
+    return staff
 
 
 def visible_go_live(request: Request, pk: int) -> GoLive:

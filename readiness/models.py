@@ -590,7 +590,7 @@ class DutyAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.cell}"
+        return f"{self.staff or self.user} in {self.cell}"
 
 
 class SitRep(models.Model):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -22,7 +22,7 @@ from golive.api_permissions import api_access
 from golive.http import signed_in_user
 from golive.models import User
 from readiness.assessment import selectors, services
-from readiness.endpoints import WRITE_ERRORS, programme_user, valid
+from readiness.endpoints import WRITE_ERRORS, programme_user, valid, visible_staff_member
 from readiness.models import Action, Criterion, Domain, Meeting, Rag, ReadinessGroup
 
 # Criteria.
@@ -191,8 +191,25 @@ class ActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = ("id", "description", "owner", "due_on", "status", "meeting")
+        fields = (
+            "id",
+            "description",
+            "owner",
+            "owner_staff",
+            "owner_name",
+            "due_on",
+            "status",
+            "meeting",
+        )
         read_only_fields = fields
+
+    owner_name = serializers.SerializerMethodField()
+
+    def get_owner_name(self, action: Action) -> str:
+        """The owner's name, whether they sign in or are on the staff list."""
+        if action.owner_staff is not None:
+            return action.owner_staff.full_name
+        return action.owner.display_name if action.owner is not None else ""
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -255,7 +272,14 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class ActionCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=2000)
-    owner = serializers.IntegerField(min_value=1)
+    owner = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="A user with a role on the programme; or send owner_staff instead.",
+    )  # fmt: skip
+    owner_staff = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="A staff member without an account, whom you may see; or send owner.",
+    )  # fmt: skip
     due_on = serializers.DateField()
     meeting = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
 
@@ -280,7 +304,10 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[ReadinessGroup]:
         return (
             selectors.visible_groups(api_access(self.request))
-            .prefetch_related("actions", "members")
+            .prefetch_related(
+                Prefetch("actions", Action.objects.select_related("owner", "owner_staff")),
+                "members",
+            )
             .order_by("pk")
         )
 
@@ -330,7 +357,12 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def actions(self, request: Request, pk: int, **kwargs: Any) -> Response:
         group = self.get_object()
         data = valid(ActionCreateSerializer, request)
-        data["owner"] = programme_user(group.programme, data["owner"], "owner")
+        if data["owner"] is not None:
+            data["owner"] = programme_user(group.programme, data["owner"], "owner")
+        if data["owner_staff"] is not None:
+            data["owner_staff"] = visible_staff_member(
+                api_access(request), group.programme, data["owner_staff"], "owner_staff"
+            )
         if data["meeting"] is not None:
             data["meeting"] = group.meetings.filter(pk=data["meeting"]).first()
             if data["meeting"] is None:

@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from golive.models import Site, User
+from golive.models import Site, StaffMember, User
 from readiness.fields import CHECKBOXES, UserChoiceField
 from readiness.models import Action, Domain, Rag, ReadinessGroup
+from readiness.people import PersonChoiceField, split
 
 
 class BoardFilterForm(forms.Form):
@@ -121,8 +122,10 @@ class ActionForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Describe the action."},
     )
-    owner = UserChoiceField(
-        queryset=User.objects.none(), error_messages={"required": "Choose who owns the action."}
+    owner = PersonChoiceField(
+        label="Owner",
+        help_text="Someone who signs in, or someone on the staff list without an account.",
+        error_messages={"required": "Choose who owns the action."},
     )
     due_on = forms.DateField(
         label="Due date",
@@ -133,9 +136,22 @@ class ActionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        users: QuerySet[User],
+        staff: QuerySet[StaffMember] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users  # type: ignore[attr-defined]
+        owner = self.fields["owner"]
+        assert isinstance(owner, PersonChoiceField)  # noqa: S101 - declared above
+        owner.set_people(users, staff if staff is not None else StaffMember.objects.none())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["owner"], data["owner_staff"] = split(data.get("owner"))
+        return data
 
 
 class ActionStatusForm(forms.Form):

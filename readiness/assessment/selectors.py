@@ -44,7 +44,7 @@ def overdue_actions(access: Access, programme: Programme, *, today: dt.date) -> 
             status=Action.Status.OPEN,
             due_on__lt=today,
         )
-        .select_related("group", "owner")
+        .select_related("group", "owner", "owner_staff")
         .order_by("due_on", "pk")
     )
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from golive.access import Access, Capability
-from golive.models import GoLive, Programme, User
+from golive.models import GoLive, Programme, StaffMember, User
 from golive.refusals import Conflict
+from readiness import people
 from readiness.assessment import selectors
 from readiness.guards import require
 from readiness.models import (
@@ -88,15 +89,25 @@ def add_action(
     access: Access,
     group: ReadinessGroup,
     description: str,
-    owner: User,
     due_on: dt.date,
+    owner: User | None = None,
+    owner_staff: StaffMember | None = None,
     meeting: Meeting | None = None,
 ) -> Action:
+    """Add an action owned by one person: a user (``owner``) or, for someone without an
+    account, a staff member the user may see (``owner_staff``)."""
     require(selectors.can_manage_group(access, group), "Only the group's co-chairs may do this.")
     if meeting is not None and meeting.group_id != group.pk:
         raise ValidationError("That meeting belongs to another group.", code="other_group")
+    people.one_person(owner, owner_staff, "owner")
+    people.check_staff(access, owner_staff, group.programme, "owner")
     return Action.objects.create(
-        group=group, meeting=meeting, description=description.strip(), owner=owner, due_on=due_on
+        group=group,
+        meeting=meeting,
+        description=description.strip(),
+        owner=owner,
+        owner_staff=owner_staff,
+        due_on=due_on,
     )
 
 

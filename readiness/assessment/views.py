@@ -37,6 +37,7 @@ from readiness.assessment.forms import (
 from readiness.assessment.scoring import EXPLANATION
 from readiness.models import Action, Criterion
 from readiness.pages import posted, programme_users
+from readiness.people import people_in, person_filter, visible_staff
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,7 +74,11 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
     users = programme_users(row.programme)
     kind = request.POST.get("form") if request.method == "POST" else None
     meeting_form = MeetingForm(request.POST if kind == "meeting" else None)
-    action_form = ActionForm(request.POST if kind == "action" else None, users=users)
+    action_form = ActionForm(
+        request.POST if kind == "action" else None,
+        users=users,
+        staff=visible_staff(access, row.programme),
+    )
     can_manage = selectors.can_manage_group(access, row)
     if kind and not can_manage:
         raise PermissionDenied("Only the group's co-chairs may do this.")
@@ -92,10 +97,15 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
         services.add_action(access=access, group=row, **action_form.cleaned_data)
         messages.success(request, "The action was added.")
         return redirect("readiness:group", pk=row.pk)
+    actions = row.actions.select_related("owner", "owner_staff")
+    owner = request.GET.get("owner", "")
+    by_owner = person_filter(owner, user_field="owner", staff_field="owner_staff")
     context = {
         "group": row,
         "meetings": row.meetings.prefetch_related("decisions"),
-        "actions": row.actions.select_related("owner"),
+        "actions": actions.filter(by_owner) if by_owner is not None else actions,
+        "owners": people_in(actions, user_field="owner", staff_field="owner_staff"),
+        "owner": owner,
         "today": timezone.localdate(),
         "can_manage": can_manage,
         "meeting_form": meeting_form,

@@ -7,17 +7,19 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from golive.models import User
-from readiness.fields import UserChoiceField
+from golive.models import StaffMember, User
 from readiness.models import CommandCell, StandDownCriterion
+from readiness.people import PersonChoiceField, split
 
 
 class DutyForm(forms.Form):
     cell = forms.ModelChoiceField(
         queryset=CommandCell.objects.none(), error_messages={"required": "Choose the cell."}
     )
-    user = UserChoiceField(
-        label="Person", queryset=User.objects.none(), error_messages={"required": "Choose who."}
+    user = PersonChoiceField(
+        label="Person",
+        help_text="Someone who signs in, or someone on the staff list without an account.",
+        error_messages={"required": "Choose who."},
     )
     role = forms.CharField(
         max_length=100,
@@ -42,11 +44,23 @@ class DutyForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, cells: QuerySet[CommandCell], users: QuerySet[User], **kwargs: Any
+        self,
+        *args: Any,
+        cells: QuerySet[CommandCell],
+        users: QuerySet[User],
+        staff: QuerySet[StaffMember] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cell"].queryset = cells  # type: ignore[attr-defined]
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        person = self.fields["user"]
+        assert isinstance(person, PersonChoiceField)  # noqa: S101 - declared above
+        person.set_people(users, staff if staff is not None else StaffMember.objects.none())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["user"], data["staff"] = split(data.get("user"))
+        return data
 
 
 class DraftSitRepForm(forms.Form):

@@ -177,7 +177,7 @@ def escalation_trail(escalation: Escalation) -> list[TrailStep]:
 def on_duty(cells: Iterable[CommandCell], at: dt.datetime) -> QuerySet[DutyAssignment]:
     return DutyAssignment.objects.filter(
         cell__in=list(cells), starts_at__lte=at, ends_at__gt=at
-    ).select_related("user", "cell")
+    ).select_related("user", "staff", "cell")
 
 
 def _category_name(category: Category | None) -> str:

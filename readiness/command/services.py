@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from golive.access import Access, Capability
-from golive.models import GoLive, User
+from golive.models import GoLive, StaffMember, User
 from golive.refusals import Conflict
+from readiness import people
 from readiness.command import selectors
 from readiness.guards import require
 from readiness.models import (
@@ -204,18 +205,23 @@ def assign_duty(
     *,
     access: Access,
     cell: CommandCell,
-    user: User,
     role: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
+    user: User | None = None,
+    staff: StaffMember | None = None,
 ) -> DutyAssignment:
+    """Put one person on the rota: a user or, for someone without an account, a staff
+    member the user may see (``staff``)."""
     require(selectors.can_run_cell(access, cell), RUN_CELL)
     if ends_at <= starts_at:
         raise ValidationError(
             {"ends_at": ValidationError("The duty must end after it starts.", code="order")}
         )
+    people.one_person(user, staff, "user")
+    people.check_staff(access, staff, cell.go_live.programme, "user")
     return DutyAssignment.objects.create(
-        cell=cell, user=user, role=role.strip(), starts_at=starts_at, ends_at=ends_at
+        cell=cell, user=user, staff=staff, role=role.strip(), starts_at=starts_at, ends_at=ends_at
     )
 
 

@@ -32,6 +32,7 @@ from readiness.command.forms import (
 )
 from readiness.models import CommandCell, DutyAssignment, SitRep
 from readiness.pages import posted, programme_users
+from readiness.people import visible_staff
 from support.models import Escalation
 from support.selectors import visible_escalations
 
@@ -61,6 +62,7 @@ def command(request: HttpRequest) -> HttpResponse:
         request.POST if kind == "duty" else None,
         cells=runnable,
         users=programme_users(go_live.programme),
+        staff=visible_staff(access, go_live.programme),
     )
     draft_form = DraftSitRepForm(request.POST if kind == "draft" else None, cells=writable)
     if (kind == "duty" and not runnable.exists()) or (kind == "draft" and not writable.exists()):
@@ -83,7 +85,7 @@ def command(request: HttpRequest) -> HttpResponse:
         "cells": cells,
         "on_duty": selectors.on_duty(cells, now),
         "rota": DutyAssignment.objects.filter(cell__in=cells, ends_at__gt=now)
-        .select_related("user", "cell")
+        .select_related("user", "staff", "cell")
         .order_by("starts_at")[:50],
         "escalations": Escalation.objects.filter(go_live=go_live)
         .select_related("escalated_by", "area", "ticket")

@@ -76,6 +76,7 @@ LIBRARY = (PM, CHAIR, CSO, ADMIN)
 DESK_SETTINGS = (PM, ADMIN)
 AUDIT = (PM, CSO, ADMIN)  # the audit trail
 SETUP = (PM, ADMIN)  # programme set-up: MANAGE_GO_LIVES programme-wide
+MANAGE_ACCESS = (PM, ADMIN)  # people and access: programme-wide grants only
 
 # Roles that do not reach the command-and-control pages at all.
 NO_COMMAND_SECTION = {role: DENIED for role in SIGNED_IN if role not in COMMAND}
@@ -122,6 +123,8 @@ NOT_DATA_WRITES: Mapping[str, str] = {
     "switch_go_live": "choosing the go-live to look at, kept in the session",
     "adoption:survey_answer": "the anonymous staff survey: anyone with the link answers",
     "support:survey": "a reporter's satisfaction survey, reached by a signed link",
+    "request_access": "asking for access: a request to the programme's administrators",
+    "access-request-list": "asking for access over the API, for oneself",
 }
 
 # Each API resource (a viewset's basename, or a function view's route name) and the page of
@@ -169,6 +172,9 @@ API_PAGES: Mapping[str, str] = {
     "site": "setup:sites",
     "programme": "home",
     "release": "setup:go_lives",
+    "role-grant": "people:home",
+    "invitation": "people:home",
+    "access-request": "request_access",
 }
 API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
 
@@ -176,6 +182,39 @@ API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
 # (a form re-rendered with messages, a 400, a redirect): services refuse a valid payload
 # from a role without the capability, which the apps' own tests cover.
 POLICY: Mapping[str, Row] = {
+    # People and access (issue 15): programme managers and administrators, programme-wide;
+    # asking for access is every signed-in user's (a new user has no role at all).
+    "people:home": {"GET": expect(MANAGE_ACCESS)},
+    "people:invite": {"GET": expect(MANAGE_ACCESS), "POST": expect(MANAGE_ACCESS)},
+    "people:grant_new": {"GET": expect(MANAGE_ACCESS), "POST": expect(MANAGE_ACCESS)},
+    "people:grant_edit": {"GET": expect(MANAGE_ACCESS), "POST": expect(MANAGE_ACCESS)},
+    "people:grant_revoke": {"GET": expect(MANAGE_ACCESS), "POST": expect(MANAGE_ACCESS)},
+    "people:requests": {"GET": expect(MANAGE_ACCESS)},
+    "people:request": {"GET": expect(MANAGE_ACCESS), "POST": expect(MANAGE_ACCESS)},
+    "request_access": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
+    "password_reset_confirm": {
+        "GET": PUBLIC,
+        "POST": expect((ANONYMOUS, *SIGNED_IN), overrides=READ_ONLY_REFUSED),
+    },
+    "password_reset_complete": {"GET": PUBLIC},
+    "role-grant-list": {
+        "GET": api_in(MANAGE_ACCESS),
+        "POST": expect(MANAGE_ACCESS, anonymous=DENIED),
+    },
+    "role-grant-detail": {
+        "GET": api_in(MANAGE_ACCESS),
+        "PATCH": expect(MANAGE_ACCESS, anonymous=DENIED),
+        "DELETE": expect(MANAGE_ACCESS, anonymous=DENIED),
+    },
+    "invitation-list": {
+        "GET": api_in(MANAGE_ACCESS),
+        "POST": expect(MANAGE_ACCESS, anonymous=DENIED),
+    },
+    "access-request-list": {"GET": API_SIGNED_IN, "POST": API_SIGNED_IN},
+    # Approvers see their programmes' requests; anyone else (not the requester) finds none.
+    "access-request-detail": {"GET": expect(MANAGE_ACCESS, others=HIDDEN, anonymous=DENIED)},
+    "access-request-approve": {"POST": expect(MANAGE_ACCESS, others=HIDDEN, anonymous=DENIED)},
+    "access-request-decline": {"POST": expect(MANAGE_ACCESS, others=HIDDEN, anonymous=DENIED)},
     # Added this session (programme dashboard, cells and escalations, notices, gaps, scope
     # changes and confidence over the API); outcomes read against the views' own checks.
     "adoption:programme_dashboard": {"GET": expect(ADOPTION)},

@@ -132,6 +132,15 @@ OUTSIDE_SECTIONS = frozenset(
         "api-docs",
         "api-schema",
         "admin:index",
+        # People and access: a set-password link is followed before signing in, and asking
+        # for access is for anyone signed in, including a new user with no role at all.
+        "password_reset_confirm",
+        "password_reset_complete",
+        "request_access",
+        "access-request-list",
+        "access-request-detail",
+        "access-request-approve",
+        "access-request-decline",
     }
 )
 

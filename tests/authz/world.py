@@ -19,8 +19,10 @@ from django.db.models import F, Model, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from administration import models as administration
 from administration.copying.demo import seed_copying_demo
 from administration.models import GoLiveCopy
+from administration.people.demo import seed_people_demo
 from adoption import models as adoption
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
@@ -31,7 +33,7 @@ from champions.demo import seed_champions_demo
 from golive.access import Access
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.health import record_heartbeat
-from golive.models import Area, GoLive, Programme, Release, Site, StaffMember, User
+from golive.models import Area, GoLive, Programme, Release, RoleGrant, Site, StaffMember, User
 from readiness import models as readiness
 from readiness.assessment import services as readiness_services
 from readiness.demo import seed_readiness_demo
@@ -197,6 +199,8 @@ def build_world() -> World:
     seed_analytics_demo(programme=programme, user=pm)
     seed_feedback_demo(programme=programme, user=pm)
     seed_readiness_demo(programme=programme)
+    # A pending access request and invitation, a dated grant (people and access).
+    list(seed_people_demo(programme=programme))
     seed_copying_demo(programme=programme)
     area_a, area_b = _area(*WARD_A), _area(*WARD_B)
     go_live = GoLive.objects.filter(areas=area_a).filter(areas=area_b).order_by("pk").first()
@@ -256,6 +260,9 @@ PROGRAMME_PATHS: dict[type[Model], str] = {
     adoption.Survey: "go_live__programme",
     support.KnownIssue: "programme",
     GoLiveCopy: "target__programme",
+    RoleGrant: "programme",
+    administration.Invitation: "programme",
+    administration.AccessRequest: "programme",
 }
 
 
@@ -350,6 +357,14 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "setup:release_new": (GoLive, Q()),
     "setup:release_edit": (Release, Q()),
     "setup:release_delete": (Release, Q()),
+    # People and access: the demo locum's dated grant and the new starter's request.
+    "people:grant_edit": (RoleGrant, Q(user__username="locum")),
+    "people:grant_revoke": (RoleGrant, Q(user__username="locum")),
+    "people:request": (administration.AccessRequest, Q(status="pending")),
+    "role-grant-detail": (RoleGrant, Q(user__username="locum")),
+    "access-request-detail": (administration.AccessRequest, Q(status="pending")),
+    "access-request-approve": (administration.AccessRequest, Q(status="pending")),
+    "access-request-decline": (administration.AccessRequest, Q(status="pending")),
 }
 
 
@@ -379,6 +394,9 @@ STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "adoption:survey_thanks.token": _survey_token,
     "support:survey.token": _ticket_survey_token,
     "support:sla_edit.priority": lambda world, area: "P1",
+    # A set-password link that does not work (any user's token is refused the same way).
+    "password_reset_confirm.uidb64": lambda world, area: "MQ",
+    "password_reset_confirm.token": lambda world, area: "set-password",
 }
 
 

@@ -114,7 +114,9 @@ def test_signing_in_at_the_provider_signs_in_a_new_user_holding_the_subject_and_
     assert not user.has_usable_password()
     assert not RoleGrant.objects.filter(user=user).exists()
     assert signed_in_user(client) == user
-    assert client.get(reverse("home")).status_code == 200
+    # With no role yet, the home page sends them to ask for one.
+    assert client.get(reverse("home"))["Location"] == reverse("request_access")
+    assert client.get(reverse("request_access")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -122,11 +124,11 @@ def test_single_sign_on_user_deactivated_while_signed_in_is_signed_out_on_the_ne
     client: Client, provider: OpenIDProviderStub
 ) -> None:
     sign_in(client, provider, sub="subject-1", email="alex.morgan@nhs.test")
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("request_access")).status_code == 200
 
     User.objects.filter(oidc_subject="subject-1").update(is_active=False)
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("request_access"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not signed_in_user(client).is_authenticated

@@ -36,10 +36,10 @@ def test_home_counts_only_the_ward_managers_areas(client: Client, trust: Trust) 
 def test_user_without_roles_is_told_how_to_get_access(client: Client, trust: Trust) -> None:
     client.force_login(trust.outsider)
 
-    response = client.get("/")
+    response = client.get("/", follow=True)
 
-    assert response.status_code == 200
-    assert response.context["summary"] is None
+    assert response.redirect_chain == [("/access/request/", 302)]
+    assert "You are signed in, but you have no role" in response.content.decode()
 
 
 def test_switching_go_live_changes_what_home_shows(client: Client, trust: Trust) -> None:

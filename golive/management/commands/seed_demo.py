@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from administration.audit.demo import seed_audit_demo
 from administration.copying.demo import seed_copying_demo
+from administration.people.demo import NEW_STARTER, seed_people_demo
 from administration.structure.demo import seed_structure_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             lambda: seed_audit_demo(programme=programme, user=importer),
             # Last: Wave 4 is set up from Wave 2 as every app's demo left it.
             lambda: seed_copying_demo(programme=programme),
+            # After readiness: staff members own one of its actions and a duty.
+            lambda: seed_people_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
@@ -69,3 +72,4 @@ class Command(BaseCommand):
         for login in summary.logins:
             scope = ", ".join(login.area_codes) or "whole programme"
             self.stdout.write(f"  {login.username:<14} {login.role.label} ({scope})")
+        self.stdout.write(f"  {NEW_STARTER:<14} No role yet: asks for access")
