@@ -56,10 +56,10 @@ class Command(BaseCommand):
             lambda: seed_feedback_demo(programme=programme, user=importer),
             lambda: seed_readiness_demo(programme=programme),
             lambda: seed_audit_demo(programme=programme, user=importer),
-            # Last: Wave 4 is set up from Wave 2 as every app's demo left it.
-            lambda: seed_copying_demo(programme=programme),
             # After readiness: staff members own one of its actions and a duty.
             lambda: seed_people_demo(programme=programme),
+            # Last: Wave 4 is set up from Wave 2 as every app's demo left it.
+            lambda: seed_copying_demo(programme=programme),
         )
         for seeder in seeders:
             for line in seeder():
