@@ -1,9 +1,9 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from support import dashboards, views
 
 app_name = "support"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("log/", views.log_ticket, name="log"),
     path("log/suggestions/", views.log_suggestions, name="log_suggestions"),

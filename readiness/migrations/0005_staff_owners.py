@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner__isnull', False), ('owner_staff__isnull', True)), models.Q(('owner__isnull', True), ('owner_staff__isnull', False)), _connector='OR'), name='action_has_one_owner', violation_error_message='An action has one owner: a user or a staff member.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner__isnull', False), ('owner_staff__isnull', True)), models.Q(('owner__isnull', True), ('owner_staff__isnull', False)), _connector='OR'), name='action_has_one_owner', violation_error_message='An action is held by one person: a user or a staff member.'),
         ),
         migrations.AddConstraint(
             model_name='dutyassignment',
