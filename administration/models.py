@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeTextField
 from golive.models import Area, GoLive, Programme, Role, Site
 
 
@@ -57,7 +58,7 @@ class AccessRequest(models.Model):
         Programme, on_delete=models.CASCADE, related_name="access_requests"
     )
     # What the person says they need ("ward manager, Ward 7B"); the approver decides.
-    message = models.TextField(blank=True)
+    message = FreeTextField(blank=True)
     requested_role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,7 +70,7 @@ class AccessRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = FreeTextField(blank=True)
     # What approval granted: the role and its scope (a site, areas, or the programme).
     granted_role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     granted_site = models.ForeignKey(

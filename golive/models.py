@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
+from golive.fields import FreeCharField
+
 ods_code_validator = RegexValidator(
     r"^[A-Z0-9]{3,6}$", "Enter an ODS code: 3 to 6 capital letters or digits, e.g. RCF."
 )
@@ -175,7 +177,7 @@ class GoLive(models.Model):
     stabilisation_ends_on = models.DateField("end of stabilisation", null=True, blank=True)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PLANNING)
     areas = models.ManyToManyField(Area, related_name="go_lives", blank=True)
-    scope_note = models.CharField(
+    scope_note = FreeCharField(
         "patient cohort",
         max_length=200,
         blank=True,

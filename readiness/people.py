@@ -112,7 +112,7 @@ def person_filter(value: str, *, user_field: str, staff_field: str) -> Q | None:
     """The condition matching rows of one person chosen as ``user:<id>`` / ``staff:<id>``;
     None for anything else (no filter)."""
     kind, _, pk = value.partition(":")
-    if not pk.isdigit() or kind not in (USER, STAFF):
+    if not (pk.isascii() and pk.isdigit()) or kind not in (USER, STAFF):
         return None
     field = user_field if kind == USER else staff_field
     return Q(**{f"{field}_id": int(pk)})

@@ -123,7 +123,8 @@ class AuditLog:
         if filters.date_from is not None:
             start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=zone)
             condition &= Q(history_date__gte=start)
-        if filters.date_to is not None:
+        if filters.date_to is not None and filters.date_to < dt.date.max:
+            # (The last day there is leaves no day after it to stop before: no upper bound.)
             end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min)
             condition &= Q(history_date__lt=end.replace(tzinfo=zone))
         if filters.text.strip():

@@ -32,7 +32,9 @@ def _form(request: HttpRequest, access: Access) -> CopyForm:
     areas = selectors.copyable_areas(access)
     if request.method == "POST":
         return CopyForm(request.POST, go_lives=go_lives, areas=areas)
-    source = go_lives.filter(pk=request.GET.get("source") or 0).first() or go_lives.first()
+    named = request.GET.get("source", "")
+    chosen = go_lives.filter(pk=int(named)).first() if named.isascii() and named.isdigit() else None
+    source = chosen or go_lives.first()
     initial = {
         "source": source,
         "areas": [area.pk for area in selectors.default_areas(source)] if source else [],

@@ -89,6 +89,10 @@ def _grant(
 ) -> RoleGrant:
     _require_may_grant(access, programme, role)
     _validate_scope(programme, scope)
+    # Separation of duties: a programme manager must not make themself, say, the clinical
+    # safety officer who signs off their own gates. Only an administrator grants to self.
+    if user.pk == by.pk and not access.has_role(Role.ADMINISTRATOR, programme):
+        raise PermissionDenied("You cannot grant a role to yourself: ask an administrator.")
     if RoleGrant.objects.filter(user=user, role=role, programme=programme).exists():
         raise Conflict(
             f"{user.display_name} already holds this role on {programme.name}: change that "

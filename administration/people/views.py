@@ -61,7 +61,8 @@ def _programme(request: HttpRequest) -> tuple[Access, Programme, QuerySet[Progra
         raise PermissionDenied("You manage access on no programme as a whole.")
     named = request.GET.get("programme")
     if named:
-        programme = managed.filter(pk=named).first() if named.isdigit() else None
+        is_id = named.isascii() and named.isdigit()
+        programme = managed.filter(pk=named).first() if is_id else None
         if programme is None:
             raise Http404("No such programme.")
         return access, programme, managed

@@ -141,14 +141,14 @@ class CriterionTemplate(models.Model):
     )
     template_set = models.CharField(max_length=100)
     key = models.SlugField(max_length=64)
-    title = models.CharField(max_length=200)
+    title = FreeCharField(max_length=200)
     domain = models.CharField(max_length=20, choices=Domain.choices)
     owner_role = models.CharField(max_length=40, choices=Role.choices)
     weight = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
-    evidence_required = models.TextField(blank=True)
-    pass_rule = models.TextField(blank=True)
+    evidence_required = FreeTextField(blank=True)
+    pass_rule = FreeTextField(blank=True)
     computed_key = models.CharField(max_length=64, blank=True)
     history = HistoricalRecords()
 

@@ -102,7 +102,7 @@ def category_new(request: HttpRequest) -> HttpResponse:
     """Add a top-level category, or with ``?parent=<id>`` one under it."""
     access = _settings_access(request)
     parent_id = request.GET.get("parent", "")
-    if parent_id and not parent_id.isdigit():
+    if parent_id and not (parent_id.isascii() and parent_id.isdigit()):
         raise Http404("There is no such category.")
     parent = get_object_or_404(Category, pk=parent_id) if parent_id else None
     form = CategoryForm(_posted(request))

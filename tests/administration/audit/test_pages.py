@@ -247,3 +247,14 @@ def test_the_page_costs_the_same_queries_however_many_entries_it_shows(
 
     assert response.status_code == 200
     assert "Rename 29" in response.content.decode()
+
+
+def test_the_last_day_there_is_as_end_date_shows_entries_not_an_error(
+    client: Client, trust: Trust, cso: Any
+) -> None:
+    rename(trust.wave_1, "Wave One", reason="Board asked")
+    client.force_login(cso)
+
+    assert "Wave One" in results(client, date_to="31/12/9999")
+    api = client.get(reverse("audit-entry-list"), {"date_to": "9999-12-31"})
+    assert api.status_code == 200

@@ -113,3 +113,10 @@ def test_a_copy_of_another_programme_is_not_found(client: Client, source: Source
     client.force_login(stranger)
 
     assert client.get(reverse("setup:go_live_copy", args=[record.pk])).status_code == 404
+
+
+def test_a_source_that_is_not_a_number_falls_back_to_the_latest_go_live(
+    pm_client: Client, source: Source
+) -> None:
+    for named in ("abc", "²", "-1"):
+        assert pm_client.get(URL, {"source": named}).status_code == 200

@@ -25,6 +25,23 @@ def test_programme_manager_cannot_grant_the_administrator_role(trust: Trust) -> 
     assert not RoleGrant.objects.filter(user=person).exists()
 
 
+def test_programme_manager_cannot_grant_themself_the_clinical_safety_officer_role(
+    trust: Trust,
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.grant_role(
+            access=Access(trust.pm), granted_by=trust.pm, user=trust.pm,
+            programme=trust.programme, role=Role.CLINICAL_SAFETY_OFFICER,
+            scope=services.Scope(areas=[trust.ward_1]),
+        )  # fmt: skip
+    assert not RoleGrant.objects.filter(user=trust.pm, role=Role.CLINICAL_SAFETY_OFFICER).exists()
+
+
+def test_people_page_with_a_non_ascii_digit_programme_is_not_found(trust: Trust) -> None:
+    response = signed_in(trust.pm).get(reverse("people:home"), {"programme": "²"})
+    assert response.status_code == 404
+
+
 def test_administrator_grants_the_administrator_role(trust: Trust) -> None:
     person = UserFactory()
     services.grant_role(
