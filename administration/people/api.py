@@ -5,6 +5,7 @@ decline those of their programmes)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -49,14 +50,16 @@ class ScopeSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-def _scope(programme: Programme, data: dict[str, Any]) -> services.Scope:
+def _scope(
+    programme: Programme, data: dict[str, Any], *, keep_areas: Iterable[int] = ()
+) -> services.Scope:
     site = None
     if data.get("site") is not None:
         site = selectors.sites(programme).filter(pk=data["site"]).first()
         if site is None:
             raise exceptions.ValidationError({"site": "There is no such site in this programme."})
     wanted = set(data.get("areas") or [])
-    areas = list(selectors.areas(programme).filter(pk__in=wanted))
+    areas = list(selectors.areas(programme, keep=keep_areas).filter(pk__in=wanted))
     if len(areas) != len(wanted):
         raise exceptions.ValidationError({"areas": "Choose areas of this programme."})
     return services.Scope(
@@ -161,9 +164,11 @@ class RoleGrantViewSet(
             name: sent[name] if name in request.data else value for name, value in current.items()
         }
         data["reason"] = sent["reason"]
+        granted = grant.areas.values_list("pk", flat=True)
         call_service(
             services.change_grant, access=api_access(request), grant=grant,
-            scope=_scope(grant.programme, data), reason=data["reason"],
+            scope=_scope(grant.programme, data, keep_areas=granted),
+            reason=data["reason"],
         )  # fmt: skip
         return Response(RoleGrantSerializer(self.get_queryset().get(pk=grant.pk)).data)
 

@@ -3,12 +3,14 @@ and known people; the services check everything again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
 from administration.models import Invitation
+from administration.people import selectors
 from administration.people.services import Invitee, Scope
 from golive.models import Area, Programme, Role, Site, User
 
@@ -54,15 +56,15 @@ class ScopeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: Programme, keep_areas: Iterable[int] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.filter(  # type: ignore[attr-defined]
             organisation_id=programme.organisation_id
         ).order_by("name")
-        self.fields["areas"].queryset = (  # type: ignore[attr-defined]
-            Area.objects.filter(site__organisation_id=programme.organisation_id, is_active=True)
-            .select_related("site")
-            .order_by("site__name", "name")
+        self.fields["areas"].queryset = selectors.areas(  # type: ignore[attr-defined]
+            programme, keep=keep_areas
         )
 
     def clean(self) -> dict[str, Any]:

@@ -3,6 +3,8 @@ the people holding grants there, pending invitations and access requests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -113,10 +115,12 @@ def sites(programme: Programme) -> QuerySet[Site]:
     return Site.objects.filter(organisation_id=programme.organisation_id).order_by("name")
 
 
-def areas(programme: Programme) -> QuerySet[Area]:
-    """Areas a grant may name: the programme's organisation's areas still in use."""
+def areas(programme: Programme, *, keep: Iterable[int] = ()) -> QuerySet[Area]:
+    """Areas a grant may name: the programme's organisation's areas still in use, and those
+    in ``keep`` (a grant being changed may keep an area retired since it was granted)."""
     return (
-        Area.objects.filter(site__organisation_id=programme.organisation_id, is_active=True)
+        Area.objects.filter(site__organisation_id=programme.organisation_id)
+        .filter(Q(is_active=True) | Q(pk__in=list(keep)))
         .select_related("site")
         .order_by("site__name", "name")
     )

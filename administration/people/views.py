@@ -168,7 +168,12 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = scope_initial(
         site=grant.site, areas=grant.areas.all(), starts_on=grant.starts_on, ends_on=grant.ends_on
     )
-    form = ChangeGrantForm(_posted(request), programme=grant.programme, initial=initial)
+    form = ChangeGrantForm(
+        _posted(request),
+        programme=grant.programme,
+        keep_areas=[area.pk for area in grant.areas.all()],
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid() and _saved(form, lambda: services.change_grant(
         access=access, grant=grant, scope=form.grant_scope(), reason=form.cleaned_data["reason"]
     )):  # fmt: skip

@@ -190,3 +190,20 @@ def test_grant_page_tells_a_programme_manager_only_an_administrator_grants_that_
     assert response.status_code == 200
     assert "Only an administrator may grant" in response.content.decode()
     assert not RoleGrant.objects.filter(user=person, role=Role.ADMINISTRATOR).exists()
+
+
+def test_a_grant_naming_an_area_retired_since_keeps_it_when_its_end_date_changes(
+    trust: Trust,
+) -> None:
+    row = grant(UserFactory(), Role.WARD_MANAGER, trust.programme, [trust.ward_1])
+    trust.ward_1.is_active = False
+    trust.ward_1.save()
+
+    response = signed_in(trust.pm).post(
+        reverse("people:grant_edit", args=[row.pk]),
+        {"scope": "areas", "areas": [trust.ward_1.pk], "ends_on": "2030-01-31", "reason": ""},
+    )
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.ends_on, list(row.areas.all())) == (dt.date(2030, 1, 31), [trust.ward_1])
