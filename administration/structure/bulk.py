@@ -284,10 +284,18 @@ def plan_import(*, organisation: Organisation, parsed: ParsedFile) -> Plan:
 
 
 @transaction.atomic
-def import_areas(*, access: Access, organisation: Organisation, parsed: ParsedFile) -> Plan:
+def import_areas(
+    *,
+    access: Access,
+    organisation: Organisation,
+    parsed: ParsedFile,
+    previewed: list[str] | None = None,
+) -> Plan:
     """Create and update every line's area in one transaction, or nothing: a plan with any
     error is refused (code ``invalid_rows``), the caller shows its errors. Unchanged lines
-    write nothing, so running the same file again writes nothing. Returns the plan applied."""
+    write nothing, so running the same file again writes nothing. ``previewed``: each line's
+    action as the preview showed it; a plan that now differs (someone added an area the file
+    would have created) is refused (code ``plan_changed``). Returns the plan applied."""
     require_manages_organisation(access, organisation.pk)
     # Lock the organisation's sites: two imports (or an import and an edit) do not interleave.
     sites = {
@@ -300,6 +308,11 @@ def import_areas(*, access: Access, organisation: Organisation, parsed: ParsedFi
             f"{plan.error_count} line problem{'s' if plan.error_count != 1 else ''}; nothing was "
             "written.",
             code="invalid_rows",
+        )
+    if previewed is not None and [row.action for row in plan.rows] != previewed:
+        raise ValidationError(
+            "The areas changed since the preview: check the new preview before confirming.",
+            code="plan_changed",
         )
     existing = {
         (area.site_id, area.code.upper()): area

@@ -197,6 +197,7 @@ def areas_import(request: HttpRequest) -> HttpResponse:
             plan = bulk.plan_import(organisation=organisation, parsed=parsed)
             request.session[IMPORT_SESSION_KEY] = {
                 "organisation": organisation.pk,
+                "previewed": [row.action for row in plan.rows],
                 **parsed.to_session(),
             }
             return _preview(request, plan, organisation)
@@ -215,12 +216,20 @@ def areas_import_confirm(request: HttpRequest) -> HttpResponse:
     )
     parsed = bulk.ParsedFile.from_session(stored)
     try:
-        plan = bulk.import_areas(access=access, organisation=organisation, parsed=parsed)
-    except ValidationError:
-        # The areas changed since the preview: show the file's problems as they are now.
-        return _preview(
-            request, bulk.plan_import(organisation=organisation, parsed=parsed), organisation
+        plan = bulk.import_areas(
+            access=access,
+            organisation=organisation,
+            parsed=parsed,
+            previewed=stored.get("previewed"),
         )
+    except ValidationError as refused:
+        # The areas changed since the preview: show the file's plan as it is now, to confirm.
+        if refused.code == "plan_changed":
+            messages.warning(request, refused.message)
+        fresh = bulk.plan_import(organisation=organisation, parsed=parsed)
+        stored["previewed"] = [row.action for row in fresh.rows]
+        request.session[IMPORT_SESSION_KEY] = stored
+        return _preview(request, fresh, organisation)
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,

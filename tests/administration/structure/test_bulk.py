@@ -148,3 +148,32 @@ def test_a_stale_preview_is_refused(trust: Trust) -> None:
 
     assert b"That preview has expired" in response.content
     assert Area.objects.count() == 1
+
+
+def test_a_line_previewed_as_a_create_that_would_now_update_is_shown_again_not_written(
+    trust: Trust,
+) -> None:
+    client = client_for(trust.pm)
+    preview = client.post(
+        reverse("setup:areas_import"),
+        {
+            "organisation": trust.programme.organisation.pk,
+            "file": SimpleUploadedFile("a.csv", GOOD.encode()),
+        },
+    )
+    # Someone adds W2 by hand between the preview and the confirmation.
+    Area.objects.create(site=trust.area.site, code="W2", name="Willow", specialty="Renal")
+
+    response = client.post(
+        reverse("setup:areas_import_confirm"), {"sha256": preview.context["plan"].sha256}
+    )
+
+    assert response.status_code == 200
+    assert [row.action for row in response.context["plan"].rows] == ["update", "update"]
+    assert "changed since the preview" in response.content.decode()
+    assert Area.objects.get(code="W2").name == "Willow"
+    confirmed = client.post(
+        reverse("setup:areas_import_confirm"), {"sha256": preview.context["plan"].sha256}
+    )
+    assert confirmed.status_code == 302
+    assert Area.objects.get(code="W2").name == "Ward 2"
