@@ -72,7 +72,16 @@ def _save_grant(grant: RoleGrant, scope: Scope, reason: str) -> RoleGrant:
     grant.starts_on = scope.starts_on
     grant.ends_on = scope.ends_on
     grant._change_reason = remove_nhs_numbers(reason)  # type: ignore[attr-defined]
-    grant.save()
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError as clash:
+        # Two people granting the same role at once: the second is told, not shown a 500.
+        raise Conflict(
+            f"{grant.user.display_name} already holds this role on {grant.programme.name}: "
+            "change that grant instead.",
+            code="already_granted",
+        ) from clash
     grant.areas.set(scope.areas)
     return grant
 

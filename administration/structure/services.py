@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from administration.structure.selectors import (
     require_manages,
@@ -36,7 +36,15 @@ def _clean_and_save(instance: Site | Area | Programme | GoLive | Release) -> Non
     # Field validators (codes, lengths, choices); the natural keys are checked before this
     # with a named field, so only what is left can still be refused here.
     instance.full_clean(validate_constraints=False)
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as clash:
+        # Someone saved the same code or name a moment earlier: a refusal, not a 500.
+        raise Conflict(
+            "It clashes with one saved a moment ago (the same code or name): reload and check.",
+            code="duplicate",
+        ) from clash
 
 
 @transaction.atomic
