@@ -276,6 +276,9 @@ class SignedIn(BasePermission):
 
 class AccessRequestSerializer(serializers.ModelSerializer):
     user_name = serializers.CharField(source="user.display_name", read_only=True)
+    # Blank until asked for / until approved: the schema allows "" beside the roles.
+    requested_role = serializers.ChoiceField(choices=Role.choices, allow_blank=True, read_only=True)
+    granted_role = serializers.ChoiceField(choices=Role.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = AccessRequest

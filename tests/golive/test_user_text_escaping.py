@@ -86,7 +86,9 @@ def export_cells(response: Any) -> list[tuple[str, str | None]]:
     """(text, openpyxl data type) for each cell of a CSV or XLSX export."""
     content_type = response.headers.get("Content-Type", "")
     if content_type.startswith("text/csv"):
-        rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+        # Long exports (the audit trail) are streamed.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        rows = csv.reader(io.StringIO(body.decode("utf-8-sig")))
         return [(cell, None) for row in rows for cell in row]
     book = load_workbook(io.BytesIO(response.content))
     return [
