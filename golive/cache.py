@@ -34,51 +34,40 @@ class FaultTolerantRedisCache(RedisCache):
     for a key just created, so a rate limit fails open rather than refusing everyone."""
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        parent = super()
-        return _or(default, "get", lambda: parent.get(key, default, version))
+        return _or(default, "get", lambda: RedisCache.get(self, key, default, version))
 
     def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
-        parent = super()
-        return _or({}, "get_many", lambda: parent.get_many(keys, version))
+        return _or({}, "get_many", lambda: RedisCache.get_many(self, keys, version))
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        parent = super()
-        return _or(False, "has_key", lambda: parent.has_key(key, version))
+        return _or(False, "has_key", lambda: RedisCache.has_key(self, key, version))
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
-        parent = super()
-        return _or(False, "add", lambda: parent.add(key, value, timeout, version))
+        return _or(False, "add", lambda: RedisCache.add(self, key, value, timeout, version))
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> None:
-        parent = super()
-        _or(None, "set", lambda: parent.set(key, value, timeout, version))
+        _or(None, "set", lambda: RedisCache.set(self, key, value, timeout, version))
 
     def set_many(
         self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
-        parent = super()
-        return _or([], "set_many", lambda: parent.set_many(data, timeout, version))
+        return _or([], "set_many", lambda: RedisCache.set_many(self, data, timeout, version))
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        parent = super()
-        return _or(False, "touch", lambda: parent.touch(key, timeout, version))
+        return _or(False, "touch", lambda: RedisCache.touch(self, key, timeout, version))
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
-        parent = super()
-        return _or(delta, "incr", lambda: parent.incr(key, delta, version))
+        return _or(delta, "incr", lambda: RedisCache.incr(self, key, delta, version))
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        parent = super()
-        return _or(False, "delete", lambda: parent.delete(key, version))
+        return _or(False, "delete", lambda: RedisCache.delete(self, key, version))
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
-        parent = super()
-        _or(None, "delete_many", lambda: parent.delete_many(keys, version))
+        _or(None, "delete_many", lambda: RedisCache.delete_many(self, keys, version))
 
     def clear(self) -> None:
-        parent = super()
-        _or(None, "clear", parent.clear)
+        _or(None, "clear", lambda: RedisCache.clear(self))
