@@ -20,3 +20,19 @@ class SummaryListSchema(AutoSchema):
 
     def _is_list_view(self, serializer: Any = None) -> bool:
         return False
+
+
+def document_sign_in_throttling(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Every operation accepts HTTP Basic sign-in, so any may answer 429 when sign-in
+    throttling refuses the credentials (``golive.api_auth``)."""
+    throttled = {
+        "description": "Sign-in refused by throttling (code sign_in_throttled): too many "
+        "failed sign-ins for this username from this address, from this address, or "
+        "installation-wide. Retry-After gives the wait in seconds.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("429", throttled)
+    return result

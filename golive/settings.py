@@ -134,8 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: after this many failures for one username from one address the pair
-# is locked out for the cool-off period.
+# Login throttling (golive/login_throttle.py). Per (username, address): after this many
+# failures the pair is locked out for the cool-off period; the user can still sign in from
+# elsewhere. Per address: this many failures from one address, whatever the usernames,
+# within the window refuse that address (raise it for a hospital behind one shared address).
+# Installation-wide: this many failures within about a minute pause password sign-in.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -143,12 +146,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_WHITELIST_CALLABLE = "golive.oidc.is_single_sign_on_callback"
+AXES_HANDLER = "golive.login_throttle.SignInThrottle"
+AXES_LOCKOUT_CALLABLE = "golive.login_throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the per-address count reads it
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+LOGIN_ADDRESS_WINDOW_MINUTES = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 60, minimum=1)
+LOGIN_GLOBAL_FAILURE_LIMIT = env_int("LOGIN_GLOBAL_FAILURE_LIMIT", 100, minimum=1)
+LOGIN_FAILURE_LOG_DAYS = env_int("LOGIN_FAILURE_LOG_DAYS", 30, minimum=1)
 # Behind a reverse proxy every request comes from the proxy's address; name how many proxies
-# append to X-Forwarded-For so throttling sees the user's own address.
+# append to X-Forwarded-For so throttling sees the user's own address: the entry the
+# outermost trusted proxy appended (golive/client_address.py), never one the client sent.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "golive.client_address.request_client_address"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -175,7 +184,13 @@ STORAGES = {
 REDIS_URL = config.redis_url(ENVIRON)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Redis unreachable is a cache miss with a warning, not an error page.
+            "BACKEND": "golive.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            # A hung Redis must not hold a page for long either.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -223,7 +238,8 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # Basic sign-in counts towards, and is refused by, sign-in throttling (429).
+        "golive.api_auth.ThrottledBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["golive.api_permissions.RoleScopedAccess"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -242,6 +258,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["golive.schema_hooks.drop_format_suffix_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "golive.schema_hooks.document_sign_in_throttling",
+    ],
 }
 # Readiness (issue 5): its choice sets share field names ("role", "kind") with other apps'.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
@@ -290,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "golive.tasks.record_worker_heartbeat",
         "schedule": float(HEARTBEAT_INTERVAL_SECONDS),
+    },
+    "prune-sign-in-failure-log": {
+        "task": "golive.tasks.prune_sign_in_failure_log",
+        "schedule": 24 * 60 * 60.0,
     },
 }
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -105,17 +104,6 @@ def save_theme(
 
 
 # Throttling the public survey link.
-
-
-def client_address(meta: dict[str, object]) -> str:
-    """The address a request came from: behind ``TRUSTED_PROXY_COUNT`` proxies, the entry
-    of X-Forwarded-For that the outermost trusted proxy saw; otherwise REMOTE_ADDR."""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
-    forwarded = [part for part in forwarded if part]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return str(meta.get("REMOTE_ADDR", ""))
 
 
 def count_survey_submission(*, token: str, client: str) -> bool:

@@ -16,6 +16,7 @@ from adoption.feedback import selectors, services
 from adoption.feedback.forms import OpenSurveyForm, SurveyAnswerForm, TagForm, ThemeForm
 from adoption.models import FeedbackTheme, Survey
 from golive.access import access_for
+from golive.client_address import client_address
 from golive.http import signed_in_user
 from golive.models import GoLive
 from golive.navigation import current_go_live, require_section
@@ -34,7 +35,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     a client sending too many submissions to one link in a minute gets a 429 page."""
     survey = _open_survey(token)
     if request.method == "POST" and not services.count_survey_submission(
-        token=token, client=services.client_address(request.META)
+        token=token, client=client_address(request.META)
     ):
         response = render(
             request,

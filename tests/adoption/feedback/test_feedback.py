@@ -8,6 +8,7 @@ from django.test import Client
 
 from adoption.feedback import score, services
 from adoption.models import FeedbackTheme, Survey, SurveyResponse
+from golive.client_address import client_address
 from golive.navigation import SESSION_GO_LIVE_KEY
 
 
@@ -229,10 +230,10 @@ def test_behind_trusted_proxies_the_client_is_read_from_x_forwarded_for(
     meta = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5, 10.0.0.9"}
 
     settings.TRUSTED_PROXY_COUNT = 0
-    direct = services.client_address(meta)
+    direct = client_address(meta)
     settings.TRUSTED_PROXY_COUNT = 1
-    one_proxy = services.client_address(meta)
+    one_proxy = client_address(meta)
     settings.TRUSTED_PROXY_COUNT = 2
-    two_proxies = services.client_address(meta)
+    two_proxies = client_address(meta)
 
     assert (direct, one_proxy, two_proxies) == ("10.0.0.1", "10.0.0.9", "203.0.113.5")
