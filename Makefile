@@ -33,17 +33,16 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Web server and a Celery worker (with its beat schedule) side by side. With no REDIS_URL the
+# Web server, a Celery worker and its beat scheduler side by side, in one process group:
+# Ctrl+C, or any of them dying, stops all three (scripts/run_worker.sh). With no REDIS_URL the
 # worker uses kombu's filesystem transport under var/, so nothing else needs installing.
 run: seed
-	@echo "Golive is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops web and worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A golive worker --beat --pool solo --concurrency 1 \
-		--without-mingle --without-gossip --loglevel WARNING & \
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	@echo "Golive is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops web, worker and beat)"
+	@CELERY=$(BIN)/celery LOGLEVEL=WARNING scripts/run_worker.sh \
+		$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/celery -A golive worker --beat --pool solo --loglevel INFO
+	CELERY=$(BIN)/celery LOGLEVEL=INFO scripts/run_worker.sh
 
 # Tests keep their own var/ (SQLite files, queued messages) apart from the demo's.
 test: export GOLIVE_VAR_DIR ?= $(CURDIR)/var/test

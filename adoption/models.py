@@ -100,7 +100,17 @@ class ImportBatch(models.Model):
     partial_confirmed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The worker's last sign of life (every few seconds while it works), or when "
+        "a queued batch was last sent to the queue.",
+    )
+    awaiting_broker = models.BooleanField(
+        default=False,
+        help_text="Saved, but the queue could not be reached: the sweeper sends it when the "
+        "queue is back.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     rows_read = models.BigIntegerField(default=0)
     rows_inserted = models.BigIntegerField(default=0)
@@ -124,6 +134,7 @@ class ImportBatch(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "heartbeat_at",
+            "awaiting_broker",
             "bytes_processed",
             "bytes_total",
             "local_dates",

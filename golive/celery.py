@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import smtplib
 from collections.abc import Callable
-from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
 from celery import Celery, Task, shared_task
@@ -49,5 +48,11 @@ def golive_task(
 def delay_after_commit(task: Task[..., Any], *args: Any) -> None:
     """Queue ``task`` with ``args`` once the current transaction commits (at once outside
     one). Robust: a broker that is down is logged, not raised, so it cannot fail a request
-    whose data is saved; the caller's periodic run or sweeper queues the work again."""
-    transaction.on_commit(partial(task.delay, *args), robust=True)
+    whose data is saved; the caller's periodic run or sweeper queues the work again. (A named
+    function, not a ``partial``: Django's log line for a failing hook reads ``__qualname__``,
+    and a ``partial`` has none, so the failure would escape into the request.)"""
+
+    def send_task() -> None:
+        task.delay(*args)
+
+    transaction.on_commit(send_task, robust=True)

@@ -320,7 +320,11 @@ CELERY_BEAT_SCHEDULE = {
 # Extract imports (see IMPORT_CONTRACT in the README).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 500, minimum=1) * 1_000_000
 IMPORT_ISSUE_CAP = env_int("IMPORT_ISSUE_CAP", 10_000, minimum=100)
-IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 600, minimum=30)
+IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 600, minimum=30)  # queued, never picked up
+# A working batch's worker writes a heartbeat every IMPORT_HEARTBEAT_SECONDS; one silent for
+# IMPORT_HEARTBEAT_STALE_SECONDS is taken for dead, shown so, and re-queued by the sweeper.
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 10, minimum=1, maximum=60)
+IMPORT_HEARTBEAT_STALE_SECONDS = env_int("IMPORT_HEARTBEAT_STALE_SECONDS", 60, minimum=15)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 # How long an interrupted import keeps trying to put itself back in the queue (a restarting
 # database) before leaving that to the sweeper.
@@ -331,7 +335,7 @@ IMPORT_WORK_DIR = VAR_DIR / "imports" / "work"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger uploads stream to a temporary file
 CELERY_BEAT_SCHEDULE["sweep-stalled-imports"] = {
     "task": "adoption.tasks.sweep_stalled_imports",
-    "schedule": 60.0,
+    "schedule": 30.0,
 }
 # Training: alerts when training falls behind its trajectory or is forecast to miss.
 CELERY_BEAT_SCHEDULE["refresh-training-alerts"] = {

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +36,12 @@ def _queue_alert_refresh(go_live: GoLive) -> None:
     """Re-check the go-live's alerts once this change is committed (a broker outage only
     delays the check until the periodic refresh)."""
     delay_after_commit(tasks.refresh_training_alerts, go_live.pk)
+
+
+def _announce_completions_changed() -> None:
+    """Run after commit. A named function, not a ``partial``: Django's log line for a failing
+    robust hook reads ``__qualname__``, which a ``partial`` lacks."""
+    signals.completions_changed.send(sender=Completion)
 
 
 PROGRAMME_WIDE_ONLY = "Only a programme-wide training lead may change this."
@@ -178,9 +183,7 @@ def record_completions(
     Booking.objects.filter(course=course, staff__in=staff).delete()
     _queue_alert_refresh(go_live)
     if new or changed:
-        transaction.on_commit(
-            partial(signals.completions_changed.send, sender=Completion), robust=True
-        )
+        transaction.on_commit(_announce_completions_changed, robust=True)
     return len(new) + len(changed), len(staff) - len(new) - len(changed)
 
 

@@ -292,7 +292,9 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[LOCATION_HEADER],
         responses={
             202: QUEUED_RESPONSE,
-            **refusal_responses(refused=UPLOAD_REFUSALS, conflicts=["ALREADY_IMPORTED"]),
+            **refusal_responses(
+                refused=UPLOAD_REFUSALS, conflicts=["ALREADY_IMPORTED", "ALREADY_QUEUED"]
+            ),
             403: OpenApiResponse(
                 ErrorSerializer, description="You may not import this kind of file here."
             ),

@@ -160,7 +160,7 @@ def _import(
             file_name=name,
         )
     except ValidationError as error:
-        if error.code == "ALREADY_IMPORTED":
+        if error.code in {"ALREADY_IMPORTED", "ALREADY_QUEUED"}:
             return "already imported"
         raise
     pipeline.run(batch.pk)

@@ -7,16 +7,19 @@ import contextlib
 import csv
 import datetime as dt
 import logging
+import os
+import re
+import threading
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -168,10 +171,27 @@ def _progress(batch: ImportBatch, *, rows: int, bytes_done: int) -> None:
     )
 
 
+WORK_FILE = re.compile(r"batch-(?P<batch>\d+)-attempt-(?P<attempt>\d+)\.csv")
+
+
+def private_folder(path: Path) -> Path:
+    """A folder only Golive's own user may read (0700): uploads and work files hold raw
+    identifiers. ``mkdir``'s mode is cut by the umask and ignored for a folder that exists,
+    so the mode is set explicitly."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
 def work_path(batch: ImportBatch) -> Path:
-    folder = Path(settings.IMPORT_WORK_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"batch-{batch.pk}-attempt-{batch.attempts}.csv"
+    """The attempt's work file, created empty and private (0600) before anything is written
+    to it. (``housekeeping.purge_work_files`` removes those of attempts that are over.)"""
+    path = private_folder(Path(settings.IMPORT_WORK_DIR)) / (
+        f"batch-{batch.pk}-attempt-{batch.attempts}.csv"
+    )
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    path.chmod(0o600)  # an existing file keeps its mode through os.open
+    return path
 
 
 @dataclass(frozen=True)
@@ -439,7 +459,8 @@ def _release_for_retry(batch: ImportBatch) -> None:
 
     A restarting PostgreSQL is usually back within seconds, so the release is tried again for
     up to ``IMPORT_RELEASE_WAIT_SECONDS``; only a database that stays away leaves the batch to
-    the sweeper, which waits ``IMPORT_STALL_SECONDS`` (minutes) before re-queuing it."""
+    the sweeper, which re-queues it once its heartbeat is ``IMPORT_HEARTBEAT_STALE_SECONDS``
+    old."""
     deadline = time.monotonic() + settings.IMPORT_RELEASE_WAIT_SECONDS
     pause = 0.5
     while True:
@@ -489,6 +510,53 @@ def delete_uploaded_file(batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=timezone.now())
 
 
+class Heartbeat(threading.Thread):
+    """Writes the batch's heartbeat every ``IMPORT_HEARTBEAT_SECONDS`` while its attempt
+    works, whatever the main thread is doing (a long read, a long merge), so a batch whose
+    worker died is noticed within about a minute. One cheap guarded update each time, on the
+    thread's own connection; a failed beat is skipped, never raised."""
+
+    def __init__(self, batch: ImportBatch) -> None:
+        super().__init__(name=f"import-heartbeat-{batch.pk}", daemon=True)
+        self.batch = batch
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        interval = settings.IMPORT_HEARTBEAT_SECONDS
+        try:
+            while not self.stopping.wait(interval):
+                self.beat()
+        finally:
+            connection.close()
+
+    def beat(self) -> None:
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # While the merge holds the batch row, wait briefly rather than queue
+                    # behind it: the sweeper treats a locked row as alive anyway.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '2s'")
+                ImportBatch.objects.filter(
+                    pk=self.batch.pk, attempts=self.batch.attempts, status__in=ACTIVE
+                ).update(heartbeat_at=timezone.now())
+        except DatabaseError as error:
+            logger.info(
+                "Import batch %s heartbeat skipped: %s", self.batch.pk, type(error).__name__
+            )
+
+
+@contextlib.contextmanager
+def heartbeat(batch: ImportBatch) -> Iterator[None]:
+    beating = Heartbeat(batch)
+    beating.start()
+    try:
+        yield
+    finally:
+        beating.stopping.set()
+        beating.join(timeout=5)
+
+
 def run(batch_id: int) -> None:
     """Claim and process one batch; a no-op unless the batch is queued (idempotent).
     Transient database errors put the batch back in the queue and are raised for the task
@@ -497,7 +565,8 @@ def run(batch_id: int) -> None:
     if batch is None:
         return
     try:
-        process(batch)
+        with heartbeat(batch):
+            process(batch)
     except TRANSIENT_ERRORS:
         _release_for_retry(batch)
         raise

@@ -4,8 +4,8 @@ profiles. (Re-queueing stalled work is the sweeper's: ``housekeeping`` and ``tas
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +25,7 @@ from adoption.imports.files import (
     read_head,
 )
 from adoption.imports.permissions import capability_for
+from adoption.imports.pipeline import private_folder
 from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, parse_spec
 from adoption.imports.profiles import reference_profile as builtin_profile
 from adoption.imports.rows import read_header
@@ -37,9 +38,15 @@ Status = ImportBatch.Status
 
 
 def _queue_after_commit(batch_id: int) -> None:
-    """Queue the import once the batch row is committed. ``robust``: if the broker is down the
-    upload still succeeds; the batch stays queued and the sweeper sends it again."""
-    transaction.on_commit(partial(tasks.run_import.delay, batch_id), robust=True)
+    """Queue the import once the batch row is committed. Sending never raises: if the queue
+    is down the upload still succeeds, the batch keeps its file, says it is waiting for the
+    queue, and the sweeper sends it when the queue is back. (A named function, not a
+    ``partial``: Django's log line for a failing hook needs its ``__qualname__``.)"""
+
+    def send_import() -> None:
+        tasks.send_import(batch_id)
+
+    transaction.on_commit(send_import, robust=True)
 
 
 def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
@@ -63,14 +70,14 @@ def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
 
 def _store(upload: IO[bytes], file_name: str) -> tuple[Path, int, str]:
     """Write the upload to disk, hashing as it goes; refuse it once it passes the limit."""
-    folder = Path(settings.IMPORT_UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(Path(settings.IMPORT_UPLOAD_DIR))
     suffix = ".csv.gz" if file_name.lower().endswith(".gz") else ".csv"
     path = folder / f"{uuid.uuid4().hex}{suffix}"
     digest = hashlib.sha256()
     size = 0
     limit = settings.IMPORT_MAX_BYTES
-    with path.open("wb") as out:
+    # Created private (0600): the upload holds raw identifiers until its rows are loaded.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         while chunk := upload.read(1 << 20):
             size += len(chunk)
             if size > limit:
@@ -113,6 +120,20 @@ def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBat
 
 def _duplicate_error(earlier: ImportBatch) -> Conflict:
     when = timezone.localtime(earlier.uploaded_at)
+    if not earlier.is_final:
+        waiting = (
+            "is saved and will be processed when the queue is back"
+            if earlier.awaiting_broker
+            else "is waiting to be processed"
+            if earlier.status == Status.QUEUED
+            else "is being processed"
+        )
+        return Conflict(
+            f"This file was already uploaded on {when:%d %b %Y at %H:%M} by "
+            f"{earlier.uploaded_by.get_username()} (batch {earlier.pk}) and {waiting}; "
+            "there is no need to upload it again.",
+            "ALREADY_QUEUED",
+        )
     return Conflict(
         f"This file was already imported on {when:%d %b %Y at %H:%M} by "
         f"{earlier.uploaded_by.get_username()} (batch {earlier.pk}); nothing changed.",
@@ -139,6 +160,9 @@ def create_import_batch(
         _precheck(path, profile)
         earlier = _already_imported(programme, kind, sha256)
         if earlier is not None:
+            if earlier.awaiting_broker:
+                tasks.send_import(earlier.pk)  # the queue may be back: try it now
+                earlier.refresh_from_db()
             raise _duplicate_error(earlier)
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -152,7 +176,6 @@ def create_import_batch(
                 sha256=sha256,
                 stored_path=str(path),
             )
-            _queue_after_commit(batch.pk)
     except IntegrityError:
         path.unlink(missing_ok=True)
         earlier = _already_imported(programme, kind, sha256)
@@ -161,6 +184,9 @@ def create_import_batch(
         # Whatever went wrong, no batch row points at the file: do not keep it.
         path.unlink(missing_ok=True)
         raise
+    # From here the file belongs to the saved batch: nothing below may delete it.
+    _queue_after_commit(batch.pk)
+    batch.refresh_from_db(fields=["status", "awaiting_broker", "message"])
     return batch
 
 

@@ -5,10 +5,14 @@ Task names are given explicitly: they are what queued messages and the beat sche
 
 from __future__ import annotations
 
+import logging
+
 from django.utils import timezone
 
 from adoption.imports import housekeeping, pipeline
 from golive.celery import golive_task
+
+logger = logging.getLogger(__name__)
 
 
 @golive_task(name="adoption.tasks.run_import", acks_late=True)
@@ -18,13 +22,28 @@ def run_import(batch_id: int) -> None:
     pipeline.run(batch_id)
 
 
+def send_import(batch_id: int) -> bool:
+    """Put a batch's message on the queue; never raises. If the queue cannot be reached the
+    batch (row and file) stays as it is, says it is waiting for the queue, and the sweeper
+    sends it when the queue is back (the claim makes a second delivery harmless)."""
+    try:
+        run_import.delay(batch_id)
+    except Exception as error:  # whatever the broker raised, the row keeps the work
+        logger.warning("Import batch %s waits for the queue: %s", batch_id, type(error).__name__)
+        housekeeping.mark_awaiting_broker(batch_id)
+        return False
+    housekeeping.mark_sent(batch_id)
+    return True
+
+
 @golive_task(name="adoption.tasks.sweep_stalled_imports", ignore_result=True)
 def sweep_stalled_imports() -> dict[str, int]:
-    """Re-queue stalled or lost imports; fail them after the attempt cap; delete expired
-    uploads and error reports. Safe to run at any time and from several places: batches move
-    by guarded updates, and a batch queued twice is claimed once."""
+    """Re-queue stalled or lost imports and those saved while the queue was down; fail them
+    after the attempt cap; delete expired uploads, error reports and the work files of
+    attempts that are over. Safe to run at any time and from several places: batches move by
+    guarded updates, and a batch queued twice is claimed once."""
     released = housekeeping.release_stalled_batches(now=timezone.now())
-    for batch_id in released.requeue:
-        run_import.delay(batch_id)
+    sent = sum(send_import(batch_id) for batch_id in released.requeue)
     housekeeping.purge_expired_imports()
-    return {"requeued": len(released.requeue), "failed": released.failed}
+    housekeeping.purge_work_files()
+    return {"requeued": sent, "failed": released.failed}

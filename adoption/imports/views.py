@@ -24,6 +24,7 @@ from adoption.imports.forms import (
     UploadForm,
     kind_plural,
 )
+from adoption.imports.housekeeping import worker_silent_since
 from adoption.imports.permissions import capability_for
 from adoption.imports.profiles import BUILTIN_NAMES, ProfileError, parse_spec, reference_profile
 from adoption.imports.progress import about, progress_of
@@ -144,7 +145,10 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            messages.success(request, f"{batch.file_name} was uploaded and is being checked.")
+            if batch.awaiting_broker:
+                messages.warning(request, f"{batch.file_name}: {batch.message}")
+            else:
+                messages.success(request, f"{batch.file_name} was uploaded and is being checked.")
             return redirect("adoption:batch", pk=batch.pk)
     context = {"form": form, "programme": programme}
     return render(request, "adoption/upload.html", context)
@@ -181,6 +185,7 @@ def _render_batch(
         "batch": batch,
         "file_size": human_size(batch.file_size),
         "progress": progress_of(batch, now=timezone.now()),
+        "worker_silent_since": worker_silent_since(batch, now=timezone.now()),
         "duration": _duration(batch),
         "issues": batch.issues.all()[:ISSUES_SHOWN] if batch.is_final else [],
         "commit_form": commit_form,

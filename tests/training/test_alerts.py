@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -82,8 +83,13 @@ def test_refreshing_twice_keeps_one_open_alert_and_a_cleared_condition_closes_it
 
 
 def test_recording_a_register_queues_an_alert_refresh_after_commit(
-    training: TrainingTrust, today: dt.date, django_capture_on_commit_callbacks: Any
+    training: TrainingTrust,
+    today: dt.date,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    sent: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(tasks.refresh_training_alerts, "delay", lambda *args: sent.append(args))
     with django_capture_on_commit_callbacks() as callbacks:
         services.record_completions(
             access=Access(training.lead),
@@ -93,9 +99,11 @@ def test_recording_a_register_queues_an_alert_refresh_after_commit(
             completed_on=today,
             staff_ids=[training.trust.staff_a.pk],
         )
+    assert sent == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
 
-    queued = [(getattr(c, "func", None), getattr(c, "args", ())) for c in callbacks]
-    assert queued.count((tasks.refresh_training_alerts.delay, (training.go_live.pk,))) == 1
+    assert sent.count((training.go_live.pk,)) == 1
 
 
 def test_open_alerts_show_on_the_home_dashboard(training: TrainingTrust, today: dt.date) -> None:

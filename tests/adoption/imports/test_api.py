@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from adoption.imports import services
+from adoption.imports import pipeline, services
 from adoption.imports.profiles import reference_profile
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Role
@@ -93,6 +93,7 @@ def test_uploading_the_same_file_again_is_a_conflict_as_already_imported(
 ) -> None:
     client.force_login(trust.programme_manager)
     first = upload(client, events(good_row(1))).json()
+    pipeline.run(first["id"])
 
     response = upload(client, events(good_row(1)), file_name="again.csv")
 
