@@ -57,3 +57,9 @@ class FreeTextField(_WithoutNhsNumbers, models.TextField):
 class FreeCharField(_WithoutNhsNumbers, models.CharField):
     cut_to_max_length = True
     plain_path = "django.db.models.CharField"
+
+
+class FreeURLField(_WithoutNhsNumbers, models.URLField):
+    # A link someone pastes can carry a patient's number in its path or query string.
+    cut_to_max_length = True
+    plain_path = "django.db.models.URLField"
