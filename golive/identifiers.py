@@ -20,10 +20,14 @@ _SEPARATOR = (
     r"\u200b-\u200d\ufeff]"
 )
 _SEPARATORS = re.compile(_SEPARATOR)
-# A chain of digit runs joined by separators. Digits and separators are disjoint, so the
+# Digits joined by a colon, slash or comma are one group: a time (``10:00``), a date
+# (``01/02``) or a figure (``1,200``), never part of an NHS number. Without this, the date and
+# hour of ``2099-01-01 10:00`` would be ten digits passing the check one time in eleven.
+_DIGIT_GROUP = r"\d+(?:[:/,]\d+)*"
+# A chain of digit groups joined by separators. Groups and separators are disjoint, so the
 # match is linear in the text's length.
-_CHAIN = re.compile(rf"\d+(?:{_SEPARATOR}+\d+)*")
-_RUN = re.compile(r"\d+")
+_CHAIN = re.compile(rf"{_DIGIT_GROUP}(?:{_SEPARATOR}+{_DIGIT_GROUP})*")
+_RUN = re.compile(_DIGIT_GROUP)
 
 
 def _check_digit_holds(digits: str) -> bool:
@@ -74,14 +78,14 @@ REMOVED = "[NHS number removed]"
 def _nhs_number_spans(text: str) -> Iterator[tuple[int, int]]:
     """Where valid NHS numbers sit in ``text``: ten digits made of whole digit runs, in any
     grouping, joined by separators. A run of more than ten digits is some other number (a
-    phone number, a reference) and is never cut into one."""
+    phone number, a reference) and is never cut into one; nor is a time or a date."""
     for chain in _CHAIN.finditer(text):
         runs = [(run.start(), run.end()) for run in _RUN.finditer(chain.group())]
         first = 0
         while first < len(runs):
             length, last = 0, first
             while last < len(runs) and length < NHS_NUMBER_LENGTH:
-                length += runs[last][1] - runs[last][0]
+                length += sum(map(str.isdecimal, chain.group()[slice(*runs[last])]))
                 last += 1
             start, end = chain.start() + runs[first][0], chain.start() + runs[last - 1][1]
             if length == NHS_NUMBER_LENGTH and is_valid_nhs_number(text[start:end]):

@@ -133,6 +133,11 @@ def test_a_phone_number_is_not_taken_for_an_nhs_number() -> None:
     assert remove_nhs_numbers("Ring 01604 545000") == "Ring 01604 545000"
 
 
+def test_a_date_and_time_is_not_taken_for_an_nhs_number() -> None:
+    # 2099 01 01 10 passes the check digit; the time makes it a date, not a number.
+    assert remove_nhs_numbers("at 2099-01-01 10:00:00") == "at 2099-01-01 10:00:00"
+
+
 def test_a_patient_hashes_the_same_whatever_separators_the_extract_used() -> None:
     forms = ["9434765919", "943 476 5919", "943-476-5919", "943.476.5919"]
 
