@@ -76,11 +76,11 @@ def project_models() -> list[type[models.Model]]:
     ]
 
 
-def label(field: models.Field) -> str:  # type: ignore[type-arg]
+def label(field: models.Field) -> str:
     return f"{field.model._meta.label}.{field.name}"
 
 
-def text_fields() -> list[models.Field]:  # type: ignore[type-arg]
+def text_fields() -> list[models.Field]:
     return [
         field
         for model in project_models()
@@ -89,5 +89,5 @@ def text_fields() -> list[models.Field]:  # type: ignore[type-arg]
     ]
 
 
-def free_text_fields() -> list[models.Field]:  # type: ignore[type-arg]
+def free_text_fields() -> list[models.Field]:
     return [field for field in text_fields() if isinstance(field, FREE_TYPES)]

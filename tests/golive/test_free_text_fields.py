@@ -48,11 +48,7 @@ def test_the_fields_the_assessment_found_unscrubbed_are_free_text() -> None:
 
 def test_history_models_keep_the_free_text_field_type() -> None:
     # The history tables hold the same text: the copy simple-history makes must scrub too.
-    historical = [
-        model.history.model  # type: ignore[attr-defined]
-        for model in project_models()
-        if hasattr(model, "history")
-    ]
+    historical = [model.history.model for model in project_models() if hasattr(model, "history")]
     job_titles = [
         model._meta.get_field("job_title")
         for model in historical

@@ -11,6 +11,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterator
+from types import UnionType
 
 import pytest
 from django.db import IntegrityError, connection, models, transaction
@@ -43,7 +44,7 @@ ALSO_FILL = {
 }
 
 
-def _plain_value(field: models.Field, model: type[models.Model]) -> object:  # type: ignore[type-arg]
+def _plain_value(field: models.Field, model: type[models.Model]) -> object:
     if isinstance(field, models.ForeignKey):
         return _row(field.related_model)
     if field.choices:
@@ -54,14 +55,14 @@ def _plain_value(field: models.Field, model: type[models.Model]) -> object:  # t
         return f"{model.__name__[:3]}1"
     # Fields declared later are later (a shift ends after it starts).
     later = field.creation_counter
-    plain: list[tuple[type[models.Field], object]] = [  # type: ignore[type-arg]
+    plain: list[tuple[type | UnionType, object]] = [
         (models.DateTimeField, timezone.now() + dt.timedelta(minutes=later)),
         (models.DateField, timezone.localdate() + dt.timedelta(days=later)),
         (models.TimeField, dt.time(8 + later % 12)),
         (models.UUIDField, uuid.uuid4()),
         (models.BooleanField, False),
         (models.JSONField, {}),
-        (models.IntegerField | models.FloatField | models.DecimalField, 1),  # type: ignore[arg-type]
+        (models.IntegerField | models.FloatField | models.DecimalField, 1),
     ]
     # Anything else (files, ...) takes the field's own empty default.
     return next((value for kind, value in plain if isinstance(field, kind)), field.get_default())
@@ -115,8 +116,8 @@ def _canary_texts() -> Iterator[str]:
         yield f"see {form} ({n})"
 
 
-def _fields_by_model() -> dict[type[models.Model], list[models.Field]]:  # type: ignore[type-arg]
-    by_model: dict[type[models.Model], list[models.Field]] = {}  # type: ignore[type-arg]
+def _fields_by_model() -> dict[type[models.Model], list[models.Field]]:
+    by_model: dict[type[models.Model], list[models.Field]] = {}
     for field in free_text_fields():
         by_model.setdefault(field.model, []).append(field)
     return by_model
