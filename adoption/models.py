@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
-from golive.fields import FreeTextField
+from golive.fields import FreeCharField, FreeTextField
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 
 
@@ -32,9 +32,9 @@ class MappingProfile(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="mapping_profiles"
     )
-    name = models.CharField(max_length=100)
+    name = FreeCharField(max_length=100)
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    description = models.TextField(blank=True)
+    description = FreeTextField(blank=True)
     spec = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -71,13 +71,13 @@ class ImportBatch(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="imports")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    profile_name = models.CharField(max_length=100)
+    profile_name = FreeCharField(max_length=100)
     profile_spec = models.JSONField(help_text="The mapping as it was when the batch ran.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=255)
+    file_name = FreeCharField(max_length=255)
     file_size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     stored_path = models.CharField(max_length=500)
@@ -121,7 +121,7 @@ class ImportBatch(models.Model):
     issues_total = models.BigIntegerField(default=0)
     bytes_processed = models.BigIntegerField(default=0)
     bytes_total = models.BigIntegerField(default=0, help_text="Uncompressed size.")
-    message = models.TextField(blank=True)
+    message = FreeTextField(blank=True)
     notices = models.JSONField(default=list, blank=True)
     local_dates = models.JSONField(
         default=list,
@@ -180,10 +180,10 @@ class ImportIssue(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues")
     line = models.PositiveIntegerField(null=True, blank=True)
-    column = models.CharField(max_length=200, blank=True)
+    column = FreeCharField(max_length=200, blank=True)
     code = models.CharField(max_length=40)
-    message = models.TextField()
-    value = models.CharField(max_length=200, blank=True)
+    message = FreeTextField()
+    value = FreeCharField(max_length=200, blank=True)
     expected = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -395,8 +395,8 @@ class Metric(models.Model):
         RATIO = "ratio", "ratio"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="metrics")
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = FreeCharField(max_length=120)
+    description = FreeTextField(blank=True)
     aggregate = models.CharField(max_length=30, choices=Aggregate.choices)
     event_types = models.JSONField(
         default=list, blank=True, help_text="Event types counted; empty means all."
@@ -452,8 +452,8 @@ class ChangeMarker(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     on = models.DateField("date")
-    title = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    title = FreeCharField(max_length=120)
+    description = FreeTextField(blank=True)
     areas = models.ManyToManyField(
         Area,
         blank=True,
@@ -483,7 +483,7 @@ class Survey(models.Model):
     """A short staff survey for one go-live, answered through a shareable link."""
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="surveys")
-    title = models.CharField(max_length=120)
+    title = FreeCharField(max_length=120)
     token = models.CharField(max_length=32, unique=True, default=_survey_token, editable=False)
     is_open = models.BooleanField(default=True)
     created_by = models.ForeignKey(
@@ -503,9 +503,9 @@ class FeedbackTheme(models.Model):
     """A theme the team sees in free-text feedback, and what was done about it."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=120)
-    you_said = models.TextField("You said", blank=True)
-    we_did = models.TextField("We did", blank=True)
+    name = FreeCharField(max_length=120)
+    you_said = FreeTextField("You said", blank=True)
+    we_did = FreeTextField("We did", blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from golive.fields import FreeTextField
+from golive.fields import FreeCharField, FreeTextField
 from golive.models import Area, GoLive, Programme, StaffMember
 
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -148,7 +148,7 @@ class ShiftPattern(models.Model):
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="shift_patterns")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="shift_patterns")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    name = models.CharField(max_length=50)
+    name = FreeCharField(max_length=50)
     start_time = models.TimeField()
     end_time = models.TimeField()
     planned_staff = models.PositiveSmallIntegerField(
@@ -181,7 +181,7 @@ class Shift(models.Model):
     pattern = models.ForeignKey(
         ShiftPattern, on_delete=models.SET_NULL, null=True, blank=True, related_name="shifts"
     )
-    name = models.CharField(max_length=50)
+    name = FreeCharField(max_length=50)
     day = models.DateField(help_text="The local date the shift starts on.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

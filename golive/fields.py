@@ -57,3 +57,17 @@ class FreeTextField(_WithoutNhsNumbers, models.TextField):
 class FreeCharField(_WithoutNhsNumbers, models.CharField):
     cut_to_max_length = True
     plain_path = "django.db.models.CharField"
+
+
+class FreeURLField(_WithoutNhsNumbers, models.URLField):
+    # A link someone pastes can carry a patient's number in its path or query string.
+    cut_to_max_length = True
+    plain_path = "django.db.models.URLField"
+
+
+def scrub_history_change_reason(history_instance: models.Model, **kwargs: Any) -> None:
+    """Receiver for simple-history's ``pre_create_historical_record``: the reason a person
+    gives for a change is free text too, kept in every history table."""
+    reason = getattr(history_instance, "history_change_reason", None)
+    if isinstance(reason, str):
+        history_instance.history_change_reason = remove_nhs_numbers(reason)  # type: ignore[attr-defined]

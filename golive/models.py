@@ -10,9 +10,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from golive.fields import FreeCharField
+from golive.fields import FreeCharField, FreeTextField
 
 ods_code_validator = RegexValidator(
     r"^[A-Z0-9]{3,6}$", "Enter an ODS code: 3 to 6 capital letters or digits, e.g. RCF."
@@ -26,6 +27,9 @@ code_validator = RegexValidator(
 class User(AbstractUser):
     """A person who signs in. Roles come from ``RoleGrant`` rows, never from flags here."""
 
+    # Names are typed by people (and by administrators creating accounts): free text.
+    first_name = FreeCharField(_("first name"), max_length=150, blank=True)
+    last_name = FreeCharField(_("last name"), max_length=150, blank=True)
     oidc_subject = models.CharField(
         max_length=255,
         blank=True,
@@ -54,7 +58,7 @@ class Organisation(models.Model):
     ods_code = models.CharField(
         "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
     )
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     history = HistoricalRecords()
 
     class Meta:
@@ -67,7 +71,7 @@ class Organisation(models.Model):
 class Site(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
     code = models.CharField(max_length=32, validators=[code_validator])
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     history = HistoricalRecords()
 
     class Meta:
@@ -92,9 +96,9 @@ class Area(models.Model):
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="areas")
     code = models.CharField(max_length=32, validators=[code_validator])
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     area_type = models.CharField(max_length=20, choices=AreaType.choices, default=AreaType.WARD)
-    specialty = models.CharField(max_length=100, blank=True)
+    specialty = FreeCharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -131,12 +135,12 @@ class Programme(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="programmes"
     )
-    name = models.CharField(max_length=200)
-    epr_supplier = models.CharField("EPR supplier", max_length=200, blank=True)
+    name = FreeCharField(max_length=200)
+    epr_supplier = FreeCharField("EPR supplier", max_length=200, blank=True)
     journey_stage = models.CharField(
         max_length=40, choices=JourneyStage.choices, default=JourneyStage.IMPLEMENTATION
     )
-    description = models.TextField(blank=True)
+    description = FreeTextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -167,7 +171,7 @@ class GoLive(models.Model):
         CLOSED = "closed", "Closed"
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="go_lives")
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     approach = models.CharField(max_length=20, choices=Approach.choices, default=Approach.PHASED)
     technical_go_live_date = models.DateField(null=True, blank=True)
     # Old and new systems both in use (from the technical go-live, or from the user go-live
@@ -223,10 +227,10 @@ class Release(models.Model):
     """A component going live with a go-live (several releases may ship together)."""
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="releases")
-    name = models.CharField(max_length=200)
-    version = models.CharField(max_length=50, blank=True)
+    name = FreeCharField(max_length=200)
+    version = FreeCharField(max_length=50, blank=True)
     planned_date = models.DateField("planned date", null=True, blank=True)
-    description = models.TextField(blank=True)
+    description = FreeTextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -255,9 +259,9 @@ class StaffMember(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
     staff_number = models.CharField(max_length=32, validators=[code_validator])
-    full_name = models.CharField(max_length=200)
+    full_name = FreeCharField(max_length=200)
     role_group = models.CharField(max_length=20, choices=RoleGroup.choices)
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = FreeCharField(max_length=200, blank=True)
     areas = models.ManyToManyField(Area, related_name="staff", blank=True)
     start_date = models.DateField(null=True, blank=True)
     epr_user_id = models.CharField(

@@ -27,7 +27,7 @@ class Category(models.Model):
     (``support.configuration``)."""
 
     slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=100)
+    name = FreeCharField(max_length=100)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -104,7 +104,7 @@ class SlaTarget(models.Model):
 class ResolverGroup(models.Model):
     """A team tickets are routed to (access management, EPR application team, ...)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = FreeCharField(max_length=100, unique=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -226,7 +226,7 @@ class Ticket(models.Model):
         help_text="For a training gap: the course that should have covered it.",
     )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.QUICK_LOG)
-    external_reference = models.CharField(
+    external_reference = FreeCharField(
         max_length=100,
         blank=True,
         default="",

@@ -22,10 +22,10 @@ class Course(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="courses")
     code = models.CharField(max_length=32, validators=[code_validator])
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     delivery = models.CharField(max_length=20, choices=Delivery.choices)
     duration_minutes = models.PositiveIntegerField(default=60)
-    epr_role = models.CharField(
+    epr_role = FreeCharField(
         "EPR role",
         max_length=100,
         blank=True,
@@ -201,7 +201,7 @@ class TrainingAlert(models.Model):
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="training_alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    message = models.CharField(max_length=500)
+    message = FreeCharField(max_length=500)
     raised_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from golive.fields import FreeCharField, FreeTextField
+from golive.fields import FreeCharField, FreeTextField, FreeURLField
 from golive.models import Area, GoLive, Programme, Role, StaffMember
 from readiness.models.constraints import one_person
 
@@ -48,7 +48,7 @@ class ReadinessGroup(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="readiness_groups"
     )
-    name = models.CharField(max_length=200)
+    name = FreeCharField(max_length=200)
     domains = models.JSONField(default=list, help_text="Domain values this group owns.")
     clinical_chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -139,7 +139,7 @@ class CriterionTemplate(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="criterion_templates"
     )
-    template_set = models.CharField(max_length=100)
+    template_set = FreeCharField(max_length=100)
     key = models.SlugField(max_length=64)
     title = FreeCharField(max_length=200)
     domain = models.CharField(max_length=20, choices=Domain.choices)
@@ -190,9 +190,9 @@ class Criterion(models.Model):
         CriterionTemplate, on_delete=models.PROTECT, related_name="criteria"
     )
     rag = models.CharField(max_length=20, choices=Rag.choices, default=Rag.NOT_ASSESSED)
-    evidence_link = models.URLField(max_length=500, blank=True)
+    evidence_link = FreeURLField(max_length=500, blank=True)
     evidence_file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
-    evidence_file_name = models.CharField(max_length=200, blank=True)
+    evidence_file_name = FreeCharField(max_length=200, blank=True)
     comment = FreeTextField(max_length=2000, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -240,7 +240,7 @@ class Gate(models.Model):
     """A go/no-go checkpoint, e.g. T-7: decided once every required role has signed off."""
 
     go_live = models.ForeignKey(GoLive, on_delete=models.CASCADE, related_name="gates")
-    name = models.CharField(max_length=50)
+    name = FreeCharField(max_length=50)
     days_before = models.PositiveSmallIntegerField(
         help_text="Days before the user go-live when the gate sits (30 for T-30)."
     )

@@ -1,0 +1,28 @@
+"""Logging filters. Search terms travel in GET query strings (``/staff/?q=...``) and people
+search for patients' NHS numbers and staff names: access logs keep the path, never the query.
+gunicorn's access log format is set to the same effect in ``gunicorn.conf.py``."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# The request line of an access record: "GET /staff/?q=... HTTP/1.1".
+_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+def without_query(text: str) -> str:
+    return _QUERY.sub("", text)
+
+
+class DropQueryStrings(logging.Filter):
+    """For ``django.server`` (runserver's access log): strips the query string from the
+    request line; the record is kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                without_query(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        record.msg = without_query(str(record.msg))
+        return True
