@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
-from golive.fields import FreeTextField
+from golive.fields import FreeCharField, FreeTextField
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 
 
@@ -169,10 +169,12 @@ class ImportIssue(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues")
     line = models.PositiveIntegerField(null=True, blank=True)
-    column = models.CharField(max_length=200, blank=True)
+    # Whatever column a value came from (a profile may map the NHS number column as a role),
+    # no NHS number is stored here: the free-text fields scrub every write (golive/fields.py).
+    column = FreeCharField(max_length=200, blank=True)
     code = models.CharField(max_length=40)
-    message = models.TextField()
-    value = models.CharField(max_length=200, blank=True)
+    message = FreeTextField()
+    value = FreeCharField(max_length=200, blank=True)
     expected = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -53,3 +53,9 @@ def remove_nhs_numbers(text: str) -> str:
         return REMOVED if is_valid_nhs_number(digits) else match.group(0)
 
     return _CANDIDATE.sub(replace, text)
+
+
+def contains_nhs_number(text: str) -> bool:
+    """Whether ``text`` holds a valid NHS number anywhere (the same detector as
+    ``remove_nhs_numbers``)."""
+    return any(is_valid_nhs_number("".join(match.groups())) for match in _CANDIDATE.finditer(text))
