@@ -180,6 +180,8 @@ class ImportIssue(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues")
     line = models.PositiveIntegerField(null=True, blank=True)
+    # Whatever column a value came from (a profile may map the NHS number column as a role),
+    # no NHS number is stored here: the free-text fields scrub every write (golive/fields.py).
     column = FreeCharField(max_length=200, blank=True)
     code = models.CharField(max_length=40)
     message = FreeTextField()

@@ -14,7 +14,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from golive.refusals import Conflict
+from golive.refusals import Conflict, TooManyRequests
 
 T = TypeVar("T")
 
@@ -51,12 +51,15 @@ class Conflicted(exceptions.APIException):
 
 def as_api_error(error: DjangoValidationError) -> exceptions.APIException:
     """The one mapping of a service's refusal (``golive/refusals.py``) to the API's error:
-    a ``Conflict`` -> 409 with its code; a ``ValidationError`` naming fields -> 400 with
-    those field errors and their codes; any other -> 400 with its code."""
+    a ``Conflict`` -> 409 with its code; ``TooManyRequests`` -> 429 with Retry-After; a
+    ``ValidationError`` naming fields -> 400 with those field errors and their codes; any
+    other -> 400 with its code."""
     code = getattr(error, "code", None)
     message = " ".join(error.messages)
     if isinstance(error, Conflict):
         return Conflicted(message, code or Conflicted.default_code)
+    if isinstance(error, TooManyRequests):
+        return exceptions.Throttled(error.retry_after, message, code or "throttled")
     if hasattr(error, "error_dict"):
         return serializers.ValidationError(
             {

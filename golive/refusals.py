@@ -11,6 +11,8 @@ Services refuse with Django's exceptions, each carrying a stable ``code``:
 - ``Conflict``: the request is well formed and allowed, but the records it acts on are not
   in a state that allows it now: already done, no longer open, claimed by someone else, not
   yet agreed or trained. The same request fails until that state changes (API: 409).
+- ``TooManyRequests``: the user has done this too often lately; the same request succeeds
+  after ``retry_after`` seconds (API: 429 with Retry-After).
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ from django.forms import BaseForm
 
 class Conflict(ValidationError):  # noqa: N818 - a refusal, not a programming error
     """A refusal because of the state things are in now (see the module's docstring)."""
+
+
+class TooManyRequests(ValidationError):  # noqa: N818 - a refusal, not a programming error
+    """A refusal because the user has done this too often lately (see the module's docstring)."""
+
+    def __init__(self, message: str, code: str, *, retry_after: int) -> None:
+        super().__init__(message, code)
+        self.retry_after = retry_after
 
 
 def apply_errors(form: BaseForm, error: ValidationError) -> None:

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body (CSRF reads forms): oversized uploads never spool.
+    "golive.uploads.MaxRequestBodyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's, tolerant of a busy database when it only renews an unchanged session.
@@ -333,6 +335,20 @@ IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 7, minimum=1)
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports" / "files"
 IMPORT_WORK_DIR = VAR_DIR / "imports" / "work"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger uploads stream to a temporary file
+# No row of an extract is near this long; a longer line (a few hundred KB of gzip can hold a
+# single line of hundreds of MB) is refused as it is read, never held whole.
+IMPORT_MAX_LINE_BYTES = env_int("IMPORT_MAX_LINE_KB", 1_000, minimum=16) * 1_000
+# Request bodies over this are refused (413) from their Content-Length, before Django reads
+# (and spools) them: the largest extract plus room for the form around it. Set the proxy's
+# limit (nginx client_max_body_size) to the same.
+GOLIVE_MAX_UPLOAD_BYTES = (
+    env_int("GOLIVE_MAX_UPLOAD_MB", IMPORT_MAX_BYTES // 1_000_000 + 1, minimum=1) * 1_000_000
+)
+# Uploads per user per window (every attempt counts, refused ones too), and how long the
+# same file, rejected for what only a new file or profile can fix, is refused at upload.
+IMPORT_UPLOADS_PER_WINDOW = env_int("IMPORT_UPLOADS_PER_WINDOW", 20, minimum=1)
+IMPORT_UPLOAD_WINDOW_SECONDS = env_int("IMPORT_UPLOAD_WINDOW_SECONDS", 600, minimum=10)
+IMPORT_REJECTED_REPEAT_SECONDS = env_int("IMPORT_REJECTED_REPEAT_SECONDS", 86_400, minimum=0)
 CELERY_BEAT_SCHEDULE["sweep-stalled-imports"] = {
     "task": "adoption.tasks.sweep_stalled_imports",
     "schedule": 30.0,

@@ -45,6 +45,8 @@ UPLOAD_REFUSALS = (
     "FILE_ENCODING",
     "HEADER_MISMATCH",
     "NO_DATA_ROWS",
+    "LINE_TOO_LONG",
+    "IDENTIFIER_IN_WRONG_COLUMN",
     "kind_not_supported",
     "profile_missing",
     "profile_kind",
@@ -293,10 +295,20 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         responses={
             202: QUEUED_RESPONSE,
             **refusal_responses(
-                refused=UPLOAD_REFUSALS, conflicts=["ALREADY_IMPORTED", "ALREADY_QUEUED"]
+                refused=UPLOAD_REFUSALS,
+                conflicts=["ALREADY_IMPORTED", "ALREADY_QUEUED", "REJECTED_BEFORE"],
             ),
             403: OpenApiResponse(
                 ErrorSerializer, description="You may not import this kind of file here."
+            ),
+            413: OpenApiResponse(
+                ErrorSerializer,
+                description="REQUEST_TOO_LARGE: the request body is over the upload limit "
+                "(refused before it is read).",
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="IMPORT_RATE_LIMITED: too many uploads lately; see Retry-After.",
             ),
         },
     )
@@ -313,6 +325,7 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
             data.get("programme"),
             lambda candidate: access.has(capability_for(kind), programme=candidate),
         )
+        call_service(services.count_upload_attempt, user=signed_in_user(request))
         batch = call_service(
             services.create_import_batch,
             user=signed_in_user(request),

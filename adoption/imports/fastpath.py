@@ -26,6 +26,7 @@ from adoption.imports.files import MAX_CELL_BYTES, Record
 from adoption.imports.keys import event_key
 from adoption.imports.profiles import ISO, Profile, parse_datetime_noting_clock_changes
 from adoption.imports.rows import CONVERTERS, Cell, Layout, Lookups, staff_for
+from golive.identifiers import contains_nhs_number
 
 MEMO_LIMIT: Final = (
     200_000  # distinct raw values remembered per field; beyond it, converted each time
@@ -89,8 +90,8 @@ class EventRows:
         spec, _, column, _ = self.plan[name]
         if not raw:
             found = _REFUSED if spec.required else ""
-        elif len(raw) > spec.max_length:
-            found = _REFUSED
+        elif len(raw) > spec.max_length or contains_nhs_number(raw):
+            found = _REFUSED  # the slow path reports it (an NHS number refuses the file)
         else:
             value, issue = CONVERTERS[spec.type](
                 Cell(0, column, raw, spec), self.profile, self.lookups
@@ -106,7 +107,7 @@ class EventRows:
         found = memo.get(raw)
         if found is None:
             spec = self.plan["user_id"][0]
-            if not raw or len(raw) > spec.max_length:
+            if not raw or len(raw) > spec.max_length or contains_nhs_number(raw):
                 found = _REFUSED
             else:
                 staff_id = staff_for(raw, self.lookups)

@@ -349,7 +349,10 @@ def refuse(batch: ImportBatch, refusal: FileRefused) -> None:
     with transaction.atomic():
         finished = _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1)
         if finished:
-            _save_issues(batch, [Issue(refusal.line, "", refusal.code, refusal.message)])
+            issue = Issue(
+                refusal.line, refusal.column, refusal.code, refusal.message, refusal.value
+            )
+            _save_issues(batch, [issue])
     if finished:
         delete_uploaded_file(batch)  # a refused file can never be committed
 

@@ -21,7 +21,7 @@ from adoption.imports.profiles import (
     parse_date,
     parse_datetime_noting_clock_changes,
 )
-from golive.identifiers import is_valid_nhs_number, mask, pseudonymise
+from golive.identifiers import contains_nhs_number, is_valid_nhs_number, mask, pseudonymise
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,47 @@ def read_header(record: Record, profile: Profile) -> Layout:
         f"Column '{name}' is not needed and was not stored." for name in header if name not in used
     )
     return Layout(positions=positions, width=len(header), notices=notices)
+
+
+# Types whose cells are never checked for NHS numbers: the patient column (pseudonymised)
+# and dates and times (never stored as text; a wrong one is a row error, its value scrubbed).
+_NOT_CHECKED_FOR_IDENTIFIERS = frozenset({FieldType.PATIENT_ID, FieldType.DATE, FieldType.DATETIME})
+
+
+def checked_for_identifiers(spec: Field) -> bool:
+    """Whether an NHS number in this field means the profile maps the wrong column. The
+    EPR's event id is only hashed into the event key, never stored, and numeric ids pass the
+    check digit by chance one time in eleven, so it is not checked."""
+    return spec.type not in _NOT_CHECKED_FOR_IDENTIFIERS and spec.name != "event_id"
+
+
+def identifier_in_wrong_column(
+    line: int, column: str, spec: Field, raw: str, profile: Profile
+) -> FileRefused:
+    return FileRefused(
+        "IDENTIFIER_IN_WRONG_COLUMN",
+        f"Column '{column}' (read as {spec.name}) holds an NHS number on line {line} "
+        f"({mask(raw)}). NHS numbers may only be in the patient identifier column, so nothing "
+        f"was imported: check that the mapping profile '{profile.name}' maps the right "
+        "source columns.",
+        line=line,
+        column=column,
+        value=mask(raw),
+    )
+
+
+def check_identifiers_in_place(
+    record: Record, plan: list[tuple[Field, int, str, str]], profile: Profile
+) -> None:
+    """Refuse the file if a cell other than the patient identifier holds an NHS number: one
+    is enough, since it means a column is mapped wrongly, and its values would be stored
+    (an EPR user id, a staff number) or echoed in the error report."""
+    cells = record.cells
+    for spec, position, column, _ in plan:
+        if 0 <= position < len(cells) and checked_for_identifiers(spec):
+            raw = cells[position].strip()
+            if raw and contains_nhs_number(raw):
+                raise identifier_in_wrong_column(record.line, column, spec, raw, profile)
 
 
 @dataclass
@@ -282,8 +323,10 @@ def check_record(
             Issue(record.line, "", "COLUMN_COUNT", message, expected=f"{layout.width} cells")
         )
         return result
+    plan = plan or layout.plan(profile)
+    check_identifiers_in_place(record, plan, profile)
     cells, values, issues = record.cells, result.values, result.issues
-    for spec, position, column, default in plan or layout.plan(profile):
+    for spec, position, column, default in plan:
         raw = (cells[position].strip() if position >= 0 else "") or default
         values[spec.name] = None
         if not raw:

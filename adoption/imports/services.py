@@ -3,16 +3,20 @@ profiles. (Re-queueing stalled work is the sweeper's: ``housekeeping`` and ``tas
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
+import time
 import uuid
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from adoption.imports import tasks
 from adoption.imports.files import (
@@ -28,11 +32,11 @@ from adoption.imports.permissions import capability_for
 from adoption.imports.pipeline import private_folder
 from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, parse_spec
 from adoption.imports.profiles import reference_profile as builtin_profile
-from adoption.imports.rows import read_header
+from adoption.imports.rows import check_identifiers_in_place, read_header
 from adoption.models import ImportBatch, MappingProfile
 from golive.access import Access, Capability
 from golive.models import Programme, User
-from golive.refusals import Conflict
+from golive.refusals import Conflict, TooManyRequests
 
 Status = ImportBatch.Status
 
@@ -102,9 +106,10 @@ def _precheck(path: Path, profile: Profile) -> None:
         found = first_records(path, 2)
         if not found:
             raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")
-        read_header(found[0], profile)
+        layout = read_header(found[0], profile)
         if len(found) < 2:
             raise FileRefused("NO_DATA_ROWS", "The file has a header but no data rows.")
+        check_identifiers_in_place(found[1], layout.plan(profile), profile)
     except FileRefused as refusal:
         raise ValidationError(refusal.message, refusal.code) from None
 
@@ -115,6 +120,102 @@ def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBat
         .exclude(status__in=[Status.REJECTED, Status.FAILED])
         .select_related("uploaded_by")
         .first()
+    )
+
+
+def count_upload_attempt(*, user: User) -> None:
+    """Count one upload request by ``user`` (the page and the API call this first), refusing
+    it once they have tried more than ``IMPORT_UPLOADS_PER_WINDOW`` in the current window.
+    Every attempt counts, refused ones too: checking a file (decompressing it, reading every
+    line) is the expensive part. Operators' own tools (the command line, the demo) are not
+    limited."""
+    limit = settings.IMPORT_UPLOADS_PER_WINDOW
+    window = settings.IMPORT_UPLOAD_WINDOW_SECONDS
+    now = time.time()
+    start = int(now // window) * window
+    key = f"golive:import-uploads:{user.pk}:{start}"
+    try:
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: the first of a new window
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except RedisError:
+        # The cache is down: uploads still work, limited by the batches they left behind.
+        since = timezone.now() - dt.timedelta(seconds=window)
+        count = ImportBatch.objects.filter(uploaded_by=user, uploaded_at__gte=since).count() + 1
+    if count > limit:
+        retry_after = max(int(start + window - now), 1)
+        raise TooManyRequests(
+            f"You have uploaded {limit} files in the last {window // 60} minutes, the most "
+            f"Golive accepts; try again in {retry_after // 60 + 1} minutes.",
+            "IMPORT_RATE_LIMITED",
+            retry_after=retry_after,
+        )
+
+
+# Rejections that only a new file or a changed profile can fix. Others (an unknown area,
+# staff number or course; rows outside the uploader's areas; a date in the future; an EPR
+# user id another person holds) may clear once Golive's own records change, so the same file
+# is welcome again.
+FIXED_ONLY_BY_FILE_OR_PROFILE = frozenset(
+    {
+        "FILE_TOO_LARGE",
+        "FILE_NOT_TEXT_CSV",
+        "FILE_ENCODING",
+        "HEADER_MISMATCH",
+        "NO_DATA_ROWS",
+        "LINE_TOO_LONG",
+        "IDENTIFIER_IN_WRONG_COLUMN",
+        "COLUMN_COUNT",
+        "MISSING_VALUE",
+        "FIELD_TOO_LONG",
+        "INVALID_DATE",
+        "UNKNOWN_CODE",
+        "INVALID_IDENTIFIER",
+        "INVALID_SHIFT",
+    }
+)
+
+
+def _rejected_before(
+    *, user: User, programme: Programme, kind: str, sha256: str, profile: Profile
+) -> ImportBatch | None:
+    """A recent upload of the same file by the same user, read with the same profile, that
+    was rejected for reasons only a new file or profile can fix: it would fail again."""
+    seconds = settings.IMPORT_REJECTED_REPEAT_SECONDS
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    candidates = ImportBatch.objects.filter(
+        uploaded_by=user,
+        programme=programme,
+        kind=kind,
+        sha256=sha256,
+        status=Status.REJECTED,
+        uploaded_at__gte=since,
+    ).order_by("-uploaded_at")
+    spec = profile.to_spec()
+    for batch in candidates[:5]:
+        codes = list(batch.issues.values_list("code", flat=True))
+        complete = len(codes) == batch.issues_total  # no issue left out by the cap
+        if (
+            batch.profile_spec == spec
+            and complete
+            and codes
+            and set(codes) <= FIXED_ONLY_BY_FILE_OR_PROFILE
+        ):
+            return batch
+    return None
+
+
+def _rejected_before_error(earlier: ImportBatch) -> Conflict:
+    when = timezone.localtime(earlier.uploaded_at)
+    codes = ", ".join(sorted(set(earlier.issues.values_list("code", flat=True))))
+    return Conflict(
+        f"You uploaded this file at {when:%H:%M} on {when:%d %b %Y} (batch {earlier.pk}) and it "
+        f"was rejected for {codes}. With the same mapping profile it would be rejected again: "
+        "fix the file or the profile first (the batch's page lists every problem).",
+        "REJECTED_BEFORE",
     )
 
 
@@ -157,6 +258,11 @@ def create_import_batch(
     profile = resolve_profile(programme=programme, kind=kind, name=profile_name)
     path, size, sha256 = _store(upload, file_name)
     try:
+        rejected = _rejected_before(
+            user=user, programme=programme, kind=kind, sha256=sha256, profile=profile
+        )
+        if rejected is not None:
+            raise _rejected_before_error(rejected)
         _precheck(path, profile)
         earlier = _already_imported(programme, kind, sha256)
         if earlier is not None:

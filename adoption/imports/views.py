@@ -134,6 +134,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
+            services.count_upload_attempt(user=signed_in_user(request))
             batch = services.create_import_batch(
                 user=signed_in_user(request),
                 programme=programme,

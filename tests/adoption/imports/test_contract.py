@@ -280,3 +280,69 @@ def test_staff_row_giving_an_epr_user_id_to_a_second_person_is_rejected(
          "This EPR user id already belongs to staff number N904.", "****88",
          "a unique EPR user id"),
     ]  # fmt: skip
+
+
+def test_nhs_number_in_a_non_patient_column_is_refused_at_upload_masked(
+    trust: Trust, import_file: Any, settings: Any
+) -> None:
+    error = refused(import_file, events(row(user=NHS)))
+
+    assert error.code == "IDENTIFIER_IN_WRONG_COLUMN"
+    assert error.message == (
+        "Column 'user_id' (read as user_id) holds an NHS number on line 2 (********19). NHS "
+        "numbers may only be in the patient identifier column, so nothing was imported: check "
+        "that the mapping profile 'golive-events' maps the right source columns."
+    )
+    assert stored_files(settings) == []
+
+
+def test_nhs_number_in_a_non_patient_column_further_down_rejects_the_whole_file(
+    trust: Trust, import_file: Any
+) -> None:
+    spaced = "943 476 5919"
+    batch = import_file(events(row("E1"), row("E2"), f"E3,2026-10-01 09:00:00,login,,{spaced},"
+                                                     "nursing,N/WA,"))  # fmt: skip
+
+    assert batch.status == Status.REJECTED
+    assert report(batch) == [
+        (4, "user_id", "IDENTIFIER_IN_WRONG_COLUMN",
+         "Column 'user_id' (read as user_id) holds an NHS number on line 4 (**********19). NHS "
+         "numbers may only be in the patient identifier column, so nothing was imported: check "
+         "that the mapping profile 'golive-events' maps the right source columns.",
+         "**********19", ""),
+    ]  # fmt: skip
+    assert Event.objects.count() == 0
+    assert not Event.objects.filter(epr_user_id__contains="5919").exists()
+
+
+def test_staff_list_with_nhs_numbers_as_epr_user_ids_is_refused(
+    trust: Trust, import_file: Any
+) -> None:
+    staff = "staff_number,full_name,role_group,job_title,area,start_date,epr_user_id\n" + (
+        f"N906,Ivy Ward-A,nursing,Nurse,N/WA,,EPR906\nN907,Jo Ward-A,nursing,Nurse,N/WA,,{NHS}\n"
+    )
+
+    batch = import_file(staff, kind="staff", profile="golive-staff")
+
+    assert batch.status == Status.REJECTED
+    assert [(line, column, code) for line, column, code, *_ in report(batch)] == [
+        (3, "epr_user_id", "IDENTIFIER_IN_WRONG_COLUMN")
+    ]
+    assert not StaffMember.objects.filter(staff_number__in=["N906", "N907"]).exists()
+
+
+def test_line_longer_than_the_cap_is_refused_at_upload(
+    trust: Trust, import_file: Any, settings: Any
+) -> None:
+    settings.IMPORT_MAX_LINE_BYTES = 100_000
+    content = gzip.compress(events(row()).encode() + b"E2," + b"x" * 20_000_000 + b"\n")
+
+    error = refused(import_file, content, file_name="extract.csv.gz")
+
+    assert error.code == "LINE_TOO_LONG"
+    assert error.message == (
+        "Line 3 is longer than 100.0 KB, far longer than any row of an extract, so the file "
+        "was not read further. Check that this is the right file, exported as CSV with one "
+        "row per line."
+    )
+    assert stored_files(settings) == []
