@@ -16,13 +16,19 @@ from rest_framework.response import Response
 
 from champions import selectors, services
 from champions.models import Assignment, CoverRequest, Designation, Shift
+from champions.person_fields import (
+    PersonFieldsSerializer,
+    detail_field,
+    name_field,
+    staff_field,
+)
 from golive.access import Capability
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, call_service, refusal_responses
 from golive.api_fields import IdField
 from golive.api_permissions import api_access
 from golive.dashboard import visible_scope
 from golive.http import signed_in_user
-from golive.models import GoLive
+from golive.models import Area, GoLive, StaffMember
 from golive.schema_hooks import SummaryListSchema
 
 WRITE_ERRORS = {
@@ -58,12 +64,19 @@ WRITE_ERRORS = {
 # Designations.
 
 
-class DesignationSerializer(serializers.ModelSerializer):
+class DesignationSerializer(PersonFieldsSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
-    staff_number = serializers.SerializerMethodField(
-        help_text="Only for callers who may see staff data (e.g. not executives)."
+    staff = staff_field()
+    staff_number = serializers.CharField(
+        source="staff.staff_number",
+        required=False,
+        help_text="Left out for callers who may not see staff data (e.g. executives).",
     )
-    staff_name = serializers.CharField(source="staff.full_name", read_only=True)
+    staff_name = name_field("staff.full_name")
+    systems_confidence = detail_field(serializers.IntegerField, min_value=1, max_value=5)
+    leadership = detail_field(serializers.IntegerField, min_value=1, max_value=5)
+    note = detail_field(serializers.CharField)
+    withdrawal_reason = detail_field(serializers.CharField)
     trained = serializers.BooleanField(
         read_only=True, help_text="Has completed a super-user course of the programme."
     )
@@ -97,11 +110,8 @@ class DesignationSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    def get_staff_number(self, designation: Designation) -> str | None:
-        request = self.context.get("request")
-        if request is None or not api_access(request).has(Capability.VIEW_STAFF):
-            return None
-        return designation.staff.staff_number
+    def subject(self, instance: Designation) -> tuple[Area, StaffMember]:
+        return instance.area, instance.staff
 
     def get_counts(self, designation: Designation) -> bool:
         return selectors.counts(designation)
@@ -156,7 +166,7 @@ class DesignationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self) -> QuerySet[Designation]:
         rows = api_access(self.request).filter_by_area(Designation.objects.all(), area_field="area")
-        return selectors.with_training(rows).select_related("area", "staff").order_by("pk")
+        return selectors.with_training(rows).select_related("area__site", "staff").order_by("pk")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
@@ -246,8 +256,9 @@ class DesignationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 # Shifts and assignments.
 
 
-class RosteredSerializer(serializers.ModelSerializer):
-    staff_name = serializers.CharField(source="staff.full_name", read_only=True)
+class RosteredSerializer(PersonFieldsSerializer):
+    staff = staff_field()
+    staff_name = name_field("staff.full_name")
     role = serializers.ChoiceField(
         source="designation.kind", choices=Designation.Kind.choices, read_only=True
     )
@@ -256,6 +267,9 @@ class RosteredSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ("id", "designation", "staff", "staff_name", "role")
         read_only_fields = fields
+
+    def subject(self, instance: Assignment) -> tuple[Area, StaffMember]:
+        return instance.shift.area, instance.staff
 
 
 class ShiftSerializer(serializers.ModelSerializer):
@@ -315,7 +329,7 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Shift]:
         rows = api_access(self.request).filter_by_area(Shift.objects.all(), area_field="area")
         active = Assignment.objects.filter(status=Assignment.Status.ACTIVE).select_related(
-            "staff", "designation"
+            "staff", "designation", "shift__area__site"
         )
         return (
             rows.select_related("area")
@@ -329,8 +343,9 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
         return _filter_shifts(queryset, self.request.query_params)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    staff_name = serializers.CharField(source="staff.full_name", read_only=True)
+class AssignmentSerializer(PersonFieldsSerializer):
+    staff = staff_field()
+    staff_name = name_field("staff.full_name")
     area = serializers.IntegerField(source="shift.area_id", read_only=True)
 
     class Meta:
@@ -349,6 +364,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "cancelled_at",
         )
         read_only_fields = fields
+
+    def subject(self, instance: Assignment) -> tuple[Area, StaffMember]:
+        return instance.shift.area, instance.staff
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
@@ -383,7 +401,7 @@ class AssignmentViewSet(
         rows = api_access(self.request).filter_by_area(
             Assignment.objects.all(), area_field="shift__area"
         )
-        return rows.select_related("staff", "shift").order_by("starts_at", "pk")
+        return rows.select_related("staff", "shift__area__site").order_by("starts_at", "pk")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
@@ -511,9 +529,10 @@ class CoverageViewSet(viewsets.ViewSet):
 # Cover requests and swaps.
 
 
-class CoverRequestSerializer(serializers.ModelSerializer):
+class CoverRequestSerializer(PersonFieldsSerializer):
     shift = serializers.IntegerField(source="assignment.shift_id", read_only=True)
-    staff_name = serializers.CharField(source="assignment.staff.full_name", read_only=True)
+    staff_name = name_field("assignment.staff.full_name")
+    reason = detail_field(serializers.CharField)
     request_type = serializers.ChoiceField(
         source="kind", choices=CoverRequest.Kind.choices, read_only=True
     )
@@ -533,6 +552,9 @@ class CoverRequestSerializer(serializers.ModelSerializer):
             "resolved_at",
         )
         read_only_fields = fields
+
+    def subject(self, instance: CoverRequest) -> tuple[Area, StaffMember]:
+        return instance.assignment.shift.area, instance.assignment.staff
 
 
 class CoverRequestCreateSerializer(serializers.Serializer):
@@ -570,7 +592,9 @@ class CoverRequestViewSet(
         rows = api_access(self.request).filter_by_area(
             CoverRequest.objects.all(), area_field="assignment__shift__area"
         )
-        return rows.select_related("assignment__staff").order_by("-requested_at", "pk")
+        return rows.select_related("assignment__staff", "assignment__shift__area__site").order_by(
+            "-requested_at", "pk"
+        )
 
     def _assignment(self, pk: int, field: str) -> Assignment:
         visible = api_access(self.request).filter_by_area(

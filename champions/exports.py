@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from champions.models import Assignment, Designation
 from champions.selectors import counts
+from champions.visibility import Visibility
 from golive.exports import csv_response
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,41 +52,44 @@ def _local(value: object) -> str:
 
 
 def designation_rows(
-    designations: Iterable[Designation], *, staff_numbers: bool
+    designations: Iterable[Designation], *, visibility: Visibility
 ) -> Iterator[Sequence[object]]:
-    """``staff_numbers``: whether the reader may see staff data (else the column is empty)."""
+    """One row per designation; what the reader may not see of a person
+    (``champions.visibility``) is left empty, so the columns stay the same for everyone."""
     for row in designations:
+        sight = visibility.of(area=row.area, staff=row.staff)
         yield (
             row.area.name,
             row.area.site.name,
-            row.staff.staff_number if staff_numbers else "",
-            row.staff.full_name,
+            row.staff.staff_number if sight.staff_number else "",
+            row.staff.full_name if sight.names else "",
             row.get_kind_display(),
             row.get_status_display(),
             "Completed" if getattr(row, "trained", False) else "Not completed",
             "Yes" if counts(row) else "No",
-            row.systems_confidence,
-            row.leadership,
-            row.note,
+            row.systems_confidence if sight.details else "",
+            row.leadership if sight.details else "",
+            row.note if sight.details else "",
             row.go_live.name if row.go_live else "Whole programme",
-            row.nominated_by.display_name if row.nominated_by else "",
+            row.nominated_by.display_name if row.nominated_by and sight.names else "",
             _local(row.nominated_at),
             _local(row.agreed_at),
         )
 
 
 def roster_rows(
-    assignments: Iterable[Assignment], *, staff_numbers: bool
+    assignments: Iterable[Assignment], *, visibility: Visibility
 ) -> Iterator[Sequence[object]]:
     for row in assignments:
+        sight = visibility.of(area=row.shift.area, staff=row.staff)
         yield (
             row.shift.day.isoformat(),
             row.shift.name,
             _local(row.starts_at),
             _local(row.ends_at),
             row.shift.area.name,
-            row.staff.staff_number if staff_numbers else "",
-            row.staff.full_name,
+            row.staff.staff_number if sight.staff_number else "",
+            row.staff.full_name if sight.names else "",
             row.designation.get_kind_display(),
         )
 

@@ -28,6 +28,7 @@ from champions.forms import (
 )
 from champions.models import Assignment, CoverRequest, Designation, Shift, ShiftPattern
 from champions.selectors import coverage_cell, eligible_designations, managed_areas
+from champions.visibility import Sight, visibility_for
 from golive.access import Access, Capability, access_for
 from golive.dashboard import visible_scope
 from golive.http import (
@@ -86,13 +87,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(designations, DESIGNATIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    visibility = visibility_for(access)
     context = {
         "go_live": go_live,
         "form": form,
         "query": query.urlencode(),
         "summaries": selectors.area_designations(access, go_live),
         "page": page,
-        "staff_numbers": access.has(Capability.VIEW_STAFF),
+        "people": [(row, visibility.of(area=row.area, staff=row.staff)) for row in page],
+        "names_shown": visibility.names_anywhere(),
         "managed_ids": _managed_ids(access, go_live),
         "my_shifts": selectors.own_assignments(signed_in_user(request), go_live),
     }
@@ -104,8 +107,7 @@ def designations_export(request: HttpRequest, fmt: str) -> HttpResponse:
     access, go_live = section_go_live(request, SECTION)
     form = DesignationFilterForm(request.GET or None, areas=visible_scope(access, go_live))
     rows = exports.designation_rows(
-        _filtered_designations(access, go_live, form),
-        staff_numbers=access.has(Capability.VIEW_STAFF),
+        _filtered_designations(access, go_live, form), visibility=visibility_for(access)
     )
     return exports.respond(
         f"golive-designations-{go_live.pk}", fmt, exports.DESIGNATION_HEADER, rows
@@ -168,9 +170,13 @@ def _actionable(request: HttpRequest, pk: int) -> Designation:
     return get_object_or_404(
         Designation.objects.filter(
             Q(pk__in=rows.values("pk")) | Q(pk__in=own.values("pk"))
-        ).select_related("staff", "area", "programme"),
+        ).select_related("staff", "area__site", "programme", "nominated_by"),
         pk=pk,
     )
+
+
+def _sight_of(request: HttpRequest, designation: Designation) -> Sight:
+    return visibility_for(access_for(request)).of(area=designation.area, staff=designation.staff)
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,7 +197,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         "designation": designation,
         "form": form,
         "action": "accept",
-        "staff_numbers": access_for(request).has(Capability.VIEW_STAFF),
+        "sight": _sight_of(request, designation),
     }
     return render(request, "champions/designation_action.html", context)
 
@@ -217,7 +223,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "designation": designation,
         "form": form,
         "action": "withdraw",
-        "staff_numbers": access_for(request).has(Capability.VIEW_STAFF),
+        "sight": _sight_of(request, designation),
     }
     return render(request, "champions/designation_action.html", context)
 
@@ -268,9 +274,19 @@ def _render_roster(
 ) -> HttpResponse:
     manages = area is not None and area.pk in _managed_ids(access, go_live)
     shifts = list(selectors.visible_shifts(access, go_live).filter(area=area).order_by("starts_at"))
-    by_shift: dict[int, list[Assignment]] = {shift.pk: [] for shift in shifts}
+    visibility = visibility_for(access)
+    by_shift: dict[int, list[tuple[Assignment, Sight]]] = {shift.pk: [] for shift in shifts}
     for assignment in selectors.active_assignments(by_shift):
-        by_shift[assignment.shift_id].append(assignment)
+        sight = visibility.of(area=area, staff=assignment.staff)  # type: ignore[arg-type]
+        by_shift[assignment.shift_id].append((assignment, sight))
+    requests = CoverRequest.objects.filter(
+        status=CoverRequest.Status.OPEN, assignment__shift__in=[s.pk for s in shifts]
+    ).select_related(
+        "assignment__staff",
+        "assignment__shift__area__site",
+        "swap_with__staff",
+        "swap_with__shift__area__site",
+    )
     context = {
         "go_live": go_live,
         "area": area,
@@ -279,11 +295,19 @@ def _render_roster(
         "patterns": ShiftPattern.objects.filter(go_live=go_live, area=area),
         "pattern_form": pattern_form or (ShiftPatternForm() if manages else None),
         "rows": [(shift, by_shift[shift.pk]) for shift in shifts],
-        "requests": CoverRequest.objects.filter(
-            status=CoverRequest.Status.OPEN, assignment__shift__in=[s.pk for s in shifts]
-        ).select_related(
-            "assignment__staff", "assignment__shift", "swap_with__staff", "swap_with__shift"
-        ),
+        "requests": [
+            (
+                cover_request,
+                visibility.of(
+                    area=cover_request.assignment.shift.area, staff=cover_request.assignment.staff
+                ),
+                cover_request.swap_with
+                and visibility.of(
+                    area=cover_request.swap_with.shift.area, staff=cover_request.swap_with.staff
+                ),
+            )
+            for cover_request in requests
+        ],
         "own_staff_id": getattr(getattr(request.user, "staff_member", None), "pk", None),
     }
     return render(request, "champions/roster.html", context)
@@ -356,10 +380,10 @@ def roster_export(request: HttpRequest, fmt: str) -> HttpResponse:
     shifts = selectors.visible_shifts(access, go_live)
     assignments = (
         selectors.active_assignments(shifts.values_list("pk", flat=True))
-        .select_related("shift__area")
+        .select_related("shift__area__site")
         .order_by("starts_at", "shift__area__name", "staff__full_name")
     )
-    rows = exports.roster_rows(assignments, staff_numbers=access.has(Capability.VIEW_STAFF))
+    rows = exports.roster_rows(assignments, visibility=visibility_for(access))
     return exports.respond(f"golive-roster-{go_live.pk}", fmt, exports.ROSTER_HEADER, rows)
 
 
@@ -470,7 +494,9 @@ def _visible_assignment(request: HttpRequest, pk: int) -> tuple[Access, Assignme
     access, go_live = section_go_live(request, SECTION)
     rows = access.filter_by_area(Assignment.objects.all(), area_field="shift__area")
     assignment = get_object_or_404(
-        rows.filter(shift__go_live=go_live).select_related("shift__area", "staff", "designation"),
+        rows.filter(shift__go_live=go_live).select_related(
+            "shift__area__site", "staff", "designation"
+        ),
         pk=pk,
     )
     return access, assignment
@@ -484,6 +510,9 @@ def _back_to_roster(area_id: int) -> HttpResponse:
 def ask_cover(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for cover for a rostered shift, or propose a swap with someone else's shift."""
     access, assignment = _visible_assignment(request, pk)
+    if not visibility_for(access).of(area=assignment.shift.area, staff=assignment.staff).names:
+        # The form names the person and everyone they could swap with.
+        raise PermissionDenied("Your role sees champion figures, not names.")
     others = (
         Assignment.objects.filter(
             shift__area=assignment.shift.area,
@@ -524,7 +553,11 @@ def _open_request(request: HttpRequest, pk: int) -> tuple[Access, CoverRequest]:
     rows = access.filter_by_area(CoverRequest.objects.all(), area_field="assignment__shift__area")
     cover_request = get_object_or_404(
         rows.select_related(
-            "assignment__shift__area", "assignment__shift__go_live", "assignment__staff"
+            "assignment__shift__area__site",
+            "assignment__shift__go_live",
+            "assignment__staff",
+            "swap_with__staff",
+            "swap_with__shift__area__site",
         ),
         pk=pk,
     )
@@ -556,10 +589,16 @@ def answer_cover(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{shift} is covered.")
             return _back_to_roster(shift.area_id)
+    visibility = visibility_for(access)
+    swap = cover_request.swap_with
+    sight = visibility.of(area=shift.area, staff=cover_request.assignment.staff)
     context = {
         "cover_request": cover_request,
         "form": form,
-        "eligible": list(form.eligible.values()),
+        "sight": sight,
+        "swap_sight": swap and visibility.of(area=swap.shift.area, staff=swap.staff),
+        # Who could cover is named only to those who see names in the area.
+        "eligible": list(form.eligible.values()) if visibility.in_area(shift.area).names else [],
     }
     return render(request, "champions/answer_cover.html", context)
 

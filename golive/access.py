@@ -40,6 +40,12 @@ class Capability(StrEnum):
     VIEW_STAFF = "view_staff"  # the staff list: people's names
     # The audit trail: who changed what, when and why (DCB0160 evidence).
     VIEW_AUDIT = "view_audit"
+    # Champions' names: who holds a champion role, who is rostered, who asked for cover.
+    # Without it the champions pages, exports and API show figures only (executives).
+    VIEW_CHAMPION_NAMES = "view_champion_names"
+    # Champions' nomination scores and notes, withdrawal and cover reasons; a champion sees
+    # their own without it (champions.visibility applies both).
+    VIEW_CHAMPION_DETAILS = "view_champion_details"
     MANAGE_GO_LIVES = "manage_go_lives"
     EDIT_READINESS = "edit_readiness"
     SIGN_OFF_GATES = "sign_off_gates"
@@ -68,13 +74,16 @@ EVERY_SECTION = frozenset(
         C.VIEW_ADOPTION,
     }
 )
+# Who champions are and what was said about them: for those who pick, roster and work with
+# them; a champion sees colleagues' names only; executives see figures (issue 22, F8).
+CHAMPION_PEOPLE = frozenset({C.VIEW_CHAMPION_NAMES, C.VIEW_CHAMPION_DETAILS})
 # Each role's reach: the sections it may read. Pages, the API, the navigation and the links
 # rendered in templates all follow this table (through ``golive.navigation.SECTIONS``).
 ROLE_READS: dict[str, frozenset[Capability]] = {
     # Plans go-lives and waves and watches the whole picture.
-    Role.PROGRAMME_MANAGER: EVERY_SECTION | {C.VIEW_STAFF, C.VIEW_AUDIT},
+    Role.PROGRAMME_MANAGER: EVERY_SECTION | CHAMPION_PEOPLE | {C.VIEW_STAFF, C.VIEW_AUDIT},
     # Reviews criteria for their domain and signs off; sits in the command structure.
-    Role.READINESS_CHAIR: EVERY_SECTION,
+    Role.READINESS_CHAIR: EVERY_SECTION | CHAMPION_PEOPLE,
     # The hazard log, clinical-safety sign-off at each gate, safety-flagged tickets.
     Role.CLINICAL_SAFETY_OFFICER: frozenset(
         {
@@ -85,7 +94,8 @@ ROLE_READS: dict[str, frozenset[Capability]] = {
             C.VIEW_ADOPTION,
             C.VIEW_AUDIT,
         }
-    ),
+    )
+    | CHAMPION_PEOPLE,
     # Their wards: readiness, staff trained, champions, gaps; not the command centre, which
     # covers every area of a go-live.
     Role.WARD_MANAGER: frozenset(
@@ -97,16 +107,21 @@ ROLE_READS: dict[str, frozenset[Capability]] = {
             C.VIEW_ADOPTION,
             C.VIEW_STAFF,
         }
-    ),
+    )
+    | CHAMPION_PEOPLE,
     # Courses, requirements, completions and trajectory; adoption shows training's effect.
     Role.TRAINING_LEAD: frozenset(
         {C.VIEW_TRAINING, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT, C.VIEW_ADOPTION, C.VIEW_STAFF}
-    ),
+    )
+    | CHAMPION_PEOPLE,
     # Logs and triages go-live issues: the desk, known issues, who is on the floor.
-    Role.SERVICE_DESK_AGENT: frozenset({C.VIEW_CHAMPIONS, C.VIEW_SUPPORT}),
+    Role.SERVICE_DESK_AGENT: frozenset({C.VIEW_CHAMPIONS, C.VIEW_SUPPORT}) | CHAMPION_PEOPLE,
     # Helps colleagues on the ward: training, rosters, the desk's front door.
-    Role.CHAMPION: frozenset({C.VIEW_TRAINING, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT}),
-    # Read-only dashboards and board packs of every section; not people's names.
+    Role.CHAMPION: frozenset(
+        {C.VIEW_TRAINING, C.VIEW_CHAMPIONS, C.VIEW_SUPPORT, C.VIEW_CHAMPION_NAMES}
+    ),
+    # Read-only dashboards and board packs of every section; not people's names (neither
+    # staff nor champions).
     Role.EXECUTIVE: EVERY_SECTION,
 }
 # What each role may change.
@@ -150,7 +165,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     **{role: frozenset({C.VIEW} | ROLE_READS[role] | ROLE_WRITES[role]) for role in ROLE_READS},
     Role.ADMINISTRATOR: frozenset(Capability),
 }
-READ_CAPABILITIES = frozenset({C.VIEW, C.VIEW_STAFF, C.VIEW_AUDIT}) | EVERY_SECTION
+READ_CAPABILITIES = (
+    frozenset({C.VIEW, C.VIEW_STAFF, C.VIEW_AUDIT}) | EVERY_SECTION | CHAMPION_PEOPLE
+)
 # Capabilities that change data; a user holding none of them is read-only.
 WRITE_CAPABILITIES = frozenset(Capability) - READ_CAPABILITIES
 

@@ -77,6 +77,13 @@ class TicketSerializer(serializers.ModelSerializer):
     reporter_contact = serializers.SerializerMethodField(
         help_text="Empty unless you log or work tickets in the ticket's area."
     )
+    description = serializers.SerializerMethodField(
+        help_text="What happened. Empty unless you log or work tickets in the ticket's area "
+        "(executives see no ticket text)."
+    )
+    resolution_note = serializers.SerializerMethodField(
+        help_text="Empty unless you log or work tickets in the ticket's area."
+    )
 
     class Meta:
         model = Ticket
@@ -118,6 +125,17 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def get_reporter_contact(self, ticket: Ticket) -> str:
         return self._reporter(ticket, ticket.reporter_contact)
+
+    def _text(self, ticket: Ticket, value: str) -> str:
+        access = self.context.get("access")
+        readable = access is not None and selectors.may_read_ticket_text(access, ticket)
+        return value if readable else ""
+
+    def get_description(self, ticket: Ticket) -> str:
+        return self._text(ticket, ticket.description)
+
+    def get_resolution_note(self, ticket: Ticket) -> str:
+        return self._text(ticket, ticket.resolution_note)
 
 
 class TicketFilterSerializer(serializers.Serializer):

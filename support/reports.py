@@ -17,7 +17,13 @@ from golive.access import Access
 from golive.models import GoLive
 from support.desk_settings import spike_thresholds
 from support.models import Category, Escalation, Priority, SatisfactionResponse, Ticket
-from support.selectors import sla_targets, ticket_sla, visible_escalations, visible_tickets
+from support.selectors import (
+    may_read_ticket_text,
+    sla_targets,
+    ticket_sla,
+    visible_escalations,
+    visible_tickets,
+)
 from support.spikes import HOUR, Burst, ShareSpike, bursts, hourly_counts, share_spikes
 from support.stats import minutes_between, percentile
 
@@ -387,7 +393,9 @@ EXPORT_HEADER = (
 
 def export_rows(access: Access, go_live: GoLive) -> list[list[object]]:
     """One row per visible ticket. Reporters' names and contact details are left out: the
-    export is for analysis, and is shared more widely than the desk."""
+    export is for analysis, and is shared more widely than the desk. What happened is
+    included only for tickets whose text the reader may read (``may_read_ticket_text``:
+    not for executives)."""
     tickets = (
         visible_tickets(access, go_live)
         .select_related("known_issue", "course", "satisfaction")
@@ -417,7 +425,7 @@ def export_rows(access: Access, go_live: GoLive) -> list[list[object]]:
                 t.course.name if t.course else "",
                 t.get_channel_display(),
                 satisfaction.score if satisfaction else "",
-                t.description,
+                t.description if may_read_ticket_text(access, t) else "",
             ]
         )
     return rows

@@ -55,9 +55,20 @@ def may_see_reporter(access: Access, ticket: Ticket) -> bool:
     )
 
 
+def may_read_ticket_text(access: Access, ticket: Ticket) -> bool:
+    """What was typed about a ticket (what happened, the resolution note, comments) may name
+    patients or staff however well it is scrubbed: like the reporter's details, it is for
+    the people who log and work tickets in that area. Read-only viewers such as executives
+    see the figures (issue 22, F9)."""
+    return may_see_reporter(access, ticket)
+
+
 def visible_comments(access: Access, ticket: Ticket) -> QuerySet[TicketComment]:
-    """Internal notes are for the desk; others see what was written for the reporter."""
+    """Internal notes are for the desk; others see what was written for the reporter, and
+    those who may not read ticket text see none."""
     comments = ticket.comments.select_related("author")
+    if not may_read_ticket_text(access, ticket):
+        return comments.none()
     if not access.has(Capability.TRIAGE_TICKETS, area=ticket.area):
         comments = comments.filter(visibility=TicketComment.Visibility.REPORTER)
     return comments

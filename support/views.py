@@ -300,6 +300,7 @@ def _ticket_page(
         "sla": sla,
         "desk": desk,
         "show_reporter": selectors.may_see_reporter(access, ticket),
+        "show_text": selectors.may_read_ticket_text(access, ticket),
         "comments": selectors.visible_comments(access, ticket),
         "next_statuses": [
             (value, label)
@@ -416,10 +417,13 @@ def link_known_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def escalate_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     """Raise one ticket to silver (e.g. a ward unable to give medicines)."""
     ticket = _visible_ticket(section_access(request, SECTION), pk)
+    # The summary goes on the board and the command pages, which executives read: it names
+    # the ticket, never its free text (issue 22, F9); silver opens the ticket for that.
+    what = ticket.category or "not categorised"
     services.escalate(
         user=signed_in_user(request),
         go_live=ticket.go_live,
-        summary=f"{ticket.reference} ({ticket.area.name}): {ticket.description[:200]}",
+        summary=f"{ticket.reference} ({ticket.area.name}): {what}, {ticket.priority}",
         ticket=ticket,
         area=ticket.area,
     )
@@ -549,5 +553,6 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
     go_live = go_live_or_404(request)
     tickets = selectors.clinical_safety_tickets(access, go_live)
     page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"go_live": go_live, "page": page, "query": ""}
+    rows = [(ticket, selectors.may_read_ticket_text(access, ticket)) for ticket in page]
+    context = {"go_live": go_live, "page": page, "rows": rows, "query": ""}
     return render_page(request, "support/safety.html", context, partial="results")

@@ -362,7 +362,11 @@ POLICY: Mapping[str, Row] = {
         "GET": EVERY_SIGNED_IN,
         "POST": expect((PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN)),
     },
-    "champions:ask_cover": {"GET": EVERY_SIGNED_IN, "POST": expect((PM, WARD_MANAGER, ADMIN))},
+    # The form names the person and everyone they could swap with: not for executives.
+    "champions:ask_cover": {
+        "GET": expect(SIGNED_IN, overrides={EXECUTIVE: DENIED}),
+        "POST": expect((PM, WARD_MANAGER, ADMIN)),
+    },
     "champions:cancel_assignment": {"POST": expect((PM, WARD_MANAGER, ADMIN))},
     "champions:cancel_cover": {"POST": expect((PM, WARD_MANAGER, ADMIN))},
     "champions:cell": PAGE,
@@ -769,4 +773,50 @@ POLICY: Mapping[str, Row] = {
         "PUT": expect(SETUP, anonymous=DENIED),
         "DELETE": expect(SETUP, anonymous=DENIED),
     },
+}
+
+# Field-level visibility (issue 22, F8 and F9): beyond reaching a route, what each role may
+# read of people and of free text in it. tests/authz/test_fields.py plants a canary string of
+# each kind in ward A and checks every listed route's body: present for the roles named
+# here, absent for every other signed-in role.
+CHAMPION_NAMES = "champion names"
+CHAMPION_DETAILS = "a colleague's champion notes and cover reasons"
+OWN_CHAMPION_DETAILS = "the champion's own notes"
+TICKET_TEXT = "what a ticket says"
+FIELD_READERS: Mapping[str, tuple[str, ...]] = {
+    # Executives see champion figures, not names (golive/access.py CHAMPION_PEOPLE).
+    CHAMPION_NAMES: (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN),
+    # A champion sees colleagues' names only.
+    CHAMPION_DETAILS: (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, ADMIN),
+    OWN_CHAMPION_DETAILS: (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN),
+    # Those who log or work tickets in the area (support.selectors.may_read_ticket_text).
+    TICKET_TEXT: (PM, CHAIR, CSO, WARD_MANAGER, TRAINING_LEAD, DESK, CHAMPION, ADMIN),
+}
+FIELD_SURFACES: Mapping[str, tuple[str, ...]] = {
+    CHAMPION_NAMES: (
+        "champions:home",
+        "champions:designations_export",
+        "champions:roster",
+        "champions:roster_export",
+        "champions:answer_cover",
+        "designation-list",
+        "shift-list",
+        "shift-assignment-list",
+        "cover-request-list",
+    ),
+    CHAMPION_DETAILS: (
+        "champions:home",
+        "champions:designations_export",
+        "champions:answer_cover",
+        "designation-list",
+        "cover-request-list",
+    ),
+    OWN_CHAMPION_DETAILS: ("champions:home", "champions:designations_export", "designation-list"),
+    TICKET_TEXT: (
+        "support:ticket",
+        "support:export_csv",
+        "ticket-list",
+        "ticket-detail",
+        "ticket-comments",
+    ),
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from golive.access import READ_CAPABILITIES, Access, Capability
+from golive.access import CHAMPION_PEOPLE, READ_CAPABILITIES, Access, Capability
 from golive.models import Role
 from tests import factories as f
 from tests.conftest import Trust
@@ -49,14 +49,15 @@ def test_programme_wide_grant_does_not_reach_another_trusts_areas(trust: Trust) 
     assert other_area not in set(Access(trust.programme_manager).areas())
 
 
-def test_executive_reads_every_section_but_staff_names_and_changes_nothing(
+def test_executive_reads_every_section_but_peoples_names_and_changes_nothing(
     trust: Trust,
 ) -> None:
     access = Access(trust.executive)
 
     assert access.is_read_only
     held = {capability for capability in Capability if access.has(capability)}
-    assert held == READ_CAPABILITIES - {Capability.VIEW_STAFF, Capability.VIEW_AUDIT}
+    names = {Capability.VIEW_STAFF, Capability.VIEW_AUDIT, *CHAMPION_PEOPLE}
+    assert held == READ_CAPABILITIES - names
 
 
 def test_executive_cannot_see_staff_names(trust: Trust) -> None:
