@@ -18,7 +18,8 @@ from tests.conftest import Trust
 PASSWORD = "correct-horse-battery"
 
 
-def sign_in(client: Client, username: str = "pm") -> None:
+def sign_in(client: Client, username: str = "wm") -> None:
+    # A ward manager: not asked for a second factor (tests/golive/test_second_factor.py).
     response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
     assert response.status_code == 302
 
