@@ -28,11 +28,12 @@ def assert_accessible(page: Page) -> None:
     assert serious == [], f"{page.url}: {serious}"
 
 
-def sign_in(page: Page, base_url: str, username: str) -> None:
+def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in with a password, then set up or enter the second factor if asked."""
     page.goto(f"{base_url}/accounts/login/")
     assert_accessible(page)
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     if "/second-factor/set-up/" in page.url:
