@@ -266,6 +266,11 @@ class Access:
         )
 
     @property
+    def holds_programme_wide_grant(self) -> bool:
+        """Whether any grant in force reaches a whole programme (no site or area scope)."""
+        return any(not grant.area_ids for grant in self.grants)
+
+    @property
     def is_read_only(self) -> bool:
         return not any(self.has(capability) for capability in WRITE_CAPABILITIES)
 

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from golive.accounts import second_factor
 from golive.models import (
     Area,
     GoLive,
@@ -18,6 +22,8 @@ from golive.models import (
     StaffMember,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class RoleGrantForm(forms.ModelForm):
@@ -49,6 +55,18 @@ class GoliveUserAdmin(UserAdmin, SimpleHistoryAdmin):
         ("Single sign-on", {"fields": ("oidc_subject",)}),
     )
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
+    actions = ("reset_second_factor",)
+
+    @admin.action(description="Reset second factor (remove authenticator and recovery codes)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For a user who lost their phone and recovery codes: they set up a new
+        authenticator at their next password sign-in. Each reset is kept in the admin's
+        log (who, whom, when)."""
+        for user in queryset:
+            if second_factor.remove_devices(user):
+                self.log_change(request, user, "Reset the second factor.")
+                logger.info("Second factor reset for user %s by user %s", user.pk, request.user.pk)
+        self.message_user(request, "Second factor reset: they set up a new one at sign-in.")
 
 
 class RoleGrantInline(admin.TabularInline):

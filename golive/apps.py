@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class GoliveAdminConfig(admin_apps.AdminConfig):
+    default = False
+    # The site's module imports models (the second-factor check), so it is named here
+    # rather than loaded with the app registry.
+    default_site = "golive.admin_site.GoliveAdminSite"
 
 
 class GoliveConfig(AppConfig):
+    default = True
     name = "golive"
     verbose_name = "Golive core"
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from golive.access import access_for
+from golive.accounts import second_factor
 from golive.models import Role
 from golive.navigation import current_go_live, go_live_choices, nav_items
 
@@ -14,6 +15,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page shell (header, navigation, go-live switcher) needs on every page."""
     context: dict[str, Any] = {"oidc_enabled": settings.OIDC_ENABLED}
     if not request.user.is_authenticated:
+        return context
+    if second_factor.outstanding(request) is not None:
+        # Mid sign-in: no navigation to pages the second-factor step stands in front of.
+        context["second_factor_outstanding"] = True
         return context
     access = access_for(request)
     labels = dict(Role.choices)

@@ -29,7 +29,7 @@ from golive.models import (
     User,
 )
 
-DEMO_PASSWORD = "golive-demo"  # noqa: S105 - published demo credentials, local use only
+DEMO_PASSWORD = "golive-demo-login"  # noqa: S105 - published demo credentials, local use only
 ODS_CODE = "ZZX"
 DEMO_PROGRAMME = "Northshire EPR Programme"  # Z-prefixed codes are not issued to real trusts
 A = Area.AreaType

@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from golive.accounts.second_factor import local_login_allowed_for
 from golive.models import Area, GoLive, RoleGroup
 
 
@@ -54,7 +58,25 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is inactive. Contact the Golive administrator.",
+        "local_login_off": (
+            "Sign in with your organisation account. Signing in with a Golive password is "
+            "turned off."
+        ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        if not settings.LOCAL_LOGIN:
+            # Refused before the password is checked, so the form tells nothing about it.
+            username = self.cleaned_data.get("username") or ""
+            user_model = get_user_model()
+            user = user_model._default_manager.filter(
+                **{user_model.USERNAME_FIELD: username}
+            ).first()
+            if not local_login_allowed_for(user):
+                raise ValidationError(
+                    self.error_messages["local_login_off"], code="local_login_off"
+                )
+        return super().clean()
 
 
 class GoLiveSwitchForm(forms.Form):

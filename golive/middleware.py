@@ -12,9 +12,12 @@ from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.http import urlencode
 
 from golive.access import access_for
+from golive.accounts import second_factor
 
 SESSION_SIGNED_IN_AT_KEY = "golive_signed_in_at"
 logger = logging.getLogger(__name__)
@@ -106,6 +109,10 @@ READ_ONLY_MAY_SEND = frozenset(
         "readiness:sitrep",
         # A signed-in user with no role (so read only) asks for access.
         "request_access",
+        # One's own second factor, which signing in needs.
+        "account:second_factor_set_up",
+        "account:second_factor_verify",
+        "account:second_factor_remove",
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -141,3 +148,42 @@ class ReadOnlyUsersMiddleware:
             return
         if access_for(request).is_read_only:
             raise PermissionDenied("Your role is read only.")
+
+
+# What a session still owing its second factor may reach: signing in and out, the step it
+# owes, and the health probes.
+SECOND_FACTOR_STEPS = {
+    second_factor.VERIFY: "account:second_factor_verify",
+    second_factor.SET_UP: "account:second_factor_set_up",
+}
+BEFORE_SECOND_FACTOR = frozenset({"login", "logout", "healthz", "readyz"})
+
+
+class SecondFactorMiddleware:
+    """After a password sign-in, nothing but the second-factor step until it is done: the
+    code of a user who has an authenticator, or setting one up for a user who must have one
+    (``golive.accounts.second_factor``). The API answers 403 in its error shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        step = second_factor.outstanding(request)
+        if step is None:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match is not None else ""
+        if name in BEFORE_SECOND_FACTOR or name == SECOND_FACTOR_STEPS[step]:
+            return None
+        if request.path.startswith("/api/"):
+            message = "Finish signing in: your second factor is needed."
+            return JsonResponse({"code": "second_factor_required", "message": message}, status=403)
+        target = redirect(SECOND_FACTOR_STEPS[step])
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            target["Location"] += "?" + urlencode({"next": request.get_full_path()})
+        return target

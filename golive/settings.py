@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "golive.admin_site.GoliveAdminConfig",
+    "golive.apps.GoliveAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "mozilla_django_oidc",
+    # Second factor for password sign-in: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "golive",
     "readiness",
     "training",
@@ -75,11 +79,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (it leaves one) and before any view: LoginRequiredMiddleware decides in
     # process_view, so a session ended here is sent to sign in.
     "golive.middleware.AbsoluteSessionTimeoutMiddleware",
+    # A password sign-in owing its second factor reaches nothing else (after the timeout,
+    # so an ended session is sent to sign in rather than to the second-factor step).
+    "golive.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,6 +132,13 @@ if OIDC_ENABLED:
     globals().update({key: value for key, value in _OIDC.items() if key != "OIDC_ENABLED"})
     AUTHENTICATION_BACKENDS.append("golive.oidc.GoliveOIDCBackend")
 
+# Local (username and password) sign-in; a trust with single sign-on turns it off, leaving
+# only superusers with a second factor able to sign in with a password (break-glass).
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+if not LOCAL_LOGIN and not OIDC_ENABLED:
+    raise ImproperlyConfigured("LOCAL_LOGIN=false needs single sign-on (OIDC_*) configured.")
+OTP_TOTP_ISSUER = "Golive"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -131,7 +146,10 @@ LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # used as-is by mozilla-django-
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # OWASP ASVS level 2
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -105,6 +105,8 @@ urlpatterns = [
     path("staff/export.csv", views.staff_export, name="staff_export"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Your account: the second factor (authenticator app and recovery codes).
+    path("accounts/", include("golive.accounts.urls")),
     # An e-mail invitation's set-password link (Django's password-reset confirmation).
     path(
         "accounts/reset/<uidb64>/<token>/",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from golive import health
 from golive.access import Capability, access_for
+from golive.accounts import second_factor
 from golive.dashboard import home_alerts, summarise_go_live
 from golive.exports import csv_response
 from golive.forms import GoLiveSwitchForm, SignInForm, StaffFilterForm
@@ -31,6 +35,22 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        # The password was the first factor; SecondFactorMiddleware asks for the second.
+        second_factor.mark_password_sign_in(self.request)
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # With local sign-in off the password form is shown only on asking for it
+        # (?break-glass): for a superuser when single sign-on is down.
+        context["local_login"] = settings.LOCAL_LOGIN
+        context["show_password_form"] = (
+            settings.LOCAL_LOGIN or "break-glass" in self.request.GET or context["form"].errors
+        )
+        return context
 
 
 @require_GET

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "home.png"
-DEMO_PASSWORD = "golive-demo"  # noqa: S105 - seed_demo's, for every demo login
+DEMO_PASSWORD = "golive-demo-login"  # noqa: S105 - seed_demo's, for every demo login
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

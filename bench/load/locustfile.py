@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from html_forms import form_on
 
 TARGETS: dict[str, Any] = json.loads(open(os.environ["GOLIVE_LOAD_TARGETS"]).read())  # noqa: SIM115, PTH123
-PASSWORD = "golive-demo"  # noqa: S105 - the documented demo password
+PASSWORD = "golive-demo-login"  # noqa: S105 - the documented demo password
 ERROR_SUMMARY = re.compile(rb"nhsuk-error-summary")
 LOGGED = {"tickets": 0}
 

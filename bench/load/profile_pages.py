@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.load.html_forms import form_on
 from bench.load.run_load import DESCRIPTIONS, django_env, manage, prepare, production_env, targets
 
-PASSWORD = "golive-demo"  # noqa: S105 - the documented demo password
+PASSWORD = "golive-demo-login"  # noqa: S105 - the documented demo password
 
 
 def form_data(html: bytes, action: str, text: dict[str, str]) -> dict[str, str]:

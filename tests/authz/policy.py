@@ -124,6 +124,9 @@ NOT_DATA_WRITES: Mapping[str, str] = {
     "adoption:survey_answer": "the anonymous staff survey: anyone with the link answers",
     "support:survey": "a reporter's satisfaction survey, reached by a signed link",
     "request_access": "asking for access: a request to the programme's administrators",
+    "account:second_factor_set_up": "setting up one's own authenticator app",
+    "account:second_factor_verify": "entering one's own security code at sign-in",
+    "account:second_factor_remove": "removing one's own authenticator app",
     "access-request-list": "asking for access over the API, for oneself",
 }
 
@@ -192,6 +195,12 @@ POLICY: Mapping[str, Row] = {
     "people:requests": {"GET": expect(MANAGE_ACCESS)},
     "people:request": {"GET": expect(MANAGE_ACCESS), "POST": expect(MANAGE_ACCESS)},
     "request_access": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
+    # One's own account and second factor: every signed-in user (tests/golive/
+    # test_second_factor.py covers who must set one up and what is blocked until then).
+    "account:home": {"GET": EVERY_SIGNED_IN},
+    "account:second_factor_set_up": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
+    "account:second_factor_verify": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
+    "account:second_factor_remove": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
     "password_reset_confirm": {
         "GET": PUBLIC,
         "POST": expect((ANONYMOUS, *SIGNED_IN), overrides=READ_ONLY_REFUSED),

@@ -137,6 +137,11 @@ OUTSIDE_SECTIONS = frozenset(
         "password_reset_confirm",
         "password_reset_complete",
         "request_access",
+        # Your account and second factor: one's own sign-in, for everyone.
+        "account:home",
+        "account:second_factor_set_up",
+        "account:second_factor_verify",
+        "account:second_factor_remove",
         "access-request-list",
         "access-request-detail",
         "access-request-approve",

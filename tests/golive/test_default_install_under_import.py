@@ -44,7 +44,12 @@ site = f.SiteFactory(code="N")
 areas = [f.AreaFactory(site=site, code=code) for code in ("WA", "WB", "WC")]
 go_live = f.GoLiveFactory(programme=f.ProgrammeFactory(organisation=site.organisation))
 go_live.areas.set(areas)
-RoleGrant.objects.create(user=pm, programme=go_live.programme, role=Role.PROGRAMME_MANAGER)
+grant = RoleGrant.objects.create(
+    user=pm, programme=go_live.programme, role=Role.PROGRAMME_MANAGER
+)
+# Scoped to the three wards, so a password sign-in is not also asked for a second factor
+# (a programme-wide grant is; that journey is tests/golive/test_second_factor.py's).
+grant.areas.set(areas)
 a, b, c = (area.pk for area in areas)
 with connection.cursor() as cursor:
     cursor.execute(

@@ -6,8 +6,9 @@ from tests.conftest import Trust
 
 
 def test_user_signs_in_with_username_and_password(client: Client, trust: Trust) -> None:
+    # A ward manager: a programme manager also needs a second factor (test_second_factor.py).
     response = client.post(
-        "/accounts/login/", {"username": "pm", "password": "correct-horse-battery"}
+        "/accounts/login/", {"username": "wm", "password": "correct-horse-battery"}
     )
 
     assert response.status_code == 302

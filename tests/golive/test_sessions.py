@@ -18,7 +18,8 @@ from tests.conftest import Trust
 PASSWORD = "correct-horse-battery"
 
 
-def sign_in(client: Client, username: str = "pm") -> None:
+def sign_in(client: Client, username: str = "wm") -> None:
+    # A ward manager: not asked for a second factor (tests/golive/test_second_factor.py).
     response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
     assert response.status_code == 302
 
@@ -151,8 +152,8 @@ def test_deactivated_user_is_signed_out_on_their_next_request(client: Client, tr
     sign_in(client)
     assert client.get(reverse("home")).status_code == 200
 
-    trust.programme_manager.is_active = False
-    trust.programme_manager.save(update_fields=["is_active"])
+    trust.ward_manager.is_active = False
+    trust.ward_manager.save(update_fields=["is_active"])
 
     assert_sent_to_sign_in(client.get(reverse("home")))
     assert client.get(reverse("api-me")).status_code in {401, 403}
