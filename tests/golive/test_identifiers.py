@@ -7,9 +7,11 @@ import hashlib
 import hmac
 from urllib.parse import quote
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from golive import identifiers
 from golive.identifiers import (
     REMOVED,
     contains_nhs_number,
@@ -326,3 +328,16 @@ def test_a_large_pathological_text_is_scanned_whole() -> None:
     assert scrubbed == f"{REMOVED} " * 30_000
     tail = "x" * 600_000 + " 943 476 5919"
     assert remove_nhs_numbers(tail) == "x" * 600_000 + f" {REMOVED}"
+
+
+def test_each_run_of_digits_starts_at_most_one_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The work is linear: every run of digits opens at most one window of at most ten runs,
+    # so the number of check-digit tests never exceeds the number of runs.
+    checks: list[str] = []
+    real = identifiers._digits_pass
+    monkeypatch.setattr(identifiers, "_digits_pass", lambda d: checks.append(d) or real(d))
+    text = "1 2 " * 50_000
+
+    identifiers.remove_nhs_numbers(text)
+
+    assert 0 < len(checks) <= 100_000
