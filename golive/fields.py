@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import models
 
-from golive.identifiers import remove_nhs_numbers
+from golive.identifiers import remove_nhs_numbers, remove_nhs_numbers_from_url
 
 
 class _WithoutNhsNumbers:
@@ -28,10 +28,14 @@ class _WithoutNhsNumbers:
     cut_to_max_length = False
     plain_path = ""
 
+    @staticmethod
+    def remove(text: str) -> str:
+        return remove_nhs_numbers(text)
+
     def scrub(self, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        text = remove_nhs_numbers(value)
+        text = self.remove(value)
         if self.cut_to_max_length and self.max_length is not None:
             text = text[: self.max_length]
         return text
@@ -60,9 +64,14 @@ class FreeCharField(_WithoutNhsNumbers, models.CharField):
 
 
 class FreeURLField(_WithoutNhsNumbers, models.URLField):
-    # A link someone pastes can carry a patient's number in its path or query string.
+    # A link someone pastes can carry a patient's number in its path or query string,
+    # percent-encoded (``943%20476%205919``): it is looked for in the decoded link.
     cut_to_max_length = True
     plain_path = "django.db.models.URLField"
+
+    @staticmethod
+    def remove(text: str) -> str:
+        return remove_nhs_numbers_from_url(text)
 
 
 def scrub_history_change_reason(history_instance: models.Model, **kwargs: Any) -> None:

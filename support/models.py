@@ -230,9 +230,14 @@ class Ticket(models.Model):
         max_length=100,
         blank=True,
         default="",
-        help_text="The sending system's own id (e.g. a phone system's call id), so a retried "
-        "delivery finds the ticket it already made.",
+        help_text="The sending system's own id (e.g. a phone system's call id), as shown; NHS "
+        "numbers in it are removed.",
     )
+    # What a retried delivery is matched on: a keyed hash of the reference exactly as sent.
+    # The shown reference cannot be the key: a numeric call id that passes the NHS number
+    # check (one in eleven) is stored as "[NHS number removed]", and two of them would be
+    # taken for one ticket.
+    external_reference_key = models.CharField(max_length=32, blank=True, default="")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_tickets"
     )
@@ -260,9 +265,9 @@ class Ticket(models.Model):
                 name="ticket_response_after_creation",
             ),
             models.UniqueConstraint(
-                fields=["area", "external_reference"],
-                condition=~Q(external_reference=""),
-                name="ticket_external_reference_unique",
+                fields=["area", "external_reference_key"],
+                condition=~Q(external_reference_key=""),
+                name="ticket_external_reference_key_unique",
             ),
         ]
 

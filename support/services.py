@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from golive.access import Access, Capability
+from golive.identifiers import keyed_hash
 from golive.models import Area, GoLive, Programme, User
 from golive.refusals import Conflict
 from support import notices
@@ -104,6 +106,7 @@ def log_ticket(
         category=suggested,
         channel=channel,
         external_reference=external_reference.strip(),
+        external_reference_key=external_reference_key(external_reference),
         logged_by=user,
         created_at=_now(now),
     )
@@ -111,6 +114,13 @@ def log_ticket(
     ticket.full_clean(validate_constraints=False)
     ticket.save()
     return ticket
+
+
+def external_reference_key(reference: str) -> str:
+    """What a sending system's reference is matched on: a keyed hash of it as sent (stripped),
+    never the stored, scrubbed text. Blank for no reference."""
+    reference = reference.strip()
+    return keyed_hash(reference, key=settings.PSEUDONYMISATION_KEY) if reference else ""
 
 
 def receive_ticket(
@@ -129,8 +139,9 @@ def receive_ticket(
     if not Access(user).has(Capability.LOG_TICKETS, area=area, programme=go_live.programme):
         raise PermissionDenied("You may not log tickets for this area.")
     reference = external_reference.strip()
-    earlier = Ticket.objects.filter(area=area, external_reference=reference).first()
-    if reference and earlier is not None:
+    key = external_reference_key(reference)
+    earlier = Ticket.objects.filter(area=area, external_reference_key=key).first()
+    if key and earlier is not None:
         return earlier, False
     try:
         with transaction.atomic():
@@ -148,7 +159,7 @@ def receive_ticket(
         if not reference:
             raise
         # Another delivery of the same ticket committed first.
-        return Ticket.objects.get(area=area, external_reference=reference), False
+        return Ticket.objects.get(area=area, external_reference_key=key), False
     return ticket, True
 
 

@@ -21,7 +21,7 @@ from adoption.imports.profiles import (
     parse_date,
     parse_datetime_noting_clock_changes,
 )
-from golive.identifiers import contains_nhs_number, is_valid_nhs_number, mask, pseudonymise
+from golive.identifiers import contains_nhs_number, mask, pseudonymise, pseudonymise_nhs_number
 
 
 @dataclass(frozen=True)
@@ -281,8 +281,12 @@ def _to_patient(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     # batch (the memo lives in ``lookups`` and goes when the batch ends).
     known = lookups.pseudonyms.get(cell.raw)
     if known is None:
-        valid = profile.patient_id_type != "nhs_number" or is_valid_nhs_number(cell.raw)
-        known = pseudonymise(cell.raw, key=lookups.pseudonym_key) if valid else ""
+        # Only an NHS number column is read as NHS numbers: a hospital number that happens to
+        # pass the check digit keeps the pseudonym it always had.
+        if profile.patient_id_type == "nhs_number":
+            known = pseudonymise_nhs_number(cell.raw, key=lookups.pseudonym_key) or ""
+        else:
+            known = pseudonymise(cell.raw, key=lookups.pseudonym_key)
         if len(lookups.pseudonyms) < PSEUDONYM_MEMO_SIZE:
             lookups.pseudonyms[cell.raw] = known
     if not known:

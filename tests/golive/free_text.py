@@ -28,7 +28,7 @@ FREE_TYPES = (FreeCharField, FreeTextField, FreeURLField)
 # check refuse anything else. Everything else is listed here, with one word:
 #   code       a short key checked by a validator or matched against a lookup table
 #   identifier an account or system key that must round-trip exactly (sign-in, joins)
-#   pseudonym  a keyed hash written by identifiers.pseudonymise
+#   pseudonym  a keyed hash written by identifiers.pseudonymise or keyed_hash
 #   hash       a digest of content
 #   email      validated as an e-mail address
 #   path       a file path Golive generates (random name, never the uploader's)
@@ -60,6 +60,7 @@ NOT_FREE_TEXT: dict[str, str] = {
     "readiness.CriterionTemplate.key": "code",
     "readiness.EvidencePack.checksum": "hash",
     "support.Category.slug": "code",
+    "support.Ticket.external_reference_key": "pseudonym",
     "training.Course.code": "code",
 }
 

@@ -1,11 +1,13 @@
 """Canary sweep: a valid NHS number written, in many forms, into every free-text field of
 every model (tests/golive/free_text.py enumerates them, so a new field is covered) by every
 way a model is written is found nowhere afterwards — not in any text column of any table
-(history tables included), not in the logs, not in the CSV exports."""
+(history tables included), not in the logs; and one typed into a ticket through the API is
+in none of the ticket exports (CSV and Excel) nor the audit trail's export."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import logging
 import re
@@ -15,9 +17,15 @@ from types import UnionType
 
 import pytest
 from django.db import IntegrityError, connection, models, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from golive.identifiers import REMOVED
+from golive.navigation import SESSION_GO_LIVE_KEY
 from tests.golive.free_text import free_text_fields, label
+from tests.support.conftest import DeskTrust
 
 CANARY = "4010232137"  # valid check digit; not in the demo (asserted below)
 FORMS = [
@@ -31,6 +39,13 @@ FORMS = [
     "401  023\n2137",
     "401\u2013023\u20132137",
     "401\u202f023\t2137",
+    "401/023/2137",
+    "401 / 023 / 2137",
+    "401,023,2137",
+    "(401) 023 2137",
+    "401_023_2137",
+    "401+023+2137",
+    "4010232137/1",
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -181,3 +196,44 @@ def test_the_sweep_finds_a_canary_written_behind_the_field_types_back(rows: None
         )
 
     assert _columns_holding(CANARY) == ["support_ticket.description"]
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def test_a_canary_typed_into_a_ticket_or_a_go_live_is_in_no_export(client: Client) -> None:
+    desk = DeskTrust()
+    # The audit trail follows set-up (go-lives, areas...), not tickets.
+    desk.wave_1.name = "Wave 1 (401) 023-2137"
+    desk.wave_1._change_reason = "asked by 401/023/2137"  # type: ignore[attr-defined]
+    desk.wave_1.save()
+    client.force_login(desk.agent)
+    body = {
+        "area": desk.ward_a.pk,
+        "reporter_name": "Sam (401) 023 2137",
+        "reporter_contact": "ext 401_023_2137",
+        "description": "Allergies missing for 401/023/2137, and 401,023,2137",
+        "external_reference": "401 023 2137",
+    }
+    assert client.post("/api/v1/tickets/", body, content_type="application/json").status_code == (
+        201
+    )
+    client.force_login(desk.programme_manager)
+    session = client.session
+    session[SESSION_GO_LIVE_KEY] = desk.wave_1.pk
+    session.save()
+
+    tickets_csv = client.get(reverse("support:export_csv")).content.decode()
+    sheet = load_workbook(io.BytesIO(client.get(reverse("support:export_xlsx")).content))
+    tickets_xlsx = " ".join(
+        str(cell) for page in sheet.worksheets for row in page.iter_rows(values_only=True)
+        for cell in row
+    )  # fmt: skip
+    audit = b"".join(client.get(reverse("audit:export")).streaming_content).decode()
+
+    exports = {"tickets.csv": tickets_csv, "tickets.xlsx": tickets_xlsx, "audit.csv": audit}
+    assert [name for name, text in exports.items() if CANARY in _digits(text)] == []
+    # The exports did carry the ticket, so the check could have failed.
+    assert REMOVED in tickets_csv + tickets_xlsx
+    assert REMOVED in audit

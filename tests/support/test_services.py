@@ -440,3 +440,47 @@ def test_a_link_racing_the_fix_of_its_known_issue_is_resolved_with_the_other_chi
     assert sorted(outcomes) == ["fixed 1", "linked"]
     ticket.refresh_from_db()
     assert (ticket.known_issue_id, ticket.status) == (issue.pk, S.RESOLVED)
+
+
+def _receive(desk: DeskTrust, reference: str) -> tuple[Ticket, bool]:
+    return services.receive_ticket(
+        user=desk.agent,
+        go_live=desk.wave_1,
+        area=desk.ward_a,
+        reporter_name="Phone system",
+        reporter_contact="ext 4321",
+        description="Cannot log in",
+        external_reference=reference,
+    )
+
+
+def test_two_calls_whose_ids_pass_the_nhs_number_check_make_two_tickets(desk: DeskTrust) -> None:
+    # Both ten-digit call ids pass the NHS number check digit, so neither is stored as sent.
+    first, first_created = _receive(desk, "9434765919")
+    second, second_created = _receive(desk, "9997000048")
+
+    assert (first_created, second_created) == (True, True)
+    assert first.pk != second.pk
+    assert set(Ticket.objects.values_list("external_reference", flat=True)) == {
+        "[NHS number removed]"
+    }
+
+
+def test_a_retried_call_whose_id_passes_the_nhs_number_check_finds_its_own_ticket(
+    desk: DeskTrust,
+) -> None:
+    _receive(desk, "9434765919")
+    second, _ = _receive(desk, "9997000048")
+
+    again, created = _receive(desk, " 9997000048 ")
+
+    assert (again.pk, created) == (second.pk, False)
+    assert Ticket.objects.count() == 2
+
+
+def test_the_reference_a_ticket_is_matched_on_is_not_the_number_sent(desk: DeskTrust) -> None:
+    ticket, _ = _receive(desk, "9434765919")
+
+    stored = Ticket.objects.filter(pk=ticket.pk).values().get()
+    assert "9434765919" not in str(stored)
+    assert len(stored["external_reference_key"]) == 32
