@@ -7,6 +7,8 @@ class GoliveConfig(AppConfig):
 
     def ready(self) -> None:
         from golive import audit, worker_heartbeat  # noqa: PLC0415 - models are loaded only now
+        from golive.api_fields import make_request_types_strict  # noqa: PLC0415
 
+        make_request_types_strict()
         worker_heartbeat.connect()
         audit.register_core_types()

@@ -1,0 +1,30 @@
+"""The API's authentication: Django REST framework's session and Basic schemes, made to
+decide who the caller is without reading the request body.
+
+DRF hands its own ``Request`` to the CSRF check (session) and to ``authenticate()`` (Basic,
+where django-axes looks at ``request.POST``); reading ``.POST`` there parses the body with the
+view's parsers, so a body the view does not accept (JSON to a file upload) was refused 415
+before the caller was known, and a permission refusal never came (issue 22, F12). Django's
+own request parses only forms, as it does for every page: a caller is authenticated and
+authorised first, and the view's parsers refuse the body afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import authentication
+from rest_framework.request import Request
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    def enforce_csrf(self, request: Request) -> None:
+        super().enforce_csrf(request._request)  # type: ignore[arg-type]
+
+
+class BasicAuthentication(authentication.BasicAuthentication):
+    def authenticate_credentials(
+        self, userid: str, password: str, request: Request | None = None
+    ) -> tuple[Any, None]:
+        django_request = request._request if request is not None else None
+        return super().authenticate_credentials(userid, password, django_request)
