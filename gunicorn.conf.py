@@ -9,16 +9,23 @@ A proxy in front may add its own; configure it not to (e.g. nginx ``server_token
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from gunicorn.http import wsgi
 
+MARK = "golive_without_server"
 
-def _without_server_header(default_headers):  # type: ignore[no-untyped-def]
-    def headers(self):  # type: ignore[no-untyped-def]
+
+def _without_server_header(
+    default_headers: Callable[[Any], list[str]],
+) -> Callable[[Any], list[str]]:
+    def headers(self: Any) -> list[str]:
         return [line for line in default_headers(self) if not line.lower().startswith("server:")]
 
-    headers.golive_without_server = True
+    setattr(headers, MARK, True)
     return headers
 
 
-if not getattr(wsgi.Response.default_headers, "golive_without_server", False):
+if not getattr(wsgi.Response.default_headers, MARK, False):
     wsgi.Response.default_headers = _without_server_header(wsgi.Response.default_headers)

@@ -27,4 +27,4 @@ class BasicAuthentication(authentication.BasicAuthentication):
         self, userid: str, password: str, request: Request | None = None
     ) -> tuple[Any, None]:
         django_request = request._request if request is not None else None
-        return super().authenticate_credentials(userid, password, django_request)
+        return super().authenticate_credentials(userid, password, django_request)  # type: ignore[arg-type]
