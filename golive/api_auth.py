@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular import authentication as schemes
 from rest_framework import authentication
 from rest_framework.request import Request
 
@@ -28,3 +29,12 @@ class BasicAuthentication(authentication.BasicAuthentication):
     ) -> tuple[Any, None]:
         django_request = request._request if request is not None else None
         return super().authenticate_credentials(userid, password, django_request)  # type: ignore[arg-type]
+
+
+# The schema describes them as DRF's own schemes (cookie and Basic), as before.
+class SessionScheme(schemes.SessionScheme):
+    target_class = "golive.api_auth.SessionAuthentication"
+
+
+class BasicScheme(schemes.BasicScheme):
+    target_class = "golive.api_auth.BasicAuthentication"

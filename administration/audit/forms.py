@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from administration.audit.selectors import AuditFilters, type_labels
-from golive.forms import BoundedDateField
 
 DATE_HELP = "For example, 27/11/2026"
 DATE_ERRORS = {"invalid": "Enter a real date, for example 27/11/2026."}
@@ -18,10 +17,10 @@ class AuditFilterForm(forms.Form):
     person = forms.CharField(
         label="Changed by", help_text="Name or username", required=False, max_length=100
     )
-    date_from = BoundedDateField(
+    date_from = forms.DateField(
         label="Changed from", help_text=DATE_HELP, required=False, error_messages=DATE_ERRORS
     )
-    date_to = BoundedDateField(
+    date_to = forms.DateField(
         label="Changed to", help_text=DATE_HELP, required=False, error_messages=DATE_ERRORS
     )
     q = forms.CharField(label="Name, title or reason", required=False, max_length=100)
