@@ -28,7 +28,14 @@ class BasicAuthentication(authentication.BasicAuthentication):
         self, userid: str, password: str, request: Request | None = None
     ) -> tuple[Any, None]:
         django_request = request._request if request is not None else None
-        return super().authenticate_credentials(userid, password, django_request)  # type: ignore[arg-type]
+        try:
+            return super().authenticate_credentials(userid, password, django_request)  # type: ignore[arg-type]
+        finally:
+            # django-axes marks the request it was given when the caller is locked out, and
+            # its middleware would then swap the answer for its HTML lock-out page; the API
+            # answers a locked-out caller in its own error shape (403), as it did before.
+            if django_request is not None and hasattr(django_request, "axes_locked_out"):
+                del django_request.axes_locked_out
 
 
 # The schema describes them as DRF's own schemes (cookie and Basic), as before.
