@@ -24,7 +24,7 @@ from champions.person_fields import (
 )
 from golive.access import Capability
 from golive.api_errors import ERROR_RESPONSES, ErrorSerializer, call_service, refusal_responses
-from golive.api_fields import IdField
+from golive.api_fields import BoundedDateField, IdField
 from golive.api_permissions import api_access
 from golive.dashboard import visible_scope
 from golive.http import signed_in_user
@@ -296,8 +296,8 @@ class ShiftSerializer(serializers.ModelSerializer):
 class ShiftFilterSerializer(serializers.Serializer):
     go_live = IdField(required=False)
     area = IdField(required=False)
-    day_from = serializers.DateField(required=False, help_text="First local day, YYYY-MM-DD.")
-    day_to = serializers.DateField(required=False, help_text="Last local day, YYYY-MM-DD.")
+    day_from = BoundedDateField(required=False, help_text="First local day, YYYY-MM-DD.")
+    day_to = BoundedDateField(required=False, help_text="Last local day, YYYY-MM-DD.")
 
 
 def _filter_shifts(queryset: QuerySet[Any], params: Any, prefix: str = "") -> QuerySet[Any]:
@@ -455,8 +455,8 @@ class AssignmentViewSet(
 class CoverageQuerySerializer(serializers.Serializer):
     go_live = serializers.IntegerField(min_value=1)
     area = serializers.IntegerField(required=False, min_value=1)
-    day_from = serializers.DateField(required=False)
-    day_to = serializers.DateField(required=False)
+    day_from = BoundedDateField(required=False)
+    day_to = BoundedDateField(required=False)
 
 
 class CoverageCellSerializer(serializers.Serializer):

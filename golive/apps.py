@@ -18,8 +18,10 @@ class GoliveConfig(AppConfig):
         from simple_history.signals import pre_create_historical_record  # noqa: PLC0415
 
         from golive import audit, worker_heartbeat  # noqa: PLC0415 - models are loaded only now
+        from golive.api_fields import make_request_types_strict  # noqa: PLC0415
         from golive.fields import scrub_history_change_reason  # noqa: PLC0415
 
+        make_request_types_strict()
         worker_heartbeat.connect()
         # Every history table, whichever app's model it records.
         pre_create_historical_record.connect(scrub_history_change_reason)

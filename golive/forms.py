@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -105,3 +106,28 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+
+
+# Dates a filter or a replay may name: wide enough for any programme, narrow enough that date
+# arithmetic (a week before, a day after) cannot leave the calendar (issue 22, F7: 0001-01-01
+# on the live board was a 500).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+OUT_OF_RANGE = "Enter a date between 2000 and 2100."
+
+
+class _Bounded:
+    def clean(self, value: Any) -> Any:
+        cleaned = super().clean(value)  # type: ignore[misc]
+        day = cleaned.date() if isinstance(cleaned, dt.datetime) else cleaned
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        return cleaned
+
+
+class BoundedDateField(_Bounded, forms.DateField):
+    """A date between 2000 and 2100, else a field message."""
+
+
+class BoundedDateTimeField(_Bounded, forms.DateTimeField):
+    """A date and time between 2000 and 2100, else a field message."""

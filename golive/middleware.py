@@ -187,3 +187,39 @@ class SecondFactorMiddleware:
         if request.method == "GET" and not getattr(request, "htmx", False):
             target["Location"] += "?" + urlencode({"next": request.get_full_path()})
         return target
+
+
+# Golive uses none of these browser features: a page (or anything injected into one) may not
+# turn them on, nor may a page of another site that frames or links to Golive's.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every response, pages, API and static files alike."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

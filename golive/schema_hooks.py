@@ -6,6 +6,8 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 
+from golive.api_errors import ErrorSerializer
+
 
 def drop_format_suffix_paths(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[Any]:
     """The router also answers ``/api/v1/areas.json`` and the like; they are the same
@@ -14,7 +16,39 @@ def drop_format_suffix_paths(endpoints: list[tuple[Any, ...]], **kwargs: Any) ->
     return [endpoint for endpoint in endpoints if "{format}" not in endpoint[0]]
 
 
-class SummaryListSchema(AutoSchema):
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class GoliveAutoSchema(AutoSchema):
+    """Every operation documents the error answers it can give, in the API's one error shape
+    (``golive.api_errors``), unless the view documents them itself: 403 (not signed in, or
+    not allowed), 404 (no such object the caller may see), and for writes 400 (the body
+    refused, field by field or by a business rule) and, with a body, 415 (a body type the
+    operation does not read). 409 is named only by the operations whose services can give it
+    (``refusal_responses``). Generated clients and schema-checking fuzzers rely on these."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        places = {parameter["in"] for parameter in operation.get("parameters", [])}
+        codes = ["403"]
+        if "path" in places:
+            codes.append("404")
+        if self.method in WRITES:
+            codes.append("400")
+        if "requestBody" in operation:
+            codes.append("415")
+        elif "query" in places:
+            codes.append("400")  # a query parameter refused
+        responses = operation.setdefault("responses", {})
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ErrorSerializer, code)
+        return operation
+
+
+class SummaryListSchema(GoliveAutoSchema):
     """For a viewset whose ``list`` answers one summary object for its query rather than a
     page of objects: drf-spectacular documents every ``list`` as a paginated array."""
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "golive.middleware.PermissionsPolicyMiddleware",
     # Before anything reads a request body (CSRF reads forms): oversized uploads never spool.
     "golive.uploads.MaxRequestBodyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -257,12 +258,12 @@ if not DEBUG:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "golive.api_auth.SessionAuthentication",
         # Basic sign-in counts towards, and is refused by, sign-in throttling (429).
-        "golive.api_auth.ThrottledBasicAuthentication",
+        "golive.api_auth.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["golive.api_permissions.RoleScopedAccess"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "golive.schema_hooks.GoliveAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "golive.api_pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "golive.api_errors.structured_exception_handler",
@@ -421,8 +422,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_query_strings": {"()": "golive.log_filters.DropQueryStrings"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "no_query_strings": {"()": "golive.log_filters.DropQueryStrings"},
+        "one_line_refusals": {"()": "golive.log_filters.OneLineRefusals"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            # A 403 or other refusal is one line, not a traceback (issue 22, F12).
+            "filters": ["one_line_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # runserver's access log: paths, never query strings (search terms).

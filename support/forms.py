@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
+from golive.forms import BoundedDateTimeField
 from golive.models import Area, User
 from support.models import Category, KnownIssue, Priority, ResolverGroup, Ticket, TicketComment
 from training.models import Course
@@ -269,7 +270,7 @@ class SurveyForm(forms.Form):
 
 
 class BoardMomentForm(forms.Form):
-    at = forms.DateTimeField(
+    at = BoundedDateTimeField(
         label="Show the board as it was at",
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

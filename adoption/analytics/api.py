@@ -21,6 +21,7 @@ from adoption.analytics.forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
+from golive.api_fields import BoundedDateField
 from golive.api_permissions import api_access
 from golive.dashboard import visible_scope
 from golive.http import signed_in_user
@@ -122,8 +123,8 @@ class SeriesQuerySerializer(serializers.Serializer):
     )
     area = serializers.IntegerField(required=False, help_text="One area you may see.")
     role_group = serializers.ChoiceField(choices=RoleGroup.choices, required=False)
-    start = serializers.DateField(required=False, help_text="Default: 28 days before `end`.")
-    end = serializers.DateField(required=False, help_text="Default: the last day with data.")
+    start = BoundedDateField(required=False, help_text="Default: 28 days before `end`.")
+    end = BoundedDateField(required=False, help_text="Default: the last day with data.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for name in ("start", "end"):

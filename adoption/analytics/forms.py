@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from adoption.analytics import metrics
 from adoption.analytics.markers import MarkerView
 from adoption.models import ChangeMarker, EventType, Metric, OrderType
-from golive.forms import QuickSelect
+from golive.forms import BoundedDateField, QuickSelect
 from golive.models import Area, Programme, RoleGroup, Site
 
 MAX_RANGE_DAYS = 366
@@ -50,8 +50,8 @@ class DashboardFilterForm(forms.Form):
     role_group = forms.ChoiceField(
         choices=[("", "All role groups"), *RoleGroup.choices], required=False, widget=QuickSelect
     )
-    start = forms.DateField(label="From", required=False, widget=DATE)
-    end = forms.DateField(label="To", required=False, widget=DATE)
+    start = BoundedDateField(label="From", required=False, widget=DATE)
+    end = BoundedDateField(label="To", required=False, widget=DATE)
 
     def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
