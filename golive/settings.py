@@ -138,11 +138,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # failures the pair is locked out for the cool-off period; the user can still sign in from
 # elsewhere. Per address: this many failures from one address, whatever the usernames,
 # within the window refuse that address (raise it for a hospital behind one shared address).
+# For IPv6 "address" means the client's /64 network, for both rules.
 # Installation-wide: this many failures within about a minute pause password sign-in.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt (checked no password) neither counts nor restarts a lock's cool-off, so
+# every lock ends on time however often people retry (golive/login_throttle.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_WHITELIST_CALLABLE = "golive.oidc.is_single_sign_on_callback"
