@@ -164,9 +164,9 @@ def test_a_process_still_running_after_the_grace_time_is_killed(tmp_path: Path) 
 
 
 @pytest.mark.skipif(shutil.which("dash") is None, reason="needs a shell other than bash")
-def test_an_old_bash_is_refused_with_a_clear_message() -> None:
+def test_an_old_bash_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     dash = str(shutil.which("dash"))
-    old_bash = {**os.environ, "BASH_VERSION": "3.2.57(1)-release"}  # macOS's bash
+    old_bash = {**_env(tmp_path / "var"), "BASH_VERSION": "3.2.57(1)-release"}  # macOS's bash
     result = subprocess.run(  # noqa: S603 - our own script
         [dash, str(ROOT / "scripts" / "run_worker.sh")], cwd=ROOT, env=old_bash,
         capture_output=True, text=True, timeout=30, check=False, start_new_session=True,
