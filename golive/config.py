@@ -180,3 +180,18 @@ def business_hours(environ: Mapping[str, str]) -> tuple[dt.time, dt.time, list[i
         )
     days = sorted({WEEKDAYS.index(name.lower()[:3]) for name in names})
     return opens, closes, days
+
+
+def import_heartbeat(environ: Mapping[str, str]) -> tuple[int, int]:
+    """How often a working import batch's worker writes its heartbeat
+    (``IMPORT_HEARTBEAT_SECONDS``) and how old a heartbeat must be for the batch to be taken
+    for stopped (``IMPORT_HEARTBEAT_STALE_SECONDS``). The second must cover at least two
+    beats, or one late beat (a busy database) would re-queue a batch that is working."""
+    interval = env_int("IMPORT_HEARTBEAT_SECONDS", 10, minimum=1, maximum=60, environ=environ)
+    stale = env_int("IMPORT_HEARTBEAT_STALE_SECONDS", 60, minimum=15, environ=environ)
+    if stale < 2 * interval:
+        raise ImproperlyConfigured(
+            "IMPORT_HEARTBEAT_STALE_SECONDS must be at least twice IMPORT_HEARTBEAT_SECONDS "
+            f"({2 * interval}); got {stale}."
+        )
+    return interval, stale

@@ -17,6 +17,13 @@ lock-out (``AXES_HANDLER`` names ``SignInThrottle``):
 - **per (username, address)**: axes as configured; a stranger's failures lock a user out
   from the stranger's address only.
 
+An attempt refused by any of these rules checks no password and counts as no failure, for
+no rule: the locks end on time however often people retry.
+
+"An address" is an IPv4 address, or an IPv6 client's /64 network
+(``golive.client_address.sign_in_address``), for all three rules: a client picks the rest of
+an IPv6 address freely, so counting whole addresses would let it step round any limit.
+
 The refused attempt gets axes' lock-out response (``lockout_response``), saying which rule
 refused it; the API answers a structured 429 (``golive.api_auth``).
 """
@@ -102,14 +109,15 @@ class SignInThrottle(AxesDatabaseHandler):
             super().user_login_failed(sender, credentials, request, **kwargs)
             return
         refused = getattr(request, _REFUSAL, None)
-        if refused == EVERYONE:
-            # No password was checked: nothing to count, or a pause would never end.
-            self._refuse(request, credentials, EVERYONE)
+        if refused is not None:
+            # Refused before any password was checked: not a new failure. Counting it would
+            # make a lock feed itself (a hospital behind one address retrying would never
+            # see the window drain, and each retry would count towards a per-account lock).
+            self._refuse(request, credentials, refused)
             return
         super().user_login_failed(sender, credentials, request, **kwargs)
-        if refused is None:
-            count_failure_everywhere()
-        reason = refused or refusal(request) or (PAIR if request.axes_locked_out else None)
+        count_failure_everywhere()
+        reason = refusal(request) or (PAIR if request.axes_locked_out else None)
         if reason is not None:
             self._refuse(request, credentials, reason)
 

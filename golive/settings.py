@@ -159,11 +159,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # failures the pair is locked out for the cool-off period; the user can still sign in from
 # elsewhere. Per address: this many failures from one address, whatever the usernames,
 # within the window refuse that address (raise it for a hospital behind one shared address).
+# For IPv6 "address" means the client's /64 network, for both rules.
 # Installation-wide: this many failures within about a minute pause password sign-in.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt (checked no password) neither counts nor restarts a lock's cool-off, so
+# every lock ends on time however often people retry (golive/login_throttle.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_WHITELIST_CALLABLE = "golive.oidc.is_single_sign_on_callback"
@@ -341,11 +345,13 @@ CELERY_BEAT_SCHEDULE = {
 # Extract imports (see IMPORT_CONTRACT in the README).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 500, minimum=1) * 1_000_000
 IMPORT_ISSUE_CAP = env_int("IMPORT_ISSUE_CAP", 10_000, minimum=100)
-IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 600, minimum=30)  # queued, never picked up
+# Queued but never picked up, or working but not moving, for this long: stalled.
+IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 600, minimum=30)
 # A working batch's worker writes a heartbeat every IMPORT_HEARTBEAT_SECONDS; one silent for
-# IMPORT_HEARTBEAT_STALE_SECONDS is taken for dead, shown so, and re-queued by the sweeper.
-IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 10, minimum=1, maximum=60)
-IMPORT_HEARTBEAT_STALE_SECONDS = env_int("IMPORT_HEARTBEAT_STALE_SECONDS", 60, minimum=15)
+# IMPORT_HEARTBEAT_STALE_SECONDS (at least two beats) is taken for dead, shown so, and
+# re-queued by the sweeper. A worker whose batch has not moved for IMPORT_STALL_SECONDS stops
+# beating (hung, not dead), so it is re-queued the same way.
+IMPORT_HEARTBEAT_SECONDS, IMPORT_HEARTBEAT_STALE_SECONDS = config.import_heartbeat(ENVIRON)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 # How long an interrupted import keeps trying to put itself back in the queue (a restarting
 # database) before leaving that to the sweeper.

@@ -517,22 +517,33 @@ class Heartbeat(threading.Thread):
     """Writes the batch's heartbeat every ``IMPORT_HEARTBEAT_SECONDS`` while its attempt
     works, whatever the main thread is doing (a long read, a long merge), so a batch whose
     worker died is noticed within about a minute. One cheap guarded update each time, on the
-    thread's own connection; a failed beat is skipped, never raised."""
+    thread's own connection; a failed beat is skipped, never raised.
 
-    def __init__(self, batch: ImportBatch) -> None:
+    A beat proves the process is alive, not that the import moves: if the batch's progress
+    (status, rows and bytes read) has not moved for ``IMPORT_STALL_SECONDS`` the main thread
+    is taken for hung (a lock wait, a stuck read) and the thread stops beating, so the
+    sweeper's stale-heartbeat rule re-queues the batch as for a dead worker. A merge holds
+    the batch row, and the sweeper leaves a held row alone, so a long merge is not cut off."""
+
+    def __init__(self, batch: ImportBatch, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(name=f"import-heartbeat-{batch.pk}", daemon=True)
         self.batch = batch
         self.stopping = threading.Event()
+        self.clock = clock
+        self.progress: tuple[Any, ...] | None = None
+        self.moved_at = clock()
 
     def run(self) -> None:
         interval = settings.IMPORT_HEARTBEAT_SECONDS
         try:
             while not self.stopping.wait(interval):
-                self.beat()
+                if not self.beat():
+                    return
         finally:
             connection.close()
 
-    def beat(self) -> None:
+    def beat(self) -> bool:
+        """Write the heartbeat; False (and nothing written) once the batch is stalled."""
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
@@ -540,13 +551,33 @@ class Heartbeat(threading.Thread):
                     # behind it: the sweeper treats a locked row as alive anyway.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL lock_timeout = '2s'")
-                ImportBatch.objects.filter(
+                attempt = ImportBatch.objects.filter(
                     pk=self.batch.pk, attempts=self.batch.attempts, status__in=ACTIVE
-                ).update(heartbeat_at=timezone.now())
+                )
+                progress = attempt.values_list("status", "rows_read", "bytes_processed")
+                if self.stalled(progress.first()):
+                    return False
+                attempt.update(heartbeat_at=timezone.now())
         except DatabaseError as error:
             logger.info(
                 "Import batch %s heartbeat skipped: %s", self.batch.pk, type(error).__name__
             )
+        return True
+
+    def stalled(self, progress: tuple[Any, ...] | None) -> bool:
+        now = self.clock()
+        if progress != self.progress:
+            self.progress, self.moved_at = progress, now
+            return False
+        if now - self.moved_at < settings.IMPORT_STALL_SECONDS:
+            return False
+        logger.warning(
+            "Import batch %s has not moved for %s s; its heartbeat stops so the sweeper "
+            "re-queues it",
+            self.batch.pk,
+            settings.IMPORT_STALL_SECONDS,
+        )
+        return True
 
 
 @contextlib.contextmanager

@@ -195,14 +195,16 @@ class Harness:
         return False
 
     def sweep_now(self) -> dict[str, int]:
-        """What the periodic sweeper does once IMPORT_STALL_SECONDS have passed, without
-        waiting for them: age the heartbeats and upload times, then sweep."""
+        """What the periodic sweeper does once IMPORT_STALL_SECONDS (a lost message) and
+        IMPORT_HEARTBEAT_STALE_SECONDS (a silent worker) have passed, without waiting for
+        them: age the heartbeats and upload times, then sweep."""
         from adoption.imports import tasks  # noqa: PLC0415
         from adoption.models import ImportBatch  # noqa: PLC0415
         from django.conf import settings  # noqa: PLC0415
         from django.utils import timezone  # noqa: PLC0415
 
-        past = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALL_SECONDS + 1)
+        longest = max(settings.IMPORT_STALL_SECONDS, settings.IMPORT_HEARTBEAT_STALE_SECONDS)
+        past = timezone.now() - dt.timedelta(seconds=longest + 1)
 
         def age_and_sweep() -> dict[str, int]:
             unfinished = ImportBatch.objects.exclude(status__in=ImportBatch.FINAL)

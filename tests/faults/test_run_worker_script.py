@@ -5,7 +5,9 @@ the embedded default broker (files under a temporary var/), so nothing else is t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,25 +56,38 @@ def _wait_for(check: object, timeout: float) -> bool:
     return False
 
 
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+@contextlib.contextmanager
+def _script(
+    tmp_path: Path, *command: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], list[int]]]:
+    """The script, with beat and the worker (and ``command``) started; yields it and the
+    processes it started."""
+    stderr = (tmp_path / "stderr.txt").open("wb")
     script = subprocess.Popen(  # noqa: S603 - our own script
-        [str(ROOT / "scripts" / "run_worker.sh")], cwd=ROOT, env=_env(tmp_path / "var"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [str(ROOT / "scripts" / "run_worker.sh"), *command], cwd=ROOT,
+        env={**_env(tmp_path / "var"), **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
     )  # fmt: skip
     pidfile = tmp_path / "var" / "celery" / "beat.pid"
+    expected = 2 + bool(command)
     started: list[int] = []
     try:
-        assert _wait_for(lambda: pidfile.exists() and len(_children(script.pid)) == 2, 90)
+        assert _wait_for(lambda: pidfile.exists() and len(_children(script.pid)) == expected, 90)
         started = _children(script.pid)
-        yield script, pidfile
+        yield script, started
     finally:
         if script.poll() is None:
             os.killpg(script.pid, signal.SIGTERM)
-        script.wait(timeout=30)
-        # Leave nothing behind: the worker's warm shutdown can outlast the script.
+        script.wait(timeout=60)
         if not _wait_for(lambda: not any(_alive(pid) for pid in started), 30):
             os.killpg(script.pid, signal.SIGKILL)
+        stderr.close()
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    with _script(tmp_path) as (script, _):
+        yield script, tmp_path / "var" / "celery" / "beat.pid"
 
 
 def test_killing_the_worker_with_sigkill_stops_beat_too(
@@ -109,3 +124,53 @@ def test_make_run_and_make_worker_start_beat_through_the_script_not_embedded() -
 
     assert planned_text.count("scripts/run_worker.sh") == 2
     assert "--beat" not in planned_text
+
+
+# Stand-ins for a worker in warm shutdown (finishing its task) and for one that never stops.
+SLOW_TO_STOP = (
+    "import signal, sys, time\n"
+    "signal.signal(signal.SIGTERM, lambda *_: (time.sleep(3), sys.exit(0)))\n"
+    "while True: time.sleep(0.1)\n"
+)
+NEVER_STOPS = (
+    "import signal, time\n"
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "while True: time.sleep(0.1)\n"
+)
+
+
+def test_the_script_returns_only_once_every_process_it_started_has_ended(
+    tmp_path: Path,
+) -> None:
+    with _script(tmp_path, sys.executable, "-c", SLOW_TO_STOP) as (script, started):
+        os.kill(script.pid, signal.SIGTERM)  # as `make run` is stopped
+        script.wait(timeout=60)
+
+        left_running = [pid for pid in started if _alive(pid)]
+
+    assert left_running == []
+
+
+def test_a_process_still_running_after_the_grace_time_is_killed(tmp_path: Path) -> None:
+    grace = {"STOP_GRACE_SECONDS": "2"}
+    with _script(tmp_path, sys.executable, "-c", NEVER_STOPS, env=grace) as (script, started):
+        os.kill(script.pid, signal.SIGTERM)
+        script.wait(timeout=60)
+
+        left_running = [pid for pid in started if _alive(pid)]
+
+    assert left_running == []
+    assert "still running after 2s; killing it" in (tmp_path / "stderr.txt").read_text()
+
+
+@pytest.mark.skipif(shutil.which("dash") is None, reason="needs a shell other than bash")
+def test_an_old_bash_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    dash = str(shutil.which("dash"))
+    old_bash = {**_env(tmp_path / "var"), "BASH_VERSION": "3.2.57(1)-release"}  # macOS's bash
+    result = subprocess.run(  # noqa: S603 - our own script
+        [dash, str(ROOT / "scripts" / "run_worker.sh")], cwd=ROOT, env=old_bash,
+        capture_output=True, text=True, timeout=30, check=False, start_new_session=True,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "needs bash 4.3 or later; this is 3.2.57(1)-release" in result.stderr

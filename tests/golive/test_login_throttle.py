@@ -8,10 +8,12 @@ import base64
 import datetime as dt
 from typing import Any
 
-from axes.models import AccessFailureLog
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.test import Client
 from django.utils import timezone
 
+from golive.client_address import sign_in_address
 from golive.tasks import prune_sign_in_failure_log
 from tests import factories as f
 from tests.conftest import Trust
@@ -119,6 +121,104 @@ def test_attempts_refused_by_the_installation_wide_pause_are_not_counted_against
         sign_in(Client(), "pm", RIGHT, COLLEAGUE)
 
     assert not AccessFailureLog.objects.filter(username="pm").exists()
+
+
+def _window_passes(settings: Any, **only: Any) -> None:
+    """Age failures (all, or those matching ``only``) past the per-address window."""
+    past = timezone.now() - dt.timedelta(minutes=settings.LOGIN_ADDRESS_WINDOW_MINUTES + 1)
+    AccessFailureLog.objects.filter(**only).update(attempt_time=past)
+
+
+def test_attempts_refused_by_an_address_lock_do_not_extend_it(trust: Trust, settings: Any) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    spray(Client(), ["a", "b", "c"], SPRAYER)
+    refused = [sign_in(Client(), "pm", RIGHT, SPRAYER).status_code for _ in range(6)]
+    _window_passes(settings, username__in=["a", "b", "c"])  # the spray's failures age out
+
+    after = sign_in(Client(), "wm", RIGHT, SPRAYER)
+
+    assert refused == [429] * 6
+    assert after.status_code == 302
+    assert AccessFailureLog.objects.filter(ip_address=SPRAYER).count() == 3
+
+
+def test_a_user_refused_by_an_address_lock_is_not_locked_out_of_their_account_when_it_lifts(
+    trust: Trust, settings: Any
+) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    spray(Client(), ["a", "b", "c"], SPRAYER)
+    for _ in range(6):
+        sign_in(Client(), "pm", RIGHT, SPRAYER)
+    _window_passes(settings)
+
+    assert sign_in(Client(), "pm", RIGHT, SPRAYER).status_code == 302
+
+
+def test_retrying_during_an_account_lock_out_neither_counts_nor_restarts_it(
+    trust: Trust,
+) -> None:
+    for _ in range(5):
+        sign_in(Client(), "pm", "wrong", SPRAYER)
+    locked = AccessAttempt.objects.get(username="pm")
+    retries = [sign_in(Client(), "pm", RIGHT, SPRAYER).status_code for _ in range(3)]
+
+    after = AccessAttempt.objects.get(username="pm")
+    assert retries == [429] * 3
+    assert (after.failures_since_start, after.attempt_time) == (5, locked.attempt_time)
+    assert AccessFailureLog.objects.filter(username="pm").count() == 5
+
+
+NETWORK = "2001:db8:1:2"
+
+
+def test_rotating_ipv6_addresses_within_one_slash_64_does_not_dodge_the_address_limit(
+    trust: Trust, settings: Any
+) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+
+    statuses = [
+        sign_in(Client(), f"user{n}", "guess", f"{NETWORK}:{n:x}:9a3f:e11:{n + 7:x}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 429, 429]
+    assert set(AccessFailureLog.objects.values_list("ip_address", flat=True)) == {f"{NETWORK}::"}
+
+
+def test_a_neighbouring_ipv6_network_is_not_refused_with_a_sprayers_slash_64(
+    trust: Trust, settings: Any
+) -> None:
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    spray(Client(), ["a", "b", "c"], f"{NETWORK}::1")
+
+    assert sign_in(Client(), "pm", RIGHT, "2001:db8:1:3::1").status_code == 302
+
+
+def test_the_account_lock_out_also_counts_an_ipv6_client_by_its_slash_64(
+    trust: Trust,
+) -> None:
+    for n in range(5):
+        sign_in(Client(), "pm", "wrong", f"{NETWORK}::{n + 1:x}")
+
+    response = sign_in(Client(), "pm", RIGHT, f"{NETWORK}::ff")
+
+    assert response.status_code == 429
+    assert "this account from this device" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("seen", "counted"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:0DB8:0000:0000:0001:0002:0003:0004", "2001:db8::"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+    ],
+)
+def test_sign_in_throttling_counts_ipv4_addresses_whole_and_ipv6_by_slash_64(
+    seen: str, counted: str
+) -> None:
+    assert sign_in_address(seen) == counted
 
 
 def test_behind_a_proxy_a_forged_forwarded_for_does_not_dodge_the_address_limit(

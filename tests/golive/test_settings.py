@@ -96,6 +96,24 @@ def test_result_backend_with_an_unknown_scheme_is_refused(tmp_path: Path) -> Non
         config.celery_result_backend({"CELERY_RESULT_BACKEND": "bogus"}, var_dir=tmp_path)
 
 
+def test_an_import_heartbeat_staleness_under_two_beats_is_refused_naming_the_variables() -> None:
+    environ = {"IMPORT_HEARTBEAT_SECONDS": "30", "IMPORT_HEARTBEAT_STALE_SECONDS": "45"}
+
+    with pytest.raises(
+        ImproperlyConfigured,
+        match=r"IMPORT_HEARTBEAT_STALE_SECONDS must be at least twice IMPORT_HEARTBEAT_SECONDS "
+        r"\(60\); got 45",
+    ):
+        config.import_heartbeat(environ)
+
+
+def test_an_import_heartbeat_staleness_of_two_beats_or_more_is_accepted() -> None:
+    environ = {"IMPORT_HEARTBEAT_SECONDS": "30", "IMPORT_HEARTBEAT_STALE_SECONDS": "60"}
+
+    assert config.import_heartbeat(environ) == (30, 60)
+    assert config.import_heartbeat({}) == (10, 60)
+
+
 def test_development_secret_is_used_only_for_a_first_run() -> None:
     assert env_secret("SECRET_KEY", required=False, development_default="dev", environ={}) == "dev"
 

@@ -99,6 +99,70 @@ def test_a_heartbeat_of_a_superseded_attempt_changes_nothing(trust: Trust) -> No
     assert batch.heartbeat_at == before
 
 
+class Clock:
+    """The heartbeat's clock, moved by hand: stalls are counted, not waited for."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.django_db
+def test_a_hung_worker_stops_beating_once_its_batch_has_not_moved_for_the_stall_time(
+    trust: Trust, settings: Any
+) -> None:
+    settings.IMPORT_STALL_SECONDS = 600
+    batch = working(trust, silent_for=5)
+    clock = Clock()
+    beating = pipeline.Heartbeat(batch, clock=clock)
+    assert beating.beat()
+    clock.now = 601  # the process is alive; the batch's rows and bytes have not moved
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+
+    beat = beating.beat()
+    released = housekeeping.release_stalled_batches(now=timezone.now())
+
+    assert beat is False
+    assert released.requeue == [batch.pk]
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_batch_moves_on_keeps_beating_however_long_it_takes(
+    trust: Trust, settings: Any
+) -> None:
+    settings.IMPORT_STALL_SECONDS = 600
+    batch = working(trust, silent_for=50)
+    clock = Clock()
+    beating = pipeline.Heartbeat(batch, clock=clock)
+    for minute in range(1, 30):
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_read=minute * 20_000)
+        clock.now = minute * 60.0
+        assert beating.beat()
+
+    batch.refresh_from_db()
+    assert timezone.now() - batch.heartbeat_at < dt.timedelta(seconds=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_of_a_hung_worker_ends(settings: Any) -> None:
+    settings.IMPORT_HEARTBEAT_SECONDS = 0  # beat as fast as the loop goes; the clock decides
+    settings.IMPORT_STALL_SECONDS = 600
+    batch = working(Trust(), silent_for=5)
+    clock = Clock()
+    beating = pipeline.Heartbeat(batch, clock=clock)
+    beating.beat()  # the progress it last saw, at 0 s
+    clock.now = 601
+
+    beating.start()
+    beating.join(30)
+
+    assert not beating.is_alive()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_held_by_a_live_merge_is_not_requeued_whatever_its_heartbeat() -> None:
