@@ -50,8 +50,9 @@ def basic_auth(username: str) -> dict[str, str]:
 @pytest.fixture
 def server(live_server: Any, settings: Any) -> str:
     # Every call comes from 127.0.0.1, and the checks replay operations with wrong
-    # credentials on purpose: the per-address sign-in limit (tested on its own in
-    # tests/golive/test_login_throttle.py) would soon refuse the whole run.
+    # credentials on purpose: sign-in throttling (tested on its own in
+    # tests/golive/test_login_throttle.py) would soon answer them 429 instead of 401/403.
+    settings.AXES_FAILURE_LIMIT = 1_000_000
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 1_000_000
     settings.LOGIN_GLOBAL_FAILURE_LIMIT = 1_000_000
     build_world()
