@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import logging.config
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from rest_framework import serializers
 
@@ -208,6 +210,9 @@ def test_the_session_csrf_check_still_refuses_a_post_without_a_token(trust: Trus
 @pytest.fixture
 def console() -> Iterator[io.StringIO]:
     """What the settings' console handler writes, while the test runs."""
+    # A Celery worker started by an earlier test may have replaced the root handlers: the
+    # settings' logging is what is under test, so put it back first.
+    logging.config.dictConfig(settings.LOGGING)
     handler = next(
         handler
         for handler in logging.getLogger().handlers

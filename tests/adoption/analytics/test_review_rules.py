@@ -36,7 +36,7 @@ def test_dates_near_year_one_are_field_errors_on_the_dashboard_and_the_api(trust
     api = client.get(f"/api/v1/metrics/{metric.pk}/series/?end=0001-01-02")
 
     assert page.status_code == 200
-    assert "Choose a date between 1990 and 2999" in page.content.decode()
+    assert "Enter a date between 2000 and 2100" in page.content.decode()
     assert api.status_code == 400
     assert api.json()["field_errors"][0]["field"] == "end"
 
