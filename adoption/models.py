@@ -36,6 +36,9 @@ class MappingProfile(models.Model):
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     description = FreeTextField(blank=True)
     spec = models.JSONField()
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts every saved change; each batch records the one it used."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -65,14 +68,35 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", "Committed"
         REJECTED = "rejected", "Rejected"
         FAILED = "failed", "Failed"
+        CHECKED = "checked", "Dry run finished"
+        WITHDRAWING = "withdrawing", "Being withdrawn"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     ACTIVE = (Status.QUEUED, Status.VALIDATING, Status.LOADING)
-    FINAL = (Status.COMMITTED, Status.REJECTED, Status.FAILED)
+    FINAL = (Status.COMMITTED, Status.REJECTED, Status.FAILED, Status.CHECKED, Status.WITHDRAWN)
+    # Statuses whose file may be uploaded again: nothing of it is (or stays) in Golive.
+    REPEATABLE = (Status.REJECTED, Status.FAILED, Status.CHECKED, Status.WITHDRAWN)
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="imports")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     profile_name = FreeCharField(max_length=100)
     profile_spec = models.JSONField(help_text="The mapping as it was when the batch ran.")
+    profile_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The saved profile's version; empty for built-in ones."
+    )
+    dry_run = models.BooleanField(
+        default=False, help_text="Validate and report only: nothing is written but the report."
+    )
+    correction = models.BooleanField(
+        default=False,
+        help_text="Correct earlier imports: rows whose natural keys exist with different "
+        "content replace them (chosen by a programme manager).",
+    )
+    mark_leavers = models.BooleanField(
+        default=False,
+        help_text="Staff lists: the file is the full list, so staff missing from it are "
+        "marked as leavers.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
     )
@@ -118,7 +142,31 @@ class ImportBatch(models.Model):
     rows_unchanged = models.BigIntegerField(default=0)
     rows_rejected = models.BigIntegerField(default=0)
     rows_duplicate = models.BigIntegerField(default=0)
+    rows_superseded = models.BigIntegerField(
+        default=0, help_text="Rows of this batch later replaced by a correction."
+    )
+    rows_leavers = models.BigIntegerField(
+        default=0, help_text="Staff lists: staff marked (or, in a dry run, to be marked) leavers."
+    )
     issues_total = models.BigIntegerField(default=0)
+    issue_counts = models.JSONField(
+        default=dict, blank=True, help_text="Problems by reason code, all of them (not capped)."
+    )
+    unknown_values = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Distinct unknown values of coded columns: {field: {"column": source column, '
+        '"values": [[value, rows], ...] (most rows first, capped), "distinct": n}}.',
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = FreeTextField(blank=True)
     bytes_processed = models.BigIntegerField(default=0)
     bytes_total = models.BigIntegerField(default=0, help_text="Uncompressed size.")
     message = FreeTextField(blank=True)
@@ -140,6 +188,8 @@ class ImportBatch(models.Model):
             "local_dates",
             "notices",
             "profile_spec",
+            "issue_counts",
+            "unknown_values",
         ]
     )
 
@@ -150,7 +200,7 @@ class ImportBatch(models.Model):
             # One committed batch per file content: the "already imported" rule, enforced.
             models.UniqueConstraint(
                 fields=["programme", "kind", "sha256"],
-                condition=~Q(status__in=["rejected", "failed"]),
+                condition=~Q(status__in=["rejected", "failed", "checked", "withdrawn"]),
                 name="import_batch_file_once",
             ),
         ]

@@ -264,6 +264,12 @@ class StaffMember(models.Model):
     job_title = FreeCharField(max_length=200, blank=True)
     areas = models.ManyToManyField(Area, related_name="staff", blank=True)
     start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Left the trust (or the post) on this day: from then on they count in no "
+        "training denominator, rota or nomination. History stays.",
+    )
     epr_user_id = models.CharField(
         "EPR user id",
         max_length=64,

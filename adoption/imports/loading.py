@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection
@@ -84,7 +84,25 @@ class Duplicate:
 
 
 @dataclass(frozen=True)
+class ConflictFound:
+    """A row whose natural key matches another with different content: never merged.
+    ``other_line`` is set for a clash inside the file, ``other_batch`` for a clash with a
+    row another batch committed. ``values`` holds (this row's, the other's) value of each
+    differing field, masked where identifying."""
+
+    line: int
+    fields: tuple[str, ...]
+    values: tuple[tuple[str, str], ...]
+    other_line: int | None = None
+    other_batch: int | None = None
+
+
+@dataclass(frozen=True)
 class MergeResult:
+    """What a merger did. Mergers write every valid row except conflicting ones, which they
+    report (``conflicts``, capped; ``conflict_rows``, all of them); the pipeline decides
+    whether to keep the transaction (see ``pipeline``)."""
+
     staged: int
     inserted: int
     unchanged: int
@@ -94,6 +112,11 @@ class MergeResult:
     notices: tuple[str, ...] = ()
     duplicate_groups: int | None = None  # all of them; ``duplicates`` lists at most a cap
     local_dates: tuple[str, ...] = ()  # events: the local days the staged rows fall on
+    conflicts: tuple[ConflictFound, ...] = ()
+    conflict_rows: int = 0
+    # A correction: earlier batch id -> how many of its rows this batch replaced.
+    superseded: dict[int, int] = field(default_factory=dict)
+    leavers: int = 0  # staff lists marked as full: staff missing from the list, now leavers
 
     @property
     def duplicate_count(self) -> int:

@@ -34,6 +34,11 @@ class Profile:
     patient_id_type: str = "nhs_number"
     dates_are_shifted: bool = False  # research extracts (e.g. MIMIC) move dates into the future
     max_rejected_share: float = 0.005
+    # Golive field -> several source columns whose values, joined with "|", make the field
+    # (e.g. an event id unique only with its source table).
+    composite_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Staff lists: the file is the whole list (staff missing from it are leavers).
+    full_extract: bool = False
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -51,6 +56,10 @@ class Profile:
             "patient_id_type": self.patient_id_type,
             "dates_are_shifted": self.dates_are_shifted,
             "max_rejected_share": self.max_rejected_share,
+            "composite_columns": {
+                name: list(columns) for name, columns in self.composite_columns.items()
+            },
+            "full_extract": self.full_extract,
         }
 
 
@@ -118,6 +127,26 @@ def _parse_constants(
     return constants
 
 
+def _parse_composite(spec: dict[str, Any], fields: dict[str, Field]) -> dict[str, tuple[str, ...]]:
+    raw = spec.get("composite_columns", {})
+    if not isinstance(raw, dict):
+        raise ProfileError("composite_columns must be an object of field to column names.")
+    composite: dict[str, tuple[str, ...]] = {}
+    for name, columns in raw.items():
+        if name not in fields:
+            raise ProfileError(f"composite_columns.{name}: not a Golive field of this kind.")
+        if (
+            not isinstance(columns, list)
+            or len(columns) < 2
+            or not all(isinstance(column, str) and column.strip() for column in columns)
+        ):
+            raise ProfileError(
+                f"composite_columns.{name} must list two or more source column names."
+            )
+        composite[name] = tuple(columns)
+    return composite
+
+
 def _parse_options(spec: dict[str, Any]) -> dict[str, Any]:
     date_format = spec.get("date_format", ISO)
     if not isinstance(date_format, str) or (date_format != ISO and "%" not in date_format):
@@ -141,6 +170,7 @@ def _parse_options(spec: dict[str, Any]) -> dict[str, Any]:
         "patient_id_type": patient_id_type,
         "dates_are_shifted": bool(spec.get("dates_are_shifted", False)),
         "max_rejected_share": float(share),
+        "full_extract": bool(spec.get("full_extract", False)),
     }
 
 
@@ -169,6 +199,7 @@ def parse_spec(name: str, spec: Any) -> Profile:
         value_maps=_parse_value_maps(spec, fields),
         defaults=defaults,
         unmapped_codes=_parse_constants(spec, "unmapped_codes", fields, codes_only=True),
+        composite_columns=_parse_composite(spec, fields),
         **_parse_options(spec),
     )
 

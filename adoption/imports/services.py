@@ -53,6 +53,15 @@ def _queue_after_commit(batch_id: int) -> None:
     transaction.on_commit(send_import, robust=True)
 
 
+def saved_profile_version(*, programme: Programme, name: str) -> int | None:
+    """The version of the saved profile called ``name`` (None for a built-in one)."""
+    return (
+        MappingProfile.objects.filter(programme=programme, name=name)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
 def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
     """A built-in reference profile or a saved one; ``ValidationError`` if unusable."""
     if name in BUILTIN_NAMES:
@@ -117,7 +126,7 @@ def _precheck(path: Path, profile: Profile) -> None:
 def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBatch | None:
     return (
         ImportBatch.objects.filter(programme=programme, kind=kind, sha256=sha256)
-        .exclude(status__in=[Status.REJECTED, Status.FAILED])
+        .exclude(status__in=ImportBatch.REPEATABLE)
         .select_related("uploaded_by")
         .first()
     )
@@ -276,6 +285,7 @@ def create_import_batch(
                 kind=kind,
                 profile_name=profile.name,
                 profile_spec=profile.to_spec(),
+                profile_version=saved_profile_version(programme=programme, name=profile.name),
                 uploaded_by=user,
                 file_name=file_name[:255],
                 file_size=size,
@@ -366,8 +376,11 @@ def save_mapping_profile(
     row.name = name
     row.description = description
     row.kind = parsed.kind
+    spec_changed = row.pk is not None and row.spec != parsed.to_spec()
     row.spec = parsed.to_spec()
     row.updated_by = user
+    if spec_changed:
+        row.version += 1
     clash = MappingProfile.objects.filter(programme=programme, name=name).exclude(pk=row.pk)
     taken = ValidationError({"name": ValidationError(f"A profile called {name} exists.", "unique")})
     if clash.exists():
