@@ -23,7 +23,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
-from adoption.imports import fastpath, loading, reactions
+from adoption.imports import conflicts, fastpath, loading, reactions
 from adoption.imports.files import (
     FileRefused,
     LineReader,
@@ -390,9 +390,15 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
         if current.attempts != batch.attempts or current.status != Status.LOADING:
             return False
         merged = MERGERS[profile.kind](
-            batch_id=batch.pk, work_file=work_file, present_fields=validated.present_fields
+            batch_id=batch.pk,
+            work_file=work_file,
+            present_fields=validated.present_fields,
+            correction=current.correction,
         )
         issues = list(collected.issues)
+        found = conflicts.conflict_issues(merged.conflicts, profile, validated.present_fields)
+        issues.extend(found[: max(issue_cap() - len(issues), 0)])
+        rejected = collected.rows_rejected + merged.conflict_rows
         for duplicate in merged.duplicates:
             if len(issues) >= issue_cap():
                 break
@@ -407,20 +413,20 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
             )
         _save_issues(batch, issues)
         message = "Committed."
-        if collected.rows_rejected:
-            message = f"Committed with {collected.rows_rejected:,} rows rejected."
+        if rejected:
+            message = f"Committed with {rejected:,} rows rejected."
         _finish(
             batch,
             status=Status.COMMITTED,
             message=message,
-            notices=[*notices, *merged.notices],
+            notices=[*notices, *merged.notices, *conflicts.superseded_notices(merged, current)],
             rows_read=rows,
             rows_inserted=merged.inserted,
             rows_updated=merged.updated,
             rows_unchanged=merged.unchanged,
             rows_duplicate=merged.duplicate_rows,
-            rows_rejected=collected.rows_rejected,
-            issues_total=collected.total + merged.duplicate_count,
+            rows_rejected=rejected,
+            issues_total=collected.total + merged.duplicate_count + merged.conflict_rows,
             local_dates=list(merged.local_dates),
         )
         # Rollups, cached figures, alerts: whatever the rest of Golive registered for this kind.

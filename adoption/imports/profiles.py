@@ -127,23 +127,37 @@ def _parse_constants(
     return constants
 
 
-def _parse_composite(spec: dict[str, Any], fields: dict[str, Field]) -> dict[str, tuple[str, ...]]:
+# Fields whose value may be made of several source columns: ids and other plain text.
+COMPOSITE_TYPES = frozenset({FieldType.TEXT, FieldType.STAFF_ID})
+
+
+def _parse_composite(
+    spec: dict[str, Any], fields: dict[str, Field], columns: dict[str, str]
+) -> dict[str, tuple[str, ...]]:
     raw = spec.get("composite_columns", {})
     if not isinstance(raw, dict):
         raise ProfileError("composite_columns must be an object of field to column names.")
     composite: dict[str, tuple[str, ...]] = {}
-    for name, columns in raw.items():
+    for name, sources in raw.items():
         if name not in fields:
             raise ProfileError(f"composite_columns.{name}: not a Golive field of this kind.")
+        if fields[name].type not in COMPOSITE_TYPES:
+            raise ProfileError(
+                f"composite_columns.{name}: only ids and text can be made of several columns."
+            )
+        if name in columns:
+            raise ProfileError(
+                f"{name} is in both columns and composite_columns: map it in one of them."
+            )
         if (
-            not isinstance(columns, list)
-            or len(columns) < 2
-            or not all(isinstance(column, str) and column.strip() for column in columns)
+            not isinstance(sources, list)
+            or len(sources) < 2
+            or not all(isinstance(column, str) and column.strip() for column in sources)
         ):
             raise ProfileError(
                 f"composite_columns.{name} must list two or more source column names."
             )
-        composite[name] = tuple(columns)
+        composite[name] = tuple(sources)
     return composite
 
 
@@ -184,8 +198,11 @@ def parse_spec(name: str, spec: Any) -> Profile:
     fields = {f.name: f for f in FIELDS_BY_KIND[kind]}
     columns = _parse_columns(spec, fields)
     defaults = _parse_constants(spec, "defaults", fields, codes_only=False)
+    composite = _parse_composite(spec, fields, columns)
     missing = sorted(
-        n for n, f in fields.items() if f.required and n not in columns and n not in defaults
+        n
+        for n, f in fields.items()
+        if f.required and n not in columns and n not in defaults and n not in composite
     )
     if missing:
         raise ProfileError(
@@ -199,7 +216,7 @@ def parse_spec(name: str, spec: Any) -> Profile:
         value_maps=_parse_value_maps(spec, fields),
         defaults=defaults,
         unmapped_codes=_parse_constants(spec, "unmapped_codes", fields, codes_only=True),
-        composite_columns=_parse_composite(spec, fields),
+        composite_columns=composite,
         **_parse_options(spec),
     )
 

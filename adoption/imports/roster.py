@@ -15,7 +15,9 @@ from adoption.models import ImportBatch
 from champions.rota import RotaRow, record_rota_entries, replace_rota_entries
 
 
-def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
+def merge_roster(
+    *, batch_id: int, work_file: Path, present_fields: frozenset[str], correction: bool = False
+) -> MergeResult:
     rows: dict[tuple[int, int, dt.datetime], RotaRow] = {}
     lines: dict[tuple[int, int, dt.datetime], list[int]] = {}
     with work_file.open(newline="", encoding="utf-8") as handle:

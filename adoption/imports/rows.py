@@ -36,11 +36,14 @@ class Issue:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where each mapped field sits in the file's header."""
+    """Where each mapped field sits in the file's header. A field made of several columns
+    (``Profile.composite_columns``) sits in a virtual column after the file's own ones,
+    filled by ``with_composites``."""
 
-    positions: dict[str, int]  # Golive field -> column index
+    positions: dict[str, int]  # Golive field -> column index (virtual ones >= width)
     width: int
     notices: list[str]
+    composites: tuple[tuple[int, ...], ...] = ()  # per virtual column: its source columns
 
     def plan(self, profile: Profile) -> list[tuple[Field, int, str, str]]:
         """Per field: its spec, column index (-1: not in the file), column name and default;
@@ -49,11 +52,29 @@ class Layout:
             (
                 spec,
                 self.positions.get(spec.name, -1),
-                profile.columns.get(spec.name, spec.name),
+                column_name(profile, spec.name),
                 profile.defaults.get(spec.name, ""),
             )
             for spec in FIELDS_BY_KIND[profile.kind]
         ]
+
+    def with_composites(self, cells: list[str]) -> list[str]:
+        """The row's cells and, after them, each composite field's value: its source cells
+        joined with "|" (blank when they all are)."""
+        if not self.composites:
+            return cells
+        joined = []
+        for sources in self.composites:
+            parts = [cells[position].strip() for position in sources]
+            joined.append("|".join(parts) if any(parts) else "")
+        return [*cells, *joined]
+
+
+def column_name(profile: Profile, name: str) -> str:
+    """The source column(s) a field is read from, as a report names them."""
+    if name in profile.composite_columns:
+        return "+".join(profile.composite_columns[name])
+    return profile.columns.get(name, name)
 
 
 IDENTIFIER_LIKE = re.compile(r"\d{6,}")
@@ -89,20 +110,32 @@ def read_header(record: Record, profile: Profile) -> Layout:
             missing.append(source)
         else:
             notices.append(f"Column '{source}' (for {name}) is not in the file; left blank.")
+    composites: list[tuple[int, ...]] = []
+    for name, sources in profile.composite_columns.items():
+        absent = [source for source in sources if source not in header]
+        if absent:
+            missing.extend(absent)  # every part is needed, or the ids would collide
+            continue
+        positions[name] = len(header) + len(composites)
+        composites.append(tuple(header.index(source) for source in sources))
+    expected = [*profile.columns.values()]
+    expected.extend(source for sources in profile.composite_columns.values() for source in sources)
     if missing:
         raise FileRefused(
             "HEADER_MISMATCH",
             f"Required columns are missing: {', '.join(missing)}. Expected the columns "
-            f"{', '.join(profile.columns.values())}; found "
+            f"{', '.join(expected)}; found "
             f"{', '.join(_shown_header_cell(cell) for cell in header) or 'nothing'}. "
             f"Check that the mapping profile '{profile.name}' matches this report.",
             line=1,
         )
-    used = set(profile.columns.values())
+    used = set(expected)
     notices.extend(
         f"Column '{name}' is not needed and was not stored." for name in header if name not in used
     )
-    return Layout(positions=positions, width=len(header), notices=notices)
+    return Layout(
+        positions=positions, width=len(header), notices=notices, composites=tuple(composites)
+    )
 
 
 # Types whose cells are never checked for NHS numbers: the patient column (pseudonymised)
@@ -328,6 +361,8 @@ def check_record(
         )
         return result
     plan = plan or layout.plan(profile)
+    if layout.composites:
+        record = Record(record.line, layout.with_composites(record.cells))
     check_identifiers_in_place(record, plan, profile)
     cells, values, issues = record.cells, result.values, result.issues
     for spec, position, column, default in plan:

@@ -36,7 +36,9 @@ def _read(work_file: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, i
     return people, placements
 
 
-def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
+def merge_staff(
+    *, batch_id: int, work_file: Path, present_fields: frozenset[str], correction: bool = False
+) -> MergeResult:
     """Insert new staff, update changed ones, add their areas. Call inside a transaction.
     Only fields the file supplies are updated: a list without job titles keeps the ones
     Golive has."""

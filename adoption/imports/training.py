@@ -15,7 +15,7 @@ from training.models import Completion
 
 
 def merge_completions(
-    *, batch_id: int, work_file: Path, present_fields: frozenset[str]
+    *, batch_id: int, work_file: Path, present_fields: frozenset[str], correction: bool = False
 ) -> MergeResult:
     batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     latest: dict[tuple[int, int], dt.date] = {}
