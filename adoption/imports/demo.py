@@ -167,6 +167,19 @@ def _import(
     return ImportBatch.objects.get(pk=batch.pk).status_label
 
 
+def _with_other_roles(extract: bytes, *, rows: int) -> bytes:
+    """The extract's first rows again, each with a different role code: the same audit ids
+    with different content, so the report shows them as conflicting duplicates."""
+    reader = csv.reader(io.StringIO(extract.decode()))
+    header = next(reader)
+    role = header.index("USER_ROLE")
+    resent = []
+    for row, _ in zip(reader, range(rows), strict=False):
+        row[role] = "CLERK" if row[role] != "CLERK" else "RN"
+        resent.append(row)
+    return _csv(resent, header)
+
+
 def _csv(rows: Iterator[list[str]] | list[list[str]], header: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -278,6 +291,17 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             profile=VENDOR_PROFILE_NAME,
             data=bad,
             name="audit-with-mistakes.csv",
+        )
+    )
+    results.append(
+        "Extract resent with other roles: "
+        + _import(
+            programme=programme,
+            user=user,
+            kind="events",
+            profile=VENDOR_PROFILE_NAME,
+            data=_with_other_roles(extract, rows=3),
+            name="audit-resent-with-other-roles.csv",
         )
     )
     starters = _csv(
