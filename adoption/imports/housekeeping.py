@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adoption.imports import outcome
 from adoption.imports.pipeline import WORK_FILE, stalled_before
 from adoption.models import ImportBatch, ImportIssue
 
@@ -99,37 +100,34 @@ def _release(pk: int, *, now: dt.datetime) -> str:
     a silent heartbeat, so a worker that wakes up or a second sweeper changes nothing twice;
     the old attempt, if it ever resumes, loses its claim when it tries to record anything."""
     with transaction.atomic():
-        batch = (
+        found = (
             ImportBatch.objects.select_for_update(skip_locked=True)
             .filter(
                 pk=pk,
                 status__in=[Status.VALIDATING, Status.LOADING],
                 heartbeat_at__lt=worker_silent_before(now),
             )
-            .values_list("attempts", flat=True)
+            .values_list("attempts", "partial_allowed")
             .first()
         )
-        if batch is None:
+        if found is None:
             return "busy"
-        attempts = batch
+        attempts, partial = found
+        tried = ImportBatch.run_attempt(attempts)
+        limit = settings.IMPORT_MAX_ATTEMPTS
         guarded = ImportBatch.objects.filter(pk=pk, attempts=attempts)
-        if attempts >= settings.IMPORT_MAX_ATTEMPTS:
+        if tried >= limit:
+            reference = f"IMPORT-{pk}-{attempts}"
             guarded.update(
                 status=Status.FAILED,
                 finished_at=now,
-                message=(
-                    f"Processing failed after {attempts} attempts; nothing was imported. "
-                    f"Quote reference IMPORT-{pk}-{attempts} to the Golive administrator."
-                ),
+                message=outcome.failed_after_message(tried, reference, partial=partial),
             )
             return "failed"
         guarded.update(
             status=Status.QUEUED,
             heartbeat_at=now,
-            message=(
-                f"Processing was interrupted; it will retry automatically "
-                f"(attempt {attempts + 1} of {settings.IMPORT_MAX_ATTEMPTS})."
-            ),
+            message=outcome.interrupted_message(tried + 1, limit, partial=partial),
         )
         return "requeued"
 
