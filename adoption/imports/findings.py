@@ -88,3 +88,19 @@ def unknown_value_rows(unknown_values: dict[str, Any]) -> list[tuple[str, str, s
         for name, entry in unknown_values.items()
         for value, rows in entry.get("values", [])
     ]
+
+
+UNKNOWN_VALUES_ON_PAGE = 50
+
+
+def unknown_value_tables(unknown_values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The unknown values as a page shows them: one table per column, its first values."""
+    return [
+        {
+            "field": name,
+            "column": entry.get("column", name),
+            "distinct": entry.get("distinct", len(entry.get("values", []))),
+            "values": entry.get("values", [])[:UNKNOWN_VALUES_ON_PAGE],
+        }
+        for name, entry in unknown_values.items()
+    ]
