@@ -105,8 +105,8 @@ class CommitValidRowsSerializer(serializers.Serializer):
         help_text=f'Exactly "{COMMIT_VALID_ROWS_CONFIRMATION}": you have read the problems and '
         "accept that the rejected rows will not be imported.",
         error_messages={
-            "required": f'Send {{"confirm": "{COMMIT_VALID_ROWS_CONFIRMATION}"}} to confirm '
-            "that the rejected rows will not be imported.",
+            "required": f'Set confirm to "{COMMIT_VALID_ROWS_CONFIRMATION}" to confirm that '
+            "the rejected rows will not be imported.",
             "invalid_choice": f'confirm must be exactly "{COMMIT_VALID_ROWS_CONFIRMATION}".',
         },
     )

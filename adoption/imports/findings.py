@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adoption.imports.fields import Field, FieldType
-from adoption.imports.rows import Issue
+from adoption.imports.profiles import REPEATED_HOUR, SKIPPED_HOUR, Profile
+from adoption.imports.rows import Issue, Lookups
 from golive.identifiers import contains_nhs_number
 
 # Reasons whose value is a code a profile's value map (or Golive's reference data) could
@@ -104,3 +105,26 @@ def unknown_value_tables(unknown_values: dict[str, Any]) -> list[dict[str, Any]]
         }
         for name, entry in unknown_values.items()
     ]
+
+
+def clock_change_notices(lookups: Lookups, profile: Profile) -> list[str]:
+    """Local times in a clock change were read one way; say which, so a trust whose EPR
+    writes UTC (or offsets) knows to change the profile."""
+    notices = []
+    repeated = lookups.clock_changes[REPEATED_HOUR]
+    if repeated:
+        rows = "1 row has a local time" if repeated == 1 else f"{repeated:,} rows have local times"
+        notices.append(
+            f"{rows} in the hour the clocks go back, which happens twice; read as the first "
+            f"(summer time) in {profile.time_zone}. If the EPR writes UTC, set the mapping "
+            "profile's time zone to UTC."
+        )
+    skipped = lookups.clock_changes[SKIPPED_HOUR]
+    if skipped:
+        rows = "1 row has a local time" if skipped == 1 else f"{skipped:,} rows have local times"
+        notices.append(
+            f"{rows} in the hour the clocks go forward, which never happens; read with the "
+            f"offset before the change in {profile.time_zone}. If the EPR writes UTC, set the "
+            "mapping profile's time zone to UTC."
+        )
+    return notices

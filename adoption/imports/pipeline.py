@@ -34,9 +34,9 @@ from adoption.imports.files import (
     read_head,
     records,
 )
-from adoption.imports.findings import Collected, coded_columns
+from adoption.imports.findings import Collected, clock_change_notices, coded_columns
 from adoption.imports.permissions import capability_for
-from adoption.imports.profiles import REPEATED_HOUR, SKIPPED_HOUR, Profile, parse_spec
+from adoption.imports.profiles import Profile, parse_spec
 from adoption.imports.roster import merge_roster
 from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
 from adoption.imports.staff import merge_staff
@@ -269,29 +269,6 @@ def _read(
     return Validated(rows, collected, layout.notices, present)
 
 
-def clock_change_notices(lookups: Lookups, profile: Profile) -> list[str]:
-    """Local times in a clock change were read one way; say which, so a trust whose EPR
-    writes UTC (or offsets) knows to change the profile."""
-    notices = []
-    repeated = lookups.clock_changes[REPEATED_HOUR]
-    if repeated:
-        rows = "1 row has a local time" if repeated == 1 else f"{repeated:,} rows have local times"
-        notices.append(
-            f"{rows} in the hour the clocks go back, which happens twice; read as the first "
-            f"(summer time) in {profile.time_zone}. If the EPR writes UTC, set the mapping "
-            "profile's time zone to UTC."
-        )
-    skipped = lookups.clock_changes[SKIPPED_HOUR]
-    if skipped:
-        rows = "1 row has a local time" if skipped == 1 else f"{skipped:,} rows have local times"
-        notices.append(
-            f"{rows} in the hour the clocks go forward, which never happens; read with the "
-            f"offset before the change in {profile.time_zone}. If the EPR writes UTC, set the "
-            "mapping profile's time zone to UTC."
-        )
-    return notices
-
-
 def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:
     ImportIssue.objects.filter(batch=batch).delete()
     ImportIssue.objects.bulk_create(
@@ -384,15 +361,6 @@ def _reject_rows(batch: ImportBatch, profile: Profile, validated: Validated) -> 
     return verdict if finished else None
 
 
-def _keep_or_roll_back(savepoint: str, *, keep: bool) -> None:
-    """End the savepoint the merger wrote in. Rolling back also drops every on-commit hook
-    registered inside it, so nothing a discarded merge set off ever runs."""
-    if keep:
-        transaction.savepoint_commit(savepoint)
-    else:
-        transaction.savepoint_rollback(savepoint)
-
-
 def _outcome_fields(
     verdict: outcome.Verdict, validated: Validated, merged: loading.MergeResult
 ) -> dict[str, Any]:
@@ -435,25 +403,26 @@ def _record_superseded(merged: loading.MergeResult) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Staged:
+    merged: loading.MergeResult
+    issues: list[Issue]  # the row problems and what the merge found (capped)
+
+
 def _merge(
     batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated
-) -> outcome.Verdict | None:
-    """Stage the valid rows in a savepoint, so duplicates and conflicts are counted whatever
-    happens; then keep them (commit) or roll them back (a batch that must be rejected, or a
-    dry run), and record the outcome, all in one transaction. Returns None (and changes
+) -> Staged | None:
+    """Merge the valid rows and collect the problems the merge found; call inside
+    ``_stage``'s savepoint, which decides whether they stay. Returns None (and changes
     nothing) if another attempt has taken the batch over meanwhile."""
-    rows, collected, notices = validated.rows, validated.collected, validated.notices
+    collected = validated.collected
     with transaction.atomic():
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.attempts != batch.attempts or current.status != Status.LOADING:
             return None
-        staged = transaction.savepoint()
         merged = MERGERS[profile.kind](
             batch_id=batch.pk, work_file=work_file, present_fields=validated.present_fields
         )
-        counts = outcome.Counts(rows, collected.rows_rejected, merged.conflict_rows)
-        verdict = _verdict(batch, profile, counts)
-        _keep_or_roll_back(staged, keep=verdict.keep)
         issues = list(collected.issues)
         for duplicate in merged.duplicates:
             if len(issues) >= issue_cap():
@@ -467,12 +436,38 @@ def _merge(
                     f"The same record appears on lines {lines}; it was counted once.",
                 )
             )
-        _save_issues(batch, issues)
+        return Staged(merged, issues)
+
+
+def _stage(
+    batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated
+) -> outcome.Verdict | None:
+    """Stage the valid rows in a savepoint, so duplicates and conflicts are counted whatever
+    happens; then keep them (commit) or roll them back (a batch that must be rejected, or a
+    dry run), and record the outcome, all in one transaction. Rolling the savepoint back
+    also drops every on-commit hook registered inside it, so nothing a discarded merge set
+    off ever runs. None (and nothing changed) if another attempt has taken the batch over."""
+    with transaction.atomic():
+        # Locked here, outside the savepoint, so the lock outlives a rollback to it.
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if current.attempts != batch.attempts or current.status != Status.LOADING:
+            return None
+        with transaction.atomic():
+            staged = _merge(batch, profile, work_file, validated)
+            if staged is None:
+                return None
+            merged = staged.merged
+            rejected = validated.collected.rows_rejected
+            counts = outcome.Counts(validated.rows, rejected, merged.conflict_rows)
+            verdict = _verdict(batch, profile, counts)
+            if not verdict.keep:
+                transaction.set_rollback(True)
+        _save_issues(batch, staged.issues)
         _finish(
             batch,
             status=verdict.status,
             message=verdict.message,
-            notices=[*notices, *merged.notices],
+            notices=[*validated.notices, *merged.notices],
             **_outcome_fields(verdict, validated, merged),
         )
         if verdict.keep:
@@ -501,7 +496,7 @@ def process(batch: ImportBatch) -> None:
             moved = ImportBatch.objects.filter(
                 pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
             ).update(status=Status.LOADING, rows_read=validated.rows, heartbeat_at=timezone.now())
-            verdict = _merge(batch, profile, work_file, validated) if moved else None
+            verdict = _stage(batch, profile, work_file, validated) if moved else None
             if moved and verdict is None:
                 logger.warning("Import batch %s was taken over by a newer attempt", batch.pk)
         if verdict is not None and verdict.delete_file:
