@@ -181,20 +181,30 @@ def purge_work_files() -> int:
 
 
 def purge_expired_imports(*, now: dt.datetime | None = None) -> int:
-    """Delete uploaded files (raw identifiers) and error reports of batches that ended more
-    than ``IMPORT_RETENTION_DAYS`` ago; failed batches' files go at once. Idempotent."""
+    """Delete uploaded files (raw identifiers) of batches that are over, and the error
+    reports of batches that imported nothing once they ended more than
+    ``IMPORT_RETENTION_DAYS`` ago. The pipeline deletes a file as soon as its batch can
+    never commit (committed, failed, checked, or rejected beyond a partial commit); only a
+    rejected file a programme manager may still commit in part waits here for the retention
+    period. Idempotent; returns how many batches it purged."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
-    expired = ImportBatch.objects.filter(file_deleted_at__isnull=True).filter(
+    files = ImportBatch.objects.filter(file_deleted_at__isnull=True).filter(
         Q(status=Status.REJECTED, finished_at__lt=cutoff)
-        | Q(status__in=[Status.FAILED, Status.COMMITTED])
+        | Q(status__in=[Status.FAILED, Status.COMMITTED, Status.CHECKED])
     )
-    purged = 0
-    for batch in expired:
+    purged: set[int] = set()
+    for batch in files:
         Path(batch.stored_path).unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=now)
+        purged.add(batch.pk)
+    # The report of a batch that imported nothing expires with it, whenever its file went.
+    reports = ImportBatch.objects.filter(
+        status__in=[Status.REJECTED, Status.CHECKED], finished_at__lt=cutoff
+    ).filter(Q(issues__isnull=False) | ~Q(unknown_values={}))
+    for pk in set(reports.values_list("pk", flat=True)):
         with transaction.atomic():
-            if batch.status == Status.REJECTED:
-                ImportIssue.objects.filter(batch=batch).delete()
-            ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=now)
-        purged += 1
-    return purged
+            ImportIssue.objects.filter(batch_id=pk).delete()
+            ImportBatch.objects.filter(pk=pk).update(unknown_values={})
+        purged.add(pk)
+    return len(purged)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
 
-from adoption.imports import pipeline, reactions, services
+from adoption.imports import housekeeping, pipeline, reactions, services
 from adoption.imports.profiles import reference_profile
 from adoption.models import Event, ImportBatch, MappingProfile
 from golive.models import StaffMember
@@ -217,6 +218,22 @@ def test_a_file_within_the_bound_is_kept_for_a_partial_commit(
 
     assert batch.file_deleted_at is None
     assert Path(batch.stored_path).exists()
+
+
+def test_the_report_of_a_file_deleted_at_once_still_expires_after_retention(
+    trust: Trust, import_file: Any, settings: Any
+) -> None:
+    settings.IMPORT_RETENTION_DAYS = 7
+    batch = import_file(events(row(1), row(2, event_type="LOGON")), dry_run=True)
+    assert batch.issues.exists()
+
+    kept = housekeeping.purge_expired_imports(now=batch.finished_at + dt.timedelta(days=6))
+    purged = housekeeping.purge_expired_imports(now=batch.finished_at + dt.timedelta(days=8))
+
+    batch.refresh_from_db()
+    assert (kept, purged) == (0, 1)
+    assert not batch.issues.exists()
+    assert batch.unknown_values == {}
 
 
 # Committing the valid rows only.
