@@ -339,7 +339,9 @@ def _verdict(batch: ImportBatch, profile: Profile, counts: outcome.Counts) -> ou
     )
 
 
-def _reject_rows(batch: ImportBatch, profile: Profile, validated: Validated) -> outcome.Verdict:
+def _reject_rows(
+    batch: ImportBatch, profile: Profile, validated: Validated
+) -> outcome.Verdict | None:
     """Every row has problems: nothing to stage, so the batch ends here (rejected, or checked
     for a dry run)."""
     rows, collected = validated.rows, validated.collected
