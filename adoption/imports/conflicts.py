@@ -67,7 +67,8 @@ def _profile(name: str, version: int | None) -> str:
 
 
 def superseded_notices(merged: MergeResult, batch: ImportBatch) -> list[str]:
-    """One notice per earlier batch whose rows this correction replaced."""
+    """One notice per earlier batch whose rows this correction replaced (or, a dry run,
+    would replace)."""
     if not merged.superseded:
         return []
     earlier = ImportBatch.objects.filter(pk__in=merged.superseded).values_list(
@@ -79,7 +80,7 @@ def superseded_notices(merged: MergeResult, batch: ImportBatch) -> list[str]:
         else f"profile {batch.profile_name}"
     )
     return [
-        f"Updated {merged.superseded[pk]:,} "
+        f"{'Would update' if batch.dry_run else 'Updated'} {merged.superseded[pk]:,} "
         f"{'row' if merged.superseded[pk] == 1 else 'rows'} first imported by batch {pk} "
         f"(profile {_profile(name, version)}); this batch used {used}."
         for pk, name, version in sorted(earlier)

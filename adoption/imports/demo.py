@@ -228,8 +228,7 @@ def _seed_completions(*, programme: Programme, user: User) -> str:
     )
 
 
-def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400) -> list[str]:
-    """Import the demo extracts; returns one line per file saying what happened."""
+def _vendor_profile(*, programme: Programme, user: User) -> None:
     MappingProfile.objects.get_or_create(
         programme=programme,
         name=VENDOR_PROFILE_NAME,
@@ -240,6 +239,11 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             "description": "The audit report of the demo trust's EPR supplier.",
         },
     )
+
+
+def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400) -> list[str]:
+    """Import the demo extracts; returns one line per file saying what happened."""
+    _vendor_profile(programme=programme, user=user)
     live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
     if live is None:
         return []
@@ -340,3 +344,53 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
         )
     )
     return results
+
+
+DRY_RUN_FILE = "new-audit-report-check.csv"
+# Codes a newer version of the supplier's report writes that the saved profile does not map.
+NEW_ACTIONS = [
+    "ORD_CANCEL",
+    "ORD_CANCEL",
+    "ORD_CANCEL",
+    "WRISTBAND_SCAN",
+    "WRISTBAND_SCAN",
+    "BP_OBS",
+]
+
+
+def seed_dry_run_demo(*, programme: Programme, user: User) -> list[str]:
+    """A dry run of a newer audit report: nothing imported, the would-be counts, and the
+    action codes and locations the profile does not know yet, for the profile's editor."""
+    if ImportBatch.objects.filter(programme=programme, file_name=DRY_RUN_FILE).exists():
+        return ["Dry run of a newer audit report: already checked"]
+    live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
+    if live is None:
+        return []
+    _vendor_profile(programme=programme, user=user)
+    areas = [f"{a.site.code}/{a.code}" for a in live.areas.select_related("site").order_by("pk")]
+    day = live.user_go_live_date + dt.timedelta(days=20)
+    actions = [code for code, _ in ACTIONS] * 4 + NEW_ACTIONS
+    rows = [
+        [
+            f"DRY{n}",
+            f"{day:%d/%m/%Y} {8 + n % 10:02d}:{n % 60:02d}:00",
+            action,
+            "LAB" if action == "ORD_SIGN" else "",
+            f"EPR1{n % 40:05d}",
+            "RN",
+            areas[n % len(areas)] if n % 17 else "RCH/OLD-WARD-9",
+            "",
+        ]
+        for n, action in enumerate(actions)
+    ]
+    batch = services.create_import_batch(
+        user=user,
+        programme=programme,
+        kind="events",
+        profile_name=VENDOR_PROFILE_NAME,
+        upload=io.BytesIO(_csv(rows, HEADER)),
+        file_name=DRY_RUN_FILE,
+        dry_run=True,
+    )
+    pipeline.run(batch.pk)
+    return [f"Dry run of a newer audit report: {ImportBatch.objects.get(pk=batch.pk).status_label}"]
