@@ -469,7 +469,11 @@ def _stage(
             notices=[
                 *validated.notices,
                 *merged.notices,
-                *conflicts.superseded_notices(merged, current),
+                *(
+                    conflicts.superseded_notices(merged, current)
+                    if verdict.status != Status.REJECTED
+                    else []
+                ),
             ],
             **_outcome_fields(verdict, validated, merged),
         )
