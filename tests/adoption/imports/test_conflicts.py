@@ -89,7 +89,9 @@ def test_a_row_differing_from_another_batchs_committed_row_is_a_conflict_naming_
 
     second = upload(trust, events(row("E1", event_type="result_viewed"), row("E2"), row("E3")))
 
-    assert (second.rows_inserted, second.rows_unchanged, second.rows_rejected) == (1, 1, 1)
+    # Nothing of a batch with conflicts is kept unless a programme manager chose partial mode.
+    assert second.status == ImportBatch.Status.REJECTED
+    assert (second.rows_inserted, second.rows_rejected) == (0, 1)
     assert report(second) == [
         (2, "event_type", "CONFLICTING_DUPLICATE",
          f"Line 2 has the same event id as an event batch {first.pk} committed, but with a "
@@ -183,11 +185,14 @@ def test_lines_conflicting_inside_a_correction_stay_conflicts(trust: Trust, fold
 
     second = upload(trust, events(row("E1", user="EPR2"), row("E1", user="EPR3")), correction=True)
 
-    assert (second.rows_updated, second.rows_rejected) == (1, 1)
+    # Which of the two lines is right cannot be known, so the correction is rejected whole
+    # (and, rolled back, supersedes nothing).
+    assert second.status == ImportBatch.Status.REJECTED
+    assert (second.rows_updated, second.rows_rejected) == (0, 1)
     assert [(line, code) for line, _, code, *_ in report(second)] == [(3, "CONFLICTING_DUPLICATE")]
-    assert Event.objects.get().epr_user_id == "EPR2"
+    assert Event.objects.get().epr_user_id not in {"EPR2", "EPR3"}
     first.refresh_from_db()
-    assert first.rows_superseded == 1
+    assert first.rows_superseded == 0
 
 
 COMPOSITE_SPEC = {
