@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
+from adoption.imports.fields import FIELDS_BY_KIND, NOT_COMPLETED, Field, FieldType
 from adoption.imports.files import FileRefused, Record
 from adoption.imports.keys import event_key
 from adoption.imports.profiles import (
+    SURNAME_FIRST,
     Profile,
     expected_format,
     normalise_code,
@@ -41,19 +42,36 @@ class Layout:
     positions: dict[str, int]  # Golive field -> column index
     width: int
     notices: list[str]
+    # Golive field -> the indexes of the several columns whose values make it (a profile's
+    # ``composite_columns``, e.g. an e-roster's shift date and start time).
+    composites: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def plan(self, profile: Profile) -> list[tuple[Field, int, str, str]]:
-        """Per field: its spec, column index (-1: not in the file), column name and default;
-        worked out once per file rather than once per row."""
+        """Per field: its spec, column index (-1: not in the file; ``COMPOSITE``: several
+        columns), column name and default; worked out once per file rather than per row."""
         return [
             (
                 spec,
-                self.positions.get(spec.name, -1),
-                profile.columns.get(spec.name, spec.name),
+                COMPOSITE if spec.name in self.composites else self.positions.get(spec.name, -1),
+                " + ".join(profile.composite_columns[spec.name])
+                if spec.name in self.composites
+                else profile.columns.get(spec.name, spec.name),
                 profile.defaults.get(spec.name, ""),
             )
             for spec in FIELDS_BY_KIND[profile.kind]
         ]
+
+    def joined(self, spec: Field, cells: list[str]) -> str:
+        """A composite field's value: its columns' values joined, with a space for dates and
+        times (so "01/12/2026" and "07:30" read as "%d/%m/%Y %H:%M"), else with "|"; blank
+        if every part is blank."""
+        parts = [cells[index].strip() for index in self.composites[spec.name]]
+        if not any(parts):
+            return ""
+        return (" " if spec.type in {FieldType.DATE, FieldType.DATETIME} else "|").join(parts)
+
+
+COMPOSITE = -2
 
 
 IDENTIFIER_LIKE = re.compile(r"\d{6,}")
@@ -89,20 +107,37 @@ def read_header(record: Record, profile: Profile) -> Layout:
             missing.append(source)
         else:
             notices.append(f"Column '{source}' (for {name}) is not in the file; left blank.")
+    composites: dict[str, tuple[int, ...]] = {}
+    for name, sources in profile.composite_columns.items():
+        absent = [source for source in sources if source not in header]
+        if not absent:
+            composites[name] = tuple(header.index(source) for source in sources)
+        elif fields[name].required:
+            missing.extend(absent)
+        else:
+            shown = ", ".join(f"'{source}'" for source in absent)
+            notices.append(f"Columns {shown} (for {name}) are not in the file; left blank.")
     if missing:
         raise FileRefused(
             "HEADER_MISMATCH",
             f"Required columns are missing: {', '.join(missing)}. Expected the columns "
-            f"{', '.join(profile.columns.values())}; found "
+            f"{', '.join(_source_columns(profile))}; found "
             f"{', '.join(_shown_header_cell(cell) for cell in header) or 'nothing'}. "
             f"Check that the mapping profile '{profile.name}' matches this report.",
             line=1,
         )
-    used = set(profile.columns.values())
+    used = set(_source_columns(profile))
     notices.extend(
         f"Column '{name}' is not needed and was not stored." for name in header if name not in used
     )
-    return Layout(positions=positions, width=len(header), notices=notices)
+    return Layout(positions=positions, width=len(header), notices=notices, composites=composites)
+
+
+def _source_columns(profile: Profile) -> list[str]:
+    named = list(profile.columns.values())
+    for sources in profile.composite_columns.values():
+        named.extend(source for source in sources if source not in named)
+    return named
 
 
 # Types whose cells are never checked for NHS numbers: the patient column (pseudonymised)
@@ -331,7 +366,12 @@ def check_record(
     check_identifiers_in_place(record, plan, profile)
     cells, values, issues = record.cells, result.values, result.issues
     for spec, position, column, default in plan:
-        raw = (cells[position].strip() if position >= 0 else "") or default
+        if position >= 0:
+            raw = cells[position].strip() or default
+        elif position == COMPOSITE:
+            raw = layout.joined(spec, cells) or default
+        else:
+            raw = default
         values[spec.name] = None
         if not raw:
             if spec.required:
@@ -348,6 +388,11 @@ def check_record(
         if issue is not None:
             issues.append(issue)
         values[spec.name] = value
+    if profile.kind == "training" and values.get("status") == NOT_COMPLETED:
+        # An enrolment, not a completion: whatever else it lacks (usually a completion
+        # date), it is skipped, and the merger counts it in a notice.
+        result.issues.clear()
+        return result
     extra_check = ROW_CHECKS.get(profile.kind)
     if extra_check is not None and not result.issues:
         result.issues.extend(extra_check(record.line, result.values, profile, lookups))
@@ -384,11 +429,28 @@ def check_staff_row(
 MAX_SHIFT = dt.timedelta(hours=24)
 
 
+def _times_of_one_day(profile: Profile) -> bool:
+    """Whether start and end are times read with the same date column (an e-roster's shift
+    date): then an end at or before the start is on the next day."""
+    starts = profile.composite_columns.get("starts_at", ())
+    ends = profile.composite_columns.get("ends_at", ())
+    return bool(starts) and bool(ends) and starts[0] == ends[0]
+
+
+def next_day(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The same local clock time a day later (23 or 25 hours on a clock-change night)."""
+    local = moment.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=1)
+    return local.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
 def check_roster_row(
     line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
 ) -> list[Issue]:
-    """A shift ends after it starts, and within a day of it."""
+    """A shift ends after it starts, and within a day of it. A night shift written as a
+    date with start and end times ends the next day."""
     starts, ends = values["starts_at"], values["ends_at"]
+    if ends <= starts and _times_of_one_day(profile):
+        ends = values["ends_at"] = next_day(ends, profile.tz)
     if starts < ends <= starts + MAX_SHIFT:
         return []
     column = profile.columns.get("ends_at", "ends_at")
@@ -441,25 +503,47 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
     )
 
 
+TITLES = frozenset({"MR", "MRS", "MISS", "MS", "MX", "DR", "PROF", "PROFESSOR", "SIR", "DAME"})
+
+
+def forename_first(name: str) -> str:
+    """ "Smith, Jane" (ESR's "Surname, Title Forenames") as "Jane Smith"; the title goes, since
+    Golive shows names without one. A name without a comma is kept as it is."""
+    surname, comma, rest = name.partition(",")
+    if not comma:
+        return name
+    words = rest.split()
+    if len(words) > 1 and words[0].rstrip(".").upper() in TITLES:
+        words = words[1:]
+    return " ".join([*words, surname.strip()]).strip()
+
+
 def stage_staff(line: int, values: dict[str, Any], profile: Profile, lookups: Lookups) -> StagedRow:
     start: dt.date | None = values.get("start_date")
+    end: dt.date | None = values.get("end_date")
+    name: str = values["full_name"]
     return (
         line,
         values["staff_number"],
-        values["full_name"],
+        forename_first(name) if profile.name_order == SURNAME_FIRST else name,
         values["role_group"],
         values.get("job_title") or "",
         values["area"],
         start.isoformat() if start else "",
         values.get("epr_user_id") or "",
+        end.isoformat() if end else "",
     )
 
 
 def stage_training(
     line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
 ) -> StagedRow:
+    """Rows that are not completions (``NOT_COMPLETED``) are written for the merger to count
+    and skip."""
+    if values.get("status") == NOT_COMPLETED:
+        return (line, "", "", "", NOT_COMPLETED)
     completed: dt.date = values["completed_on"]
-    return (line, values["staff_number"], values["course"], completed.isoformat())
+    return (line, values["staff_number"], values["course"], completed.isoformat(), "")
 
 
 def stage_roster(

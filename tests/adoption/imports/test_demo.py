@@ -32,6 +32,7 @@ def test_demo_imports_an_extract_a_rejected_file_and_new_starters_once(
         "Extract with mistakes: Rejected",
         "Training completions: Committed",
         "New starters staff list: Committed",
+        "ESR staff extract: Committed",
     ]
     assert again[0] == "EPR audit extract: already imported"
     assert ImportBatch.objects.filter(status="committed", kind="events").count() == 1
