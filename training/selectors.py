@@ -105,10 +105,9 @@ def staff_in_scope(
     scope: Scope, *, area_ids: list[int] | None = None, on: dt.date | None = None
 ) -> QuerySet[StaffMember]:
     """Staff working in the go-live's areas (those the user may see, or ``area_ids`` among
-    them), plus people added by hand, less people excluded by hand, and less leavers: those
-    whose end date is on or before ``on`` (default today). A person added by hand is seen by
-    users whose view covers the whole go-live, or who see one of the go-live's areas that
-    person works in."""
+    them), plus people added by hand, less people excluded by hand and leavers (end date on
+    or before ``on``, default today). A person added by hand is seen by users whose view
+    covers the whole go-live, or who see one of the go-live's areas that person works in."""
     go_live = scope.go_live
     ids = scope.area_ids if area_ids is None else [i for i in area_ids if i in scope.area_ids]
     changes = ScopeChange.objects.filter(go_live=go_live)
@@ -119,12 +118,9 @@ def staff_in_scope(
     if area_ids is not None or not scope.is_whole:
         added = added.filter(staff__areas__in=ids)
     excluded = changes.filter(kind=ScopeChange.Kind.EXCLUDE).values("staff_id")
-    day = timezone.localdate() if on is None else on
-    return (
-        StaffMember.objects.filter(Q(pk__in=in_areas) | Q(pk__in=added))
-        .exclude(pk__in=excluded)
-        .filter(StaffMember.in_post(day))
-    )
+    in_post = StaffMember.in_post(timezone.localdate() if on is None else on)
+    rows = StaffMember.objects.filter(Q(pk__in=in_areas) | Q(pk__in=added), in_post)
+    return rows.exclude(pk__in=excluded)
 
 
 def _required_for(go_live: GoLive) -> QuerySet[Requirement]:
@@ -310,9 +306,8 @@ def breakdown(
     """Figures per site, area or role group, in one grouped query. A person working in two
     areas counts in each, and in their site once."""
     if by == "role_group":
-        staff = with_status(
-            staff_in_scope(scope, area_ids=area_ids, on=today), scope.go_live, today=today
-        )
+        in_scope = staff_in_scope(scope, area_ids=area_ids, on=today)
+        staff = with_status(in_scope, scope.go_live, today=today)
         labels = dict(RoleGroup.choices)
         return sorted(
             (
@@ -324,9 +319,8 @@ def breakdown(
     ids = scope.area_ids if area_ids is None else area_ids
     areas = [a for a in scope.areas if a.pk in ids]
     # A row per (person, area) pair within the chosen areas.
-    staff = with_status(
-        staff_in_scope(scope, area_ids=ids, on=today), scope.go_live, today=today
-    ).filter(areas__in=ids)
+    in_scope = staff_in_scope(scope, area_ids=ids, on=today)
+    staff = with_status(in_scope, scope.go_live, today=today).filter(areas__in=ids)
     if by == "area":
         counts = _tally(staff, "areas")
         return [
@@ -490,9 +484,8 @@ def people(
     statuses: tuple[str, ...] = (Status.NOT_TRAINED, Status.BOOKED, Status.OVERDUE),
 ) -> Annotated:
     """Named people in scope with a status, for those who may see staff: the huddle list."""
-    staff = staff_in_scope(scope, area_ids=area_ids, on=today).filter(
-        pk__in=access.staff().values("pk")
-    )
+    may_see = access.staff().values("pk")
+    staff = staff_in_scope(scope, area_ids=area_ids, on=today).filter(pk__in=may_see)
     if role_group:
         staff = staff.filter(role_group=role_group)
     if course is not None:

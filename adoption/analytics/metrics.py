@@ -248,7 +248,9 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
     )
     # Leavers are eligible from their start until their end date; one who left before
     # becoming eligible (e.g. before training) never is.
-    left = dict(staff.exclude(end_date=None).values_list("pk", "end_date"))
+    left: dict[int, dt.date] = {
+        pk: end for pk, end in staff.values_list("pk", "end_date") if end is not None
+    }
     since = {pk: day for pk, day in since.items() if pk not in left or left[pk] > day}
     starts = sorted(since.values())
     ends = sorted(left[pk] for pk in since if pk in left)

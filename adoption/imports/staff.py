@@ -186,7 +186,7 @@ def merge_staff(
         [through(staffmember_id=ids[number], area_id=area) for number, area in placements],
         ignore_conflicts=True,
     )
-    leavers, notices = 0, ()
+    leavers, notices = 0, ()  # type: tuple[int, tuple[str, ...]]
     if full_list:
         leavers, notices = _mark_leavers(batch, set(found.people), today)
     duplicates = [Duplicate(lines[0], lines) for lines in placements.values() if len(lines) > 1]

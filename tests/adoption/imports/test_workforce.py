@@ -450,3 +450,12 @@ def test_designations_of_leavers_stay_on_record(trust: Trust) -> None:
     StaffMember.objects.filter(pk=trust.staff_a.pk).update(end_date=dt.date(2026, 1, 1))
 
     assert Designation.objects.filter(staff=trust.staff_a).exists()
+
+
+def test_the_staff_list_says_when_a_leaver_left(trust: Trust, client: Any) -> None:
+    StaffMember.objects.filter(pk=trust.staff_a.pk).update(end_date=dt.date(2026, 1, 31))
+    client.force_login(trust.programme_manager)
+
+    page = client.get("/staff/")
+
+    assert "Left on 31 Jan 2026" in page.content.decode()
