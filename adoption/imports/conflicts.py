@@ -35,9 +35,19 @@ def _differences(conflict: ConflictFound) -> str:
     return f"a different {_listed(shown)}"
 
 
+# What makes two rows of a kind "the same record" (events: ``SAME_EVENT``).
+SAME_RECORD = {
+    "staff": "has the same staff number as",
+    "roster": "is the same shift (staff member, area and start) as",
+    "training": "is the same completion (staff member and course) as",
+}
+
+
 def conflict_issue(conflict: ConflictFound, profile: Profile, *, by_event_id: bool) -> Issue:
     """One conflict as its row's issue: located at the first differing field's column."""
-    same = "has the same event id as" if by_event_id else "is the same event as"
+    same = SAME_RECORD.get(
+        profile.kind, "has the same event id as" if by_event_id else "is the same event as"
+    )
     if conflict.other_line is not None:
         message = (
             f"Line {conflict.line} {same} line {conflict.other_line} but with "

@@ -228,6 +228,31 @@ def _seed_completions(*, programme: Programme, user: User) -> str:
     )
 
 
+ESR_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "esr-staff.csv"
+
+
+def _seed_esr_staff(*, programme: Programme, user: User) -> str:
+    """The ESR sample (docs/samples) through the built-in ESR preset: a dozen staff, with
+    assignment end dates, two of them past (leavers) and one to come. It lists only these
+    people, so it is not taken as the full list: nobody else becomes a leaver."""
+    try:
+        batch = services.create_import_batch(
+            user=user,
+            programme=programme,
+            kind="staff",
+            profile_name="esr-staff",
+            upload=io.BytesIO(ESR_SAMPLE.read_bytes()),
+            file_name=ESR_SAMPLE.name,
+            mark_leavers=False,
+        )
+    except ValidationError as error:
+        if error.code in {"ALREADY_IMPORTED", "ALREADY_QUEUED"}:
+            return "already imported"
+        raise
+    pipeline.run(batch.pk)
+    return ImportBatch.objects.get(pk=batch.pk).status_label
+
+
 def _vendor_profile(*, programme: Programme, user: User) -> None:
     MappingProfile.objects.get_or_create(
         programme=programme,
@@ -350,6 +375,7 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             name="new-starters.csv",
         )
     )
+    results.append("ESR staff extract: " + _seed_esr_staff(programme=programme, user=user))
     return results
 
 

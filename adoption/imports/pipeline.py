@@ -125,10 +125,15 @@ def _staff_by_number(organisation_id: int) -> dict[str, tuple[int, frozenset[int
 
 
 def _courses(programme_id: int) -> dict[str, int]:
-    return {
-        code.upper(): pk
-        for pk, code in Course.objects.filter(programme_id=programme_id).values_list("pk", "code")
-    }
+    """Course code -> id, and each course's name where no code or other course has it (a
+    learning system's report names courses by title)."""
+    rows = list(Course.objects.filter(programme_id=programme_id).values_list("pk", "code", "name"))
+    codes = {code.upper(): pk for pk, code, _ in rows}
+    names: dict[str, list[int]] = {}
+    for pk, _, name in rows:
+        names.setdefault(name.strip().upper(), []).append(pk)
+    by_name = {name: ids[0] for name, ids in names.items() if len(ids) == 1 and name not in codes}
+    return {**by_name, **codes}
 
 
 def _lookups(batch: ImportBatch, kind: str) -> Lookups:

@@ -30,8 +30,13 @@ from adoption.imports.files import (
 )
 from adoption.imports.permissions import capability_for
 from adoption.imports.pipeline import private_folder
-from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, parse_spec
-from adoption.imports.profiles import reference_profile as builtin_profile
+from adoption.imports.profiles import (
+    BUILTIN_NAMES,
+    Profile,
+    ProfileError,
+    builtin_profile,
+    parse_spec,
+)
 from adoption.imports.rows import check_identifiers_in_place, read_header
 from adoption.models import ImportBatch, MappingProfile
 from golive.access import Access, Capability
@@ -63,13 +68,14 @@ def saved_profile_version(*, programme: Programme, name: str) -> int | None:
 
 
 def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
-    """A built-in reference profile or a saved one; ``ValidationError`` if unusable."""
+    """A built-in profile (a reference format or a preset) or a saved one;
+    ``ValidationError`` if unusable."""
     if name in BUILTIN_NAMES:
         if BUILTIN_NAMES[name] != kind:
             raise ValidationError(
                 f"Profile {name} reads {BUILTIN_NAMES[name]} files.", "profile_kind"
             )
-        return builtin_profile(kind)
+        return builtin_profile(name)
     saved = MappingProfile.objects.filter(programme=programme, name=name).first()
     if saved is None:
         raise ValidationError(f"There is no mapping profile called {name!r}.", "profile_missing")

@@ -28,7 +28,14 @@ from adoption.imports.forms import (
 )
 from adoption.imports.housekeeping import worker_silent_since
 from adoption.imports.permissions import capability_for
-from adoption.imports.profiles import BUILTIN_NAMES, ProfileError, parse_spec, reference_profile
+from adoption.imports.profiles import (
+    BUILTIN_NAMES,
+    ProfileError,
+    builtin_description,
+    builtin_profile,
+    parse_spec,
+    reference_profile,
+)
 from adoption.imports.progress import about, progress_of
 from adoption.imports.selectors import (
     can_edit_profiles,
@@ -286,17 +293,32 @@ def _profile_programme(request: HttpRequest, access: Access) -> Programme:
     return programme
 
 
+def _builtin_summary(name: str) -> dict[str, object]:
+    """A built-in profile as the profile list shows it: the source columns it reads."""
+    profile = builtin_profile(name)
+    rows = []
+    for spec in FIELDS_BY_KIND[profile.kind]:
+        column = profile.columns.get(spec.name) or " + ".join(
+            profile.composite_columns.get(spec.name, ())
+        )
+        if column:
+            rows.append({"column": column, "field": spec})
+    return {
+        "name": name,
+        "plural": kind_plural(profile.kind),
+        "description": builtin_description(name),
+        "rows": rows,
+    }
+
+
 @require_GET
 def profile_list(request: HttpRequest) -> HttpResponse:
     access = section_access(request, "adoption")
     programme = _programme(request)
     editable = [p.pk for p in import_programmes(access) if can_edit_profiles(access, p)]
-    builtins = [
-        {"name": name, "kind": kind, "plural": kind_plural(kind), "fields": FIELDS_BY_KIND[kind]}
-        for name, kind in BUILTIN_NAMES.items()
-    ]
     context = {
-        "builtins": builtins,
+        "builtins": [_builtin_summary(name) for name in BUILTIN_NAMES],
+        "new_kinds": [{"kind": kind, "plural": kind_plural(kind)} for kind in FIELDS_BY_KIND],
         "saved": visible_profiles(access).select_related("programme", "updated_by"),
         "editable_programme_ids": editable,
         "can_create": programme is not None and programme.pk in editable,
@@ -394,9 +416,7 @@ def builtin_profile_export(request: HttpRequest, name: str) -> HttpResponse:
     section_access(request, "adoption")
     if name not in BUILTIN_NAMES:
         raise Http404("There is no built-in profile with that name.")
-    kind = BUILTIN_NAMES[name]
-    description = f"Golive's reference format for {kind_plural(kind)}."
-    return _profile_download(name, description, reference_profile(kind).to_spec())
+    return _profile_download(name, builtin_description(name), builtin_profile(name).to_spec())
 
 
 def _import_errors(error: ValidationError) -> list[str]:

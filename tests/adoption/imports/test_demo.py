@@ -35,7 +35,11 @@ def test_demo_imports_an_extract_a_rejected_file_and_new_starters_once(
 
     assert first[:2] == ["EPR audit extract: Committed", "Extract with mistakes: Rejected"]
     assert first[2].startswith("Extract resent with other roles: ")
-    assert first[3:] == ["Training completions: Committed", "New starters staff list: Committed"]
+    assert first[3:] == [
+        "Training completions: Committed",
+        "New starters staff list: Committed",
+        "ESR staff extract: Committed",
+    ]
     assert again[0] == "EPR audit extract: already imported"
     extracts = ImportBatch.objects.filter(file_name="epr-audit-extract.csv")
     assert extracts.filter(status="committed", kind="events").count() == 1
