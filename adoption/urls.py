@@ -2,7 +2,7 @@ from django.urls import path
 
 from adoption.analytics import views as analytics_views
 from adoption.feedback import views as feedback_views
-from adoption.imports import views
+from adoption.imports import views, withdraw_views
 
 app_name = "adoption"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         name="commit_valid_rows",
     ),
     path("imports/<int:pk>/errors.csv", views.error_report, name="error_report"),
+    path("imports/<int:pk>/withdraw/", withdraw_views.withdraw, name="withdraw"),
     path("profiles/", views.profile_list, name="profiles"),
     path("profiles/new/", views.profile_new, name="profile_new"),
     path("profiles/import/", views.profile_import, name="profile_import"),

@@ -189,7 +189,6 @@ def recompute_days(days: list[dt.date]) -> RollupResult:
     return RollupResult(len(days), rollup_rows, activity_rows)
 
 
-
 @transaction.atomic
 def rebuild_days(days: list[dt.date]) -> RollupResult:
     """Recompute the rollups of ``days`` (every area) exactly as ``rebuild_all`` would:
@@ -204,6 +203,7 @@ def rebuild_days(days: list[dt.date]) -> RollupResult:
         DailyRollup.objects.filter(local_date__in=chunk).delete()
         DailyUserActivity.objects.filter(local_date__in=chunk).delete()
     return recompute_days(days)
+
 
 @transaction.atomic
 def _recompute_group(days: list[dt.date], area_ids: list[int]) -> RollupResult:

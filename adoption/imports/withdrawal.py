@@ -24,13 +24,30 @@ REASON_MAX = 2000
 STAFF_REFUSAL = "A staff list cannot be withdrawn: upload a corrected list."
 
 
+def _state_refusal(batch: ImportBatch) -> Conflict | None:
+    """Why the batch cannot be withdrawn as it is now, if it cannot."""
+    if batch.kind == ImportKind.STAFF:
+        return Conflict(STAFF_REFUSAL, "staff_list")
+    if batch.status != Status.COMMITTED:
+        return Conflict(
+            f"Only a committed batch can be withdrawn; batch {batch.pk} is "
+            f"{batch.get_status_display().lower()}.",
+            "not_committed",
+        )
+    return None
+
+
+def refusal_of(batch: ImportBatch) -> str | None:
+    """The sentence a page shows instead of the form when the batch cannot be withdrawn."""
+    refusal = _state_refusal(batch)
+    return refusal.message if refusal is not None else None
+
+
 def may_withdraw(access: Access, batch: ImportBatch) -> bool:
     """What ``request_withdrawal`` would accept from this user now, reason aside (for pages
     to offer the button only where it works)."""
-    return (
-        batch.status == Status.COMMITTED
-        and batch.kind != ImportKind.STAFF
-        and access.has(Capability.MANAGE_GO_LIVES, programme=batch.programme)
+    return _state_refusal(batch) is None and access.has(
+        Capability.MANAGE_GO_LIVES, programme=batch.programme
     )
 
 
@@ -54,14 +71,9 @@ def request_withdrawal(*, batch: ImportBatch, user: User, reason: str) -> Import
     locked = ImportBatch.objects.select_for_update().select_related("programme").get(pk=batch.pk)
     if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
         raise PermissionDenied("Only a programme manager may withdraw a batch.")
-    if locked.kind == ImportKind.STAFF:
-        raise Conflict(STAFF_REFUSAL, "staff_list")
-    if locked.status != Status.COMMITTED:
-        raise Conflict(
-            f"Only a committed batch can be withdrawn; batch {locked.pk} is "
-            f"{locked.get_status_display().lower()}.",
-            "not_committed",
-        )
+    refusal = _state_refusal(locked)
+    if refusal is not None:
+        raise refusal
     reason = reason.strip()
     if not reason:
         raise ValidationError(

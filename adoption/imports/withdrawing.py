@@ -82,9 +82,11 @@ def _remove_completions(batch: ImportBatch) -> int:
     completion recorded some other way."""
     rows = list(Completion.objects.filter(batch_id=batch.pk))
     earlier: dict[int, Any] = {}
-    for version in Completion.history.filter(id__in=[row.pk for row in rows]).exclude(
-        batch_id=batch.pk
-    ).order_by("id", "history_date", "history_id"):
+    for version in (
+        Completion.history.filter(id__in=[row.pk for row in rows])
+        .exclude(batch_id=batch.pk)
+        .order_by("id", "history_date", "history_id")
+    ):
         earlier[version.id] = version  # the last version before this batch wins
     restored, gone = [], []
     for row in rows:

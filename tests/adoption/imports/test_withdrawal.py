@@ -112,7 +112,11 @@ def test_a_withdrawn_training_batch_removes_its_completions_and_restores_earlier
 
     assert later.status == Status.WITHDRAWN
     kept = Completion.objects.get()
-    assert (kept.staff, kept.course, kept.completed_on) == (trust.staff_a, course, dt.date(2026, 1, 5))
+    assert (kept.staff, kept.course, kept.completed_on) == (
+        trust.staff_a,
+        course,
+        dt.date(2026, 1, 5),
+    )
     assert kept.batch_id == earlier.pk
 
 
@@ -257,4 +261,3 @@ def test_an_unexpected_failure_leaves_the_batch_committed_with_every_row(
     assert batch.status == Status.COMMITTED
     assert "WITHDRAW-" in batch.message
     assert Event.objects.filter(batch=batch).count() == len(FIRST)
-
