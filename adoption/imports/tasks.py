@@ -40,8 +40,9 @@ def send_import(batch_id: int) -> bool:
 def sweep_stalled_imports() -> dict[str, int]:
     """Re-queue stalled or lost imports and those saved while the queue was down; fail them
     after the attempt cap; delete expired uploads, error reports and the work files of
-    attempts that are over; send again withdrawals whose worker died. Safe to run at any time and from several places: batches move by
-    guarded updates, and a batch queued twice is claimed once."""
+    attempts that are over; send again withdrawals whose worker died or whose message was
+    lost. Safe to run at any time and from several places: batches move by guarded updates,
+    and a batch queued twice is claimed once."""
     released = housekeeping.release_stalled_batches(now=timezone.now())
     sent = sum(send_import(batch_id) for batch_id in released.requeue)
     sent += sum(send_withdrawal(pk) for pk in withdrawing.stalled_withdrawals(now=timezone.now()))

@@ -34,7 +34,7 @@ def ward_managers_batch(trust: Trust, import_file: Any) -> ImportBatch:
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch: Any) -> list[int]:
+def sent_withdrawals(monkeypatch: Any) -> list[int]:
     sent: list[int] = []
     monkeypatch.setattr(tasks.withdraw_batch, "delay", sent.append)
     return sent
@@ -87,7 +87,7 @@ def test_withdrawing_from_the_page_queues_it_and_the_batch_page_shows_progress_t
     trust: Trust,
     import_events: Any,
     django_capture_on_commit_callbacks: Any,
-    _no_broker: list[int],
+    sent_withdrawals: list[int],
 ) -> None:
     batch = import_events(*ROWS)
     client.force_login(trust.programme_manager)
@@ -97,7 +97,7 @@ def test_withdrawing_from_the_page_queues_it_and_the_batch_page_shows_progress_t
             reverse("adoption:withdraw", args=[batch.pk]), {"reason": "Wrong ward mapping"}
         )
     assert response.status_code == 302
-    assert _no_broker == [batch.pk]
+    assert sent_withdrawals == [batch.pk]
     polling = client.get(reverse("adoption:batch", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert "Removing the batch" in polling.content.decode()
     assert "hx-trigger" in polling.content.decode()
