@@ -10,8 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from adoption.analytics import rollups
-from adoption.imports import tasks, withdrawal, withdrawing
-from adoption.models import DailyAreaUsers, DailyRollup, DailyUserActivity, Event, ImportBatch
+from adoption.imports import demo, tasks, withdrawal, withdrawing
+from adoption.models import (
+    DailyAreaUsers,
+    DailyRollup,
+    DailyUserActivity,
+    Event,
+    ImportBatch,
+    MappingProfile,
+)
 from champions.models import RotaEntry
 from golive.refusals import Conflict
 from tests.conftest import Trust
@@ -261,3 +268,28 @@ def test_an_unexpected_failure_leaves_the_batch_committed_with_every_row(
     assert batch.status == Status.COMMITTED
     assert "WITHDRAW-" in batch.message
     assert Event.objects.filter(batch=batch).count() == len(FIRST)
+
+
+def test_the_demo_withdraws_one_extract_once(
+    trust: Trust, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    settings.IMPORT_WORK_DIR = tmp_path / "work"
+    monkeypatch.setattr(tasks.withdraw_batch, "delay", lambda batch_id: None)
+    trust.wave_1.user_go_live_date = dt.date(2025, 3, 30)
+    trust.wave_1.save()
+    MappingProfile.objects.create(
+        programme=trust.programme,
+        name=demo.VENDOR_PROFILE_NAME,
+        kind="events",
+        spec=demo.VENDOR_PROFILE,
+        updated_by=trust.programme_manager,
+    )
+
+    first = demo.seed_withdrawal_demo(programme=trust.programme, user=trust.programme_manager)
+    again = demo.seed_withdrawal_demo(programme=trust.programme, user=trust.programme_manager)
+
+    assert first == ["Withdrawn extract: Withdrawn"]
+    assert again == ["Withdrawn extract: already withdrawn"]
+    assert ImportBatch.objects.get().withdrawal_reason.startswith("The supplier's report")
+    assert not Event.objects.exists()
