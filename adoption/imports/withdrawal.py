@@ -40,7 +40,7 @@ def _state_refusal(batch: ImportBatch) -> Conflict | None:
 def refusal_of(batch: ImportBatch) -> str | None:
     """The sentence a page shows instead of the form when the batch cannot be withdrawn."""
     refusal = _state_refusal(batch)
-    return refusal.message if refusal is not None else None
+    return " ".join(refusal.messages) if refusal is not None else None
 
 
 def may_withdraw(access: Access, batch: ImportBatch) -> bool:
@@ -65,15 +65,12 @@ def _queue_after_commit(batch_id: int) -> None:
 def request_withdrawal(*, batch: ImportBatch, user: User, reason: str) -> ImportBatch:
     """Ask for a committed batch to be withdrawn: it becomes "being withdrawn" (recorded in
     its history with the reason) and the withdrawal is queued once this commits. Programme
-    managers only (``PermissionDenied``); committed batches only, not staff lists
-    (``Conflict``: ``not_committed``, ``staff_list``); a reason is required
-    (``ValidationError`` on ``reason``)."""
+    managers only (``PermissionDenied``); a reason is required (``ValidationError`` on
+    ``reason``); committed batches only, not staff lists (``Conflict``: ``not_committed``,
+    ``staff_list``). Checked in that order, as the API documents."""
     locked = ImportBatch.objects.select_for_update().select_related("programme").get(pk=batch.pk)
     if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
         raise PermissionDenied("Only a programme manager may withdraw a batch.")
-    refusal = _state_refusal(locked)
-    if refusal is not None:
-        raise refusal
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -87,6 +84,9 @@ def request_withdrawal(*, batch: ImportBatch, user: User, reason: str) -> Import
                 )
             }
         )
+    refusal = _state_refusal(locked)
+    if refusal is not None:
+        raise refusal
     locked.status = Status.WITHDRAWING
     locked.withdrawn_by = user
     locked.withdrawal_reason = reason
