@@ -157,8 +157,9 @@ class WithdrawalHeartbeat(Heartbeat):
     def beat(self) -> bool:
         try:
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '2s'")
                 ImportBatch.objects.filter(pk=self.batch.pk, status=Status.WITHDRAWING).update(
                     heartbeat_at=timezone.now()
                 )

@@ -34,6 +34,13 @@ def _extract() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+# This test database's only: other databases on the server take advisory locks of their own.
+ADVISORY_LOCKS = """
+SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
+
+
 def _waiting_for_the_rollup_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
@@ -42,7 +49,7 @@ def _waiting_for_the_rollup_lock() -> bool:
 
 def _no_advisory_locks() -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+        cursor.execute(ADVISORY_LOCKS)
         return not cursor.fetchone()[0]
 
 
