@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("imports/<int:pk>/errors.csv", views.error_report, name="error_report"),
     path("imports/<int:pk>/withdraw/", withdraw_views.withdraw, name="withdraw"),
+    path(
+        "imports/<int:pk>/unknown-values.csv",
+        views.unknown_values_report,
+        name="unknown_values_report",
+    ),
     path("profiles/", views.profile_list, name="profiles"),
     path("profiles/new/", views.profile_new, name="profile_new"),
     path("profiles/import/", views.profile_import, name="profile_import"),
