@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import CheckContext, not_a_server_error
-from schemathesis.config import SchemathesisConfig
+from schemathesis.config import ApiKeyAuthConfig, SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from golive.accounts import api_tokens
-from golive.models import User
+from golive.models import ApiToken, User
 from tests.authz.world import build_world
 
 # The server's threads see only committed rows. Sequences start again at 1, so the small ids
@@ -73,11 +73,12 @@ def load_schema(server: str, secret: str) -> Any:
         headers=token_auth(secret),  # the schema is for signed-in users only
         timeout=30,
     )
-    # Configured credentials rather than a header added when sending: schemathesis then
-    # generates none of its own for the other schemes (a random session cookie, which
-    # ignored_auth would blame for the success), and knows which credentials to take away
-    # (the tokenAuth scheme's Authorization header).
-    loaded.config.update(base_url=server, headers=token_auth(secret))
+    # Credentials configured for the token scheme rather than a header added when sending:
+    # schemathesis then generates none of its own for the other schemes (a random session
+    # cookie, which ignored_auth would blame for the success), and knows which credentials
+    # to take away.
+    loaded.config.update(base_url=server)
+    loaded.config.auth.openapi.schemes["tokenAuth"] = ApiKeyAuthConfig(api_key=f"Token {secret}")
     return loaded
 
 
@@ -143,3 +144,5 @@ def test_api_answers_each_role_within_its_schema_refuses_the_unauthenticated_and
                 failures.append(f"{login} {operation.label}: {str(error)[:1500]}")
 
     assert failures == [], "\n\n".join(failures)
+    # The calls were made with each login's token (not refused for want of credentials).
+    assert ApiToken.objects.filter(name="Fuzzing", last_used__isnull=False).count() == 3
