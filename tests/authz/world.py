@@ -309,6 +309,9 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "adoption:error_report": (adoption.ImportBatch, Q(issues__isnull=False)),
     "adoption:profile_edit": (adoption.MappingProfile, Q()),
     "adoption:profile_export": (adoption.MappingProfile, Q()),
+    "adoption:profile_builder_edit": (adoption.MappingProfile, Q()),
+    "adoption:profile_history": (adoption.MappingProfile, Q()),
+    "adoption:profile_version_export": (adoption.MappingProfile, Q()),
     "adoption:area": (Area, Q()),
     "adoption:metric_edit": (adoption.Metric, Q()),
     "adoption:marker_edit": (adoption.ChangeMarker, Q()),
@@ -381,6 +384,16 @@ def _ticket_survey_token(world: World, area: Area) -> str:
     return survey_token(ticket)
 
 
+def _profile_history_id(world: World, area: Area) -> int:
+    """A version of the profile ``pick`` names (the programme's first)."""
+    profile = adoption.MappingProfile.objects.filter(programme=world.programme).order_by("pk")
+    row = profile.first()
+    assert row is not None, "the demo has no saved mapping profile"
+    version = row.history.order_by("history_id").first()
+    assert version is not None
+    return int(version.history_id)
+
+
 # Non-``pk`` URL parameters, by parameter name or by "route name.parameter".
 STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "fmt": lambda world, area: "csv",
@@ -394,6 +407,7 @@ STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "adoption:survey_thanks.token": _survey_token,
     "support:survey.token": _ticket_survey_token,
     "support:sla_edit.priority": lambda world, area: "P1",
+    "adoption:profile_version_export.history_id": _profile_history_id,
     # A set-password link that does not work (any user's token is refused the same way).
     "password_reset_confirm.uidb64": lambda world, area: "MQ",
     "password_reset_confirm.token": lambda world, area: "set-password",

@@ -11,6 +11,7 @@ from django.test import Client
 
 from adoption.imports import builder, services
 from adoption.imports.builder_views import STATE_KEY
+from adoption.imports.demo import BUILT_PROFILE_NAME, seed_built_profile
 from adoption.imports.profiles import ProfileError, parse_spec
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Area
@@ -308,7 +309,7 @@ def test_versions_count_up_and_batches_record_the_one_they_used(
 
     batch = import_file("When,What,Who,Ward\n2026-10-01 09:00:00,Log On,EPR1,N/WA\n", profile="V")
 
-    assert batch.profile_version == 2  # noqa: PLR2004
+    assert batch.profile_version == 2
 
 
 def test_history_lists_versions_and_downloads_an_old_one(pm: Client, trust: Trust) -> None:
@@ -332,7 +333,8 @@ def test_history_lists_versions_and_downloads_an_old_one(pm: Client, trust: Trus
     page = pm.get(f"/adoption/profiles/{saved.pk}/history/").content.decode()
     download = pm.get(f"/adoption/profiles/{saved.pk}/history/{first.history_id}.json").json()
 
-    assert "v2" in page and "v1 (created)" in page
+    assert "v2" in page
+    assert "v1 (created)" in page
     assert (download["version"], download["spec"].get("date_format", "iso")) == (1, "iso")
 
 
@@ -354,3 +356,12 @@ def test_the_json_export_round_trips_composite_columns_and_spelling(
     assert again.spec["composite_columns"] == {"event_id": ["TABLE", "ROW_ID"]}
     assert again.spec["value_maps"] == {"event_type": {"Log On": "login"}}
     assert again.version == 1  # the same spec: no new version
+
+
+def test_the_demo_seeds_a_built_profile_at_version_two_once(trust: Trust) -> None:
+    seed_built_profile(programme=trust.programme, user=trust.programme_manager)
+    seed_built_profile(programme=trust.programme, user=trust.programme_manager)
+
+    profile = MappingProfile.objects.get(name=BUILT_PROFILE_NAME)
+    assert (profile.version, profile.history.count()) == (2, 2)
+    assert profile.spec["value_maps"]["event_type"]["Log On"] == "login"
