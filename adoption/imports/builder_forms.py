@@ -157,7 +157,9 @@ class CodesForm(forms.Form):
             choices = [("", "Leave unmapped"), *((t.code, t.label) for t in targets[name])]
             for position, (value, rows) in enumerate(entries):
                 self.fields[f"map_{name}_{position}"] = forms.ChoiceField(
-                    label=f"{value} ({rows:,} rows)", choices=choices, required=False
+                    label=f"{value} ({rows:,} row{'' if rows == 1 else 's'})",
+                    choices=choices,
+                    required=False,
                 )
         for name, fallback in fallbacks.items():
             self.fields[f"fallback_{name}"] = forms.ChoiceField(
