@@ -365,3 +365,92 @@ def test_the_demo_seeds_a_built_profile_at_version_two_once(trust: Trust) -> Non
     profile = MappingProfile.objects.get(name=BUILT_PROFILE_NAME)
     assert (profile.version, profile.history.count()) == (2, 2)
     assert profile.spec["value_maps"]["event_type"]["Log On"] == "login"
+
+
+def test_starting_from_a_rejected_batch_lists_its_unknown_values(
+    pm: Client, trust: Trust, import_file: Any
+) -> None:
+    services.save_mapping_profile(
+        programme=trust.programme,
+        user=trust.programme_manager,
+        name="V",
+        description="",
+        spec=events_spec(),
+    )
+    batch = import_file("When,What,Who,Ward\n2026-10-01 09:00:00,Zap,EPR1,N/WA\n", profile="V")
+    batch.unknown_values = {"event_type": {"column": "What", "values": [["Zap", 7]], "distinct": 1}}
+    batch.save(update_fields=["unknown_values"])
+
+    pm.post(BUILD, {"source": "batch", "batch-start": str(batch.pk)})
+    page = pm.get("/adoption/profiles/build/codes/").content.decode()
+
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert "Zap (7 rows)" in page
+    assert pm.session[STATE_KEY]["profile_id"] == MappingProfile.objects.get().pk
+
+
+def test_starting_from_a_built_in_profile_keeps_its_columns(pm: Client) -> None:
+    pm.post(BUILD, {"source": "profile", "profile-start": "builtin:golive-staff"})
+
+    page = pm.get("/adoption/profiles/build/columns/").content.decode()
+
+    assert "Golive field for staff_number" in page
+    assert pm.session[STATE_KEY]["spec"]["kind"] == "staff"
+
+
+def test_checking_a_profile_against_a_sample_keeps_its_maps_and_counts_a_version(
+    pm: Client, trust: Trust
+) -> None:
+    spec = events_spec(
+        columns={"occurred_at": "EVENT_TIME", "event_type": "ACTION", "user_id": "USERNAME"}
+        | {"area": "WARD"},
+        value_maps={"event_type": {"Logon": "login"}},
+        date_format="%d/%m/%Y %H:%M",
+    )
+    saved = services.save_mapping_profile(
+        programme=trust.programme, user=trust.programme_manager, name="V", description="", spec=spec
+    )
+
+    pm.post(
+        f"/adoption/profiles/{saved.pk}/build/",
+        {"source": "sample", "sample-kind": "events", "sample-file": sample()},
+    )
+    columns_step(pm)
+    codes = pm.get("/adoption/profiles/build/codes/").content.decode()
+    pm.post(
+        "/adoption/profiles/build/codes/", {"action": "map", "map_event_type_0": "order_placed"}
+    )
+    pm.post("/adoption/profiles/build/save/", {"name": "V", "description": ""})
+
+    saved.refresh_from_db()
+    assert "LOGON (" not in codes
+    assert saved.version == 2
+    assert saved.spec["value_maps"]["event_type"] == {"Logon": "login", "Ord Sign": "order_placed"}
+
+
+def test_a_course_target_the_programme_does_not_have_is_refused(trust: Trust) -> None:
+    spec = {
+        "kind": "training",
+        "columns": {"staff_number": "Staff", "course": "Course", "completed_on": "Date"},
+        "value_maps": {"course": {"EPR Basics": "EPR999"}},
+    }
+
+    with pytest.raises(Exception, match=r"EPR999 \(for 'EPR Basics'\) is not a course"):
+        services.save_mapping_profile(
+            programme=trust.programme,
+            user=trust.programme_manager,
+            name="T",
+            description="",
+            spec=spec,
+        )
+
+
+def test_the_history_of_another_programmes_profile_is_not_found(pm: Client, trust: Trust) -> None:
+    from tests import factories as f  # noqa: PLC0415
+
+    other = f.ProgrammeFactory(organisation=trust.organisation, name="Other")
+    profile = MappingProfile.objects.create(
+        programme=other, name="Theirs", kind="events", spec=events_spec()
+    )
+
+    assert pm.get(f"/adoption/profiles/{profile.pk}/history/").status_code == 404
