@@ -76,7 +76,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ends_at": ("ENDS_AT", "SHIFT_END", "END_TIME", "END"),
 }
 # Header words of columns whose values are identifiers even when mapped to nothing.
-IDENTIFIER_WORDS = re.compile(r"NHS|MRN|PATIENT|HOSPITAL_N|DOB|BIRTH|POSTCODE|PAS_ID")
+IDENTIFIER_WORDS = re.compile(r"NHS|MRN|PATIENT|PAT_ID|HOSPITAL_N|DOB|BIRTH|POSTCODE|PAS_ID")
 # Common ways extracts write dates, day first before month first (a UK trust's extracts).
 DATE_FORMATS = (
     "%d/%m/%Y %H:%M:%S",

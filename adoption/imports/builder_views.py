@@ -145,11 +145,12 @@ def _from_sample(
     return spec, analysis
 
 
-@require_http_methods(["GET", "POST"])
-def builder_start(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    access, programme = _programme(request)
-    profile = _editable_profile(access, pk) if pk is not None else None
-    kinds = [profile.kind] if profile else list(FIELDS_BY_KIND)
+Started = tuple[dict[str, Any], dict[str, Any], int | None]  # spec, analysis, profile id
+
+
+def _start_forms(
+    request: HttpRequest, access: Access, programme: Programme, kinds: list[str]
+) -> tuple[SampleForm, StartFromForm, StartFromForm]:
     source = request.POST.get("source")
     sample = SampleForm(
         request.POST if source == "sample" else None,
@@ -169,34 +170,42 @@ def builder_start(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         label="Checked or rejected batch",
         prefix="batch",
     )
+    return sample, start, batch
+
+
+def _from_batch(access: Access, programme: Programme, pk: str) -> Started:
+    """A batch's profile as it ran, its unknown values, and the saved profile of that name."""
+    found = get_object_or_404(visible_batches(access).filter(programme=programme), pk=pk)
+    spec = dict(found.profile_spec)
+    analysis = builder.analysis_of_spec(spec, found.unknown_values or {})
+    saved = MappingProfile.objects.filter(programme=programme, name=found.profile_name)
+    return spec, analysis, saved.values_list("pk", flat=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def builder_start(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    access, programme = _programme(request)
+    profile = _editable_profile(access, pk) if pk is not None else None
+    kinds = [profile.kind] if profile else list(FIELDS_BY_KIND)
+    sample, start, batch = _start_forms(request, access, programme, kinds)
+    source = request.POST.get("source")
     base = dict(profile.spec) if profile else None
     profile_id = profile.pk if profile else None
+    started: Started | None = None
     if source == "sample" and sample.is_valid():
         built = _from_sample(sample, base)
-        if built is not None:
-            return _begin(request, programme, *built, profile_id)
-    if source == "profile" and start.is_valid():
+        started = (*built, profile_id) if built is not None else None
+    elif source == "profile" and start.is_valid():
         spec, saved_id = _spec_of(access, programme, start.cleaned_data["start"])
-        return _begin(request, programme, spec, builder.analysis_of_spec(spec, {}), saved_id)
-    if source == "batch" and batch.is_valid():
-        found = get_object_or_404(visible_batches(access), pk=batch.cleaned_data["start"])
-        spec = dict(found.profile_spec)
-        analysis = builder.analysis_of_spec(spec, found.unknown_values or {})
-        saved = MappingProfile.objects.filter(programme=programme, name=found.profile_name)
-        return _begin(
-            request, programme, spec, analysis, saved.values_list("pk", flat=True).first()
-        )
-    if source == "continue" and profile is not None:
-        return _begin(
-            request, programme, base or {}, builder.analysis_of_spec(base or {}, {}), profile_id
-        )
-    context = {
-        "sample": sample,
-        "start": start,
-        "batch": batch,
-        "profile": profile,
-        "limits": builder.sample_limits(),
-    }
+        started = spec, builder.analysis_of_spec(spec, {}), saved_id
+    elif source == "batch" and batch.is_valid():
+        started = _from_batch(access, programme, batch.cleaned_data["start"])
+    elif source == "continue" and base is not None:
+        started = base, builder.analysis_of_spec(base, {}), profile_id
+    if started is not None:
+        return _begin(request, programme, *started)
+    context: dict[str, Any] = {"sample": sample, "start": start, "batch": batch}
+    context |= {"profile": profile, "limits": builder.sample_limits()}
     return render(request, "adoption/profile_builder.html", context)
 
 
