@@ -5,14 +5,18 @@ raw row) are kept in the session. Also a profile's version history."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from administration.structure.selectors import managed_organisations
@@ -182,8 +186,44 @@ def _from_batch(access: Access, programme: Programme, pk: str) -> Started:
     return spec, analysis, saved.values_list("pk", flat=True).first()
 
 
+class SampleUploadHandler(FileUploadHandler):
+    """Keeps the start of an uploaded sample in memory (one byte past what ``read_sample``
+    reads, so it can tell the file goes on) and drops the rest: a sample holds patient
+    identifiers and never touches the disk, not even as Django's temporary file."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        room = builder.SAMPLE_MAX_BYTES + 1 - self.buffer.tell()
+        if room > 0:
+            self.buffer.write(raw_data[:room])
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer,
+            self.field_name,
+            self.file_name,
+            self.content_type,
+            file_size,
+            self.charset,
+            self.content_type_extra,
+        )
+
+
+# Upload handlers can only be replaced before the CSRF check reads the body, so the check
+# is made here, after the handler is in place (Django's documented pattern): still enforced.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def builder_start(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    request.upload_handlers = [SampleUploadHandler(request)]
+    return _builder_start(request, pk)
+
+
+@csrf_protect
+def _builder_start(request: HttpRequest, pk: int | None) -> HttpResponse:
     access, programme = _programme(request)
     profile = _editable_profile(access, pk) if pk is not None else None
     kinds = [profile.kind] if profile else list(FIELDS_BY_KIND)

@@ -454,3 +454,26 @@ def test_the_history_of_another_programmes_profile_is_not_found(pm: Client, trus
     )
 
     assert pm.get(f"/adoption/profiles/{profile.pk}/history/").status_code == 404
+
+
+def test_only_the_start_of_a_large_sample_is_read(
+    pm: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builder, "SAMPLE_MAX_BYTES", 300)
+    rows = [f"A{n},01/10/2026 09:00,LOGON,EPR1,Ward A,{NHS_NUMBER}" for n in range(100)]
+
+    upload_sample(pm, sample("\n".join([HEADER, *rows]) + "\n"))
+    page = pm.get("/adoption/profiles/build/columns/").content.decode()
+
+    assert pm.session[STATE_KEY]["analysis"]["rows"] < 10
+    assert "the rest of the file was not read" in page
+
+
+def test_uploading_a_sample_needs_the_csrf_token(trust: Trust) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(trust.programme_manager)
+
+    response = upload_sample(client)
+
+    assert response.status_code == 403
+    assert STATE_KEY not in client.session
