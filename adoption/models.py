@@ -76,6 +76,10 @@ class ImportBatch(models.Model):
     FINAL = (Status.COMMITTED, Status.REJECTED, Status.FAILED, Status.CHECKED, Status.WITHDRAWN)
     # Statuses whose file may be uploaded again: nothing of it is (or stays) in Golive.
     REPEATABLE = (Status.REJECTED, Status.FAILED, Status.CHECKED, Status.WITHDRAWN)
+    # A confirmed "commit valid rows only" run numbers its attempts from here on, so that no
+    # attempt of the first run can ever record its outcome over it (``attempts`` only grows);
+    # people see the run's attempts counted from 1 (``attempts_in_run``).
+    PARTIAL_RUN_ATTEMPTS_FROM = 100
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="imports")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
@@ -212,6 +216,17 @@ class ImportBatch(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL
+
+    @staticmethod
+    def run_attempt(attempts: int) -> int:
+        """An attempt number as people count it: within its run (the import, or the partial
+        run a programme manager confirmed)."""
+        base = ImportBatch.PARTIAL_RUN_ATTEMPTS_FROM
+        return attempts - base if attempts >= base else attempts
+
+    @property
+    def attempts_in_run(self) -> int:
+        return self.run_attempt(self.attempts)
 
     @property
     def committed_with_rejections(self) -> bool:

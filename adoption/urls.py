@@ -16,6 +16,11 @@ urlpatterns = [
         name="commit_valid_rows",
     ),
     path("imports/<int:pk>/errors.csv", views.error_report, name="error_report"),
+    path(
+        "imports/<int:pk>/unknown-values.csv",
+        views.unknown_values_report,
+        name="unknown_values_report",
+    ),
     path("profiles/", views.profile_list, name="profiles"),
     path("profiles/new/", views.profile_new, name="profile_new"),
     path("profiles/import/", views.profile_import, name="profile_import"),

@@ -45,6 +45,7 @@ WRITE_ERRORS = {
         conflicts=[
             "not_agreed",
             "withdrawn",
+            "left",
             "untrained",
             "double_booked",
             "already_rostered",

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -133,17 +133,21 @@ class AreaDesignations:
 
 
 def area_designations(access: Access, go_live: GoLive) -> list[AreaDesignations]:
+    """Each area's headcount and designations, today: leavers count in neither."""
     areas = list(visible_scope(access, go_live))
     ids = [area.pk for area in areas]
+    today = timezone.localdate()
     headcount = dict(
-        StaffMember.objects.filter(areas__in=ids)
+        StaffMember.objects.filter(StaffMember.in_post(today), areas__in=ids)
         .values("areas")
         .annotate(n=Count("pk", distinct=True))
         .values_list("areas", "n")
     )
     tallies: dict[int, dict[str, int]] = {pk: {} for pk in ids}
-    for designation in visible_designations(access, go_live).exclude(
-        status=Designation.Status.WITHDRAWN
+    for designation in (
+        visible_designations(access, go_live)
+        .exclude(status=Designation.Status.WITHDRAWN)
+        .filter(StaffMember.in_post(today, "staff__"))
     ):
         key = designation.kind
         if designation.status == Designation.Status.NOMINATED:
@@ -204,7 +208,8 @@ def active_assignments(shift_ids: Iterable[int]) -> QuerySet[Assignment]:
 
 def eligible_designations(shift: Shift) -> list[Designation]:
     """People who may be rostered on ``shift`` now: agreed in its area for its go-live,
-    trained if a super user, and not on an overlapping shift anywhere. Counted kinds first,
+    trained if a super user, not leaving by the shift's day, and not on an overlapping shift
+    anywhere. Counted kinds first,
     then the least-rostered in the period, so one click spreads the load."""
     busy = Assignment.objects.filter(
         staff=OuterRef("staff"),
@@ -216,6 +221,7 @@ def eligible_designations(shift: Shift) -> list[Designation]:
         Designation.objects.filter(
             _applies_to(shift.go_live), area=shift.area, status=Designation.Status.AGREED
         )
+        .filter(StaffMember.in_post(shift.day, "staff__"))
         .annotate(
             trained=_super_user_training(OuterRef("staff"), OuterRef("programme")),
             busy=Exists(busy),
@@ -302,13 +308,15 @@ def coverage_for(
     """Super users and champions on duty against the target on every shift of ``areas``
     (already scoped by the caller) in ``period`` (local start days, both included; default
     all). Staff on shift come from the e-roster where it has rows overlapping the shift,
-    else from the pattern's planned staffing."""
+    else from the pattern's planned staffing. Leavers count from neither side from their end
+    date: their rota rows and rostered assignments on later shifts are left out."""
     area_ids = [area.pk for area in areas]
     shifts = Shift.objects.filter(go_live=go_live, area_id__in=area_ids)
     if period is not None:
         shifts = shifts.filter(day__range=period)
     on_roster = (
         RotaEntry.objects.filter(
+            StaffMember.in_post(OuterRef("day"), "staff__"),
             area=OuterRef("area"),
             starts_at__lt=OuterRef("ends_at"),
             ends_at__gt=OuterRef("starts_at"),
@@ -318,7 +326,9 @@ def coverage_for(
         .annotate(n=Count("staff", distinct=True))
         .values("n")
     )
-    active = Q(assignments__status=Assignment.Status.ACTIVE)
+    active = Q(assignments__status=Assignment.Status.ACTIVE) & StaffMember.in_post(
+        F("day"), "assignments__staff__"
+    )
     # Plain values, not model instances: a go-live week of a big go-live is ~1,000 shifts,
     # and the readiness board reads them on every view.
     rows = (

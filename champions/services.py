@@ -305,7 +305,8 @@ def _when(shift: Shift) -> str:
 
 def check_eligible(designation: Designation, shift: Shift) -> None:
     """Refuse (``ValidationError`` with a code) a designation that may not work this shift:
-    another area or go-live, not agreed, withdrawn, or a super user without super-user
+    another area or go-live, not agreed, withdrawn, left by the shift's day, or a super user
+    without super-user
     training. Double-booking is checked separately, under a lock."""
     name = designation.staff.full_name
     if designation.area_id != shift.area_id:
@@ -319,6 +320,9 @@ def check_eligible(designation: Designation, shift: Shift) -> None:
         raise ValidationError(f"{name} is designated for another go-live.", "other_go_live")
     if designation.status == Status.WITHDRAWN:
         raise Conflict(f"{name}'s designation was withdrawn.", "withdrawn")
+    left = designation.staff.end_date
+    if left is not None and left <= shift.day:
+        raise Conflict(f"{name} left on {left:%-d %b %Y}, before this shift.", "left")
     if designation.status != Status.AGREED:
         raise Conflict(
             f"{name} has not accepted the role agreement yet, so cannot be rostered.",

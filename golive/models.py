@@ -4,6 +4,7 @@ and who may see what."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -309,6 +310,13 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.staff_number})"
+
+    @staticmethod
+    def in_post(on: Any, prefix: str = "") -> Q:
+        """Staff not yet left on ``on`` (a date, or an expression such as ``F("day")``):
+        a leaver counts nowhere from their end date on. ``prefix`` reaches the staff member
+        through a relation, e.g. ``"staff__"``."""
+        return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": on})
 
 
 class Role(models.TextChoices):

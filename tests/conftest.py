@@ -164,6 +164,7 @@ def import_file(trust: Trust, settings: Any, tmp_path: Any) -> Any:
         profile: str = "golive-events",
         user: Any = None,
         file_name: str = "extract.csv",
+        **options: Any,  # dry_run, correction, mark_leavers
     ) -> Any:
         data = content.encode() if isinstance(content, str) else content
         batch = services.create_import_batch(
@@ -175,6 +176,7 @@ def import_file(trust: Trust, settings: Any, tmp_path: Any) -> Any:
             else f"golive-{kind}",
             upload=io.BytesIO(data),
             file_name=file_name,
+            **options,
         )
         pipeline.run(batch.pk)
         batch.refresh_from_db()

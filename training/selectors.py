@@ -101,11 +101,13 @@ def scope_for(access: Access, go_live: GoLive) -> Scope:
     return Scope(go_live, areas, is_whole=len(areas) == go_live.areas.count())
 
 
-def staff_in_scope(scope: Scope, *, area_ids: list[int] | None = None) -> QuerySet[StaffMember]:
+def staff_in_scope(
+    scope: Scope, *, area_ids: list[int] | None = None, on: dt.date | None = None
+) -> QuerySet[StaffMember]:
     """Staff working in the go-live's areas (those the user may see, or ``area_ids`` among
-    them), plus people added by hand, less people excluded by hand. A person added by hand is
-    seen by users whose view covers the whole go-live, or who see one of the go-live's areas
-    that person works in."""
+    them), plus people added by hand, less people excluded by hand and leavers (end date on
+    or before ``on``, default today). A person added by hand is seen by users whose view
+    covers the whole go-live, or who see one of the go-live's areas that person works in."""
     go_live = scope.go_live
     ids = scope.area_ids if area_ids is None else [i for i in area_ids if i in scope.area_ids]
     changes = ScopeChange.objects.filter(go_live=go_live)
@@ -116,7 +118,9 @@ def staff_in_scope(scope: Scope, *, area_ids: list[int] | None = None) -> QueryS
     if area_ids is not None or not scope.is_whole:
         added = added.filter(staff__areas__in=ids)
     excluded = changes.filter(kind=ScopeChange.Kind.EXCLUDE).values("staff_id")
-    return StaffMember.objects.filter(Q(pk__in=in_areas) | Q(pk__in=added)).exclude(pk__in=excluded)
+    in_post = StaffMember.in_post(timezone.localdate() if on is None else on)
+    rows = StaffMember.objects.filter(Q(pk__in=in_areas) | Q(pk__in=added), in_post)
+    return rows.exclude(pk__in=excluded)
 
 
 def _required_for(go_live: GoLive) -> QuerySet[Requirement]:
@@ -284,7 +288,7 @@ def rostered_for_go_live_week(scope: Scope, go_live: GoLive, *, today: dt.date) 
     ).values("staff_id")
     if not on_shift.exists():
         return None
-    staff = staff_in_scope(scope).filter(pk__in=on_shift)
+    staff = staff_in_scope(scope, on=today).filter(pk__in=on_shift)
     counts = _tally(with_status(staff, go_live, today=today))
     return Figures(label="Rostered for go-live week", **counts.get((), _NONE))
 
@@ -302,7 +306,8 @@ def breakdown(
     """Figures per site, area or role group, in one grouped query. A person working in two
     areas counts in each, and in their site once."""
     if by == "role_group":
-        staff = with_status(staff_in_scope(scope, area_ids=area_ids), scope.go_live, today=today)
+        in_scope = staff_in_scope(scope, area_ids=area_ids, on=today)
+        staff = with_status(in_scope, scope.go_live, today=today)
         labels = dict(RoleGroup.choices)
         return sorted(
             (
@@ -314,9 +319,8 @@ def breakdown(
     ids = scope.area_ids if area_ids is None else area_ids
     areas = [a for a in scope.areas if a.pk in ids]
     # A row per (person, area) pair within the chosen areas.
-    staff = with_status(staff_in_scope(scope, area_ids=ids), scope.go_live, today=today).filter(
-        areas__in=ids
-    )
+    in_scope = staff_in_scope(scope, area_ids=ids, on=today)
+    staff = with_status(in_scope, scope.go_live, today=today).filter(areas__in=ids)
     if by == "area":
         counts = _tally(staff, "areas")
         return [
@@ -333,7 +337,7 @@ def course_figures(
     """Per required course: how many in scope must do it, have done it, are booked on it, and
     how many service desk tickets were resolved as a gap in that course's training (refresher
     candidates; a programme-wide count, which names nobody)."""
-    staff_ids = staff_in_scope(scope, area_ids=area_ids).values("pk")
+    staff_ids = staff_in_scope(scope, area_ids=area_ids, on=today).values("pk")
     gap_tickets = training_gaps_by_course(scope.go_live.programme_id)
     rows = []
     courses = Course.objects.filter(requirements__go_live=scope.go_live).distinct()
@@ -480,7 +484,8 @@ def people(
     statuses: tuple[str, ...] = (Status.NOT_TRAINED, Status.BOOKED, Status.OVERDUE),
 ) -> Annotated:
     """Named people in scope with a status, for those who may see staff: the huddle list."""
-    staff = staff_in_scope(scope, area_ids=area_ids).filter(pk__in=access.staff().values("pk"))
+    may_see = access.staff().values("pk")
+    staff = staff_in_scope(scope, area_ids=area_ids, on=today).filter(pk__in=may_see)
     if role_group:
         staff = staff.filter(role_group=role_group)
     if course is not None:
@@ -549,7 +554,7 @@ def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.d
 def whole_scope_trajectory(go_live: GoLive, *, today: dt.date) -> Trajectory:
     """The trajectory for everyone in scope: what alerts are raised on."""
     scope = Scope(go_live, list(go_live.areas.select_related("site")), is_whole=True)
-    return trajectory_for(staff_in_scope(scope), go_live, today=today)
+    return trajectory_for(staff_in_scope(scope, on=today), go_live, today=today)
 
 
 def trajectory_alerts(trajectory: Trajectory) -> dict[str, str | None]:
@@ -623,7 +628,7 @@ def compliance_over_time(scope: Scope, *, today: dt.date, max_weeks: int = 12) -
             )
         )
         staff = (
-            staff_in_scope(scope)
+            staff_in_scope(scope, on=week)
             .filter(Q(start_date__isnull=True) | Q(start_date__lte=week))
             .annotate(required_n=required, done_n=done)
             .filter(required_n__gt=0)

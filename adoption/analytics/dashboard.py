@@ -155,7 +155,9 @@ class AreaRow:
 
 
 def _staff_counts(area_ids: tuple[int, ...], role_group: str, end: dt.date) -> dict[int, int]:
-    staff = StaffMember.objects.filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+    staff = StaffMember.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=end), StaffMember.in_post(end)
+    )
     if role_group:
         staff = staff.filter(role_group=role_group)
     rows = (

@@ -216,16 +216,19 @@ def _in_scope_staff(metric: Metric, scope: Scope) -> QuerySet[StaffMember]:
 
 def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt.date, float]:
     """Percent of eligible staff active each day. Eligible: on the staff list of the areas
-    and in post that day (and, for ``trained_only``, with a course of the programme
-    completed by then). The active count is one grouped query; the eligible count per day
-    comes from the sorted dates people became eligible."""
+    and in post that day, started and not yet left (and, for ``trained_only``, with a course
+    of the programme completed by then). The active count is one grouped query; the eligible
+    count per day comes from the sorted dates people became eligible and left."""
     staff = _in_scope_staff(metric, scope)
     since = {pk: start or dt.date.min for pk, start in staff.values_list("pk", "start_date")}
     active = DailyUserActivity.objects.filter(
         area_id__in=scope.area_ids,
         local_date__range=(scope.start, scope.end),
         staff_id__in=staff.values("pk"),
-    ).filter(Q(staff__start_date__isnull=True) | Q(staff__start_date__lte=F("local_date")))
+    ).filter(
+        Q(staff__start_date__isnull=True) | Q(staff__start_date__lte=F("local_date")),
+        StaffMember.in_post(F("local_date"), "staff__"),
+    )
     if trained_only:
         completions = Completion.objects.filter(course__programme=metric.programme)
         first = completions.filter(staff_id__in=since).values("staff_id")
@@ -243,10 +246,17 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
         .annotate(n=Count("staff_id", distinct=True))
         .values_list("local_date", "n")
     )
+    # Leavers are eligible from their start until their end date; one who left before
+    # becoming eligible (e.g. before training) never is.
+    left: dict[int, dt.date] = {
+        pk: end for pk, end in staff.values_list("pk", "end_date") if end is not None
+    }
+    since = {pk: day for pk, day in since.items() if pk not in left or left[pk] > day}
     starts = sorted(since.values())
+    ends = sorted(left[pk] for pk in since if pk in left)
     values: dict[dt.date, float] = {}
     for day in scope.days():
-        eligible = bisect.bisect_right(starts, day)
+        eligible = bisect.bisect_right(starts, day) - bisect.bisect_right(ends, day)
         if eligible:
             values[day] = 100.0 * counts.get(day, 0) / eligible
     return values
@@ -334,7 +344,7 @@ def _first_use(go_live: GoLive, ids: list[int]) -> FirstUse:
     day0 = go_live.user_go_live_date
     staff = StaffMember.objects.filter(
         pk__in=StaffMember.objects.filter(areas__in=ids).values("pk")
-    ).filter(Q(start_date__isnull=True) | Q(start_date__lte=day0))
+    ).filter(Q(start_date__isnull=True) | Q(start_date__lte=day0), StaffMember.in_post(day0))
     firsts = (
         DailyUserActivity.objects.filter(
             area_id__in=ids, local_date__gte=day0, staff_id__in=staff.values("pk")

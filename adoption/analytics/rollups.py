@@ -87,6 +87,29 @@ ON CONFLICT (local_date, area_id, role_group)
 DO UPDATE SET users = excluded.users
 """
 
+# Rows of the recomputed days whose group has no events left; the rest are upserted in place.
+STALE_ROLLUPS = """
+DELETE FROM adoption_dailyrollup
+WHERE {where} AND NOT EXISTS (
+    SELECT 1 FROM adoption_event e
+    WHERE e.area_id = adoption_dailyrollup.area_id
+        AND e.local_date = adoption_dailyrollup.local_date
+        AND e.event_type = adoption_dailyrollup.event_type
+        AND e.order_type = adoption_dailyrollup.order_type
+        AND e.role_group = adoption_dailyrollup.role_group
+)
+"""
+STALE_ACTIVITY = """
+DELETE FROM adoption_dailyuseractivity
+WHERE {where} AND NOT EXISTS (
+    SELECT 1 FROM adoption_event e
+    WHERE e.area_id = adoption_dailyuseractivity.area_id
+        AND e.local_date = adoption_dailyuseractivity.local_date
+        AND e.epr_user_id = adoption_dailyuseractivity.epr_user_id
+        AND e.event_type <> %s
+)
+"""
+
 # Any fixed number: the key of the PostgreSQL advisory lock that runs rollups one at a time.
 ROLLUP_LOCK = 74_201_126
 
@@ -199,6 +222,11 @@ def _recompute_group(days: list[dt.date], area_ids: list[int]) -> RollupResult:
     )
     params: list[int | dt.date] = [*area_ids, *days]
     with connection.cursor() as cursor:
+        # Rows of groups that have no events left (a correction moved them to another area
+        # or role group, a withdrawal removed them) must go: the upserts only reach groups
+        # that still have events.
+        cursor.execute(STALE_ROLLUPS.format(where=where), params)
+        cursor.execute(STALE_ACTIVITY.format(where=where), [*params, EventType.LOGIN_FAILED])
         cursor.execute(ROLLUP_SQL.format(where=where), params)
         rollup_rows = max(cursor.rowcount, 0)
         cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])

@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -74,6 +74,42 @@ class ImportUploadSerializer(serializers.Serializer):
         min_value=1,
         help_text="Programme id; needed only when you may import into several programmes.",
     )
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check only: validate and report (counts by reason, unknown values, what "
+        "would be inserted, updated or superseded), import nothing. The file is deleted when "
+        "the check ends, and the same file can then be imported for real.",
+    )
+    correction = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Correct earlier imports: rows already imported with different content are "
+        "replaced (without it they are CONFLICTING_DUPLICATE). Programme managers only (403).",
+    )
+    mark_leavers = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Staff lists: the file is the full list, so staff missing from it are marked "
+        "as leavers. Default: the profile's full_extract. Programme managers only (403).",
+    )
+
+
+COMMIT_VALID_ROWS_CONFIRMATION = "commit-valid-rows-only"
+
+
+class CommitValidRowsSerializer(serializers.Serializer):
+    confirm = serializers.ChoiceField(
+        choices=[COMMIT_VALID_ROWS_CONFIRMATION],
+        help_text=f'Exactly "{COMMIT_VALID_ROWS_CONFIRMATION}": you have read the problems and '
+        "accept that the rejected rows will not be imported.",
+        error_messages={
+            "required": f'Set confirm to "{COMMIT_VALID_ROWS_CONFIRMATION}" to confirm that '
+            "the rejected rows will not be imported.",
+            "invalid_choice": f'confirm must be exactly "{COMMIT_VALID_ROWS_CONFIRMATION}".',
+        },
+    )
 
 
 class BatchFilterSerializer(serializers.Serializer):
@@ -88,6 +124,15 @@ class BatchCountersSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField(source="rows_unchanged")
     rejected = serializers.IntegerField(source="rows_rejected")
     duplicate = serializers.IntegerField(source="rows_duplicate")
+    superseded = serializers.IntegerField(
+        source="rows_superseded",
+        help_text="Rows of this batch later replaced by a correction; for a dry run, rows of "
+        "earlier batches it would replace.",
+    )
+    leavers = serializers.IntegerField(
+        source="rows_leavers",
+        help_text="Staff lists: staff marked (for a dry run, to be marked) as leavers.",
+    )
 
 
 class BatchTimingsSerializer(serializers.Serializer):
@@ -124,6 +169,29 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     progress = BatchProgressSerializer(source="*", read_only=True)
     notices = serializers.ListField(child=serializers.CharField(), read_only=True)
     links = BatchLinksSerializer(source="*", read_only=True)
+    attempts = serializers.IntegerField(
+        source="attempts_in_run",
+        read_only=True,
+        help_text="Attempts of the current run; committing the valid rows only is a new run "
+        "(phase 'partial') and counts from 1 again.",
+    )
+    phase = serializers.SerializerMethodField(
+        help_text="'import', or 'partial' once a programme manager confirmed committing the "
+        "valid rows only."
+    )
+    issue_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Problems by reason code, all of them (the issues list may be capped).",
+    )
+    unknown_values = serializers.JSONField(
+        read_only=True,
+        help_text='Per Golive field: {"column": source column, "values": [[value, rows], ...] '
+        '(most rows first, capped), "distinct": n}. Never identifiers.',
+    )
+
+    def get_phase(self, batch: ImportBatch) -> str:
+        return "partial" if batch.partial_allowed else "import"
 
     class Meta:
         model = ImportBatch
@@ -133,6 +201,10 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "programme_name",
             "kind",
             "profile_name",
+            "profile_version",
+            "dry_run",
+            "correction",
+            "mark_leavers",
             "file_name",
             "file_size",
             "sha256",
@@ -140,11 +212,14 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "attempts",
+            "phase",
             "partial_allowed",
             "partial_confirmed_by",
             "partial_confirmed_at",
             "counters",
             "issues_total",
+            "issue_counts",
+            "unknown_values",
             "timings",
             "progress",
             "notices",
@@ -334,6 +409,9 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
             profile_name=data.get("profile") or f"golive-{kind}",
             upload=data["file"],
             file_name=data["file"].name or "extract.csv",
+            dry_run=data["dry_run"],
+            correction=data["correction"],
+            mark_leavers=data["mark_leavers"],
         )
         body = self.get_serializer(batch).data
         headers = {"Location": _batch_location(request, batch)}
@@ -353,15 +431,26 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Commit the valid rows only",
         description=(
             "The caller confirms, after reading the problems, that the rejected rows will be "
-            "left out. The batch is queued again and ends 'Committed with N rows rejected'."
+            f'left out, with the body {{"confirm": "{COMMIT_VALID_ROWS_CONFIRMATION}"}} (an '
+            "empty body is refused with a field error). The batch is queued again in phase "
+            "'partial', whose attempts count from 1, and ends 'Committed with N rows rejected'."
         ),
-        request=None,
+        request=CommitValidRowsSerializer,
         parameters=[LOCATION_HEADER],
         responses={202: QUEUED_RESPONSE, **refusal_responses(conflicts=BATCH_CONFLICTS)},
     )
-    @action(detail=True, methods=["post"], url_path="commit-valid-rows")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="commit-valid-rows",
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )
     def commit_valid_rows(self, request: Request, pk: int) -> Response:
         batch = self.get_object()
+        # Who the caller is comes before what the body is (the service checks again).
+        if not api_access(request).has(Capability.MANAGE_GO_LIVES, programme=batch.programme):
+            raise exceptions.PermissionDenied("Only a programme manager may do this.")
+        CommitValidRowsSerializer(data=request.data).is_valid(raise_exception=True)
         call_service(services.commit_valid_rows_only, batch=batch, user=signed_in_user(request))
         batch = self.get_queryset().get(pk=batch.pk)
         body = ImportBatchSerializer(batch, context=self.get_serializer_context()).data

@@ -32,7 +32,7 @@ from adoption.imports.builder_forms import (
 )
 from adoption.imports.fields import FIELDS_BY_KIND, FieldType
 from adoption.imports.files import FileRefused
-from adoption.imports.profiles import BUILTIN_NAMES, ISO, reference_profile
+from adoption.imports.profiles import BUILTIN_NAMES, ISO, builtin_profile, reference_profile
 from adoption.imports.selectors import can_edit_profiles, visible_batches, visible_profiles
 from adoption.models import ImportBatch, MappingProfile
 from golive.access import Access
@@ -96,7 +96,7 @@ def _spec_of(access: Access, programme: Programme, start: str) -> tuple[dict[str
     """The spec a start choice names, and the saved profile's id when it is one."""
     source, _, key = start.partition(":")
     if source == "builtin":
-        return reference_profile(BUILTIN_NAMES[key]).to_spec(), None
+        return builtin_profile(key).to_spec(), None
     profile = get_object_or_404(visible_profiles(access).filter(programme=programme), pk=key)
     return dict(profile.spec), profile.pk
 

@@ -169,6 +169,19 @@ def _import(
     return ImportBatch.objects.get(pk=batch.pk).status_label
 
 
+def _with_other_roles(extract: bytes, *, rows: int) -> bytes:
+    """The extract's first rows again, each with a different role code: the same audit ids
+    with different content, so the report shows them as conflicting duplicates."""
+    reader = csv.reader(io.StringIO(extract.decode()))
+    header = next(reader)
+    role = header.index("USER_ROLE")
+    resent = []
+    for row, _ in zip(reader, range(rows), strict=False):
+        row[role] = "CLERK" if row[role] != "CLERK" else "RN"
+        resent.append(row)
+    return _csv(resent, header)
+
+
 def _csv(rows: Iterator[list[str]] | list[list[str]], header: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -259,8 +272,32 @@ def seed_built_profile(*, programme: Programme, user: User) -> None:
     )
 
 
-def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400) -> list[str]:
-    """Import the demo extracts; returns one line per file saying what happened."""
+ESR_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "esr-staff.csv"
+
+
+def _seed_esr_staff(*, programme: Programme, user: User) -> str:
+    """The ESR sample (docs/samples) through the built-in ESR preset: a dozen staff, with
+    assignment end dates, two of them past (leavers) and one to come. It lists only these
+    people, so it is not taken as the full list: nobody else becomes a leaver."""
+    try:
+        batch = services.create_import_batch(
+            user=user,
+            programme=programme,
+            kind="staff",
+            profile_name="esr-staff",
+            upload=io.BytesIO(ESR_SAMPLE.read_bytes()),
+            file_name=ESR_SAMPLE.name,
+            mark_leavers=False,
+        )
+    except ValidationError as error:
+        if error.code in {"ALREADY_IMPORTED", "ALREADY_QUEUED"}:
+            return "already imported"
+        raise
+    pipeline.run(batch.pk)
+    return ImportBatch.objects.get(pk=batch.pk).status_label
+
+
+def _vendor_profile(*, programme: Programme, user: User) -> None:
     MappingProfile.objects.get_or_create(
         programme=programme,
         name=VENDOR_PROFILE_NAME,
@@ -271,6 +308,11 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             "description": "The audit report of the demo trust's EPR supplier.",
         },
     )
+
+
+def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400) -> list[str]:
+    """Import the demo extracts; returns one line per file saying what happened."""
+    _vendor_profile(programme=programme, user=user)
     seed_built_profile(programme=programme, user=user)
     live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
     if live is None:
@@ -325,6 +367,24 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             name="audit-with-mistakes.csv",
         )
     )
+    resent_name = "audit-resent-with-other-roles.csv"
+    # Rejected for its conflicts, so the same file would be welcome again: send it once.
+    resent_before = ImportBatch.objects.filter(programme=programme, file_name=resent_name)
+    results.append(
+        "Extract resent with other roles: "
+        + (
+            "already sent"
+            if resent_before.exists()
+            else _import(
+                programme=programme,
+                user=user,
+                kind="events",
+                profile=VENDOR_PROFILE_NAME,
+                data=_with_other_roles(extract, rows=3),
+                name=resent_name,
+            )
+        )
+    )
     starters = _csv(
         [
             [
@@ -360,4 +420,55 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
             name="new-starters.csv",
         )
     )
+    results.append("ESR staff extract: " + _seed_esr_staff(programme=programme, user=user))
     return results
+
+
+DRY_RUN_FILE = "new-audit-report-check.csv"
+# Codes a newer version of the supplier's report writes that the saved profile does not map.
+NEW_ACTIONS = [
+    "ORD_CANCEL",
+    "ORD_CANCEL",
+    "ORD_CANCEL",
+    "WRISTBAND_SCAN",
+    "WRISTBAND_SCAN",
+    "BP_OBS",
+]
+
+
+def seed_dry_run_demo(*, programme: Programme, user: User) -> list[str]:
+    """A dry run of a newer audit report: nothing imported, the would-be counts, and the
+    action codes and locations the profile does not know yet, for the profile's editor."""
+    if ImportBatch.objects.filter(programme=programme, file_name=DRY_RUN_FILE).exists():
+        return ["Dry run of a newer audit report: already checked"]
+    live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
+    if live is None:
+        return []
+    _vendor_profile(programme=programme, user=user)
+    areas = [f"{a.site.code}/{a.code}" for a in live.areas.select_related("site").order_by("pk")]
+    day = live.user_go_live_date + dt.timedelta(days=20)
+    actions = [code for code, _ in ACTIONS] * 4 + NEW_ACTIONS
+    rows = [
+        [
+            f"DRY{n}",
+            f"{day:%d/%m/%Y} {8 + n % 10:02d}:{n % 60:02d}:00",
+            action,
+            "LAB" if action == "ORD_SIGN" else "",
+            f"EPR1{n % 40:05d}",
+            "RN",
+            areas[n % len(areas)] if n % 17 else "RCH/OLD-WARD-9",
+            "",
+        ]
+        for n, action in enumerate(actions)
+    ]
+    batch = services.create_import_batch(
+        user=user,
+        programme=programme,
+        kind="events",
+        profile_name=VENDOR_PROFILE_NAME,
+        upload=io.BytesIO(_csv(rows, HEADER)),
+        file_name=DRY_RUN_FILE,
+        dry_run=True,
+    )
+    pipeline.run(batch.pk)
+    return [f"Dry run of a newer audit report: {ImportBatch.objects.get(pk=batch.pk).status_label}"]

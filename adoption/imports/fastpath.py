@@ -73,6 +73,7 @@ class EventRows:
         self.profile = profile
         self.lookups = lookups
         self.width = layout.width
+        self.with_composites = layout.with_composites if layout.composites else None
         self.plan: dict[str, tuple[Field, int, str, str]] = {
             spec.name: (spec, position, column, default)
             for spec, position, column, default in layout.plan(profile)
@@ -193,6 +194,7 @@ class EventRows:
         pseudonyms = self.lookups.pseudonyms
         convert, user_of, patient_of, hour_of = self.convert, self.user, self.patient, self.hour
         hours, tails, width, refused = self.hours, _TAILS, self.width, _REFUSED
+        with_composites = self.with_composites
         max_event_id = plan["event_id"][0].max_length
         organisation = self.lookups.organisation_id
 
@@ -203,6 +205,8 @@ class EventRows:
             cells = record.cells
             if len(cells) != width:
                 return None
+            if with_composites is not None:
+                cells = with_composites(cells)
             occurred = cell(cells, p_at, d_at)
             if len(occurred) != 19 or occurred[10] != " " or occurred[13:] not in tails:
                 return None

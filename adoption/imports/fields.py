@@ -78,12 +78,31 @@ STAFF_FIELDS: tuple[Field, ...] = (
     Field("area", FieldType.AREA, required=True, max_length=65),
     Field("start_date", FieldType.DATE, required=False, allow_future=True),
     Field("epr_user_id", FieldType.STAFF_ID, required=False, max_length=64),
+    Field(
+        "end_date",
+        FieldType.DATE,
+        required=False,
+        allow_future=True,
+        help="the day they leave (or left): from then on they count in no denominator",
+    ),
 )
+
+COMPLETED = "completed"
+NOT_COMPLETED = "not_completed"
 
 TRAINING_FIELDS: tuple[Field, ...] = (
     Field("staff_number", FieldType.STAFF_REF, required=True, max_length=32),
-    Field("course", FieldType.COURSE, required=True, max_length=32),
+    # A course code, or (through the profile's value map or the course's name) a learning
+    # system's course title, which is longer than a code.
+    Field("course", FieldType.COURSE, required=True, max_length=200),
     Field("completed_on", FieldType.DATE, required=True),
+    Field(
+        "status",
+        FieldType.CODE,
+        required=False,
+        choices=(COMPLETED, NOT_COMPLETED),
+        help="learning systems list enrolments too: only completed rows are completions",
+    ),
 )
 
 ROSTER_FIELDS: tuple[Field, ...] = (

@@ -62,6 +62,26 @@ class UploadForm(forms.Form):
         ),
     )
 
+    dry_run = forms.BooleanField(
+        label="Check only (dry run): validate and report, import nothing",
+        required=False,
+    )
+    correction = forms.BooleanField(
+        label="Correct earlier imports: replace rows already imported with different content",
+        help_text="Programme managers only, e.g. after fixing a mapping profile. Without it, "
+        "such rows are rejected as conflicting.",
+        required=False,
+    )
+    mark_leavers = forms.TypedChoiceField(
+        label="This is the full staff list: mark staff missing from it as leavers",
+        help_text="Staff lists only; programme managers only. A profile can say its lists "
+        "are always full.",
+        choices=[("", "As the mapping profile says"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+
     def __init__(
         self, *args: Any, kinds: Collection[str], profiles: Mapping[str, str], **kwargs: Any
     ) -> None:

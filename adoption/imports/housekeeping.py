@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adoption.imports import outcome
 from adoption.imports.pipeline import WORK_FILE, stalled_before
 from adoption.models import ImportBatch, ImportIssue
 
@@ -99,37 +100,34 @@ def _release(pk: int, *, now: dt.datetime) -> str:
     a silent heartbeat, so a worker that wakes up or a second sweeper changes nothing twice;
     the old attempt, if it ever resumes, loses its claim when it tries to record anything."""
     with transaction.atomic():
-        batch = (
+        found = (
             ImportBatch.objects.select_for_update(skip_locked=True)
             .filter(
                 pk=pk,
                 status__in=[Status.VALIDATING, Status.LOADING],
                 heartbeat_at__lt=worker_silent_before(now),
             )
-            .values_list("attempts", flat=True)
+            .values_list("attempts", "partial_allowed")
             .first()
         )
-        if batch is None:
+        if found is None:
             return "busy"
-        attempts = batch
+        attempts, partial = found
+        tried = ImportBatch.run_attempt(attempts)
+        limit = settings.IMPORT_MAX_ATTEMPTS
         guarded = ImportBatch.objects.filter(pk=pk, attempts=attempts)
-        if attempts >= settings.IMPORT_MAX_ATTEMPTS:
+        if tried >= limit:
+            reference = f"IMPORT-{pk}-{attempts}"
             guarded.update(
                 status=Status.FAILED,
                 finished_at=now,
-                message=(
-                    f"Processing failed after {attempts} attempts; nothing was imported. "
-                    f"Quote reference IMPORT-{pk}-{attempts} to the Golive administrator."
-                ),
+                message=outcome.failed_after_message(tried, reference, partial=partial),
             )
             return "failed"
         guarded.update(
             status=Status.QUEUED,
             heartbeat_at=now,
-            message=(
-                f"Processing was interrupted; it will retry automatically "
-                f"(attempt {attempts + 1} of {settings.IMPORT_MAX_ATTEMPTS})."
-            ),
+            message=outcome.interrupted_message(tried + 1, limit, partial=partial),
         )
         return "requeued"
 
@@ -183,20 +181,30 @@ def purge_work_files() -> int:
 
 
 def purge_expired_imports(*, now: dt.datetime | None = None) -> int:
-    """Delete uploaded files (raw identifiers) and error reports of batches that ended more
-    than ``IMPORT_RETENTION_DAYS`` ago; failed batches' files go at once. Idempotent."""
+    """Delete uploaded files (raw identifiers) of batches that are over, and the error
+    reports of batches that imported nothing once they ended more than
+    ``IMPORT_RETENTION_DAYS`` ago. The pipeline deletes a file as soon as its batch can
+    never commit (committed, failed, checked, or rejected beyond a partial commit); only a
+    rejected file a programme manager may still commit in part waits here for the retention
+    period. Idempotent; returns how many batches it purged."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
-    expired = ImportBatch.objects.filter(file_deleted_at__isnull=True).filter(
+    files = ImportBatch.objects.filter(file_deleted_at__isnull=True).filter(
         Q(status=Status.REJECTED, finished_at__lt=cutoff)
-        | Q(status__in=[Status.FAILED, Status.COMMITTED])
+        | Q(status__in=[Status.FAILED, Status.COMMITTED, Status.CHECKED])
     )
-    purged = 0
-    for batch in expired:
+    purged: set[int] = set()
+    for batch in files:
         Path(batch.stored_path).unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=now)
+        purged.add(batch.pk)
+    # The report of a batch that imported nothing expires with it, whenever its file went.
+    reports = ImportBatch.objects.filter(
+        status__in=[Status.REJECTED, Status.CHECKED], finished_at__lt=cutoff
+    ).filter(Q(issues__isnull=False) | ~Q(unknown_values={}))
+    for pk in set(reports.values_list("pk", flat=True)):
         with transaction.atomic():
-            if batch.status == Status.REJECTED:
-                ImportIssue.objects.filter(batch=batch).delete()
-            ImportBatch.objects.filter(pk=batch.pk).update(file_deleted_at=now)
-        purged += 1
-    return purged
+            ImportIssue.objects.filter(batch_id=pk).delete()
+            ImportBatch.objects.filter(pk=pk).update(unknown_values={})
+        purged.add(pk)
+    return len(purged)

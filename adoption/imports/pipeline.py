@@ -3,6 +3,7 @@ the valid rows in a single transaction (or none at all)."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import datetime as dt
@@ -13,7 +14,7 @@ import threading
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
-from adoption.imports import fastpath, loading, reactions
+from adoption.imports import conflicts, fastpath, loading, outcome, reactions
 from adoption.imports.files import (
     FileRefused,
     LineReader,
@@ -33,8 +34,9 @@ from adoption.imports.files import (
     read_head,
     records,
 )
+from adoption.imports.findings import Collected, clock_change_notices, coded_columns
 from adoption.imports.permissions import capability_for
-from adoption.imports.profiles import REPEATED_HOUR, SKIPPED_HOUR, Profile, parse_spec
+from adoption.imports.profiles import Profile, parse_spec
 from adoption.imports.roster import merge_roster
 from adoption.imports.rows import STAGERS, Issue, Lookups, check_record, read_header
 from adoption.imports.staff import merge_staff
@@ -53,23 +55,6 @@ WRITE_EVERY_ROWS = 5_000
 
 def issue_cap() -> int:
     return int(settings.IMPORT_ISSUE_CAP)
-
-
-@dataclass
-class Collected:
-    """Row problems found so far: a capped list and the full counts."""
-
-    cap: int
-    issues: list[Issue] = field(default_factory=list)
-    total: int = 0
-    rows_rejected: int = 0
-
-    def add_row(self, issues: list[Issue]) -> None:
-        self.rows_rejected += 1
-        self.total += len(issues)
-        room = self.cap - len(self.issues)
-        if room > 0:
-            self.issues.extend(issues[:room])
 
 
 def claim(batch_id: int) -> ImportBatch | None:
@@ -140,10 +125,15 @@ def _staff_by_number(organisation_id: int) -> dict[str, tuple[int, frozenset[int
 
 
 def _courses(programme_id: int) -> dict[str, int]:
-    return {
-        code.upper(): pk
-        for pk, code in Course.objects.filter(programme_id=programme_id).values_list("pk", "code")
-    }
+    """Course code -> id, and each course's name where no code or other course has it (a
+    learning system's report names courses by title)."""
+    rows = list(Course.objects.filter(programme_id=programme_id).values_list("pk", "code", "name"))
+    codes = {code.upper(): pk for pk, code, _ in rows}
+    names: dict[str, list[int]] = {}
+    for pk, _, name in rows:
+        names.setdefault(name.strip().upper(), []).append(pk)
+    by_name = {name: ids[0] for name, ids in names.items() if len(ids) == 1 and name not in codes}
+    return {**by_name, **codes}
 
 
 def _lookups(batch: ImportBatch, kind: str) -> Lookups:
@@ -242,6 +232,7 @@ def _read(
             raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")
         layout = read_header(header, profile)
         plan = layout.plan(profile)
+        collected.coded = coded_columns(plan)
         fast_line = fastpath.compile_event_rows(layout, profile, lookups) if fast else None
         writer = csv.writer(out, lineterminator="\n")
         pending: list[str] = []
@@ -281,29 +272,6 @@ def _read(
         spec.name for spec, position, _, default in plan if position >= 0 or default
     )
     return Validated(rows, collected, layout.notices, present)
-
-
-def clock_change_notices(lookups: Lookups, profile: Profile) -> list[str]:
-    """Local times in a clock change were read one way; say which, so a trust whose EPR
-    writes UTC (or offsets) knows to change the profile."""
-    notices = []
-    repeated = lookups.clock_changes[REPEATED_HOUR]
-    if repeated:
-        rows = "1 row has a local time" if repeated == 1 else f"{repeated:,} rows have local times"
-        notices.append(
-            f"{rows} in the hour the clocks go back, which happens twice; read as the first "
-            f"(summer time) in {profile.time_zone}. If the EPR writes UTC, set the mapping "
-            "profile's time zone to UTC."
-        )
-    skipped = lookups.clock_changes[SKIPPED_HOUR]
-    if skipped:
-        rows = "1 row has a local time" if skipped == 1 else f"{skipped:,} rows have local times"
-        notices.append(
-            f"{rows} in the hour the clocks go forward, which never happens; read with the "
-            f"offset before the change in {profile.time_zone}. If the EPR writes UTC, set the "
-            "mapping profile's time zone to UTC."
-        )
-    return notices
 
 
 def _save_issues(batch: ImportBatch, issues: list[Issue]) -> None:
@@ -347,7 +315,17 @@ def _finish(batch: ImportBatch, *, status: str, message: str, **fields: Any) -> 
 
 def refuse(batch: ImportBatch, refusal: FileRefused) -> None:
     with transaction.atomic():
-        finished = _finish(batch, status=Status.REJECTED, message=refusal.message, issues_total=1)
+        finished = _finish(
+            batch,
+            status=Status.CHECKED if batch.dry_run else Status.REJECTED,
+            message=(
+                f"{outcome.DRY_RUN_PREFIX} The file would be refused: {refusal.message}"
+                if batch.dry_run
+                else refusal.message
+            ),
+            issues_total=1,
+            issue_counts={refusal.code: 1},
+        )
         if finished:
             issue = Issue(
                 refusal.line, refusal.column, refusal.code, refusal.message, refusal.value
@@ -357,42 +335,99 @@ def refuse(batch: ImportBatch, refusal: FileRefused) -> None:
         delete_uploaded_file(batch)  # a refused file can never be committed
 
 
-def _reject_rows(batch: ImportBatch, validated: Validated, allowed_share: float) -> None:
-    rows, collected = validated.rows, validated.collected
-    message = (
-        f"{collected.rows_rejected:,} of {rows:,} rows have problems, so nothing was imported. "
-        "Download the error report, fix the file and upload it again."
+def _verdict(batch: ImportBatch, profile: Profile, counts: outcome.Counts) -> outcome.Verdict:
+    return outcome.decide(
+        counts=counts,
+        dry_run=batch.dry_run,
+        partial_allowed=batch.partial_allowed,
+        bound=profile.max_rejected_share,
     )
-    if collected.rows_rejected / rows <= allowed_share and not batch.partial_allowed:
-        message += (
-            f" Because no more than {allowed_share:.1%} of rows were rejected, a programme "
-            "manager may instead choose to commit the valid rows only."
-        )
+
+
+def _reject_rows(
+    batch: ImportBatch, profile: Profile, validated: Validated
+) -> outcome.Verdict | None:
+    """Every row has problems: nothing to stage, so the batch ends here (rejected, or checked
+    for a dry run)."""
+    rows, collected = validated.rows, validated.collected
+    verdict = _verdict(batch, profile, outcome.Counts(rows, collected.rows_rejected))
     with transaction.atomic():
-        if _finish(
+        finished = _finish(
             batch,
-            status=Status.REJECTED,
-            message=message,
+            status=verdict.status,
+            message=verdict.message,
             notices=validated.notices,
             rows_read=rows,
             rows_rejected=collected.rows_rejected,
             issues_total=collected.total,
-        ):
+            issue_counts=dict(collected.counts),
+            unknown_values=collected.unknown_values(),
+        )
+        if finished:
             _save_issues(batch, collected.issues)
+    return verdict if finished else None
 
 
-def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated) -> bool:
-    """Merge valid rows and mark the batch committed, all in one transaction. Returns False
-    (and changes nothing) if another attempt has taken the batch over meanwhile."""
-    rows, collected, notices = validated.rows, validated.collected, validated.notices
+def _outcome_fields(
+    verdict: outcome.Verdict, validated: Validated, merged: loading.MergeResult
+) -> dict[str, Any]:
+    """The batch's counters: what the merge did (committed), what it would do (a dry run),
+    or, for a rejected batch, only what was found (duplicates, conflicts, problems)."""
+    collected = validated.collected
+    counts = collections.Counter(collected.counts)
+    counts["DUPLICATE_IN_FILE"] += merged.duplicate_count
+    counts["CONFLICTING_DUPLICATE"] += merged.conflict_rows
+    found: dict[str, Any] = {
+        "rows_read": validated.rows,
+        "rows_duplicate": merged.duplicate_rows,
+        "rows_rejected": collected.rows_rejected + merged.conflict_rows,
+        "issues_total": collected.total + merged.duplicate_count + merged.conflict_rows,
+        "issue_counts": {code: n for code, n in counts.items() if n},
+        "unknown_values": collected.unknown_values(),
+    }
+    if verdict.status == Status.REJECTED:
+        return found
+    return {
+        **found,
+        "rows_inserted": merged.inserted,
+        "rows_updated": merged.updated,
+        "rows_unchanged": merged.unchanged,
+        "rows_leavers": merged.leavers,
+        # A dry run's own rows can never be superseded: it records the earlier batches' rows
+        # it would replace instead.
+        "rows_superseded": sum(merged.superseded.values())
+        if verdict.status == Status.CHECKED
+        else 0,
+        "local_dates": list(merged.local_dates) if verdict.keep else [],
+    }
+
+
+@dataclass(frozen=True)
+class Staged:
+    merged: loading.MergeResult
+    issues: list[Issue]  # the row problems and what the merge found (capped)
+
+
+def _merge(
+    batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated
+) -> Staged | None:
+    """Merge the valid rows and collect the problems the merge found; call inside
+    ``_stage``'s savepoint, which decides whether they stay. Returns None (and changes
+    nothing) if another attempt has taken the batch over meanwhile."""
+    collected = validated.collected
     with transaction.atomic():
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.attempts != batch.attempts or current.status != Status.LOADING:
-            return False
+            return None
         merged = MERGERS[profile.kind](
-            batch_id=batch.pk, work_file=work_file, present_fields=validated.present_fields
+            batch_id=batch.pk,
+            work_file=work_file,
+            present_fields=validated.present_fields,
+            correction=current.correction,
         )
         issues = list(collected.issues)
+        found = conflicts.conflict_issues(merged.conflicts, profile, validated.present_fields)
+        issues.extend(found[: max(issue_cap() - len(issues), 0)])
         for duplicate in merged.duplicates:
             if len(issues) >= issue_cap():
                 break
@@ -405,31 +440,58 @@ def _merge(batch: ImportBatch, profile: Profile, work_file: Path, validated: Val
                     f"The same record appears on lines {lines}; it was counted once.",
                 )
             )
-        _save_issues(batch, issues)
-        message = "Committed."
-        if collected.rows_rejected:
-            message = f"Committed with {collected.rows_rejected:,} rows rejected."
+        return Staged(merged, issues)
+
+
+def _stage(
+    batch: ImportBatch, profile: Profile, work_file: Path, validated: Validated
+) -> outcome.Verdict | None:
+    """Stage the valid rows in a savepoint, so duplicates and conflicts are counted whatever
+    happens; then keep them (commit) or roll them back (a batch that must be rejected, or a
+    dry run), and record the outcome, all in one transaction. Rolling the savepoint back
+    also drops every on-commit hook registered inside it, so nothing a discarded merge set
+    off ever runs. None (and nothing changed) if another attempt has taken the batch over."""
+    with transaction.atomic():
+        # Locked here, outside the savepoint, so the lock outlives a rollback to it.
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if current.attempts != batch.attempts or current.status != Status.LOADING:
+            return None
+        with transaction.atomic():
+            staged = _merge(batch, profile, work_file, validated)
+            if staged is None:
+                return None
+            merged = staged.merged
+            rejected = validated.collected.rows_rejected
+            counts = outcome.Counts(validated.rows, rejected, merged.conflict_rows)
+            verdict = _verdict(batch, profile, counts)
+            if not verdict.keep:
+                transaction.set_rollback(True)
+        _save_issues(batch, staged.issues)
         _finish(
             batch,
-            status=Status.COMMITTED,
-            message=message,
-            notices=[*notices, *merged.notices],
-            rows_read=rows,
-            rows_inserted=merged.inserted,
-            rows_updated=merged.updated,
-            rows_unchanged=merged.unchanged,
-            rows_duplicate=merged.duplicate_rows,
-            rows_rejected=collected.rows_rejected,
-            issues_total=collected.total + merged.duplicate_count,
-            local_dates=list(merged.local_dates),
+            status=verdict.status,
+            message=verdict.message,
+            notices=[
+                *validated.notices,
+                *merged.notices,
+                *(
+                    conflicts.superseded_notices(merged, current)
+                    if verdict.status != Status.REJECTED
+                    else []
+                ),
+            ],
+            **_outcome_fields(verdict, validated, merged),
         )
-        # Rollups, cached figures, alerts: whatever the rest of Golive registered for this kind.
-        reactions.batch_committed(batch.pk, profile.kind)
-    return True
+        if verdict.keep:
+            # Rollups, cached figures, alerts: whatever the rest of Golive registered.
+            reactions.batch_committed(batch.pk, profile.kind)
+    return verdict
 
 
 def process(batch: ImportBatch) -> None:
-    """Validate and load a claimed batch. Raises only for transient failures (retried)."""
+    """Validate a claimed batch, stage its valid rows and commit, reject or (a dry run)
+    report them. Raises only for transient failures (retried). The upload is deleted as soon
+    as the batch is over, unless a programme manager may still commit its valid rows only."""
     profile = parse_spec(batch.profile_name, batch.profile_spec)
     work_file = work_path(batch)
     try:
@@ -438,18 +500,18 @@ def process(batch: ImportBatch) -> None:
         except FileRefused as refusal:
             refuse(batch, refusal)
             return
-        allowed_share = profile.max_rejected_share
-        rejected = validated.collected.rows_rejected
-        if rejected and (not batch.partial_allowed or rejected / validated.rows > allowed_share):
-            _reject_rows(batch, validated, allowed_share)
-            return
-        moved = ImportBatch.objects.filter(
-            pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
-        ).update(status=Status.LOADING, rows_read=validated.rows, heartbeat_at=timezone.now())
-        if moved and _merge(batch, profile, work_file, validated):
+        verdict: outcome.Verdict | None
+        if validated.collected.rows_rejected >= validated.rows:
+            verdict = _reject_rows(batch, profile, validated)
+        else:
+            moved = ImportBatch.objects.filter(
+                pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
+            ).update(status=Status.LOADING, rows_read=validated.rows, heartbeat_at=timezone.now())
+            verdict = _stage(batch, profile, work_file, validated) if moved else None
+            if moved and verdict is None:
+                logger.warning("Import batch %s was taken over by a newer attempt", batch.pk)
+        if verdict is not None and verdict.delete_file:
             delete_uploaded_file(batch)
-        elif moved:
-            logger.warning("Import batch %s was taken over by a newer attempt", batch.pk)
     finally:
         work_file.unlink(missing_ok=True)
 
@@ -485,24 +547,16 @@ def _release_for_retry(batch: ImportBatch) -> None:
 
 def _release_once(batch: ImportBatch) -> None:
     limit = settings.IMPORT_MAX_ATTEMPTS
-    if batch.attempts >= limit:
-        _finish(
-            batch,
-            status=Status.FAILED,
-            message=(
-                f"Processing failed after {batch.attempts} attempts; nothing was imported. "
-                f"Quote reference IMPORT-{batch.pk}-{batch.attempts} to the Golive "
-                "administrator."
-            ),
-        )
+    tried = batch.attempts_in_run
+    if tried >= limit:
+        reference = f"IMPORT-{batch.pk}-{batch.attempts}"
+        message = outcome.failed_after_message(tried, reference, partial=batch.partial_allowed)
+        _finish(batch, status=Status.FAILED, message=message)
         return
     ImportBatch.objects.filter(pk=batch.pk, attempts=batch.attempts).update(
         status=Status.QUEUED,
         heartbeat_at=timezone.now(),
-        message=(
-            "Processing was interrupted; it will retry automatically "
-            f"(attempt {batch.attempts + 1} of {limit})."
-        ),
+        message=outcome.interrupted_message(tried + 1, limit, partial=batch.partial_allowed),
     )
 
 

@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
+from adoption.imports.presets import PRESETS
 
 ISO = "iso"
 PATIENT_ID_TYPES = ("nhs_number", "mrn", "other")
+AS_WRITTEN = "as_written"
+SURNAME_FIRST = "surname_first"  # "Smith, Jane" (ESR's Full Name) is stored as "Jane Smith"
+NAME_ORDERS = (AS_WRITTEN, SURNAME_FIRST)
 
 
 class ProfileError(ValueError):
@@ -40,6 +44,8 @@ class Profile:
     composite_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Staff lists: the file is the whole list (staff missing from it are leavers).
     full_extract: bool = False
+    # Staff lists: how the full name is written (``SURNAME_FIRST``: "Surname, Forename").
+    name_order: str = AS_WRITTEN
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -74,6 +80,7 @@ class Profile:
                 name: list(columns) for name, columns in self.composite_columns.items()
             },
             "full_extract": self.full_extract,
+            "name_order": self.name_order,
         }
 
 
@@ -150,23 +157,40 @@ def _parse_constants(
     return constants
 
 
-def _parse_composite(spec: dict[str, Any], fields: dict[str, Field]) -> dict[str, tuple[str, ...]]:
+# Fields whose value may be made of several source columns: ids and other plain text.
+COMPOSITE_TYPES = frozenset(
+    {FieldType.TEXT, FieldType.STAFF_ID, FieldType.DATE, FieldType.DATETIME}
+)
+
+
+def _parse_composite(
+    spec: dict[str, Any], fields: dict[str, Field], columns: dict[str, str]
+) -> dict[str, tuple[str, ...]]:
     raw = spec.get("composite_columns", {})
     if not isinstance(raw, dict):
         raise ProfileError("composite_columns must be an object of field to column names.")
     composite: dict[str, tuple[str, ...]] = {}
-    for name, columns in raw.items():
+    for name, sources in raw.items():
         if name not in fields:
             raise ProfileError(f"composite_columns.{name}: not a Golive field of this kind.")
+        if fields[name].type not in COMPOSITE_TYPES:
+            raise ProfileError(
+                f"composite_columns.{name}: only ids, text, dates and times can be made of "
+                "several columns."
+            )
+        if name in columns:
+            raise ProfileError(
+                f"{name} is in both columns and composite_columns: map it in one of them."
+            )
         if (
-            not isinstance(columns, list)
-            or len(columns) < 2
-            or not all(isinstance(column, str) and column.strip() for column in columns)
+            not isinstance(sources, list)
+            or len(sources) < 2
+            or not all(isinstance(column, str) and column.strip() for column in sources)
         ):
             raise ProfileError(
                 f"composite_columns.{name} must list two or more source column names."
             )
-        composite[name] = tuple(columns)
+        composite[name] = tuple(sources)
     return composite
 
 
@@ -187,7 +211,11 @@ def _parse_options(spec: dict[str, Any]) -> dict[str, Any]:
     share = spec.get("max_rejected_share", 0.005)
     if not isinstance(share, int | float) or not 0 <= share <= 0.2:
         raise ProfileError("max_rejected_share must be a number from 0 to 0.2.")
+    name_order = spec.get("name_order", AS_WRITTEN)
+    if name_order not in NAME_ORDERS:
+        raise ProfileError(f"name_order must be one of {', '.join(NAME_ORDERS)}.")
     return {
+        "name_order": name_order,
         "date_format": date_format,
         "time_zone": time_zone,
         "patient_id_type": patient_id_type,
@@ -207,8 +235,11 @@ def parse_spec(name: str, spec: Any) -> Profile:
     fields = {f.name: f for f in FIELDS_BY_KIND[kind]}
     columns = _parse_columns(spec, fields)
     defaults = _parse_constants(spec, "defaults", fields, codes_only=False)
+    composite = _parse_composite(spec, fields, columns)
     missing = sorted(
-        n for n, f in fields.items() if f.required and n not in columns and n not in defaults
+        n
+        for n, f in fields.items()
+        if f.required and n not in columns and n not in defaults and n not in composite
     )
     if missing:
         raise ProfileError(
@@ -222,7 +253,7 @@ def parse_spec(name: str, spec: Any) -> Profile:
         value_maps=_parse_value_maps(spec, fields),
         defaults=defaults,
         unmapped_codes=_parse_constants(spec, "unmapped_codes", fields, codes_only=True),
-        composite_columns=_parse_composite(spec, fields),
+        composite_columns=composite,
         **_parse_options(spec),
     )
 
@@ -236,7 +267,25 @@ def reference_profile(kind: str) -> Profile:
     )
 
 
-BUILTIN_NAMES = {f"golive-{kind}": kind for kind in FIELDS_BY_KIND}
+# Built-in profiles by name -> the kind they read: Golive's reference formats, then the
+# presets for common NHS sources (``presets``).
+BUILTIN_NAMES = {
+    **{f"golive-{kind}": kind for kind in FIELDS_BY_KIND},
+    **{name: preset.spec["kind"] for name, preset in PRESETS.items()},
+}
+
+
+def builtin_profile(name: str) -> Profile:
+    """The built-in profile called ``name`` (a name in ``BUILTIN_NAMES``); KeyError if none."""
+    if name in PRESETS:
+        return parse_spec(name, PRESETS[name].spec)
+    return reference_profile(BUILTIN_NAMES[name])
+
+
+def builtin_description(name: str) -> str:
+    if name in PRESETS:
+        return PRESETS[name].description
+    return f"Golive's reference format for {BUILTIN_NAMES[name]} files."
 
 
 # strptime re-reads its format on every call; extracts have millions of rows in one format,

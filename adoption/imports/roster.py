@@ -10,14 +10,25 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from adoption.imports.loading import Duplicate, MergeResult
+from adoption.imports.loading import DUPLICATE_REPORT_CAP, ConflictFound, Duplicate, MergeResult
 from adoption.models import ImportBatch
 from champions.rota import RotaRow, record_rota_entries, replace_rota_entries
 
 
-def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
+def merge_roster(
+    *,
+    batch_id: int,
+    work_file: Path,
+    present_fields: frozenset[str],
+    correction: bool = False,  # an e-roster extract replaces the rota it covers anyway
+) -> MergeResult:
+    """Store the extract's shifts (keyed on staff member, area and start). A shift listed
+    twice with different ends is a conflict: neither line is stored, and the conflicts are
+    returned for the pipeline to refuse the batch on."""
     rows: dict[tuple[int, int, dt.datetime], RotaRow] = {}
     lines: dict[tuple[int, int, dt.datetime], list[int]] = {}
+    conflicts: list[ConflictFound] = []
+    conflicting: set[tuple[int, int, dt.datetime]] = set()
     with work_file.open(newline="", encoding="utf-8") as handle:
         for line, staff_text, area_text, starts_text, ends_text in csv.reader(handle):
             row = RotaRow(
@@ -27,14 +38,27 @@ def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[st
                 ends_at=dt.datetime.fromisoformat(ends_text),
             )
             key = (row.staff_id, row.area_id, row.starts_at)
-            rows.setdefault(key, row)  # the first line wins, as for every other kind
+            first = rows.setdefault(key, row)
+            if first.ends_at != row.ends_at:
+                conflicting.add(key)
+                conflicts.append(
+                    ConflictFound(
+                        line=int(line),
+                        fields=("ends_at",),
+                        values=((ends_text, first.ends_at.isoformat()),),
+                        other_line=lines[key][0],
+                    )
+                )
+                continue
             lines.setdefault(key, []).append(int(line))
+    for key in conflicting:
+        del rows[key]
     # A batch committed without its rejected rows does not list every shift it should, so
     # nothing it leaves out can be taken as removed from the rota.
     partial = ImportBatch.objects.filter(pk=batch_id, partial_allowed=True).exists()
     store = record_rota_entries if partial else replace_rota_entries
     counts = store(rows=rows.values(), batch_id=batch_id)
-    repeated = [found for found in lines.values() if len(found) > 1]
+    repeated = [found for key, found in lines.items() if len(found) > 1 and key in rows]
     notices: tuple[str, ...] = ()
     if partial:
         notices = (
@@ -49,10 +73,12 @@ def merge_roster(*, batch_id: int, work_file: Path, present_fields: frozenset[st
         )
     return MergeResult(
         notices=notices,
-        staged=sum(len(found) for found in lines.values()),
+        staged=sum(len(found) for found in lines.values()) + len(conflicts),
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
         duplicate_rows=sum(len(found) - 1 for found in repeated),
         duplicates=[Duplicate(found[0], found) for found in repeated],
+        conflicts=tuple(conflicts[:DUPLICATE_REPORT_CAP]),
+        conflict_rows=len(conflicts),
     )

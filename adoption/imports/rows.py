@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
+from adoption.imports.fields import FIELDS_BY_KIND, NOT_COMPLETED, Field, FieldType
 from adoption.imports.files import FileRefused, Record
 from adoption.imports.keys import event_key
 from adoption.imports.profiles import (
+    SURNAME_FIRST,
     Profile,
     expected_format,
     normalise_code,
@@ -36,24 +37,48 @@ class Issue:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where each mapped field sits in the file's header."""
+    """Where each mapped field sits in the file's header. A field made of several columns
+    (``Profile.composite_columns``) sits in a virtual column after the file's own ones,
+    filled by ``with_composites``."""
 
-    positions: dict[str, int]  # Golive field -> column index
+    positions: dict[str, int]  # Golive field -> column index (virtual ones >= width)
     width: int
     notices: list[str]
+    # Per virtual column: the separator and the source columns whose values make it ("|"
+    # for ids and text; a space for dates and times, so "01/12/2026" and "07:30" read as
+    # "%d/%m/%Y %H:%M", e.g. an e-roster's shift date and start time).
+    composites: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     def plan(self, profile: Profile) -> list[tuple[Field, int, str, str]]:
-        """Per field: its spec, column index (-1: not in the file), column name and default;
-        worked out once per file rather than once per row."""
+        """Per field: its spec, column index (-1: not in the file; ``COMPOSITE``: several
+        columns), column name and default; worked out once per file rather than per row."""
         return [
             (
                 spec,
                 self.positions.get(spec.name, -1),
-                profile.columns.get(spec.name, spec.name),
+                column_name(profile, spec.name),
                 profile.defaults.get(spec.name, ""),
             )
             for spec in FIELDS_BY_KIND[profile.kind]
         ]
+
+    def with_composites(self, cells: list[str]) -> list[str]:
+        """The row's cells and, after them, each composite field's value: its source cells
+        joined (blank when they all are)."""
+        if not self.composites:
+            return cells
+        joined = []
+        for separator, sources in self.composites:
+            parts = [cells[position].strip() for position in sources]
+            joined.append(separator.join(parts) if any(parts) else "")
+        return [*cells, *joined]
+
+
+def column_name(profile: Profile, name: str) -> str:
+    """The source column(s) a field is read from, as a report names them."""
+    if name in profile.composite_columns:
+        return "+".join(profile.composite_columns[name])
+    return profile.columns.get(name, name)
 
 
 IDENTIFIER_LIKE = re.compile(r"\d{6,}")
@@ -89,20 +114,43 @@ def read_header(record: Record, profile: Profile) -> Layout:
             missing.append(source)
         else:
             notices.append(f"Column '{source}' (for {name}) is not in the file; left blank.")
+    composites: list[tuple[str, tuple[int, ...]]] = []
+    for name, sources in profile.composite_columns.items():
+        absent = [source for source in sources if source not in header]
+        if absent and fields[name].required:
+            missing.extend(absent)  # every part is needed, or the ids would collide
+            continue
+        if absent:
+            shown = ", ".join(f"'{source}'" for source in absent)
+            notices.append(f"Columns {shown} (for {name}) are not in the file; left blank.")
+            continue
+        separator = " " if fields[name].type in {FieldType.DATE, FieldType.DATETIME} else "|"
+        positions[name] = len(header) + len(composites)
+        composites.append((separator, tuple(header.index(source) for source in sources)))
+    expected = _source_columns(profile)
     if missing:
         raise FileRefused(
             "HEADER_MISMATCH",
             f"Required columns are missing: {', '.join(missing)}. Expected the columns "
-            f"{', '.join(profile.columns.values())}; found "
+            f"{', '.join(expected)}; found "
             f"{', '.join(_shown_header_cell(cell) for cell in header) or 'nothing'}. "
             f"Check that the mapping profile '{profile.name}' matches this report.",
             line=1,
         )
-    used = set(profile.columns.values())
+    used = set(expected)
     notices.extend(
         f"Column '{name}' is not needed and was not stored." for name in header if name not in used
     )
-    return Layout(positions=positions, width=len(header), notices=notices)
+    return Layout(
+        positions=positions, width=len(header), notices=notices, composites=tuple(composites)
+    )
+
+
+def _source_columns(profile: Profile) -> list[str]:
+    named = list(profile.columns.values())
+    for sources in profile.composite_columns.values():
+        named.extend(source for source in sources if source not in named)
+    return named
 
 
 # Types whose cells are never checked for NHS numbers: the patient column (pseudonymised)
@@ -326,6 +374,8 @@ def check_record(
         )
         return result
     plan = plan or layout.plan(profile)
+    if layout.composites:
+        record = Record(record.line, layout.with_composites(record.cells))
     check_identifiers_in_place(record, plan, profile)
     cells, values, issues = record.cells, result.values, result.issues
     for spec, position, column, default in plan:
@@ -346,6 +396,11 @@ def check_record(
         if issue is not None:
             issues.append(issue)
         values[spec.name] = value
+    if profile.kind == "training" and values.get("status") == NOT_COMPLETED:
+        # An enrolment, not a completion: whatever else it lacks (usually a completion
+        # date), it is skipped, and the merger counts it in a notice.
+        result.issues.clear()
+        return result
     extra_check = ROW_CHECKS.get(profile.kind)
     if extra_check is not None and not result.issues:
         result.issues.extend(extra_check(record.line, result.values, profile, lookups))
@@ -382,11 +437,28 @@ def check_staff_row(
 MAX_SHIFT = dt.timedelta(hours=24)
 
 
+def _times_of_one_day(profile: Profile) -> bool:
+    """Whether start and end are times read with the same date column (an e-roster's shift
+    date): then an end at or before the start is on the next day."""
+    starts = profile.composite_columns.get("starts_at", ())
+    ends = profile.composite_columns.get("ends_at", ())
+    return bool(starts) and bool(ends) and starts[0] == ends[0]
+
+
+def next_day(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The same local clock time a day later (23 or 25 hours on a clock-change night)."""
+    local = moment.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=1)
+    return local.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
 def check_roster_row(
     line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
 ) -> list[Issue]:
-    """A shift ends after it starts, and within a day of it."""
+    """A shift ends after it starts, and within a day of it. A night shift written as a
+    date with start and end times ends the next day."""
     starts, ends = values["starts_at"], values["ends_at"]
+    if ends <= starts and _times_of_one_day(profile):
+        ends = values["ends_at"] = next_day(ends, profile.tz)
     if starts < ends <= starts + MAX_SHIFT:
         return []
     column = profile.columns.get("ends_at", "ends_at")
@@ -439,25 +511,47 @@ def stage_event(line: int, values: dict[str, Any], profile: Profile, lookups: Lo
     )
 
 
+TITLES = frozenset({"MR", "MRS", "MISS", "MS", "MX", "DR", "PROF", "PROFESSOR", "SIR", "DAME"})
+
+
+def forename_first(name: str) -> str:
+    """ "Smith, Jane" (ESR's "Surname, Title Forenames") as "Jane Smith"; the title goes, since
+    Golive shows names without one. A name without a comma is kept as it is."""
+    surname, comma, rest = name.partition(",")
+    if not comma:
+        return name
+    words = rest.split()
+    if len(words) > 1 and words[0].rstrip(".").upper() in TITLES:
+        words = words[1:]
+    return " ".join([*words, surname.strip()]).strip()
+
+
 def stage_staff(line: int, values: dict[str, Any], profile: Profile, lookups: Lookups) -> StagedRow:
     start: dt.date | None = values.get("start_date")
+    end: dt.date | None = values.get("end_date")
+    name: str = values["full_name"]
     return (
         line,
         values["staff_number"],
-        values["full_name"],
+        forename_first(name) if profile.name_order == SURNAME_FIRST else name,
         values["role_group"],
         values.get("job_title") or "",
         values["area"],
         start.isoformat() if start else "",
         values.get("epr_user_id") or "",
+        end.isoformat() if end else "",
     )
 
 
 def stage_training(
     line: int, values: dict[str, Any], profile: Profile, lookups: Lookups
 ) -> StagedRow:
+    """Rows that are not completions (``NOT_COMPLETED``) are written for the merger to count
+    and skip."""
+    if values.get("status") == NOT_COMPLETED:
+        return (line, "", "", "", NOT_COMPLETED)
     completed: dt.date = values["completed_on"]
-    return (line, values["staff_number"], values["course"], completed.isoformat())
+    return (line, values["staff_number"], values["course"], completed.isoformat(), "")
 
 
 def stage_roster(

@@ -30,8 +30,13 @@ from adoption.imports.files import (
 )
 from adoption.imports.permissions import capability_for
 from adoption.imports.pipeline import private_folder
-from adoption.imports.profiles import BUILTIN_NAMES, Profile, ProfileError, parse_spec
-from adoption.imports.profiles import reference_profile as builtin_profile
+from adoption.imports.profiles import (
+    BUILTIN_NAMES,
+    Profile,
+    ProfileError,
+    builtin_profile,
+    parse_spec,
+)
 from adoption.imports.references import unknown_targets
 from adoption.imports.rows import check_identifiers_in_place, read_header
 from adoption.models import ImportBatch, MappingProfile
@@ -64,13 +69,14 @@ def saved_profile_version(*, programme: Programme, name: str) -> int | None:
 
 
 def resolve_profile(*, programme: Programme, kind: str, name: str) -> Profile:
-    """A built-in reference profile or a saved one; ``ValidationError`` if unusable."""
+    """A built-in profile (a reference format or a preset) or a saved one;
+    ``ValidationError`` if unusable."""
     if name in BUILTIN_NAMES:
         if BUILTIN_NAMES[name] != kind:
             raise ValidationError(
                 f"Profile {name} reads {BUILTIN_NAMES[name]} files.", "profile_kind"
             )
-        return builtin_profile(kind)
+        return builtin_profile(name)
     saved = MappingProfile.objects.filter(programme=programme, name=name).first()
     if saved is None:
         raise ValidationError(f"There is no mapping profile called {name!r}.", "profile_missing")
@@ -252,6 +258,38 @@ def _duplicate_error(earlier: ImportBatch) -> Conflict:
     )
 
 
+class OptionNotAllowed(PermissionDenied):
+    """An upload option the user may not choose; ``field`` names it (for a form)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_options(
+    *, user: User, programme: Programme, kind: str, correction: bool, mark_leavers: bool
+) -> None:
+    """Correcting earlier imports and marking leavers change data beyond the file's own rows:
+    only a programme manager may choose them."""
+    if not (correction or mark_leavers):
+        return
+    if mark_leavers and kind != "staff":
+        raise ValidationError(
+            {"mark_leavers": ValidationError("Only a staff list can mark leavers.", "invalid")}
+        )
+    if Access(user).has(Capability.MANAGE_GO_LIVES, programme=programme):
+        return
+    field = "correction" if correction else "mark_leavers"
+    what = "correct earlier imports" if correction else "mark staff missing from a list as leavers"
+    raise OptionNotAllowed(f"Only a programme manager may {what}.", field=field)
+
+
+def leavers_by_default(profile: Profile) -> bool:
+    """A staff list read with a profile that says it is the full list marks leavers unless
+    the uploader says otherwise."""
+    return profile.kind == "staff" and profile.full_extract
+
+
 def create_import_batch(
     *,
     user: User,
@@ -260,12 +298,29 @@ def create_import_batch(
     profile_name: str,
     upload: IO[bytes],
     file_name: str,
+    dry_run: bool = False,
+    correction: bool = False,
+    mark_leavers: bool | None = None,
 ) -> ImportBatch:
     """Store an uploaded extract and queue it. File-level problems are refused here with a
-    ``ValidationError`` (code = the contract's reason) and nothing is kept."""
+    ``ValidationError`` (code = the contract's reason) and nothing is kept.
+
+    ``dry_run``: validate and report only; the file is deleted when the check ends.
+    ``correction``: rows already imported with different content are replaced (programme
+    managers only). ``mark_leavers``: a staff list is the full list (programme managers
+    only); None means the profile's ``full_extract``."""
     if not Access(user).has(capability_for(kind), programme=programme):
         raise PermissionDenied("You may not import this kind of file.")
     profile = resolve_profile(programme=programme, kind=kind, name=profile_name)
+    if mark_leavers is None:
+        mark_leavers = leavers_by_default(profile)
+    _check_options(
+        user=user,
+        programme=programme,
+        kind=kind,
+        correction=correction,
+        mark_leavers=mark_leavers,
+    )
     path, size, sha256 = _store(upload, file_name)
     try:
         rejected = _rejected_before(
@@ -292,6 +347,9 @@ def create_import_batch(
                 file_size=size,
                 sha256=sha256,
                 stored_path=str(path),
+                dry_run=dry_run,
+                correction=correction,
+                mark_leavers=mark_leavers,
             )
     except IntegrityError:
         path.unlink(missing_ok=True)
@@ -314,19 +372,19 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
         raise PermissionDenied("Only a programme manager may commit the valid rows only.")
-    if locked.status != Status.REJECTED or not locked.rows_rejected:
+    if locked.status != Status.REJECTED or not locked.rows_rejected or locked.partial_allowed:
         raise Conflict("Only a batch rejected for row errors can do this.", "not_rejected")
-    if locked.file_deleted_at is not None:
-        raise Conflict(
-            "The file has been deleted since it was rejected; upload it again.", "file_deleted"
-        )
     share = locked.rows_rejected / max(locked.rows_read, 1)
     bound = parse_spec(locked.profile_name, locked.profile_spec).max_rejected_share
-    if share > bound:
+    if share > bound or locked.rows_rejected >= locked.rows_read:
         raise Conflict(
             f"{share:.2%} of rows were rejected; valid rows can be committed on their own only "
             f"when at most {bound:.1%} are.",
             "too_many_rejected",
+        )
+    if locked.file_deleted_at is not None:
+        raise Conflict(
+            "The file has been deleted since it was rejected; upload it again.", "file_deleted"
         )
     if _already_imported(locked.programme, locked.kind, locked.sha256):
         raise _duplicate_error(_already_imported(locked.programme, locked.kind, locked.sha256))  # type: ignore[arg-type]
@@ -334,7 +392,9 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
     locked.partial_confirmed_by = user
     locked.partial_confirmed_at = timezone.now()
     # attempts keep counting up, so a worker still busy with an earlier attempt can never
-    # record its outcome over this one.
+    # record its outcome over this one; the partial run counts from a fixed base so that
+    # people see its own attempts ("attempt 2 of 3" means a retry of this run, not a failure).
+    locked.attempts = max(locked.attempts, ImportBatch.PARTIAL_RUN_ATTEMPTS_FROM)
     locked.status = Status.QUEUED
     locked.message = "Queued to commit the valid rows only."
     locked.save(
@@ -342,6 +402,7 @@ def commit_valid_rows_only(*, batch: ImportBatch, user: User) -> ImportBatch:
             "partial_allowed",
             "partial_confirmed_by",
             "partial_confirmed_at",
+            "attempts",
             "status",
             "message",
         ]

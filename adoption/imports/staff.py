@@ -1,49 +1,157 @@
 """Merging a staff list. Staff lists are thousands of rows, not millions, so this uses the ORM
-(keeping audit history) rather than raw SQL; still one transaction, set-wise lookups."""
+(keeping audit history) rather than raw SQL; still one transaction, set-wise lookups.
+
+One person may be on several lines, one per area they work in (their placements); lines of
+one person that disagree about who they are (name, role group, job title, dates, EPR user
+id) are conflicts, and that person is not written. A list marked as the full list
+(``ImportBatch.mark_leavers``) also marks staff missing from it as leavers."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from adoption.imports.loading import Duplicate, MergeResult
+from adoption.imports.loading import DUPLICATE_REPORT_CAP, ConflictFound, Duplicate, MergeResult
+from adoption.imports.permissions import capability_for
 from adoption.models import ImportBatch
+from golive.access import Access
+from golive.identifiers import mask
 from golive.models import StaffMember
 
-UPDATABLE = ("full_name", "role_group", "job_title", "start_date", "epr_user_id")
+UPDATABLE = ("full_name", "role_group", "job_title", "start_date", "epr_user_id", "end_date")
+IDENTIFYING = frozenset({"epr_user_id"})
 
 
-def _read(work_file: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, int], list[int]]]:
-    people: dict[str, dict[str, Any]] = {}
-    placements: dict[tuple[str, int], list[int]] = {}
+@dataclass
+class StaffLines:
+    """The work file read back: each person's details (from their first line), their
+    placements (number, area) -> lines, and the lines that disagree with a first line."""
+
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
+    first_line: dict[str, int] = field(default_factory=dict)
+    placements: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    conflicts: list[ConflictFound] = field(default_factory=list)
+    conflicting: set[str] = field(default_factory=set)
+
+
+def _shown(name: str, value: Any) -> str:
+    text = "" if value is None else str(value)
+    return mask(text) if name in IDENTIFYING and text else text
+
+
+def _read(work_file: Path) -> StaffLines:
+    found = StaffLines()
     with work_file.open(newline="", encoding="utf-8") as handle:
-        for line, number, name, group, title, area, start, epr in csv.reader(handle):
-            placements.setdefault((number, int(area)), []).append(int(line))
-            people.setdefault(
-                number,
-                {
-                    "full_name": name,
-                    "role_group": group,
-                    "job_title": title,
-                    "start_date": dt.date.fromisoformat(start) if start else None,
-                    "epr_user_id": epr,
-                },
-            )
-    return people, placements
+        for line_text, number, name, group, title, area, start, epr, end in csv.reader(handle):
+            line = int(line_text)
+            values = {
+                "full_name": name,
+                "role_group": group,
+                "job_title": title,
+                "start_date": dt.date.fromisoformat(start) if start else None,
+                "epr_user_id": epr,
+                "end_date": dt.date.fromisoformat(end) if end else None,
+            }
+            first = found.people.setdefault(number, values)
+            found.first_line.setdefault(number, line)
+            differing = tuple(key for key in UPDATABLE if values[key] != first[key])
+            if differing:
+                found.conflicting.add(number)
+                found.conflicts.append(
+                    ConflictFound(
+                        line=line,
+                        fields=differing,
+                        values=tuple(
+                            (_shown(key, values[key]), _shown(key, first[key])) for key in differing
+                        ),
+                        other_line=found.first_line[number],
+                    )
+                )
+                continue
+            found.placements.setdefault((number, int(area)), []).append(line)
+    return found
 
 
-def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str]) -> MergeResult:
+def _manageable(batch: ImportBatch) -> QuerySet[StaffMember]:
+    """Staff of the trust the uploader may mark as leavers: all of them for a programme-wide
+    uploader, else only those placed solely in areas the uploader may import staff for."""
+    staff = StaffMember.objects.filter(organisation_id=batch.programme.organisation_id)
+    access = Access(batch.uploaded_by)
+    capability = capability_for("staff")
+    if access.has_programme_wide(capability, batch.programme):
+        return staff
+    allowed = access.areas(capability, programme=batch.programme).values("pk")
+    placed = StaffMember.areas.through.objects
+    inside = placed.filter(area_id__in=allowed).values("staffmember_id")
+    outside = placed.exclude(area_id__in=allowed).values("staffmember_id")
+    return staff.filter(pk__in=inside).exclude(pk__in=outside)
+
+
+def _mark_leavers(
+    batch: ImportBatch, listed: set[str], today: dt.date
+) -> tuple[int, tuple[str, ...]]:
+    """Give staff missing from a full list, and not already leavers, an end date of today."""
+    if batch.partial_allowed:
+        # Rows rejected from this batch are missing from it too: they are not leavers.
+        return 0, (
+            "Some rows were rejected, so no one missing from this list was marked as a leaver; "
+            "import the corrected full list to mark leavers.",
+        )
+    missing = StaffMember.objects.filter(
+        organisation_id=batch.programme.organisation_id, end_date__isnull=True
+    ).exclude(staff_number__in=listed)
+    leavers = list(missing.filter(pk__in=_manageable(batch).values("pk")).order_by("pk"))
+    for member in leavers:
+        member.end_date = today
+    bulk_update_with_history(leavers, StaffMember, ["end_date"], default_user=batch.uploaded_by)
+    notices = []
+    if leavers:
+        who = "1 staff member" if len(leavers) == 1 else f"{len(leavers):,} staff"
+        notices.append(
+            f"{who} missing from this full list {'was' if len(leavers) == 1 else 'were'} "
+            f"marked as leavers from {today:%-d %b %Y}."
+        )
+    outside = missing.count() - len(leavers)
+    if outside:
+        notices.append(
+            f"{outside:,} staff missing from this list also work outside your areas, so they "
+            "were not marked as leavers."
+        )
+    return len(leavers), tuple(notices)
+
+
+def _rejoined(member: StaffMember, today: dt.date) -> bool:
+    return member.end_date is not None and member.end_date <= today
+
+
+def merge_staff(
+    *,
+    batch_id: int,
+    work_file: Path,
+    present_fields: frozenset[str],
+    correction: bool = False,  # staff lists always update: every change is a correction
+) -> MergeResult:
     """Insert new staff, update changed ones, add their areas. Call inside a transaction.
     Only fields the file supplies are updated: a list without job titles keeps the ones
-    Golive has."""
-    updatable = [name for name in UPDATABLE if name in present_fields]
+    Golive has. A full list (``mark_leavers``) clears the end date of a leaver it lists again
+    (they rejoined) unless it has an end date column, and marks staff it leaves out as
+    leavers (not when rows were rejected). People whose lines conflict are not written;
+    they are returned as ``conflicts`` for the pipeline to refuse the batch on."""
     batch = ImportBatch.objects.select_related("programme", "uploaded_by").get(pk=batch_id)
+    full_list = batch.mark_leavers
+    today = timezone.localdate()
+    updatable = [name for name in UPDATABLE if name in present_fields]
     organisation_id = batch.programme.organisation_id
-    people, placements = _read(work_file)
+    found = _read(work_file)
+    people = {n: v for n, v in found.people.items() if n not in found.conflicting}
+    placements = {key: v for key, v in found.placements.items() if key[0] in people}
     existing = {
         member.staff_number: member
         for member in StaffMember.objects.filter(
@@ -55,14 +163,19 @@ def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str
         member = existing.get(number)
         if member is None:
             new.append(StaffMember(organisation_id=organisation_id, staff_number=number, **values))
-        elif any(getattr(member, name) != values[name] for name in updatable):
-            for name in updatable:
+            continue
+        fields = list(updatable)
+        if full_list and "end_date" not in present_fields and _rejoined(member, today):
+            fields.append("end_date")  # listed again on a full list: they rejoined
+        if any(getattr(member, name) != values[name] for name in fields):
+            for name in fields:
                 setattr(member, name, values[name])
             changed.append(member)
     user = batch.uploaded_by
     bulk_create_with_history(new, StaffMember, default_user=user)
     if changed:
-        bulk_update_with_history(changed, StaffMember, updatable, default_user=user)
+        fields = list(dict.fromkeys([*updatable, *(["end_date"] if full_list else [])]))
+        bulk_update_with_history(changed, StaffMember, fields, default_user=user)
     ids = dict(
         StaffMember.objects.filter(
             organisation_id=organisation_id, staff_number__in=list(people)
@@ -73,13 +186,19 @@ def merge_staff(*, batch_id: int, work_file: Path, present_fields: frozenset[str
         [through(staffmember_id=ids[number], area_id=area) for number, area in placements],
         ignore_conflicts=True,
     )
+    leavers, notices = 0, ()  # type: tuple[int, tuple[str, ...]]
+    if full_list:
+        leavers, notices = _mark_leavers(batch, set(found.people), today)
     duplicates = [Duplicate(lines[0], lines) for lines in placements.values() if len(lines) > 1]
-    duplicate_rows = sum(len(lines) - 1 for lines in placements.values())
     return MergeResult(
-        staged=sum(len(lines) for lines in placements.values()),
+        staged=sum(len(lines) for lines in found.placements.values()) + len(found.conflicts),
         inserted=len(new),
         updated=len(changed),
         unchanged=len(people) - len(new) - len(changed),
-        duplicate_rows=duplicate_rows,
+        duplicate_rows=sum(len(lines) - 1 for lines in placements.values()),
         duplicates=duplicates,
+        notices=notices,
+        conflicts=tuple(found.conflicts[:DUPLICATE_REPORT_CAP]),
+        conflict_rows=len(found.conflicts),
+        leavers=leavers,
     )

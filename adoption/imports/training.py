@@ -1,5 +1,10 @@
 """Merging training completions (LMS exports, classroom registers): one row per staff member
-and course, keeping the latest completion date. ORM-based, in the caller's transaction."""
+and course, keeping the latest completion date. ORM-based, in the caller's transaction.
+
+The same person and course on two lines with different dates is not a conflict: a learning
+system lists every attempt, and the latest completion wins. Rows that are not completions
+(a learning system's enrolments, marked ``NOT_COMPLETED`` by the stager) are skipped and
+counted in a notice."""
 
 from __future__ import annotations
 
@@ -9,19 +14,28 @@ from pathlib import Path
 
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from adoption.imports.fields import NOT_COMPLETED
 from adoption.imports.loading import Duplicate, MergeResult
 from adoption.models import ImportBatch
 from training.models import Completion
 
 
 def merge_completions(
-    *, batch_id: int, work_file: Path, present_fields: frozenset[str]
+    *,
+    batch_id: int,
+    work_file: Path,
+    present_fields: frozenset[str],
+    correction: bool = False,  # the latest completion wins whatever the choice
 ) -> MergeResult:
     batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     latest: dict[tuple[int, int], dt.date] = {}
     lines: dict[tuple[int, int], list[int]] = {}
+    skipped = 0
     with work_file.open(newline="", encoding="utf-8") as handle:
-        for line, staff_text, course_text, completed in csv.reader(handle):
+        for line, staff_text, course_text, completed, status in csv.reader(handle):
+            if status == NOT_COMPLETED:
+                skipped += 1
+                continue
             key = (int(staff_text), int(course_text))
             day = dt.date.fromisoformat(completed)
             latest[key] = max(day, latest.get(key, day))
@@ -46,7 +60,16 @@ def merge_completions(
         changed, Completion, ["completed_on", "batch"], default_user=batch.uploaded_by
     )
     repeated = [found for found in lines.values() if len(found) > 1]
+    notices: tuple[str, ...] = ()
+    if skipped:
+        notices = (
+            "1 row is not a completion (its status is not Completed) and was skipped."
+            if skipped == 1
+            else f"{skipped:,} rows are not completions (their status is not Completed) and "
+            "were skipped.",
+        )
     return MergeResult(
+        notices=notices,
         staged=sum(len(found) for found in lines.values()),
         inserted=len(new),
         updated=len(changed),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from adoption.imports import services
 from adoption.imports.fields import FIELDS_BY_KIND
 from adoption.imports.files import human_size
+from adoption.imports.findings import unknown_value_rows, unknown_value_tables
 from adoption.imports.forms import (
     BatchFilterForm,
     CommitValidRowsForm,
@@ -26,7 +28,14 @@ from adoption.imports.forms import (
 )
 from adoption.imports.housekeeping import worker_silent_since
 from adoption.imports.permissions import capability_for
-from adoption.imports.profiles import BUILTIN_NAMES, ProfileError, parse_spec, reference_profile
+from adoption.imports.profiles import (
+    BUILTIN_NAMES,
+    ProfileError,
+    builtin_description,
+    builtin_profile,
+    parse_spec,
+    reference_profile,
+)
 from adoption.imports.progress import about, progress_of
 from adoption.imports.selectors import (
     can_edit_profiles,
@@ -142,14 +151,23 @@ def upload(request: HttpRequest) -> HttpResponse:
                 profile_name=form.cleaned_data["profile"],
                 upload=uploaded,
                 file_name=uploaded.name or "upload.csv",
+                dry_run=form.cleaned_data["dry_run"],
+                correction=form.cleaned_data["correction"],
+                mark_leavers=form.cleaned_data["mark_leavers"],
             )
+        except services.OptionNotAllowed as refusal:
+            form.add_error(refusal.field, str(refusal))
         except ValidationError as error:
-            form.add_error("file", error)
+            if hasattr(error, "error_dict"):
+                apply_errors(form, error)
+            else:
+                form.add_error("file", error)
         else:
             if batch.awaiting_broker:
                 messages.warning(request, f"{batch.file_name}: {batch.message}")
             else:
-                messages.success(request, f"{batch.file_name} was uploaded and is being checked.")
+                checked = "checked (dry run)" if batch.dry_run else "checked"
+                messages.success(request, f"{batch.file_name} was uploaded and is being {checked}.")
             return redirect("adoption:batch", pk=batch.pk)
     context = {"form": form, "programme": programme}
     return render(request, "adoption/upload.html", context)
@@ -166,6 +184,8 @@ def _may_commit_valid_rows(access: Access, batch: ImportBatch) -> bool:
     """The offer the service would accept: a batch rejected for a few bad rows."""
     if batch.status != ImportBatch.Status.REJECTED or not batch.rows_rejected:
         return False
+    if batch.partial_allowed or batch.rows_rejected >= batch.rows_read:
+        return False
     if batch.file_deleted_at is not None:
         return False
     if not access.has(Capability.MANAGE_GO_LIVES, programme=batch.programme):
@@ -177,12 +197,34 @@ def _may_commit_valid_rows(access: Access, batch: ImportBatch) -> bool:
     return batch.rows_rejected / max(batch.rows_read, 1) <= bound
 
 
+def _profile_link(access: Access, batch: ImportBatch) -> str | None:
+    """Where to fix the profile the batch was read with: the saved profile's editor, or the
+    profile builder (a new profile) for a built-in one; None if the user may not edit."""
+    if not can_edit_profiles(access, batch.programme):
+        return None
+    saved = MappingProfile.objects.filter(programme=batch.programme, name=batch.profile_name)
+    profile_id = saved.values_list("pk", flat=True).first()
+    if profile_id is not None:
+        return reverse("adoption:profile_edit", args=[profile_id])
+    try:
+        return f"{reverse('adoption:profile_builder')}?batch={batch.pk}"
+    except NoReverseMatch:  # the builder is not installed: a new profile from the JSON form
+        return f"{reverse('adoption:profile_new')}?kind={batch.kind}"
+
+
 def _render_batch(
     request: HtmxHttpRequest, batch: ImportBatch, commit_form: CommitValidRowsForm | None = None
 ) -> HttpResponse:
-    if commit_form is None and _may_commit_valid_rows(access_for(request), batch):
+    access = access_for(request)
+    if commit_form is None and _may_commit_valid_rows(access, batch):
         commit_form = CommitValidRowsForm(rows_rejected=batch.rows_rejected)
     context = {
+        "checked": batch.status == ImportBatch.Status.CHECKED,  # a finished dry run: "would"
+        "counts_by_reason": sorted(
+            batch.issue_counts.items(), key=lambda item: (-item[1], item[0])
+        ),
+        "unknown_values": unknown_value_tables(batch.unknown_values),
+        "profile_link": _profile_link(access, batch) if batch.unknown_values else None,
         "batch": batch,
         "file_size": human_size(batch.file_size),
         "progress": progress_of(batch, now=timezone.now()),
@@ -226,6 +268,16 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     return csv_response(f"golive-batch-{batch.pk}-errors.csv", ERROR_REPORT_HEADER, rows)
 
 
+@require_GET
+def unknown_values_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The distinct unknown values of the batch's coded columns, for a profile's value maps
+    (formula-escaped like the error report; never identifiers)."""
+    batch = get_object_or_404(visible_batches(section_access(request, "adoption")), pk=pk)
+    rows = unknown_value_rows(batch.unknown_values)
+    header = ("field", "column", "value", "rows")
+    return csv_response(f"golive-batch-{batch.pk}-unknown-values.csv", header, rows)
+
+
 # Mapping profiles: list, create, edit, export and import as JSON.
 
 
@@ -241,17 +293,32 @@ def _profile_programme(request: HttpRequest, access: Access) -> Programme:
     return programme
 
 
+def _builtin_summary(name: str) -> dict[str, object]:
+    """A built-in profile as the profile list shows it: the source columns it reads."""
+    profile = builtin_profile(name)
+    rows = []
+    for spec in FIELDS_BY_KIND[profile.kind]:
+        column = profile.columns.get(spec.name) or " + ".join(
+            profile.composite_columns.get(spec.name, ())
+        )
+        if column:
+            rows.append({"column": column, "field": spec})
+    return {
+        "name": name,
+        "plural": kind_plural(profile.kind),
+        "description": builtin_description(name),
+        "rows": rows,
+    }
+
+
 @require_GET
 def profile_list(request: HttpRequest) -> HttpResponse:
     access = section_access(request, "adoption")
     programme = _programme(request)
     editable = [p.pk for p in import_programmes(access) if can_edit_profiles(access, p)]
-    builtins = [
-        {"name": name, "kind": kind, "plural": kind_plural(kind), "fields": FIELDS_BY_KIND[kind]}
-        for name, kind in BUILTIN_NAMES.items()
-    ]
     context = {
-        "builtins": builtins,
+        "builtins": [_builtin_summary(name) for name in BUILTIN_NAMES],
+        "new_kinds": [{"kind": kind, "plural": kind_plural(kind)} for kind in FIELDS_BY_KIND],
         "saved": visible_profiles(access).select_related("programme", "updated_by"),
         "editable_programme_ids": editable,
         "can_create": programme is not None and programme.pk in editable,
@@ -349,9 +416,7 @@ def builtin_profile_export(request: HttpRequest, name: str) -> HttpResponse:
     section_access(request, "adoption")
     if name not in BUILTIN_NAMES:
         raise Http404("There is no built-in profile with that name.")
-    kind = BUILTIN_NAMES[name]
-    description = f"Golive's reference format for {kind_plural(kind)}."
-    return _profile_download(name, description, reference_profile(kind).to_spec())
+    return _profile_download(name, builtin_description(name), builtin_profile(name).to_spec())
 
 
 def _import_errors(error: ValidationError) -> list[str]:

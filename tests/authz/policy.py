@@ -310,6 +310,9 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
     },
     "adoption:export": {"GET": expect(ADOPTION)},
+    "adoption:unknown_values_report": {
+        "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
+    },
     "adoption:feedback": {"GET": expect(ADOPTION)},
     "adoption:home": {"GET": expect(ADOPTION)},
     "adoption:imports": {"GET": expect(ADOPTION)},

@@ -166,8 +166,8 @@ def _progress_line(batch: ImportBatch) -> str:
     line = f"  {batch.status}: {batch.rows_read:,} rows read"
     if batch.bytes_total:
         line += f" ({batch.bytes_processed / batch.bytes_total:.0%})"
-    if batch.attempts > 1:
-        line += f", attempt {batch.attempts} of {settings.IMPORT_MAX_ATTEMPTS}"
+    if batch.attempts_in_run > 1:
+        line += f", attempt {batch.attempts_in_run} of {settings.IMPORT_MAX_ATTEMPTS}"
     return line
 
 

@@ -229,6 +229,8 @@ def test_batch_detail_shows_counters_status_and_message(
         "unchanged": 0,
         "rejected": 0,
         "duplicate": 0,
+        "superseded": 0,
+        "leavers": 0,
     }
     assert body["attempts"] == 1
     assert body["timings"]["finished_at"] is not None
@@ -267,7 +269,11 @@ def test_commit_valid_rows_queues_a_rejected_batch_again(
     batch = import_file(events(*[good_row(n) for n in range(1, 5)], BAD_ROW), profile="lenient")
     client.force_login(trust.programme_manager)
 
-    response = client.post(f"/api/v1/imports/{batch.pk}/commit-valid-rows/")
+    response = client.post(
+        f"/api/v1/imports/{batch.pk}/commit-valid-rows/",
+        {"confirm": "commit-valid-rows-only"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 202
     assert response["Location"].endswith(f"/api/v1/imports/{batch.pk}/")
@@ -285,7 +291,11 @@ def test_commit_valid_rows_is_refused_for_a_committed_batch(
     batch = import_file(events(good_row(1)))
     client.force_login(trust.programme_manager)
 
-    response = client.post(f"/api/v1/imports/{batch.pk}/commit-valid-rows/")
+    response = client.post(
+        f"/api/v1/imports/{batch.pk}/commit-valid-rows/",
+        {"confirm": "commit-valid-rows-only"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 409
     assert response.json()["code"] == "not_rejected"
@@ -297,7 +307,11 @@ def test_commit_valid_rows_is_refused_when_too_many_rows_were_rejected(
     batch = import_file(events(good_row(1), BAD_ROW))
     client.force_login(trust.programme_manager)
 
-    response = client.post(f"/api/v1/imports/{batch.pk}/commit-valid-rows/")
+    response = client.post(
+        f"/api/v1/imports/{batch.pk}/commit-valid-rows/",
+        {"confirm": "commit-valid-rows-only"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 409
     assert response.json()["code"] == "too_many_rejected"
@@ -309,7 +323,11 @@ def test_executive_cannot_commit_valid_rows(client: Client, trust: Trust, import
     batch = import_file(events(good_row(1), BAD_ROW))
     client.force_login(trust.executive)
 
-    response = client.post(f"/api/v1/imports/{batch.pk}/commit-valid-rows/")
+    response = client.post(
+        f"/api/v1/imports/{batch.pk}/commit-valid-rows/",
+        {"confirm": "commit-valid-rows-only"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 403
 

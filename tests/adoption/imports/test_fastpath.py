@@ -220,3 +220,36 @@ def test_local_times_in_a_clock_change_are_imported_with_a_notice(
     first = Event.objects.order_by("occurred_at").first()
     assert first is not None
     assert first.occurred_at == dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)
+
+
+def test_both_paths_build_the_same_composite_ids(
+    trust: Trust, settings: Any, tmp_path: Path
+) -> None:
+    columns = dict(reference_profile("events").columns)
+    del columns["event_id"]
+    profile = dataclasses.replace(
+        reference_profile("events"),
+        columns=columns,
+        composite_columns={"event_id": ("source_table", "row_id")},
+    )
+    content = (
+        "source_table,row_id,"
+        + "\n".join(
+            [
+                EVENTS_HEADER.removeprefix("event_id,"),
+                f"CHART,7,2026-01-15 09:30:00,login,,EPR1,,N/WA,{NHS}",
+                f"OUTPUT,7,2026-01-15 09:30:00,login,,EPR1,,N/WA,{NHS}",
+                f" OUTPUT , 7 ,2026-01-15 09:30:00,login,,EPR1,,N/WA,{NHS}",
+                f",,2026-01-15 09:31:00,login,,EPR1,,N/WA,{NHS}",  # blank: a content key
+                f",8,2026-01-15 09:32:00,login,,EPR1,,N/WA,{NHS}",
+                f"CHART,7,2026-02-30 09:30:00,login,,EPR1,,N/WA,{NHS}",  # a row problem
+            ]
+        )
+        + "\n"
+    ).encode()
+
+    fast, slow = both_paths(trust, content, settings, tmp_path, profile)
+
+    assert fast == slow
+    keys = [line.split(",")[1] for line in fast[0].splitlines()]
+    assert (len(keys), len(set(keys)), fast[2]) == (5, 4, 1)  # lines 3 and 4 are one event

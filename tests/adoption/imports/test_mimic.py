@@ -118,3 +118,96 @@ def test_mimic_caregivers_and_charted_events_import_with_correct_counts(
     )
     subjects = {row.split(b",")[1].decode() for row in extract.splitlines()[1:]}
     assert not Event.objects.filter(patient_pseudonym__in=subjects).exists()
+
+
+# MIMIC numbers each table's rows from 1: an extract of events from several tables repeats
+# row ids, so the event id must name the table too (a composite id).
+CHARTING_TABLES = (
+    ("DATETIMEEVENTS", "charttime"),
+    ("OUTPUTEVENTS", "charttime"),
+    ("INPUTEVENTS_MV", "starttime"),
+    ("PROCEDUREEVENTS_MV", "starttime"),
+)
+CHARTING_COLUMNS = {"occurred_at": "charttime", "user_id": "cgid", "area": "careunit",
+                    "patient_id": "subject_id"}  # fmt: skip
+COLLIDING_ROW_IDS = 36  # valid rows whose row id another table's valid row also has
+
+
+def _charting_from_several_tables(mimic: Path) -> list[list[str]]:
+    """Rows of an EPR report of charting from four MIMIC tables, each naming its table."""
+    with (mimic / "ICUSTAYS.csv").open() as stays:
+        unit = {row["icustay_id"]: row["first_careunit"] for row in csv.DictReader(stays)}
+    rows: list[list[str]] = []
+    for table, time_column in CHARTING_TABLES:
+        with (mimic / f"{table}.csv").open() as source:
+            rows.extend(
+                [table, row["row_id"], row["subject_id"], row[time_column], row["cgid"],
+                 unit.get(row["icustay_id"], "")]
+                for row in csv.DictReader(source)
+            )  # fmt: skip
+    return rows
+
+
+def _as_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["source_table", "row_id", "subject_id", "charttime", "cgid", "careunit"])
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def _mimic_units(trust: Trust, settings: Any, tmp_path: Path) -> None:
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    settings.IMPORT_WORK_DIR = tmp_path / "work"
+    site = f.SiteFactory(organisation=trust.organisation, code="BIDMC", name="BIDMC")
+    for unit in CARE_UNITS:
+        f.AreaFactory(site=site, code=unit, name=unit, area_type=Area.AreaType.WARD)
+
+
+def _save_events_profile(trust: Trust, name: str, **spec: Any) -> None:
+    services.save_mapping_profile(
+        programme=trust.programme, user=trust.programme_manager, name=name,
+        description="MIMIC-III demo", spec={**EVENT_PROFILE, **spec},
+    )  # fmt: skip
+
+
+def test_mimic_row_ids_repeated_across_tables_are_conflicts_when_the_id_is_the_row_id(
+    trust: Trust, realdata: Path, settings: Any, tmp_path: Path
+) -> None:
+    _mimic_units(trust, settings, tmp_path)
+    _save_events_profile(trust, "row-id-only", columns={**CHARTING_COLUMNS, "event_id": "row_id"})
+    valid = [row for row in _charting_from_several_tables(realdata / "mimic3_demo") if row[5]]
+    tables_of: dict[str, set[str]] = {}
+    for row in valid:
+        tables_of.setdefault(row[1], set()).add(row[0])
+    colliding = [row for row in valid if len(tables_of[row[1]]) > 1]
+
+    batch = _upload(trust, "events", "row-id-only", _as_csv(colliding), "charting.csv")
+
+    assert len(colliding) == 2 * COLLIDING_ROW_IDS
+    assert (batch.rows_read, batch.rows_rejected) == (2 * COLLIDING_ROW_IDS, COLLIDING_ROW_IDS)
+    codes = list(batch.issues.values_list("code", flat=True))
+    assert codes == ["CONFLICTING_DUPLICATE"] * COLLIDING_ROW_IDS
+    assert batch.rows_duplicate == 0  # never again counted as "the same record"
+
+
+def test_mimic_charting_from_several_tables_keeps_every_event_with_a_composite_id(
+    trust: Trust, realdata: Path, settings: Any, tmp_path: Path
+) -> None:
+    _mimic_units(trust, settings, tmp_path)
+    _save_events_profile(
+        trust, "charting", columns=CHARTING_COLUMNS,
+        composite_columns={"event_id": ["source_table", "row_id"]},
+    )  # fmt: skip
+    rows = _charting_from_several_tables(realdata / "mimic3_demo")
+    valid = [row for row in rows if row[5]]
+
+    first = _upload(trust, "events", "charting", _as_csv(rows), "charting.csv")
+    services.commit_valid_rows_only(batch=first, user=trust.programme_manager)
+    pipeline.run(first.pk)
+    first.refresh_from_db()
+
+    assert first.status_label == f"Committed with {len(rows) - len(valid)} rows rejected"
+    assert (first.rows_inserted, first.rows_duplicate) == (len(valid), 0)
+    assert Event.objects.count() == len({row[1] for row in valid}) + COLLIDING_ROW_IDS
+    assert not first.issues.filter(code="CONFLICTING_DUPLICATE").exists()
