@@ -2,7 +2,7 @@ from django.urls import path
 
 from adoption.analytics import views as analytics_views
 from adoption.feedback import views as feedback_views
-from adoption.imports import builder_views, views
+from adoption.imports import builder_views, views, withdraw_views
 
 app_name = "adoption"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         name="commit_valid_rows",
     ),
     path("imports/<int:pk>/errors.csv", views.error_report, name="error_report"),
+    path("imports/<int:pk>/withdraw/", withdraw_views.withdraw, name="withdraw"),
     path(
         "imports/<int:pk>/unknown-values.csv",
         views.unknown_values_report,

@@ -22,7 +22,11 @@ def _cell(value: object) -> object:
 
 
 def xlsx_response(
-    filename: str, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+    filename: str,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    notes: Sequence[str] = (),
 ) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
@@ -31,6 +35,12 @@ def xlsx_response(
     sheet.append([escape_formula(h) for h in header])
     for row in rows:
         sheet.append([_cell(value) for value in row])
+    if notes:
+        # Labels of the batches behind the figures (rows rejected, superseded, withdrawn).
+        notes_sheet = workbook.create_sheet("Notes")
+        notes_sheet.append(["Notes"])
+        for note in notes:
+            notes_sheet.append([escape_formula(note)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
@@ -40,8 +50,17 @@ def xlsx_response(
 
 
 def table_response(
-    fmt: str, name: str, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+    fmt: str,
+    name: str,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    notes: Sequence[str] = (),
 ) -> HttpResponse:
+    """The table as XLSX (``notes`` on a sheet of their own) or CSV (``notes`` as rows after
+    the table and a blank row, each starting "Note:")."""
     if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", title, header, rows)
-    return csv_response(f"{name}.csv", header, rows)
+        return xlsx_response(f"{name}.xlsx", title, header, rows, notes)
+    trailer: list[Sequence[object]] = [[], *([f"Note: {note}"] for note in notes)] if notes else []
+    return csv_response(f"{name}.csv", header, [*rows, *trailer])

@@ -213,6 +213,22 @@ def recompute_days(days: list[dt.date]) -> RollupResult:
 
 
 @transaction.atomic
+def rebuild_days(days: list[dt.date]) -> RollupResult:
+    """Recompute the rollups of ``days`` (every area) exactly as ``rebuild_all`` would:
+    their rows are deleted first, so a cell or user whose events are all gone (a withdrawn
+    batch) leaves no row behind, which upserts alone would. One transaction, holding the
+    rollups' lock throughout, so no reader sees the days half rebuilt."""
+    if not days:
+        return RollupResult(0, 0, 0)
+    _one_at_a_time()
+    for start in range(0, len(days), DAYS_PER_STATEMENT):
+        chunk = days[start : start + DAYS_PER_STATEMENT]
+        DailyRollup.objects.filter(local_date__in=chunk).delete()
+        DailyUserActivity.objects.filter(local_date__in=chunk).delete()
+    return recompute_days(days)
+
+
+@transaction.atomic
 def _recompute_group(days: list[dt.date], area_ids: list[int]) -> RollupResult:
     _one_at_a_time()
     # The area list lets PostgreSQL use the (area, local_date) event index.

@@ -27,6 +27,7 @@ from adoption.analytics.forms import (
     MetricForm,
 )
 from adoption.analytics.markers import MarkerView
+from adoption.imports import selectors as import_selectors
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability, access_for
 from golive.charts import Chart
@@ -169,9 +170,9 @@ def programme_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
     if table == "areas":
         areas = dashboard.ranked([r for row in rows for r in row.area_rows])
         header, body = dashboard.programme_area_table(areas)
-        return table_response(fmt, name, "Areas", header, body)
+        return table_response(fmt, name, "Areas", header, body, notes=_notes(request, view))
     header, body = dashboard.go_live_table(rows)
-    return table_response(fmt, name, "Go-lives", header, body)
+    return table_response(fmt, name, "Go-lives", header, body, notes=_notes(request, view))
 
 
 def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View:
@@ -271,9 +272,10 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         raise Http404("Choose a go-live first.")
     view, _ = _view(request, go_live)
     name = f"golive-adoption-{table}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    notes = _notes(request, view)
     if table == "series":
         header, rows = dashboard.series_table(view)
-        return table_response(fmt, name, "Daily metrics", header, rows)
+        return table_response(fmt, name, "Daily metrics", header, rows, notes=notes)
     if table == "areas":
         return table_response(
             fmt,
@@ -281,11 +283,27 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
             "Areas",
             dashboard.AREA_HEADER,
             dashboard.area_table(dashboard.area_rows(view)),
+            notes=notes,
         )
     waves = dashboard.wave_rows(
         access_for(request), go_live, today=timezone.localdate(), role_group=view.role_group
     )
-    return table_response(fmt, name, "Waves", dashboard.WAVE_HEADER, dashboard.wave_table(waves))
+    return table_response(
+        fmt, name, "Waves", dashboard.WAVE_HEADER, dashboard.wave_table(waves), notes=notes
+    )
+
+
+def _notes(request: HttpRequest, view: dashboard.View) -> list[str]:
+    """The data labels of the figures exported (the pages show them through
+    ``{% data_labels view %}``)."""
+    labels = import_selectors.data_labels(
+        access_for(request),
+        view.go_live.programme,
+        areas=view.areas,
+        start=view.start,
+        end=view.end,
+    )
+    return [label.text for label in labels]
 
 
 @require_GET

@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption.imports import selectors, services
+from adoption.imports import selectors, services, withdrawal
 from adoption.imports.fields import FIELDS_BY_KIND
 from adoption.imports.permissions import IMPORT_CAPABILITY, capability_for
 from adoption.models import ImportBatch, ImportIssue, ImportKind, MappingProfile
@@ -169,6 +169,9 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     progress = BatchProgressSerializer(source="*", read_only=True)
     notices = serializers.ListField(child=serializers.CharField(), read_only=True)
     links = BatchLinksSerializer(source="*", read_only=True)
+    withdrawn_by = serializers.CharField(
+        source="withdrawn_by.get_username", read_only=True, allow_null=True
+    )
     attempts = serializers.IntegerField(
         source="attempts_in_run",
         read_only=True,
@@ -224,6 +227,9 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "progress",
             "notices",
             "message",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
             "links",
         )
         read_only_fields = fields
@@ -279,6 +285,12 @@ class MappingProfileCreateSerializer(MappingProfileWriteSerializer):
         required=False,
         min_value=1,
         help_text="Programme id; needed only when you may edit profiles of several programmes.",
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the batch is withdrawn (required); kept in its history."
     )
 
 
@@ -354,7 +366,9 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
         access = api_access(self.request)
-        return selectors.visible_batches(access).select_related("partial_confirmed_by")
+        return selectors.visible_batches(access).select_related(
+            "partial_confirmed_by", "withdrawn_by"
+        )
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
@@ -452,6 +466,44 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
             raise exceptions.PermissionDenied("Only a programme manager may do this.")
         CommitValidRowsSerializer(data=request.data).is_valid(raise_exception=True)
         call_service(services.commit_valid_rows_only, batch=batch, user=signed_in_user(request))
+        batch = self.get_queryset().get(pk=batch.pk)
+        body = ImportBatchSerializer(batch, context=self.get_serializer_context()).data
+        headers = {"Location": _batch_location(request, batch)}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+    @extend_schema(
+        summary="Withdraw a committed batch",
+        description=(
+            "Programme managers only. The batch becomes 'Being withdrawn'; a worker then removes "
+            "its rows and recomputes every figure computed from them, all or nothing, and the "
+            "batch ends 'Withdrawn'. Staff lists cannot be withdrawn: upload a corrected list."
+        ),
+        request=WithdrawSerializer,
+        parameters=[LOCATION_HEADER],
+        responses={
+            202: QUEUED_RESPONSE,
+            **refusal_responses(conflicts=["not_committed", "staff_list"]),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="field_errors names reason: required (missing or blank) or max_length.",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Only a programme manager may withdraw a batch."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def withdraw(self, request: Request, pk: int) -> Response:
+        batch = self.get_object()
+        # The service checks, in order, who asks, the batch's state and then the reason, so
+        # a non-manager gets 403 whatever the body holds.
+        reason = request.data.get("reason") if isinstance(request.data, dict) else None
+        call_service(
+            withdrawal.request_withdrawal,
+            batch=batch,
+            user=signed_in_user(request),
+            reason=reason if isinstance(reason, str) else "",
+        )
         batch = self.get_queryset().get(pk=batch.pk)
         body = ImportBatchSerializer(batch, context=self.get_serializer_context()).data
         headers = {"Location": _batch_location(request, batch)}

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from adoption.imports import pipeline, services
+from adoption.imports import pipeline, services, withdrawal, withdrawing
 from adoption.imports.references import area_targets
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Area, GoLive, Programme, StaffMember, User
@@ -422,6 +422,52 @@ def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400)
     )
     results.append("ESR staff extract: " + _seed_esr_staff(programme=programme, user=user))
     return results
+
+
+WRONG_MAPPING_FILE = "audit-ward-codes-mapped-wrong.csv"
+
+
+def seed_withdrawal_demo(*, programme: Programme, user: User) -> list[str]:
+    """A small extract whose ward codes were mapped to the wrong wards, imported and then
+    withdrawn by the programme manager with a reason, so the imports list shows a withdrawn
+    batch and the dashboards label its period. Run once: a withdrawn file could be imported
+    again, so re-seeding leaves the first withdrawal as it is."""
+    earlier = ImportBatch.objects.filter(
+        programme=programme, file_name=WRONG_MAPPING_FILE, status=ImportBatch.Status.WITHDRAWN
+    )
+    if earlier.exists():
+        return ["Withdrawn extract: already withdrawn"]
+    live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
+    if live is None:
+        return []
+    area = live.areas.select_related("site").order_by("-pk").first()
+    if area is None:
+        return []
+    day = live.user_go_live_date + dt.timedelta(days=2)
+    rows = [
+        [f"WM{n}", f"{day:%d/%m/%Y} {8 + n % 10:02d}:{n % 60:02d}:00", "LOGON", "", f"EPR8{n:05d}",
+         "RN", f"{area.site.code}/{area.code}", ""]
+        for n in range(1, 61)
+    ]  # fmt: skip
+    outcome = _import(
+        programme=programme,
+        user=user,
+        kind="events",
+        profile=VENDOR_PROFILE_NAME,
+        data=_csv(rows, HEADER),
+        name=WRONG_MAPPING_FILE,
+    )
+    batch = ImportBatch.objects.filter(programme=programme, file_name=WRONG_MAPPING_FILE).first()
+    if batch is None or batch.status != ImportBatch.Status.COMMITTED:
+        return [f"Withdrawn extract: {outcome}"]
+    withdrawal.request_withdrawal(
+        batch=batch,
+        user=user,
+        reason="The supplier's report used last year's ward codes, so these log-ins were "
+        f"counted on {area.name}.",
+    )
+    withdrawing.run(batch.pk)  # as the worker would; its own message then finds it done
+    return [f"Withdrawn extract: {ImportBatch.objects.get(pk=batch.pk).status_label}"]
 
 
 DRY_RUN_FILE = "new-audit-report-check.csv"

@@ -201,3 +201,17 @@ class ProfileImportForm(forms.Form):
             "description": data.get("description", ""),
             "spec": data.get("spec"),
         }
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing this batch?",
+        help_text="For example, the ward codes were mapped to the wrong site. The reason is "
+        "shown on the batch and kept in its history.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Say why the batch is being withdrawn.",
+            "max_length": "The reason must be 2,000 characters or fewer.",
+        },
+    )

@@ -42,3 +42,27 @@ def _after_commit(reaction: Reaction, batch_id: int) -> None:
         reaction(batch_id)
 
     transaction.on_commit(react, robust=True)
+
+
+# Withdrawal (``adoption.imports.withdrawing``): unlike a commit's reactions, these run at once,
+# inside the transaction that deletes the batch's rows, so the figures they recompute commit
+# with the withdrawal or not at all. A reaction that queues work defers the sending itself
+# (``transaction.on_commit``).
+_withdrawal_reactions: dict[str, list[Reaction]] = {}
+
+
+def on_withdrawal_of(kinds: Iterable[str], reaction: Reaction) -> None:
+    """Run ``reaction(batch_id)`` inside the transaction that withdraws each batch of one of
+    ``kinds``, after its rows are deleted (the batch's ``local_dates`` still say which days
+    they fell on). Registering the same reaction twice registers it once."""
+    for kind in kinds:
+        registered = _withdrawal_reactions.setdefault(kind, [])
+        if reaction not in registered:
+            registered.append(reaction)
+
+
+def batch_withdrawn(batch_id: int, kind: str) -> None:
+    """Called inside the withdrawal's transaction: runs each reaction now. One that raises
+    rolls the withdrawal back (its rows stay, the batch stays being withdrawn)."""
+    for reaction in _withdrawal_reactions.get(kind, []):
+        reaction(batch_id)

@@ -117,14 +117,14 @@ def read_header(record: Record, profile: Profile) -> Layout:
     composites: list[tuple[str, tuple[int, ...]]] = []
     for name, sources in profile.composite_columns.items():
         absent = [source for source in sources if source not in header]
-        if absent and fields[name].required:
-            missing.extend(absent)  # every part is needed, or the ids would collide
+        separator = " " if fields[name].type in {FieldType.DATE, FieldType.DATETIME} else "|"
+        if absent and (fields[name].required or separator == "|"):
+            missing.extend(absent)  # every part of an id is needed, or the ids would collide
             continue
         if absent:
             shown = ", ".join(f"'{source}'" for source in absent)
             notices.append(f"Columns {shown} (for {name}) are not in the file; left blank.")
             continue
-        separator = " " if fields[name].type in {FieldType.DATE, FieldType.DATETIME} else "|"
         positions[name] = len(header) + len(composites)
         composites.append((separator, tuple(header.index(source) for source in sources)))
     expected = _source_columns(profile)

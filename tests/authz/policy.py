@@ -306,6 +306,14 @@ POLICY: Mapping[str, Row] = {
         )
     },
     "adoption:dashboard": {"GET": expect(ADOPTION)},
+    "adoption:withdraw": {
+        "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED}),
+        "POST": expect(
+            (PM, ADMIN),
+            others=HIDDEN,
+            overrides={DESK: DENIED, CHAMPION: DENIED, EXECUTIVE: DENIED},
+        ),
+    },
     "adoption:error_report": {
         "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
     },
@@ -459,6 +467,11 @@ POLICY: Mapping[str, Row] = {
         )
     },
     "import-batch-detail": {"GET": api_in(ADOPTION, (PM, ADMIN))},
+    "import-batch-withdraw": {
+        "POST": expect(
+            (PM, ADMIN), anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, TRAINING_LEAD: HIDDEN}
+        )
+    },
     "import-batch-issues": {"GET": api_in(ADOPTION, (PM, ADMIN))},
     "import-batch-list": {
         "GET": api_in(ADOPTION),

@@ -306,6 +306,7 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "champions:fill": (champions.Shift, Q()),
     "adoption:batch": (adoption.ImportBatch, Q()),
     "adoption:commit_valid_rows": (adoption.ImportBatch, Q()),
+    "adoption:withdraw": (adoption.ImportBatch, Q()),
     "adoption:error_report": (adoption.ImportBatch, Q(issues__isnull=False)),
     "adoption:unknown_values_report": (adoption.ImportBatch, Q()),
     "adoption:profile_edit": (adoption.MappingProfile, Q()),

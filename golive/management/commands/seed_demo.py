@@ -12,7 +12,7 @@ from administration.people.demo import NEW_STARTER, seed_people_demo
 from administration.structure.demo import seed_structure_demo
 from adoption.analytics.demo import seed_analytics_demo
 from adoption.feedback.demo import seed_feedback_demo
-from adoption.imports.demo import seed_adoption_demo, seed_dry_run_demo
+from adoption.imports.demo import seed_adoption_demo, seed_dry_run_demo, seed_withdrawal_demo
 from champions.demo import seed_champions_demo
 from golive.demo import DEMO_PASSWORD, DEMO_PROGRAMME, seed_demo
 from golive.models import Programme, User
@@ -49,6 +49,7 @@ class Command(BaseCommand):
         seeders: tuple[Callable[[], Iterable[str]], ...] = (
             lambda: seed_structure_demo(programme=programme),
             lambda: seed_adoption_demo(programme=programme, user=importer),
+            lambda: seed_withdrawal_demo(programme=programme, user=importer),
             lambda: seed_dry_run_demo(programme=programme, user=importer),
             lambda: seed_training_demo(programme=programme, user=trainer),
             lambda: seed_champions_demo(programme=programme),

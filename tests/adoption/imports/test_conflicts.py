@@ -241,7 +241,7 @@ def test_a_composite_id_needs_every_one_of_its_columns(trust: Trust, folders: No
     [
         ({"event_id": "row_id"}, {"event_id": ["a", "b"]},
          "event_id is in both columns and composite_columns"),
-        ({}, {"event_type": ["a", "b"]}, "only ids and text can be made of several columns"),
+        ({}, {"event_type": ["a", "b"]}, "only ids, text, dates and times can be made of"),
         ({}, {"event_id": ["a"]}, "must list two or more source column names"),
     ],
 )  # fmt: skip
