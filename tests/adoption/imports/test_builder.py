@@ -12,7 +12,7 @@ from django.test import Client
 from adoption.imports import builder, services
 from adoption.imports.builder_views import STATE_KEY
 from adoption.imports.demo import BUILT_PROFILE_NAME, seed_built_profile
-from adoption.imports.profiles import ProfileError, parse_spec
+from adoption.imports.profiles import BUILTIN_NAMES, ProfileError, builtin_profile, parse_spec
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Area
 from tests.conftest import Trust
@@ -477,3 +477,13 @@ def test_uploading_a_sample_needs_the_csrf_token(trust: Trust) -> None:
 
     assert response.status_code == 403
     assert STATE_KEY not in client.session
+
+
+def test_a_built_in_preset_is_offered_as_a_starting_point(pm: Client) -> None:
+    preset = next(name for name in BUILTIN_NAMES if not name.startswith("golive-"))
+    page = pm.get(BUILD).content.decode()
+
+    pm.post(BUILD, {"source": "profile", "profile-start": f"builtin:{preset}"})
+
+    assert f"{preset} (built in)" in page
+    assert pm.session[STATE_KEY]["spec"] == builtin_profile(preset).to_spec()
