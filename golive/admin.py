@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from golive.accounts import second_factor
+from golive.accounts import api_tokens, second_factor
 from golive.models import (
+    ApiToken,
     Area,
     GoLive,
     Organisation,
@@ -144,3 +145,35 @@ class RoleGrantAdmin(SimpleHistoryAdmin):
     list_filter = ("role", "programme")
     search_fields = ("user__username",)
     autocomplete_fields = ("user", "areas")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SimpleHistoryAdmin):
+    """Every user's API tokens, to see and revoke (never to make: a token is made by its
+    user, from a session that proved its second factor, and its secret shown only to them)."""
+
+    list_display = ("name", "user", "read_only", "created", "expiry", "last_used", "revoked_at")
+    list_filter = ("read_only", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "user__username")
+    fields = ("name", "user", "read_only", "created", "expiry", "last_used", "revoked_at")
+    readonly_fields = fields
+    actions = ("revoke",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoke instead: a revoked token stays on record
+
+    @admin.action(description="Revoke selected API tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoker = cast(User, request.user)
+        revoked = [
+            token for token in queryset if api_tokens.revoke_token(token_id=token.pk, by=revoker)
+        ]
+        for token in revoked:
+            self.log_change(request, token, "Revoked the API token.")
+        self.message_user(request, f"{len(revoked)} API token(s) revoked.")

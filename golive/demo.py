@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from golive.accounts import api_tokens
 from golive.models import (
+    ApiToken,
     Area,
     GoLive,
     Organisation,
@@ -451,6 +453,19 @@ def _seed_logins(programme: Programme, areas: dict[str, Area]) -> None:
         user.save()
         grant = RoleGrant.objects.create(user=user, role=login.role, programme=programme)
         grant.areas.set([areas[code] for code in login.area_codes])
+        if login.username == DEMO_TOKEN_LOGIN:
+            _seed_api_token(user)
+
+
+DEMO_TOKEN_LOGIN = "trainer"  # noqa: S105 - a username
+DEMO_TOKEN_NAME = "Nightly LMS export"  # noqa: S105 - a label
+
+
+def _seed_api_token(user: User) -> None:
+    """A personal API token the training lead's export script uses, so the API tokens page
+    shows one. Its secret is thrown away: the demo needs the row, not a working script."""
+    api_tokens.create_token(user=user, name=DEMO_TOKEN_NAME, days=90, read_only=True)
+    ApiToken.objects.filter(user=user).update(last_used=timezone.now() - dt.timedelta(hours=7))
 
 
 @transaction.atomic

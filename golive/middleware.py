@@ -113,6 +113,9 @@ READ_ONLY_MAY_SEND = frozenset(
         "account:second_factor_set_up",
         "account:second_factor_verify",
         "account:second_factor_remove",
+        # One's own API tokens: a script an executive runs reads, as they do.
+        "account:api_token_new",
+        "account:api_token_revoke",
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

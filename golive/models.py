@@ -11,7 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX
 from simple_history.models import HistoricalRecords
 
 from golive.fields import FreeCharField, FreeTextField
@@ -25,7 +28,8 @@ code_validator = RegexValidator(
 )
 
 
-class User(AbstractUser):
+# knox ships no type information, so the checker cannot build ApiToken's related manager.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in. Roles come from ``RoleGrant`` rows, never from flags here."""
 
     # Names are typed by people (and by administrators creating accounts): free text.
@@ -394,3 +398,41 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token a user makes for a script (``golive.accounts.api_tokens``).
+
+    knox keeps only a hash of the secret (``digest``) and its first characters
+    (``token_key``) to find the row; the secret itself is shown once, when it is made. A
+    token acts as its user, with the user's roles and scopes as they are at each request.
+    Revoked tokens are kept (``revoked_at``), so the list and the history say what was
+    revoked and when."""
+
+    id = models.BigAutoField(primary_key=True)
+    # knox makes the digest the primary key; here it is only unique, so pages and URLs name
+    # a token by a number that says nothing about its secret.
+    digest = models.CharField(max_length=KNOX.DIGEST_LENGTH, unique=True)
+    expiry = models.DateTimeField()
+    name = FreeCharField(max_length=100, help_text="What the token is for, in the user's words.")
+    read_only = models.BooleanField(
+        default=False, help_text="The token may only read (GET), whatever the user's role."
+    )
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["digest", "token_key", "last_used"])
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expiry <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

@@ -70,3 +70,22 @@ def document_sign_in_throttling(result: dict[str, Any], **kwargs: Any) -> dict[s
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"].setdefault("429", throttled)
     return result
+
+
+def document_token_refusals(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Every operation accepts a personal API token (``golive.api_auth``), so any may answer
+    401 when the token is not recognised, expired or revoked."""
+    refused = {
+        "description": "The API token was refused (code token_invalid, token_expired or "
+        "token_revoked); WWW-Authenticate names the Token scheme. Create a new token under "
+        "Your account, API tokens.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                responses = operation["responses"]
+                # Views that list 401 in ERROR_RESPONSES give it no description.
+                if not responses.get("401", {}).get("description"):
+                    responses["401"] = refused
+    return result

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Personal API tokens for scripts (issue 16): knox's hashing and checks, Golive's model.
+    "knox",
     "golive",
     "readiness",
     "training",
@@ -178,6 +180,19 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum
 LOGIN_ADDRESS_WINDOW_MINUTES = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 60, minimum=1)
 LOGIN_GLOBAL_FAILURE_LIMIT = env_int("LOGIN_GLOBAL_FAILURE_LIMIT", 100, minimum=1)
 LOGIN_FAILURE_LOG_DAYS = env_int("LOGIN_FAILURE_LOG_DAYS", 30, minimum=1)
+
+# Personal API tokens (golive.accounts.api_tokens): hashed at rest by knox, in Golive's own
+# model (a name, last use, revocation); knox's stock model is swapped out, so its migrations
+# would only make an unused table.
+KNOX_TOKEN_MODEL = "golive.ApiToken"  # noqa: S105 - a model name
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    # Recognisable to secret scanners (and people) when a token leaks into a repository.
+    "TOKEN_PREFIX": "golive_",
+    "TOKEN_TTL": None,  # each token's expiry is chosen when it is made
+}
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1, maximum=3650)
 # Behind a reverse proxy every request comes from the proxy's address; name how many proxies
 # append to X-Forwarded-For so throttling sees the user's own address: the entry the
 # outermost trusted proxy appended (golive/client_address.py), never one the client sent.
@@ -263,6 +278,8 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "golive.api_auth.SessionAuthentication",
+        # Personal API tokens ("Authorization: Token ..."), the way scripts sign in.
+        "golive.api_auth.TokenAuthentication",
         # Basic sign-in counts towards, and is refused by, sign-in throttling (429).
         "golive.api_auth.BasicAuthentication",
     ],
@@ -286,6 +303,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "golive.schema_hooks.document_sign_in_throttling",
+        "golive.schema_hooks.document_token_refusals",
     ],
 }
 # Readiness (issue 5): its choice sets share field names ("role", "kind") with other apps'.

@@ -44,3 +44,39 @@ class VerifyForm(CodeForm):
         "shows now, or an unused recovery code. After several wrong codes you must wait "
         "before trying again."
     )
+
+
+def _days_label(days: int) -> str:
+    return "1 year" if days == 365 else f"{days} days"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so you know which one to revoke later. For example, "
+        "Nightly LMS export script.",
+        error_messages={
+            "required": "Enter a name for the token.",
+            "max_length": "Name must be 100 characters or fewer.",
+        },
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose when the token expires.",
+            "invalid_choice": "Choose one of the lifetimes shown.",
+        },
+    )
+    read_only = forms.BooleanField(
+        label="Read only: the token may read data but not change anything",
+        required=False,
+    )
+
+    def __init__(self, *args: object, expiry_choices: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        days = self.fields["days"]
+        days.choices = [(n, _days_label(n)) for n in expiry_choices]  # type: ignore[attr-defined]
+        days.initial = 90 if 90 in expiry_choices else expiry_choices[-1]

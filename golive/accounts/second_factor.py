@@ -29,7 +29,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from golive.access import access_for
+from golive.access import Access, access_for
 from golive.models import Role
 
 if TYPE_CHECKING:
@@ -51,11 +51,14 @@ def is_single_sign_on(request: HttpRequest) -> bool:
 
 def is_required(request: HttpRequest) -> bool:
     """Whether the signed-in user must use a second factor when signing in with a password."""
-    user = request.user
-    access = access_for(request)
+    return must_use_second_factor(access_for(request))
+
+
+def must_use_second_factor(access: Access) -> bool:
+    """The rule, for any user: whose roles reach every ward (or the admin) needs one."""
     return bool(
         access.is_superuser
-        or user.is_staff
+        or getattr(access.user, "is_staff", False)
         or Role.ADMINISTRATOR in access.roles
         or access.holds_programme_wide_grant
     )

@@ -2,10 +2,11 @@
 
 Django's live server listens on 127.0.0.1 over the demo trust, kept small (the authorisation
 matrix's world). schemathesis loads the OpenAPI schema from the server's own URL and calls
-every operation over HTTP as a programme manager, a ward manager and an executive, with
-generated valid and invalid input. No response may be a server error or differ from the
-schema in status code, content type or body; and no operation may answer a request with no
-credentials or wrong ones (``ignored_auth`` replays a successful request both ways).
+every operation over HTTP as a programme manager, a ward manager and an executive, each
+with a personal API token (as scripts call it), with generated valid and invalid input. No
+response may be a server error or differ from the schema in status code, content type or
+body; and no operation may answer a request with no credentials or wrong ones
+(``ignored_auth`` replays a successful request both ways).
 
 Bounded so it suits CI: a fixed number of examples per operation and role, derandomised (the
 same inputs each run against the same seeded rows).
@@ -13,7 +14,6 @@ same inputs each run against the same seeded rows).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +31,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from golive.demo import DEMO_PASSWORD
+from golive.accounts import api_tokens
+from golive.models import User
 from tests.authz.world import build_world
 
 # The server's threads see only committed rows. Sequences start again at 1, so the small ids
@@ -42,9 +43,14 @@ LOGINS = ("pm", "ward.manager", "exec")  # the demo's programme manager, ward ma
 EXAMPLES_PER_OPERATION = 10  # for each login: 123 operations x 3 logins x 10
 
 
-def basic_auth(username: str) -> dict[str, str]:
-    token = base64.b64encode(f"{username}:{DEMO_PASSWORD}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
+def token_auth(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Token {secret}"}
+
+
+def make_token(login: str) -> str:
+    """A token for the demo login, as its user would make one (HTTP Basic is refused to the
+    programme-wide roles, who need a second factor)."""
+    return api_tokens.create_token(user=User.objects.get(username=login), name="Fuzzing", days=1)
 
 
 @pytest.fixture
@@ -59,18 +65,19 @@ def server(live_server: Any, settings: Any) -> str:
     return str(live_server.url)
 
 
-def load_schema(server: str, login: str) -> Any:
-    """The schema as the server serves it to ``login``, set up to call the server as them."""
+def load_schema(server: str, secret: str) -> Any:
+    """The schema as the server serves it to the token's user, set up to call as them."""
     loaded = schemathesis.openapi.from_url(
         f"{server}/api/schema/?format=json",
         config=SchemathesisConfig(),  # not whatever schemathesis.toml is lying around
-        headers=basic_auth(login),  # the schema is for signed-in users only
+        headers=token_auth(secret),  # the schema is for signed-in users only
         timeout=30,
     )
     # Configured credentials rather than a header added when sending: schemathesis then
-    # generates none of its own for the other scheme (a random session cookie, which
-    # ignored_auth would blame for the success), and knows which credentials to take away.
-    loaded.config.update(base_url=server, basic_auth=(login, DEMO_PASSWORD))
+    # generates none of its own for the other schemes (a random session cookie, which
+    # ignored_auth would blame for the success), and knows which credentials to take away
+    # (the tokenAuth scheme's Authorization header).
+    loaded.config.update(base_url=server, headers=token_auth(secret))
     return loaded
 
 
@@ -118,10 +125,11 @@ def test_api_answers_each_role_within_its_schema_refuses_the_unauthenticated_and
     ]
     failures = []
     for login in LOGINS:
-        schema = load_schema(server, login)
+        schema = load_schema(server, make_token(login))
         assert schema.raw_schema["components"]["securitySchemes"].keys() == {
             "basicAuth",
             "cookieAuth",
+            "tokenAuth",
         }
         operations = [result.ok() for result in schema.get_all_operations()]
         assert len(operations) > 100

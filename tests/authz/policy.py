@@ -127,6 +127,8 @@ NOT_DATA_WRITES: Mapping[str, str] = {
     "account:second_factor_set_up": "setting up one's own authenticator app",
     "account:second_factor_verify": "entering one's own security code at sign-in",
     "account:second_factor_remove": "removing one's own authenticator app",
+    "account:api_token_new": "making one's own API token, for scripts that act as oneself",
+    "account:api_token_revoke": "revoking one's own API token",
     "access-request-list": "asking for access over the API, for oneself",
 }
 
@@ -201,6 +203,11 @@ POLICY: Mapping[str, Row] = {
     "account:second_factor_set_up": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
     "account:second_factor_verify": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
     "account:second_factor_remove": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
+    # One's own API tokens (tests/golive/test_api_tokens.py); the matrix names a token of
+    # another user, which nobody may revoke from their own list.
+    "account:api_tokens": {"GET": EVERY_SIGNED_IN},
+    "account:api_token_new": {"GET": EVERY_SIGNED_IN, "POST": EVERY_SIGNED_IN},
+    "account:api_token_revoke": {"GET": expect(others=HIDDEN), "POST": expect(others=HIDDEN)},
     "password_reset_confirm": {
         "GET": PUBLIC,
         "POST": expect((ANONYMOUS, *SIGNED_IN), overrides=READ_ONLY_REFUSED),

@@ -31,6 +31,7 @@ from adoption.imports.profiles import BUILTIN_NAMES
 from champions import models as champions
 from champions.demo import seed_champions_demo
 from golive.access import Access
+from golive.accounts import api_tokens
 from golive.demo import DEMO_PROGRAMME, seed_demo
 from golive.health import record_heartbeat
 from golive.models import Area, GoLive, Programme, Release, RoleGrant, Site, StaffMember, User
@@ -396,6 +397,12 @@ def _profile_history_id(world: World, area: Area) -> int:
     return int(version.history_id)
 
 
+def _someone_elses_api_token(world: World, area: Area) -> int:
+    owner, _ = User.objects.get_or_create(username="token.owner")
+    api_tokens.create_token(user=owner, name="Someone else's script", days=30)
+    return int(api_tokens.tokens_of(owner).values_list("pk", flat=True)[0])
+
+
 # Non-``pk`` URL parameters, by parameter name or by "route name.parameter".
 STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "fmt": lambda world, area: "csv",
@@ -413,6 +420,7 @@ STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     # A set-password link that does not work (any user's token is refused the same way).
     "password_reset_confirm.uidb64": lambda world, area: "MQ",
     "password_reset_confirm.token": lambda world, area: "set-password",
+    "account:api_token_revoke.token_id": _someone_elses_api_token,
 }
 
 
