@@ -2,7 +2,7 @@ from django.urls import path
 
 from adoption.analytics import views as analytics_views
 from adoption.feedback import views as feedback_views
-from adoption.imports import views, withdraw_views
+from adoption.imports import builder_views, views, withdraw_views
 
 app_name = "adoption"
 urlpatterns = [
@@ -31,6 +31,21 @@ urlpatterns = [
         "profiles/builtin/<str:name>/export/",
         views.builtin_profile_export,
         name="builtin_profile_export",
+    ),
+]
+
+# The mapping-profile builder and profile versions.
+urlpatterns += [
+    path("profiles/build/", builder_views.builder_start, name="profile_builder"),
+    path("profiles/<int:pk>/build/", builder_views.builder_start, name="profile_builder_edit"),
+    path("profiles/build/columns/", builder_views.builder_columns, name="profile_builder_columns"),
+    path("profiles/build/codes/", builder_views.builder_codes, name="profile_builder_codes"),
+    path("profiles/build/save/", builder_views.builder_save, name="profile_builder_save"),
+    path("profiles/<int:pk>/history/", builder_views.profile_history, name="profile_history"),
+    path(
+        "profiles/<int:pk>/history/<int:history_id>.json",
+        builder_views.profile_version_export,
+        name="profile_version_export",
     ),
 ]
 

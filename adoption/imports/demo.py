@@ -16,12 +16,14 @@ import math
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from adoption.imports import pipeline, services, withdrawal, withdrawing
+from adoption.imports.references import area_targets
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Area, GoLive, Programme, StaffMember, User
 from training.models import Course
@@ -228,6 +230,48 @@ def _seed_completions(*, programme: Programme, user: User) -> str:
     )
 
 
+BUILT_PROFILE_NAME = "Theatre system audit (built from a sample)"
+
+
+def seed_built_profile(*, programme: Programme, user: User) -> None:
+    """A profile as the builder leaves it, at version 2: the vendor's spelling kept in its
+    value maps, then a second save mapping two more codes."""
+    if MappingProfile.objects.filter(programme=programme, name=BUILT_PROFILE_NAME).exists():
+        return
+    targets = area_targets(programme)[:2]
+    spec: dict[str, Any] = {
+        "kind": "events",
+        "columns": {
+            "occurred_at": "Event Time",
+            "event_type": "Action",
+            "user_id": "Username",
+            "area": "Location",
+        },
+        "composite_columns": {"event_id": ["Source Table", "Row Id"]},
+        "value_maps": {
+            "event_type": {"Log On": "login", "Ord Sign": "order_placed"},
+            "area": {f"Theatre {n}": target.code for n, target in enumerate(targets, 1)},
+        },
+        "date_format": "%d/%m/%Y %H:%M",
+    }
+    description = "Built in the profile builder from a sample of the theatre system's audit."
+    saved = services.save_mapping_profile(
+        programme=programme, user=user, name=BUILT_PROFILE_NAME, description=description, spec=spec
+    )
+    spec["value_maps"]["event_type"] |= {
+        "Result Viewed": "result_viewed",
+        "Doc Save": "documentation",
+    }
+    services.save_mapping_profile(
+        programme=programme,
+        user=user,
+        name=BUILT_PROFILE_NAME,
+        description=description,
+        spec=spec,
+        profile=saved,
+    )
+
+
 ESR_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "esr-staff.csv"
 
 
@@ -269,6 +313,7 @@ def _vendor_profile(*, programme: Programme, user: User) -> None:
 def seed_adoption_demo(*, programme: Programme, user: User, per_day: int = 4400) -> list[str]:
     """Import the demo extracts; returns one line per file saying what happened."""
     _vendor_profile(programme=programme, user=user)
+    seed_built_profile(programme=programme, user=user)
     live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
     if live is None:
         return []

@@ -30,6 +30,7 @@ class Profile:
     name: str
     kind: str
     columns: dict[str, str]  # Golive field -> source column
+    # Field -> {vendor value as the analyst wrote it -> Golive value}; ``mapped_code`` reads it.
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)  # a fixed value for a blank field
     unmapped_codes: dict[str, str] = field(default_factory=dict)  # fallback for unknown codes
@@ -49,6 +50,19 @@ class Profile:
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @functools.cached_property
+    def code_lookup(self) -> dict[str, dict[str, str]]:
+        """The value maps keyed by ``normalise_code`` of each key, as rows are matched."""
+        return {
+            name: {normalise_code(key): value for key, value in mapping.items()}
+            for name, mapping in self.value_maps.items()
+        }
+
+    def mapped_code(self, name: str, raw: str) -> str:
+        """What the value map of field ``name`` makes of a cell (the cell if it has no entry);
+        compared trimmed and case-insensitively."""
+        return self.code_lookup.get(name, {}).get(normalise_code(raw), raw)
 
     def to_spec(self) -> dict[str, Any]:
         return {
@@ -116,7 +130,16 @@ def _parse_value_maps(spec: dict[str, Any], fields: dict[str, Field]) -> dict[st
             raise ProfileError(f"value_maps.{target}: only code and area fields take a value map.")
         entries = _text_map(mapping, f"value_maps.{target}")
         _check_targets(entries, field_spec, f"value_maps.{target}")
-        value_maps[target] = {normalise_code(key): value for key, value in entries.items()}
+        seen: dict[str, str] = {}
+        for key in entries:
+            if normalise_code(key) in seen:
+                raise ProfileError(
+                    f"value_maps.{target} has both {seen[normalise_code(key)]!r} and {key!r}: "
+                    "codes are matched ignoring case and spaces, so keep one of them."
+                )
+            seen[normalise_code(key)] = key
+        # Kept as written, so exports show the vendor's spelling; rows use ``code_lookup``.
+        value_maps[target] = dict(entries)
     return value_maps
 
 

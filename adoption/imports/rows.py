@@ -284,7 +284,7 @@ def _to_staff(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 
 def _to_course(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
-    mapped = profile.value_maps.get("course", {}).get(normalise_code(cell.raw), cell.raw)
+    mapped = profile.mapped_code("course", cell.raw)
     course_id = lookups.courses.get(normalise_code(mapped))
     if course_id is None:
         message = f"'{cell.raw}' is not a course of this programme. Add the course or map it."
@@ -294,7 +294,7 @@ def _to_course(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 def _to_code(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
     name = cell.spec.name
-    mapped = profile.value_maps.get(name, {}).get(normalise_code(cell.raw), cell.raw)
+    mapped = profile.mapped_code(name, cell.raw)
     normalised = mapped.strip().lower()
     if normalised in cell.spec.choices:
         return normalised, None
@@ -308,9 +308,7 @@ def _to_code(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
 
 
 def _to_area(cell: Cell, profile: Profile, lookups: Lookups) -> Converted:
-    mapped = normalise_code(
-        profile.value_maps.get("area", {}).get(normalise_code(cell.raw), cell.raw)
-    )
+    mapped = normalise_code(profile.mapped_code("area", cell.raw))
     area_id = lookups.areas.get(mapped)
     if area_id is None:
         message = (

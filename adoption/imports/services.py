@@ -37,6 +37,7 @@ from adoption.imports.profiles import (
     builtin_profile,
     parse_spec,
 )
+from adoption.imports.references import unknown_targets
 from adoption.imports.rows import check_identifiers_in_place, read_header
 from adoption.models import ImportBatch, MappingProfile
 from golive.access import Access, Capability
@@ -426,13 +427,18 @@ def save_mapping_profile(
     spec: dict[str, Any],
     profile: MappingProfile | None = None,
 ) -> MappingProfile:
-    """Create or update a saved profile after validating its spec."""
+    """Create or update a saved profile after validating its spec: area and course map
+    targets must exist in the programme's trust (refused naming the target and the vendor
+    value). A changed spec counts up the version."""
     if name in BUILTIN_NAMES:
         raise ValidationError({"name": f"{name} is a built-in profile name."})
     try:
         parsed = parse_spec(name, spec)
     except ProfileError as error:
         raise ValidationError({"spec": str(error)}) from None
+    unknown = unknown_targets(parsed, programme)
+    if unknown:
+        raise ValidationError({"spec": ValidationError(" ".join(unknown), "unknown_target")})
     row = profile or MappingProfile(programme=programme)
     row.name = name
     row.description = description

@@ -350,6 +350,29 @@ POLICY: Mapping[str, Row] = {
             overrides={DESK: DENIED, CHAMPION: DENIED},
         )
     },
+    "adoption:profile_history": {
+        "GET": expect(
+            (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN),
+            others=HIDDEN,
+            overrides={DESK: DENIED, CHAMPION: DENIED},
+        )
+    },
+    "adoption:profile_version_export": {
+        "GET": expect(
+            (PM, WARD_MANAGER, TRAINING_LEAD, ADMIN),
+            others=HIDDEN,
+            overrides={DESK: DENIED, CHAMPION: DENIED},
+        )
+    },
+    # The builder: profile editors only, refused before any profile is looked up.
+    "adoption:profile_builder": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
+    "adoption:profile_builder_edit": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
+    "adoption:profile_builder_columns": {
+        "GET": expect((PM, ADMIN)),
+        "POST": expect((PM, ADMIN)),
+    },
+    "adoption:profile_builder_codes": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
+    "adoption:profile_builder_save": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "adoption:profile_import": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "adoption:profile_new": {"GET": expect((PM, ADMIN)), "POST": expect((PM, ADMIN))},
     "adoption:profiles": {"GET": expect(ADOPTION)},

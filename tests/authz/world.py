@@ -312,6 +312,9 @@ HTML_OBJECTS: dict[str, tuple[type[Model], Q]] = {
     "adoption:unknown_values_report": (adoption.ImportBatch, Q()),
     "adoption:profile_edit": (adoption.MappingProfile, Q()),
     "adoption:profile_export": (adoption.MappingProfile, Q()),
+    "adoption:profile_builder_edit": (adoption.MappingProfile, Q()),
+    "adoption:profile_history": (adoption.MappingProfile, Q()),
+    "adoption:profile_version_export": (adoption.MappingProfile, Q()),
     "adoption:area": (Area, Q()),
     "adoption:metric_edit": (adoption.Metric, Q()),
     "adoption:marker_edit": (adoption.ChangeMarker, Q()),
@@ -384,6 +387,16 @@ def _ticket_survey_token(world: World, area: Area) -> str:
     return survey_token(ticket)
 
 
+def _profile_history_id(world: World, area: Area) -> int:
+    """A version of the profile ``pick`` names (the programme's first)."""
+    profile = adoption.MappingProfile.objects.filter(programme=world.programme).order_by("pk")
+    row = profile.first()
+    assert row is not None, "the demo has no saved mapping profile"
+    version = row.history.order_by("history_id").first()
+    assert version is not None
+    return int(version.history_id)
+
+
 def _someone_elses_api_token(world: World, area: Area) -> int:
     owner, _ = User.objects.get_or_create(username="token.owner")
     api_tokens.create_token(user=owner, name="Someone else's script", days=30)
@@ -403,6 +416,7 @@ STRING_KWARGS: dict[str, Callable[[World, Area], str | int]] = {
     "adoption:survey_thanks.token": _survey_token,
     "support:survey.token": _ticket_survey_token,
     "support:sla_edit.priority": lambda world, area: "P1",
+    "adoption:profile_version_export.history_id": _profile_history_id,
     # A set-password link that does not work (any user's token is refused the same way).
     "password_reset_confirm.uidb64": lambda world, area: "MQ",
     "password_reset_confirm.token": lambda world, area: "set-password",
