@@ -75,7 +75,7 @@ def test_programme_manager_uploads_a_file_watches_it_and_downloads_the_error_rep
     expect(status).not_to_have_attribute("hx-trigger", re.compile(".*"))
     expect(page.get_by_role("progressbar")).to_have_count(0)
     expect(page.locator("#golive-announcer")).to_contain_text("Rejected")
-    expect(page.get_by_role("table")).to_contain_text("INVALID_DATE")
+    expect(page.get_by_role("table", name="Problems, by line")).to_contain_text("INVALID_DATE")
     assert_accessible(page)
 
     with page.expect_download() as download_info:

@@ -69,7 +69,9 @@ def test_programme_manager_builds_a_profile_from_a_sample_with_unknown_codes_and
     page.get_by_role("button", name="Save profile").click()
 
     expect(page).to_have_url(re.compile(r"/adoption/profiles/$"))
-    expect(page.locator(".nhsuk-table")).to_contain_text("Theatre audit")
+    expect(page.get_by_role("table", name=re.compile("Saved profiles"))).to_contain_text(
+        "Theatre audit"
+    )
     profile = MappingProfile.objects.get(name="Theatre audit")
     assert profile.spec["value_maps"]["area"] == {"Ward A": "N/WA", "Ward 7B": "N/W7B"}
     assert profile.version == 1
