@@ -392,7 +392,9 @@ def _outcome_fields(
         "rows_inserted": merged.inserted,
         "rows_updated": merged.updated,
         "rows_unchanged": merged.unchanged,
-        "rows_leavers": merged.leavers,
+        # A batch with rejected or conflicting rows is rejected or committed partially, and
+        # neither marks leavers: a dry run of it must not count any either.
+        "rows_leavers": 0 if found["rows_rejected"] else merged.leavers,
         # A dry run's own rows can never be superseded: it records the earlier batches' rows
         # it would replace instead.
         "rows_superseded": sum(merged.superseded.values())

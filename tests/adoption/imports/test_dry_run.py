@@ -110,6 +110,22 @@ def test_a_dry_run_of_a_staff_list_changes_no_staff(trust: Trust, import_file: A
     assert not StaffMember.objects.filter(staff_number="N950").exists()
 
 
+def test_a_dry_run_of_a_full_staff_list_with_a_rejected_row_counts_no_leavers(
+    trust: Trust, import_file: Any
+) -> None:
+    staff = (
+        f"{STAFF_HEADER}\n{trust.staff_a.staff_number},Alice Ward-A,nursing,,N/WA,,\n"
+        f"{trust.staff_b.staff_number},Bob Ward-B,nursing,,N/ZZ,,\n"
+    )
+
+    batch = import_file(
+        staff, kind="staff", profile="golive-staff", dry_run=True, mark_leavers=True
+    )
+
+    # The real run would be rejected, or committed partially: neither marks leavers.
+    assert (batch.status, batch.rows_rejected, batch.rows_leavers) == (Status.CHECKED, 1, 0)
+
+
 # Counting at validation: duplicates and conflicts of batches that are rejected.
 
 
