@@ -316,7 +316,7 @@ def test_the_api_shows_a_partial_run_as_its_first_attempt(
     assert (body["status"], body["phase"], body["attempts"]) == ("committed", "partial", 1)
 
 
-# Correction and leavers: programme managers only.
+# Correction: programme managers only; leavers: anyone importing staff lists, for their staff.
 
 
 def test_a_ward_manager_may_not_correct_earlier_imports(trust: Trust, settings: Any) -> None:
@@ -333,7 +333,37 @@ def test_a_ward_manager_may_not_correct_earlier_imports(trust: Trust, settings: 
     assert not ImportBatch.objects.exists()
 
 
-def test_the_upload_page_refuses_marking_leavers_for_a_ward_manager_beside_the_option(
+def test_a_ward_managers_full_staff_list_marks_only_staff_solely_in_their_ward(
+    client: Client, trust: Trust, settings: Any, tmp_path: Path
+) -> None:
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    settings.IMPORT_WORK_DIR = tmp_path / "work"
+    MappingProfile.objects.create(
+        programme=trust.programme,
+        name="Full ESR list",
+        kind="staff",
+        spec={**reference_profile("staff").to_spec(), "full_extract": True},
+        updated_by=trust.programme_manager,
+    )
+    client.force_login(trust.ward_manager)
+    upload = io.BytesIO(f"{STAFF_HEADER}\nN952,Someone,nursing,Nurse,N/WA,,\n".encode())
+    upload.name = "staff.csv"
+
+    # "As the mapping profile says": a full list, so it marks leavers.
+    response = client.post(
+        "/adoption/imports/new/", {"kind": "staff", "profile": "Full ESR list", "file": upload}
+    )
+    batch = ImportBatch.objects.get()
+    pipeline.run(batch.pk)
+
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.mark_leavers, batch.rows_leavers) == (Status.COMMITTED, True, 1)
+    leavers = set(StaffMember.objects.exclude(end_date=None).values_list("pk", flat=True))
+    assert leavers == {trust.staff_a.pk}  # Ward A's only: Ward B's and C's staff are not theirs
+
+
+def test_the_upload_page_refuses_a_correction_for_a_ward_manager_beside_the_option(
     client: Client, trust: Trust, settings: Any, tmp_path: Path
 ) -> None:
     settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
@@ -343,12 +373,12 @@ def test_the_upload_page_refuses_marking_leavers_for_a_ward_manager_beside_the_o
 
     response = client.post(
         "/adoption/imports/new/",
-        {"kind": "staff", "profile": "golive-staff", "file": upload, "mark_leavers": "yes"},
+        {"kind": "staff", "profile": "golive-staff", "file": upload, "correction": "on"},
     )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "mark_leavers": ["Only a programme manager may mark staff missing from a list as leavers."]
+        "correction": ["Only a programme manager may correct earlier imports."]
     }
     assert not ImportBatch.objects.exists()
 
