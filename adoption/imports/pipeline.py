@@ -268,6 +268,7 @@ def _read(
             "staff member when a staff list gives them the id."
         )
     layout.notices.extend(clock_change_notices(lookups, profile))
+    layout.notices.extend(conflicts.already_imported_notices(batch))
     present = frozenset(
         spec.name for spec, position, _, default in plan if position >= 0 or default
     )

@@ -130,8 +130,10 @@ def _precheck(path: Path, profile: Profile) -> None:
 
 
 def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBatch | None:
+    """The real upload of this file that is queued, running or committed (dry runs import
+    nothing, so they never count)."""
     return (
-        ImportBatch.objects.filter(programme=programme, kind=kind, sha256=sha256)
+        ImportBatch.objects.filter(programme=programme, kind=kind, sha256=sha256, dry_run=False)
         .exclude(status__in=ImportBatch.REPEATABLE)
         .select_related("uploaded_by")
         .first()
@@ -328,7 +330,8 @@ def create_import_batch(
         if rejected is not None:
             raise _rejected_before_error(rejected)
         _precheck(path, profile)
-        earlier = _already_imported(programme, kind, sha256)
+        # Any file can be validated: a dry run of one already imported says so in its report.
+        earlier = None if dry_run else _already_imported(programme, kind, sha256)
         if earlier is not None:
             if earlier.awaiting_broker:
                 tasks.send_import(earlier.pk)  # the queue may be back: try it now

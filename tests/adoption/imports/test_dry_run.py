@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from adoption.imports import housekeeping, pipeline, reactions, services
 from adoption.imports.profiles import reference_profile
@@ -99,6 +100,43 @@ def test_a_dry_run_deletes_its_file_and_the_same_file_can_then_be_imported(
     assert checked.file_deleted_at is not None
     assert not Path(checked.stored_path).exists()
     assert (real.status, real.rows_inserted) == (Status.COMMITTED, 1)
+
+
+def test_a_dry_run_waiting_in_the_queue_does_not_stop_a_real_upload_of_the_same_file(
+    trust: Trust, settings: Any, tmp_path: Path
+) -> None:
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    content = events(row(1)).encode()
+
+    def upload(*, dry_run: bool) -> ImportBatch:
+        return services.create_import_batch(
+            user=trust.programme_manager, programme=trust.programme, kind="events",
+            profile_name="golive-events", upload=io.BytesIO(content), file_name="e.csv",
+            dry_run=dry_run,
+        )  # fmt: skip
+
+    checking = upload(dry_run=True)
+    real = upload(dry_run=False)
+
+    assert (checking.status, real.status) == (Status.QUEUED, Status.QUEUED)
+    assert real.pk != checking.pk
+
+
+def test_a_dry_run_of_a_file_already_imported_is_checked_and_says_so(
+    trust: Trust, import_file: Any
+) -> None:
+    real = import_file(events(row(1), row(2)))
+
+    checked = import_file(events(row(1), row(2)), dry_run=True)
+
+    when = timezone.localtime(real.uploaded_at)
+    assert (checked.status, checked.rows_inserted, checked.rows_unchanged) == (
+        Status.CHECKED, 0, 2,
+    )  # fmt: skip
+    assert checked.notices[-1] == (
+        f"This file was already imported on {when:%d %b %Y at %H:%M} by pm (batch {real.pk}): "
+        "importing it again would change nothing."
+    )
 
 
 def test_a_dry_run_of_a_staff_list_changes_no_staff(trust: Trust, import_file: Any) -> None:
