@@ -29,7 +29,7 @@ def merge_roster(
     returned as a conflict for the pipeline to refuse the batch on (or leave out)."""
     listed: dict[_Key, list[tuple[int, RotaRow]]] = {}
     with work_file.open(newline="", encoding="utf-8") as handle:
-        for line, staff_text, area_text, starts_text, ends_text in csv.reader(handle):
+        for line_text, staff_text, area_text, starts_text, ends_text in csv.reader(handle):
             row = RotaRow(
                 staff_id=int(staff_text),
                 area_id=int(area_text),
@@ -37,7 +37,7 @@ def merge_roster(
                 ends_at=dt.datetime.fromisoformat(ends_text),
             )
             listed.setdefault((row.staff_id, row.area_id, row.starts_at), []).append(
-                (int(line), row)
+                (int(line_text), row)
             )
     rows: dict[_Key, RotaRow] = {}
     lines: dict[_Key, list[int]] = {}
@@ -50,11 +50,11 @@ def merge_roster(
             continue
         # Which end is right cannot be known: no line of the shift is stored, not even the
         # first, and each is reported against the first line that differs from it.
-        for line, row in found:
+        for at, row in found:
             other, theirs = next((o, r) for o, r in found if r.ends_at != row.ends_at)
             conflicts.append(
                 ConflictFound(
-                    line=line,
+                    line=at,
                     fields=("ends_at",),
                     values=((row.ends_at.isoformat(), theirs.ends_at.isoformat()),),
                     other_line=other,
