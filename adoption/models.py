@@ -204,7 +204,9 @@ class ImportBatch(models.Model):
             # One committed batch per file content: the "already imported" rule, enforced.
             models.UniqueConstraint(
                 fields=["programme", "kind", "sha256"],
-                condition=~Q(status__in=["rejected", "failed", "checked", "withdrawn"]),
+                # A dry run imports nothing: it never stands in the way of a real upload.
+                condition=~Q(status__in=["rejected", "failed", "checked", "withdrawn"])
+                & Q(dry_run=False),
                 name="import_batch_file_once",
             ),
         ]

@@ -92,7 +92,8 @@ class ImportUploadSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="Staff lists: the file is the full list, so staff missing from it are marked "
-        "as leavers. Default: the profile's full_extract. Programme managers only (403).",
+        "as leavers (only staff placed solely in areas the uploader may import staff for). "
+        "Default: the profile's full_extract.",
     )
 
 

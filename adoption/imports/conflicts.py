@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from adoption.imports.loading import ConflictFound, MergeResult
 from adoption.imports.profiles import Profile
 from adoption.imports.rows import Issue, column_name
@@ -94,4 +96,31 @@ def superseded_notices(merged: MergeResult, batch: ImportBatch) -> list[str]:
         f"{'row' if merged.superseded[pk] == 1 else 'rows'} first imported by batch {pk} "
         f"(profile {_profile(name, version)}); this batch used {used}."
         for pk, name, version in sorted(earlier)
+    ]
+
+
+def already_imported_notices(batch: ImportBatch) -> list[str]:
+    """A dry run of a file a real upload already committed says so (checking it again is
+    allowed; importing it would be refused as already imported)."""
+    if not batch.dry_run:
+        return []
+    earlier = (
+        ImportBatch.objects.filter(
+            programme_id=batch.programme_id,
+            kind=batch.kind,
+            sha256=batch.sha256,
+            dry_run=False,
+            status=ImportBatch.Status.COMMITTED,
+        )
+        .select_related("uploaded_by")
+        .order_by("uploaded_at")
+        .first()
+    )
+    if earlier is None:
+        return []
+    when = timezone.localtime(earlier.uploaded_at)
+    return [
+        f"This file was already imported on {when:%d %b %Y at %H:%M} by "
+        f"{earlier.uploaded_by.get_username()} (batch {earlier.pk}): importing it again would "
+        "change nothing."
     ]

@@ -74,8 +74,8 @@ class UploadForm(forms.Form):
     )
     mark_leavers = forms.TypedChoiceField(
         label="This is the full staff list: mark staff missing from it as leavers",
-        help_text="Staff lists only; programme managers only. A profile can say its lists "
-        "are always full.",
+        help_text="Staff lists only. A profile can say its lists are always full. Only staff "
+        "placed solely in areas you may import staff for are marked.",
         choices=[("", "As the mapping profile says"), ("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
         empty_value=None,

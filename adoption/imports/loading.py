@@ -4,8 +4,9 @@ PostgreSQL: ``COPY`` into a temporary staging table, then one ``INSERT ... SELEC
 CONFLICT DO NOTHING``. SQLite (the embedded default): the same shape with ``executemany``.
 Both run inside the caller's transaction, so a batch lands completely or not at all.
 
-Before the insert, keys staged twice are looked at (only when there are any): identical
-rows are duplicates, differing ones conflicts, and both leave the stage. After it, only if
+Before the insert, keys staged twice are looked at (only when there are any): a key whose
+lines all agree is a duplicate (its later lines leave the stage), a key whose lines disagree
+a conflict (every one of its lines leaves, the first too). After it, only if
 fewer rows went in than were staged, the staged rows whose keys other batches hold are
 compared with those rows: conflicts again, or in a correction, replacements.
 """
@@ -106,13 +107,35 @@ CREATE TEMPORARY TABLE golive_stage_firsts AS
 SELECT event_key, min(line) AS first_line
 FROM golive_stage_events GROUP BY event_key HAVING count(*) > 1
 """
-# Later lines whose content differs from the first line of their key.
-IN_FILE_CONFLICTS = f"""
+# Keys whose lines disagree: some later line differs from the first line of its key.
+CONFLICTED = f"""
+CREATE TEMPORARY TABLE golive_stage_conflicted AS
+SELECT DISTINCT d.event_key
 FROM golive_stage_firsts d
 JOIN golive_stage_events f ON f.event_key = d.event_key AND f.line = d.first_line
 JOIN golive_stage_events s ON s.event_key = d.event_key AND s.line > d.first_line
 WHERE {_differs("s", "f")}
-"""
+"""  # noqa: S608 - column names only
+# Every line of such a key (identical repeats too: they are part of the contradiction), with
+# the first line of its key that differs from it.
+IN_FILE_CONFLICTS = f"""
+CREATE TEMPORARY TABLE golive_stage_conflicts AS
+SELECT s.line AS line, min(o.line) AS other_line
+FROM golive_stage_conflicted k
+JOIN golive_stage_events s ON s.event_key = k.event_key
+JOIN golive_stage_events o ON o.event_key = k.event_key AND {_differs("s", "o")}
+GROUP BY s.line
+"""  # noqa: S608 - column names only
+IN_FILE_DETAILS = f"""
+SELECT c.line, c.other_line, {_both("s", "o")}
+FROM golive_stage_conflicts c
+JOIN golive_stage_events s ON s.line = c.line
+JOIN golive_stage_events o ON o.line = c.other_line
+ORDER BY c.line LIMIT %s
+"""  # noqa: S608 - column names only
+DROP_CONFLICTS = (
+    "DELETE FROM golive_stage_events WHERE line IN (SELECT line FROM golive_stage_conflicts)"
+)
 DUPLICATE_GROUPS = """
 SELECT d.event_key, count(*) AS n, d.first_line
 FROM golive_stage_firsts d JOIN golive_stage_events s ON s.event_key = d.event_key
@@ -159,7 +182,13 @@ SELECT event_key, %s, occurred_at, local_date, event_type,
 FROM golive_stage_events WHERE 1 = 1
 ON CONFLICT (event_key) DO NOTHING
 """
-TEMPORARY_TABLES = ("golive_stage_clashes", "golive_stage_firsts", "golive_stage_events")
+TEMPORARY_TABLES = (
+    "golive_stage_clashes",
+    "golive_stage_conflicts",
+    "golive_stage_conflicted",
+    "golive_stage_firsts",
+    "golive_stage_events",
+)
 
 
 @dataclass(frozen=True)
@@ -263,28 +292,28 @@ class _Found:
 
 
 def _duplicates(cursor: Any, found: _Found) -> None:
-    """Keys staged more than once: later lines that differ from the first line of their key
-    are conflicts, the rest plain duplicates (counted, reported with their lines, capped).
-    Both leave the stage, so it holds one row per key. One aggregate when there are none
-    (most extracts), and the closer look only at the keys that repeat."""
+    """Keys staged more than once. Where a key's lines disagree, every line of it is a
+    conflict (reported against the first line of the key that differs from it): which one is
+    right cannot be known, so none is written, not even the first. Otherwise the later lines
+    are plain duplicates (counted, reported with their lines, capped). Both leave the stage,
+    so it holds one row per key. One aggregate when no key repeats (most extracts), and the
+    closer look only at the keys that do."""
     cursor.execute(FIRSTS)
     cursor.execute("SELECT count(*) FROM golive_stage_firsts")
     (repeated,) = cursor.fetchone()
     if not repeated:
         return
-    cursor.execute(f"SELECT count(*) {IN_FILE_CONFLICTS}")
-    (conflicting,) = cursor.fetchone()
-    if conflicting:
+    cursor.execute(CONFLICTED)
+    cursor.execute("SELECT count(*) FROM golive_stage_conflicted")
+    (conflicted,) = cursor.fetchone()
+    if conflicted:
+        cursor.execute(IN_FILE_CONFLICTS)
+        cursor.execute("SELECT count(*) FROM golive_stage_conflicts")
+        (conflicting,) = cursor.fetchone()
         found.conflict_rows += conflicting
-        cursor.execute(
-            f"SELECT s.line, f.line, {_both('s', 'f')} {IN_FILE_CONFLICTS} "
-            "ORDER BY s.line LIMIT %s",
-            [DUPLICATE_REPORT_CAP],
-        )
+        cursor.execute(IN_FILE_DETAILS, [DUPLICATE_REPORT_CAP])
         found.conflicts.extend(_conflicts(cursor.fetchall(), lambda row: {"other_line": row[1]}))
-        cursor.execute(
-            f"DELETE FROM golive_stage_events WHERE line IN (SELECT s.line {IN_FILE_CONFLICTS})"  # noqa: S608
-        )
+        cursor.execute(DROP_CONFLICTS)
     cursor.execute(DUPLICATE_GROUPS)
     groups = cursor.fetchall()
     found.duplicate_rows = sum(n - 1 for _, n, _ in groups)

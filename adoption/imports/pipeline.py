@@ -268,6 +268,7 @@ def _read(
             "staff member when a staff list gives them the id."
         )
     layout.notices.extend(clock_change_notices(lookups, profile))
+    layout.notices.extend(conflicts.already_imported_notices(batch))
     present = frozenset(
         spec.name for spec, position, _, default in plan if position >= 0 or default
     )
@@ -392,7 +393,9 @@ def _outcome_fields(
         "rows_inserted": merged.inserted,
         "rows_updated": merged.updated,
         "rows_unchanged": merged.unchanged,
-        "rows_leavers": merged.leavers,
+        # A batch with rejected or conflicting rows is rejected or committed partially, and
+        # neither marks leavers: a dry run of it must not count any either.
+        "rows_leavers": 0 if found["rows_rejected"] else merged.leavers,
         # A dry run's own rows can never be superseded: it records the earlier batches' rows
         # it would replace instead.
         "rows_superseded": sum(merged.superseded.values())

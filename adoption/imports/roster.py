@@ -14,6 +14,8 @@ from adoption.imports.loading import DUPLICATE_REPORT_CAP, ConflictFound, Duplic
 from adoption.models import ImportBatch
 from champions.rota import RotaRow, record_rota_entries, replace_rota_entries
 
+_Key = tuple[int, int, dt.datetime]  # staff member, area, start
+
 
 def merge_roster(
     *,
@@ -23,42 +25,48 @@ def merge_roster(
     correction: bool = False,  # an e-roster extract replaces the rota it covers anyway
 ) -> MergeResult:
     """Store the extract's shifts (keyed on staff member, area and start). A shift listed
-    twice with different ends is a conflict: neither line is stored, and the conflicts are
-    returned for the pipeline to refuse the batch on."""
-    rows: dict[tuple[int, int, dt.datetime], RotaRow] = {}
-    lines: dict[tuple[int, int, dt.datetime], list[int]] = {}
-    conflicts: list[ConflictFound] = []
-    conflicting: set[tuple[int, int, dt.datetime]] = set()
+    twice with different ends is a conflict: none of its lines is stored, and every one is
+    returned as a conflict for the pipeline to refuse the batch on (or leave out)."""
+    listed: dict[_Key, list[tuple[int, RotaRow]]] = {}
     with work_file.open(newline="", encoding="utf-8") as handle:
-        for line, staff_text, area_text, starts_text, ends_text in csv.reader(handle):
+        for line_text, staff_text, area_text, starts_text, ends_text in csv.reader(handle):
             row = RotaRow(
                 staff_id=int(staff_text),
                 area_id=int(area_text),
                 starts_at=dt.datetime.fromisoformat(starts_text),
                 ends_at=dt.datetime.fromisoformat(ends_text),
             )
-            key = (row.staff_id, row.area_id, row.starts_at)
-            first = rows.setdefault(key, row)
-            if first.ends_at != row.ends_at:
-                conflicting.add(key)
-                conflicts.append(
-                    ConflictFound(
-                        line=int(line),
-                        fields=("ends_at",),
-                        values=((ends_text, first.ends_at.isoformat()),),
-                        other_line=lines[key][0],
-                    )
+            listed.setdefault((row.staff_id, row.area_id, row.starts_at), []).append(
+                (int(line_text), row)
+            )
+    rows: dict[_Key, RotaRow] = {}
+    lines: dict[_Key, list[int]] = {}
+    conflicts: list[ConflictFound] = []
+    for key, found in listed.items():
+        ends = {row.ends_at for _, row in found}
+        if len(ends) == 1:
+            rows[key] = found[0][1]
+            lines[key] = [line for line, _ in found]
+            continue
+        # Which end is right cannot be known: no line of the shift is stored, not even the
+        # first, and each is reported against the first line that differs from it.
+        for at, row in found:
+            other, theirs = next((o, r) for o, r in found if r.ends_at != row.ends_at)
+            conflicts.append(
+                ConflictFound(
+                    line=at,
+                    fields=("ends_at",),
+                    values=((row.ends_at.isoformat(), theirs.ends_at.isoformat()),),
+                    other_line=other,
                 )
-                continue
-            lines.setdefault(key, []).append(int(line))
-    for key in conflicting:
-        del rows[key]
+            )
+    conflicts.sort(key=lambda conflict: conflict.line)
     # A batch committed without its rejected rows does not list every shift it should, so
     # nothing it leaves out can be taken as removed from the rota.
     partial = ImportBatch.objects.filter(pk=batch_id, partial_allowed=True).exists()
     store = record_rota_entries if partial else replace_rota_entries
     counts = store(rows=rows.values(), batch_id=batch_id)
-    repeated = [found for key, found in lines.items() if len(found) > 1 and key in rows]
+    repeated = [found for found in lines.values() if len(found) > 1]
     notices: tuple[str, ...] = ()
     if partial:
         notices = (

@@ -131,8 +131,10 @@ def _precheck(path: Path, profile: Profile) -> None:
 
 
 def _already_imported(programme: Programme, kind: str, sha256: str) -> ImportBatch | None:
+    """The real upload of this file that is queued, running or committed (dry runs import
+    nothing, so they never count)."""
     return (
-        ImportBatch.objects.filter(programme=programme, kind=kind, sha256=sha256)
+        ImportBatch.objects.filter(programme=programme, kind=kind, sha256=sha256, dry_run=False)
         .exclude(status__in=ImportBatch.REPEATABLE)
         .select_related("uploaded_by")
         .first()
@@ -269,19 +271,18 @@ class OptionNotAllowed(PermissionDenied):
 def _check_options(
     *, user: User, programme: Programme, kind: str, correction: bool, mark_leavers: bool
 ) -> None:
-    """Correcting earlier imports and marking leavers change data beyond the file's own rows:
-    only a programme manager may choose them."""
-    if not (correction or mark_leavers):
-        return
+    """Correcting earlier imports changes rows other batches committed: only a programme
+    manager may choose it. Marking leavers is open to anyone who may import the staff list
+    (the caller checks that): ``staff._manageable`` limits it to the staff they look after."""
     if mark_leavers and kind != "staff":
         raise ValidationError(
             {"mark_leavers": ValidationError("Only a staff list can mark leavers.", "invalid")}
         )
-    if Access(user).has(Capability.MANAGE_GO_LIVES, programme=programme):
+    if not correction or Access(user).has(Capability.MANAGE_GO_LIVES, programme=programme):
         return
-    field = "correction" if correction else "mark_leavers"
-    what = "correct earlier imports" if correction else "mark staff missing from a list as leavers"
-    raise OptionNotAllowed(f"Only a programme manager may {what}.", field=field)
+    raise OptionNotAllowed(
+        "Only a programme manager may correct earlier imports.", field="correction"
+    )
 
 
 def leavers_by_default(profile: Profile) -> bool:
@@ -307,8 +308,9 @@ def create_import_batch(
 
     ``dry_run``: validate and report only; the file is deleted when the check ends.
     ``correction``: rows already imported with different content are replaced (programme
-    managers only). ``mark_leavers``: a staff list is the full list (programme managers
-    only); None means the profile's ``full_extract``."""
+    managers only). ``mark_leavers``: a staff list is the full list, so staff missing from
+    it are marked as leavers (only those the uploader's areas cover); None means the
+    profile's ``full_extract``."""
     if not Access(user).has(capability_for(kind), programme=programme):
         raise PermissionDenied("You may not import this kind of file.")
     profile = resolve_profile(programme=programme, kind=kind, name=profile_name)
@@ -329,7 +331,8 @@ def create_import_batch(
         if rejected is not None:
             raise _rejected_before_error(rejected)
         _precheck(path, profile)
-        earlier = _already_imported(programme, kind, sha256)
+        # Any file can be validated: a dry run of one already imported says so in its report.
+        earlier = None if dry_run else _already_imported(programme, kind, sha256)
         if earlier is not None:
             if earlier.awaiting_broker:
                 tasks.send_import(earlier.pk)  # the queue may be back: try it now

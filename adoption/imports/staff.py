@@ -32,10 +32,10 @@ IDENTIFYING = frozenset({"epr_user_id"})
 @dataclass
 class StaffLines:
     """The work file read back: each person's details (from their first line), their
-    placements (number, area) -> lines, and the lines that disagree with a first line."""
+    placements (number, area) -> lines, and, for people whose lines disagree, every one of
+    their lines as a conflict."""
 
     people: dict[str, dict[str, Any]] = field(default_factory=dict)
-    first_line: dict[str, int] = field(default_factory=dict)
     placements: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     conflicts: list[ConflictFound] = field(default_factory=list)
     conflicting: set[str] = field(default_factory=set)
@@ -46,8 +46,26 @@ def _shown(name: str, value: Any) -> str:
     return mask(text) if name in IDENTIFYING and text else text
 
 
+def _disagreements(lines: list[tuple[int, dict[str, Any]]]) -> list[ConflictFound]:
+    """One person's lines, if they disagree: each line (identical repeats too, since which
+    version is right cannot be known) against the first of their lines that differs from it."""
+    found = []
+    for line, values in lines:
+        for other, theirs in lines:
+            differing = tuple(key for key in UPDATABLE if values[key] != theirs[key])
+            if differing:
+                shown = tuple(
+                    (_shown(key, values[key]), _shown(key, theirs[key])) for key in differing
+                )
+                found.append(ConflictFound(line, differing, shown, other_line=other))
+                break
+    return found
+
+
 def _read(work_file: Path) -> StaffLines:
     found = StaffLines()
+    lines: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    areas: dict[int, int] = {}
     with work_file.open(newline="", encoding="utf-8") as handle:
         for line_text, number, name, group, title, area, start, epr, end in csv.reader(handle):
             line = int(line_text)
@@ -59,23 +77,18 @@ def _read(work_file: Path) -> StaffLines:
                 "epr_user_id": epr,
                 "end_date": dt.date.fromisoformat(end) if end else None,
             }
-            first = found.people.setdefault(number, values)
-            found.first_line.setdefault(number, line)
-            differing = tuple(key for key in UPDATABLE if values[key] != first[key])
-            if differing:
-                found.conflicting.add(number)
-                found.conflicts.append(
-                    ConflictFound(
-                        line=line,
-                        fields=differing,
-                        values=tuple(
-                            (_shown(key, values[key]), _shown(key, first[key])) for key in differing
-                        ),
-                        other_line=found.first_line[number],
-                    )
-                )
-                continue
-            found.placements.setdefault((number, int(area)), []).append(line)
+            lines.setdefault(number, []).append((line, values))
+            areas[line] = int(area)
+    for number, theirs in lines.items():
+        conflicts = _disagreements(theirs) if len(theirs) > 1 else []
+        if conflicts:
+            found.conflicting.add(number)
+            found.conflicts.extend(conflicts)
+            continue
+        found.people[number] = theirs[0][1]
+        for line, _ in theirs:
+            found.placements.setdefault((number, areas[line]), []).append(line)
+    found.conflicts.sort(key=lambda conflict: conflict.line)
     return found
 
 
@@ -150,8 +163,7 @@ def merge_staff(
     updatable = [name for name in UPDATABLE if name in present_fields]
     organisation_id = batch.programme.organisation_id
     found = _read(work_file)
-    people = {n: v for n, v in found.people.items() if n not in found.conflicting}
-    placements = {key: v for key, v in found.placements.items() if key[0] in people}
+    people, placements = found.people, found.placements
     existing = {
         member.staff_number: member
         for member in StaffMember.objects.filter(
@@ -188,7 +200,7 @@ def merge_staff(
     )
     leavers, notices = 0, ()  # type: tuple[int, tuple[str, ...]]
     if full_list:
-        leavers, notices = _mark_leavers(batch, set(found.people), today)
+        leavers, notices = _mark_leavers(batch, {*people, *found.conflicting}, today)
     duplicates = [Duplicate(lines[0], lines) for lines in placements.values() if len(lines) > 1]
     return MergeResult(
         staged=sum(len(lines) for lines in found.placements.values()) + len(found.conflicts),

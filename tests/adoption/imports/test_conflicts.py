@@ -59,20 +59,54 @@ def test_lines_sharing_an_event_id_with_different_content_are_conflicting_duplic
         )
     )
 
-    assert (batch.rows_read, batch.rows_duplicate, batch.rows_rejected) == (6, 1, 2)
+    # Every line of a key whose lines disagree is rejected, the first and an identical
+    # repeat of it too (which one is right cannot be known), each against the first line of
+    # its key that differs from it.
+    assert (batch.rows_read, batch.rows_duplicate, batch.rows_rejected) == (6, 0, 5)
     assert report(batch) == [
-        (2, "", "DUPLICATE_IN_FILE", "The same record appears on lines 2, 5; it was counted once.",
-         "", ""),
+        (2, "event_type", "CONFLICTING_DUPLICATE",
+         "Line 2 has the same event id as line 4 but with a different event type "
+         "(order_placed / result_viewed) and area (N/WA / N/WB); line 2 was not imported: "
+         "fix the file.", "order_placed", ""),
         (4, "event_type", "CONFLICTING_DUPLICATE",
          "Line 4 has the same event id as line 2 but with a different event type "
          "(result_viewed / order_placed) and area (N/WB / N/WA); line 4 was not imported: "
          "fix the file.", "result_viewed", ""),
+        (5, "event_type", "CONFLICTING_DUPLICATE",
+         "Line 5 has the same event id as line 4 but with a different event type "
+         "(order_placed / result_viewed) and area (N/WA / N/WB); line 5 was not imported: "
+         "fix the file.", "order_placed", ""),
+        (6, "user_id", "CONFLICTING_DUPLICATE",
+         "Line 6 has the same event id as line 7 but with a different EPR user id "
+         "(**** / ***22); line 6 was not imported: fix the file.", "****", ""),
         (7, "user_id", "CONFLICTING_DUPLICATE",
          "Line 7 has the same event id as line 6 but with a different EPR user id "
          "(***22 / ****); line 7 was not imported: fix the file.", "***22", ""),
     ]  # fmt: skip
     assert not Event.objects.filter(epr_user_id="EPR22").exists()
     assert not Event.objects.filter(event_type="result_viewed").exists()
+
+
+def test_valid_rows_only_leaves_out_every_line_of_a_key_whose_lines_disagree(
+    trust: Trust, folders: None
+) -> None:
+    nursing = row("K0")
+    medical = row("K0").replace(",nursing,", ",medical,")
+    others = [row(f"E{n}") for n in range(3, 402)]
+    rejected = upload(trust, events(nursing, *others, medical))
+    services.commit_valid_rows_only(batch=rejected, user=trust.programme_manager)
+
+    pipeline.run(rejected.pk)
+
+    batch = ImportBatch.objects.get(pk=rejected.pk)
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert (batch.rows_inserted, batch.rows_rejected) == (399, 2)
+    assert Event.objects.count() == 399  # neither K0 line: which one is right is unknown
+    assert [(line, code) for line, _, code, *_ in report(batch)] == [
+        (2, "CONFLICTING_DUPLICATE"),
+        (402, "CONFLICTING_DUPLICATE"),
+    ]
+    assert "Line 2 has the same event id as line 402" in report(batch)[0][3]
 
 
 def test_identical_lines_stay_plain_duplicates_counted_once(trust: Trust, import_file: Any) -> None:
@@ -188,8 +222,11 @@ def test_lines_conflicting_inside_a_correction_stay_conflicts(trust: Trust, fold
     # Which of the two lines is right cannot be known, so the correction is rejected whole
     # (and, rolled back, supersedes nothing).
     assert second.status == ImportBatch.Status.REJECTED
-    assert (second.rows_updated, second.rows_rejected) == (0, 1)
-    assert [(line, code) for line, _, code, *_ in report(second)] == [(3, "CONFLICTING_DUPLICATE")]
+    assert (second.rows_updated, second.rows_rejected) == (0, 2)
+    assert [(line, code) for line, _, code, *_ in report(second)] == [
+        (2, "CONFLICTING_DUPLICATE"),
+        (3, "CONFLICTING_DUPLICATE"),
+    ]
     assert Event.objects.get().epr_user_id not in {"EPR2", "EPR3"}
     first.refresh_from_db()
     assert first.rows_superseded == 0

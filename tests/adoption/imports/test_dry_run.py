@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from adoption.imports import housekeeping, pipeline, reactions, services
 from adoption.imports.profiles import reference_profile
@@ -101,6 +102,43 @@ def test_a_dry_run_deletes_its_file_and_the_same_file_can_then_be_imported(
     assert (real.status, real.rows_inserted) == (Status.COMMITTED, 1)
 
 
+def test_a_dry_run_waiting_in_the_queue_does_not_stop_a_real_upload_of_the_same_file(
+    trust: Trust, settings: Any, tmp_path: Path
+) -> None:
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    content = events(row(1)).encode()
+
+    def upload(*, dry_run: bool) -> ImportBatch:
+        return services.create_import_batch(
+            user=trust.programme_manager, programme=trust.programme, kind="events",
+            profile_name="golive-events", upload=io.BytesIO(content), file_name="e.csv",
+            dry_run=dry_run,
+        )  # fmt: skip
+
+    checking = upload(dry_run=True)
+    real = upload(dry_run=False)
+
+    assert (checking.status, real.status) == (Status.QUEUED, Status.QUEUED)
+    assert real.pk != checking.pk
+
+
+def test_a_dry_run_of_a_file_already_imported_is_checked_and_says_so(
+    trust: Trust, import_file: Any
+) -> None:
+    real = import_file(events(row(1), row(2)))
+
+    checked = import_file(events(row(1), row(2)), dry_run=True)
+
+    when = timezone.localtime(real.uploaded_at)
+    assert (checked.status, checked.rows_inserted, checked.rows_unchanged) == (
+        Status.CHECKED, 0, 2,
+    )  # fmt: skip
+    assert checked.notices[-1] == (
+        f"This file was already imported on {when:%d %b %Y at %H:%M} by pm (batch {real.pk}): "
+        "importing it again would change nothing."
+    )
+
+
 def test_a_dry_run_of_a_staff_list_changes_no_staff(trust: Trust, import_file: Any) -> None:
     staff = f"{STAFF_HEADER}\nN950,New Person,nursing,Nurse,N/WA,2020-01-01,EPR950\n"
 
@@ -108,6 +146,22 @@ def test_a_dry_run_of_a_staff_list_changes_no_staff(trust: Trust, import_file: A
 
     assert (batch.status, batch.rows_inserted) == (Status.CHECKED, 1)
     assert not StaffMember.objects.filter(staff_number="N950").exists()
+
+
+def test_a_dry_run_of_a_full_staff_list_with_a_rejected_row_counts_no_leavers(
+    trust: Trust, import_file: Any
+) -> None:
+    staff = (
+        f"{STAFF_HEADER}\n{trust.staff_a.staff_number},Alice Ward-A,nursing,,N/WA,,\n"
+        f"{trust.staff_b.staff_number},Bob Ward-B,nursing,,N/ZZ,,\n"
+    )
+
+    batch = import_file(
+        staff, kind="staff", profile="golive-staff", dry_run=True, mark_leavers=True
+    )
+
+    # The real run would be rejected, or committed partially: neither marks leavers.
+    assert (batch.status, batch.rows_rejected, batch.rows_leavers) == (Status.CHECKED, 1, 0)
 
 
 # Counting at validation: duplicates and conflicts of batches that are rejected.
@@ -300,7 +354,7 @@ def test_the_api_shows_a_partial_run_as_its_first_attempt(
     assert (body["status"], body["phase"], body["attempts"]) == ("committed", "partial", 1)
 
 
-# Correction and leavers: programme managers only.
+# Correction: programme managers only; leavers: anyone importing staff lists, for their staff.
 
 
 def test_a_ward_manager_may_not_correct_earlier_imports(trust: Trust, settings: Any) -> None:
@@ -317,7 +371,37 @@ def test_a_ward_manager_may_not_correct_earlier_imports(trust: Trust, settings: 
     assert not ImportBatch.objects.exists()
 
 
-def test_the_upload_page_refuses_marking_leavers_for_a_ward_manager_beside_the_option(
+def test_a_ward_managers_full_staff_list_marks_only_staff_solely_in_their_ward(
+    client: Client, trust: Trust, settings: Any, tmp_path: Path
+) -> None:
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
+    settings.IMPORT_WORK_DIR = tmp_path / "work"
+    MappingProfile.objects.create(
+        programme=trust.programme,
+        name="Full ESR list",
+        kind="staff",
+        spec={**reference_profile("staff").to_spec(), "full_extract": True},
+        updated_by=trust.programme_manager,
+    )
+    client.force_login(trust.ward_manager)
+    upload = io.BytesIO(f"{STAFF_HEADER}\nN952,Someone,nursing,Nurse,N/WA,,\n".encode())
+    upload.name = "staff.csv"
+
+    # "As the mapping profile says": a full list, so it marks leavers.
+    response = client.post(
+        "/adoption/imports/new/", {"kind": "staff", "profile": "Full ESR list", "file": upload}
+    )
+    batch = ImportBatch.objects.get()
+    pipeline.run(batch.pk)
+
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.mark_leavers, batch.rows_leavers) == (Status.COMMITTED, True, 1)
+    leavers = set(StaffMember.objects.exclude(end_date=None).values_list("pk", flat=True))
+    assert leavers == {trust.staff_a.pk}  # Ward A's only: Ward B's and C's staff are not theirs
+
+
+def test_the_upload_page_refuses_a_correction_for_a_ward_manager_beside_the_option(
     client: Client, trust: Trust, settings: Any, tmp_path: Path
 ) -> None:
     settings.IMPORT_UPLOAD_DIR = tmp_path / "files"
@@ -327,12 +411,12 @@ def test_the_upload_page_refuses_marking_leavers_for_a_ward_manager_beside_the_o
 
     response = client.post(
         "/adoption/imports/new/",
-        {"kind": "staff", "profile": "golive-staff", "file": upload, "mark_leavers": "yes"},
+        {"kind": "staff", "profile": "golive-staff", "file": upload, "correction": "on"},
     )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "mark_leavers": ["Only a programme manager may mark staff missing from a list as leavers."]
+        "correction": ["Only a programme manager may correct earlier imports."]
     }
     assert not ImportBatch.objects.exists()
 

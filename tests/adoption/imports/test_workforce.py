@@ -374,7 +374,7 @@ def _merge(merger: Any, trust: Trust, tmp_path: Path, rows: list[list[object]], 
         return merger(batch_id=batch.pk, work_file=work, present_fields=frozenset({"full_name"}))
 
 
-def test_one_staff_number_with_two_names_in_a_file_is_a_conflict_and_not_written(
+def test_every_line_of_a_staff_number_with_two_names_in_a_file_is_a_conflict_and_not_written(
     trust: Trust, tmp_path: Path
 ) -> None:
     a = trust.ward_a.pk
@@ -385,19 +385,20 @@ def test_one_staff_number_with_two_names_in_a_file_is_a_conflict_and_not_written
         [
             [2, "X1", "Ann Able", "nursing", "", a, "", "EPR1", ""],
             [3, "X1", "Ann Baker", "nursing", "", a, "", "EPR2", ""],
+            [4, "X1", "Ann Able", "nursing", "", trust.ward_b.pk, "", "EPR1", ""],
         ],
         "staff",
     )
 
-    (conflict,) = merged.conflicts
-    assert (conflict.line, conflict.other_line, conflict.fields) == (
-        3,
-        2,
-        ("full_name", "epr_user_id"),
-    )
-    assert conflict.values[0] == ("Ann Baker", "Ann Able")
-    assert "EPR2" not in str(conflict.values[1])  # the EPR user id is masked
-    assert merged.conflict_rows == 1
+    # The first line and the one agreeing with it too: which name is right is unknown.
+    assert [(c.line, c.other_line, c.fields) for c in merged.conflicts] == [
+        (2, 3, ("full_name", "epr_user_id")),
+        (3, 2, ("full_name", "epr_user_id")),
+        (4, 3, ("full_name", "epr_user_id")),
+    ]
+    assert merged.conflicts[1].values[0] == ("Ann Baker", "Ann Able")
+    assert "EPR2" not in str(merged.conflicts[1].values[1])  # the EPR user id is masked
+    assert merged.conflict_rows == 3
     assert not StaffMember.objects.filter(staff_number="X1").exists()
 
 
@@ -423,7 +424,7 @@ def test_one_person_in_two_areas_on_two_lines_is_two_placements_not_a_conflict(
     }
 
 
-def test_one_shift_listed_twice_with_different_ends_is_a_conflict_and_not_stored(
+def test_both_lines_of_a_shift_listed_with_different_ends_are_conflicts_and_not_stored(
     trust: Trust, tmp_path: Path
 ) -> None:
     start = "2030-07-01T06:30:00+00:00"
@@ -439,8 +440,11 @@ def test_one_shift_listed_twice_with_different_ends_is_a_conflict_and_not_stored
         "roster",
     )
 
-    (conflict,) = merged.conflicts
-    assert (conflict.line, conflict.other_line, conflict.fields) == (3, 2, ("ends_at",))
+    assert [(c.line, c.other_line, c.fields) for c in merged.conflicts] == [
+        (2, 3, ("ends_at",)),
+        (3, 2, ("ends_at",)),
+    ]
+    assert merged.conflict_rows == 2
     assert not RotaEntry.objects.exists()
 
 
