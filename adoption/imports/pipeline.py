@@ -509,7 +509,13 @@ def process(batch: ImportBatch) -> None:
         else:
             moved = ImportBatch.objects.filter(
                 pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
-            ).update(status=Status.LOADING, rows_read=validated.rows, heartbeat_at=timezone.now())
+            ).update(
+                status=Status.LOADING,
+                rows_read=validated.rows,
+                # Read by mergers whose work depends on the file being whole (leavers).
+                rows_rejected=validated.collected.rows_rejected,
+                heartbeat_at=timezone.now(),
+            )
             verdict = _stage(batch, profile, work_file, validated) if moved else None
             if moved and verdict is None:
                 logger.warning("Import batch %s was taken over by a newer attempt", batch.pk)

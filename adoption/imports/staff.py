@@ -111,11 +111,13 @@ def _mark_leavers(
     batch: ImportBatch, listed: set[str], today: dt.date
 ) -> tuple[int, tuple[str, ...]]:
     """Give staff missing from a full list, and not already leavers, an end date of today."""
-    if batch.partial_allowed:
-        # Rows rejected from this batch are missing from it too: they are not leavers.
+    if batch.partial_allowed or batch.rows_rejected:
+        # Rows rejected from this batch are missing from it too: they are not leavers. (A dry
+        # run says so; a real run with rejected rows is rejected or partial.)
         return 0, (
-            "Some rows were rejected, so no one missing from this list was marked as a leaver; "
-            "import the corrected full list to mark leavers.",
+            "Some rows were rejected, so no one missing from this list "
+            f"{'would be' if batch.dry_run else 'was'} marked as a leaver; import the corrected "
+            "full list to mark leavers.",
         )
     missing = StaffMember.objects.filter(
         organisation_id=batch.programme.organisation_id, end_date__isnull=True
@@ -128,14 +130,15 @@ def _mark_leavers(
     if leavers:
         who = "1 staff member" if len(leavers) == 1 else f"{len(leavers):,} staff"
         notices.append(
-            f"{who} missing from this full list {'was' if len(leavers) == 1 else 'were'} "
-            f"marked as leavers from {today:%-d %b %Y}."
+            f"{who} missing from this full list "
+            f"{'would be' if batch.dry_run else 'was' if len(leavers) == 1 else 'were'} "
+            f"marked as {'a leaver' if len(leavers) == 1 else 'leavers'} from {today:%-d %b %Y}."
         )
     outside = missing.count() - len(leavers)
     if outside:
         notices.append(
             f"{outside:,} staff missing from this list also work outside your areas, so they "
-            "were not marked as leavers."
+            f"{'would not be' if batch.dry_run else 'were not'} marked as leavers."
         )
     return len(leavers), tuple(notices)
 
