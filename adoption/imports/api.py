@@ -477,13 +477,23 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         description=(
             "Programme managers only. The batch becomes 'Being withdrawn'; a worker then removes "
             "its rows and recomputes every figure computed from them, all or nothing, and the "
-            "batch ends 'Withdrawn'. Staff lists cannot be withdrawn: upload a corrected list."
+            "batch ends 'Withdrawn'. Staff lists cannot be withdrawn: upload a corrected list. "
+            "A correction that replaced rows cannot be withdrawn (CORRECTION_NOT_WITHDRAWABLE), "
+            "nor a batch whose rows a later batch re-sent (LATER_BATCH_RESENT_ROWS: withdraw "
+            "the later batches first)."
         ),
         request=WithdrawSerializer,
         parameters=[LOCATION_HEADER],
         responses={
             202: QUEUED_RESPONSE,
-            **refusal_responses(conflicts=["not_committed", "staff_list"]),
+            **refusal_responses(
+                conflicts=[
+                    "not_committed",
+                    "staff_list",
+                    "CORRECTION_NOT_WITHDRAWABLE",
+                    "LATER_BATCH_RESENT_ROWS",
+                ]
+            ),
             400: OpenApiResponse(
                 ErrorSerializer,
                 description="field_errors names reason: required (missing or blank) or max_length.",

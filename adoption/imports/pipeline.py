@@ -35,6 +35,7 @@ from adoption.imports.files import (
     records,
 )
 from adoption.imports.findings import Collected, clock_change_notices, coded_columns
+from adoption.imports.locks import lock_programme_kind
 from adoption.imports.permissions import capability_for
 from adoption.imports.profiles import Profile, parse_spec
 from adoption.imports.roster import merge_roster
@@ -459,6 +460,7 @@ def _stage(
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.attempts != batch.attempts or current.status != Status.LOADING:
             return None
+        lock_programme_kind(batch.programme_id, batch.kind)  # no withdrawal alongside
         with transaction.atomic():
             staged = _merge(batch, profile, work_file, validated)
             if staged is None:

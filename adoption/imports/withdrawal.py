@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from adoption.imports import tasks
+from adoption.imports.dependents import rows_refusal
 from adoption.models import ImportBatch, ImportKind
 from golive.access import Access, Capability
 from golive.models import User
@@ -67,7 +68,9 @@ def request_withdrawal(*, batch: ImportBatch, user: User, reason: str) -> Import
     its history with the reason) and the withdrawal is queued once this commits. Programme
     managers only (``PermissionDenied``); a reason is required (``ValidationError`` on
     ``reason``); committed batches only, not staff lists (``Conflict``: ``not_committed``,
-    ``staff_list``). Checked in that order, as the API documents."""
+    ``staff_list``), and not while other batches depend on its rows (``Conflict``:
+    ``CORRECTION_NOT_WITHDRAWABLE``, ``LATER_BATCH_RESENT_ROWS``; the worker checks again).
+    Checked in that order, as the API documents."""
     locked = ImportBatch.objects.select_for_update().select_related("programme").get(pk=batch.pk)
     if not Access(user).has(Capability.MANAGE_GO_LIVES, programme=locked.programme):
         raise PermissionDenied("Only a programme manager may withdraw a batch.")
@@ -84,7 +87,7 @@ def request_withdrawal(*, batch: ImportBatch, user: User, reason: str) -> Import
                 )
             }
         )
-    refusal = _state_refusal(locked)
+    refusal = _state_refusal(locked) or rows_refusal(locked)
     if refusal is not None:
         raise refusal
     locked.status = Status.WITHDRAWING

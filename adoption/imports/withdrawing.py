@@ -7,6 +7,10 @@ again once its heartbeat is stale (``stalled_withdrawals``).
 
 The transaction holds the batch's row (``SELECT ... FOR UPDATE``) from start to end, so two
 deliveries of the same message never both work: the second finds the row held and leaves.
+Before that it takes the lock imports of the programme and kind take (``locks``), first, as
+an import holding it may update this batch's row (a correction's ``rows_superseded``); and
+once it holds both it checks again that no batch committed since depends on the rows
+(``dependents``): if one does, the batch goes back to committed, saying why.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from adoption.imports import reactions
+from adoption.imports.dependents import rows_refusal
 from adoption.imports.housekeeping import worker_silent_before
+from adoption.imports.locks import lock_programme_kind
 from adoption.imports.pipeline import TRANSIENT_ERRORS, Heartbeat
 from adoption.models import Event, ImportBatch, ImportKind
 from champions.models import RotaEntry
@@ -120,6 +126,10 @@ def withdraw(batch_id: int) -> bool:
     """Withdraw one batch that is being withdrawn, in one transaction; False (and nothing
     done) when it is not being withdrawn, or another worker holds it."""
     with transaction.atomic():
+        found = ImportBatch.objects.filter(pk=batch_id).values_list("programme_id", "kind").first()
+        if found is None:
+            return False
+        lock_programme_kind(*found)
         batch = (
             ImportBatch.objects.select_for_update(skip_locked=True)
             .filter(pk=batch_id, status=Status.WITHDRAWING)
@@ -127,6 +137,10 @@ def withdraw(batch_id: int) -> bool:
         )
         if batch is None:
             return False
+        refusal = rows_refusal(batch)
+        if refusal is not None:
+            _refuse(batch, " ".join(refusal.messages))
+            return True
         removed = REMOVERS[batch.kind](batch)
         reactions.batch_withdrawn(batch.pk, batch.kind)
         noun = "row" if removed == 1 else "rows"
@@ -147,6 +161,22 @@ def withdraw(batch_id: int) -> bool:
             ],
         )
     return True
+
+
+def _refuse(batch: ImportBatch, reason: str) -> None:
+    """A batch committed since the withdrawal was asked for depends on this one's rows: it
+    goes back to committed with every row, saying why (in its history too)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.COMMITTED,
+        awaiting_broker=False,
+        heartbeat_at=timezone.now(),
+        message=f"Not withdrawn; nothing was changed. {reason}",
+    )
+    ImportBatch.history.bulk_history_create(
+        [ImportBatch.objects.get(pk=batch.pk)],
+        update=True,
+        default_change_reason="Withdrawal refused; nothing changed",
+    )
 
 
 class WithdrawalHeartbeat(Heartbeat):
