@@ -511,10 +511,9 @@ def process(batch: ImportBatch) -> None:
         else:
             moved = ImportBatch.objects.filter(
                 pk=batch.pk, attempts=batch.attempts, status=Status.VALIDATING
-            ).update(
+            ).update(  # rows_rejected: read by mergers that need a whole file (leavers)
                 status=Status.LOADING,
                 rows_read=validated.rows,
-                # Read by mergers whose work depends on the file being whole (leavers).
                 rows_rejected=validated.collected.rows_rejected,
                 heartbeat_at=timezone.now(),
             )
