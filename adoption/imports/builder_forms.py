@@ -4,14 +4,14 @@ position so no vendor value ever travels in a field name."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from adoption.imports.builder import field_choices
 from adoption.imports.fields import FIELDS_BY_KIND
-from adoption.imports.forms import kind_label
+from adoption.imports.forms import UniqueProfileName, kind_label
 from adoption.imports.profiles import ISO, PATIENT_ID_TYPES
 from adoption.imports.references import Target
 from golive.models import Area, Site
@@ -216,7 +216,7 @@ class NewAreaForm(forms.Form):
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
 
 
-class SaveForm(forms.Form):
+class SaveForm(UniqueProfileName):
     name = forms.CharField(
         max_length=100, help_text="Chosen when uploading a file, e.g. 'Vendor audit log v2'."
     )
@@ -225,16 +225,3 @@ class SaveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional: which report this profile reads.",
     )
-
-    def __init__(self, *args: Any, taken_names: Collection[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.taken_names = set(taken_names)
-
-    def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        if name in self.taken_names:
-            raise forms.ValidationError(
-                f"There is already a profile called {name}. Choose another name, or edit "
-                "that profile."
-            )
-        return name

@@ -135,7 +135,24 @@ def _json_object(text: str) -> Any:
         raise forms.ValidationError(f"Enter valid JSON: {error}", "invalid_json") from None
 
 
-class MappingProfileForm(forms.Form):
+class UniqueProfileName(forms.Form):
+    """A form with a profile ``name`` that must not be one of ``taken_names``."""
+
+    def __init__(self, *args: Any, taken_names: Collection[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken_names = set(taken_names)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if name in self.taken_names:
+            raise forms.ValidationError(
+                f"There is already a profile called {name}. Choose another name, or edit "
+                "that profile."
+            )
+        return name
+
+
+class MappingProfileForm(UniqueProfileName):
     name = forms.CharField(
         max_length=100, help_text="Chosen when uploading a file, e.g. 'Vendor audit log v2'."
     )
@@ -150,19 +167,6 @@ class MappingProfileForm(forms.Form):
         help_text="columns maps each Golive field to the file's column name; value_maps "
         "translate codes; date_format is 'iso' or a pattern such as %d/%m/%Y %H:%M.",
     )
-
-    def __init__(self, *args: Any, taken_names: Collection[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.taken_names = set(taken_names)
-
-    def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        if name in self.taken_names:
-            raise forms.ValidationError(
-                f"There is already a profile called {name}. Choose another name, or edit "
-                "that profile."
-            )
-        return name
 
     def clean_spec(self) -> Any:
         return _json_object(self.cleaned_data["spec"])

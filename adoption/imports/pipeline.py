@@ -645,8 +645,8 @@ class Heartbeat(threading.Thread):
 
 
 @contextlib.contextmanager
-def heartbeat(batch: ImportBatch) -> Iterator[None]:
-    beating = Heartbeat(batch)
+def heartbeat(batch: ImportBatch, kind: type[Heartbeat] = Heartbeat) -> Iterator[None]:
+    beating = kind(batch)
     beating.start()
     try:
         yield

@@ -15,10 +15,9 @@ once it holds both it checks again that no batch committed since depends on the 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -29,7 +28,7 @@ from adoption.imports import reactions
 from adoption.imports.dependents import rows_refusal
 from adoption.imports.housekeeping import worker_silent_before
 from adoption.imports.locks import lock_programme_kind
-from adoption.imports.pipeline import TRANSIENT_ERRORS, Heartbeat
+from adoption.imports.pipeline import TRANSIENT_ERRORS, Heartbeat, heartbeat
 from adoption.models import Event, ImportBatch, ImportKind
 from champions.models import RotaEntry
 from golive.models import Area
@@ -198,17 +197,6 @@ class WithdrawalHeartbeat(Heartbeat):
         return True
 
 
-@contextlib.contextmanager
-def _heartbeat(batch: ImportBatch) -> Iterator[None]:
-    beating = WithdrawalHeartbeat(batch)
-    beating.start()
-    try:
-        yield
-    finally:
-        beating.stopping.set()
-        beating.join(timeout=5)
-
-
 def run(batch_id: int) -> None:
     """Withdraw a batch that is being withdrawn; a no-op otherwise (idempotent). Transient
     database errors are raised for the task to retry (the sweeper sends it again if the
@@ -221,7 +209,7 @@ def run(batch_id: int) -> None:
         return
     batch = ImportBatch.objects.get(pk=batch_id)
     try:
-        with _heartbeat(batch):
+        with heartbeat(batch, WithdrawalHeartbeat):
             withdraw(batch_id)
     except TRANSIENT_ERRORS:
         raise
