@@ -79,6 +79,11 @@ def nominate(
             f"{staff.full_name} does not work in {area.name}, so cannot be nominated there.",
             "staff_not_in_area",
         )
+    if staff.end_date is not None and staff.end_date <= timezone.localdate():
+        raise ValidationError(
+            f"{staff.full_name} left on {staff.end_date:%-d %b %Y}, so cannot be nominated.",
+            "left",
+        )
     for value in (systems_confidence, leadership):
         if not 1 <= value <= 5:
             raise ValidationError("Scores are from 1 (low) to 5 (high).", "out_of_range")

@@ -66,11 +66,16 @@ class DataLabel:
 LABELLED_KINDS = (ImportKind.EVENTS, ImportKind.TRAINING, ImportKind.ROSTER)
 
 
-def _label_text(batch: ImportBatch) -> str:
-    name = f"Batch {batch.pk} ({batch.file_name})"
+def _label_text(batch: ImportBatch, *, openable: bool) -> str:
+    """The file's name and who withdrew it only for those who may open the batch anyway."""
+    name = f"Batch {batch.pk} ({batch.file_name})" if openable else f"Batch {batch.pk}"
     if batch.status == ImportBatch.Status.WITHDRAWN:
         when = timezone.localtime(batch.withdrawn_at) if batch.withdrawn_at else None
-        who = batch.withdrawn_by.display_name if batch.withdrawn_by else "a programme manager"
+        who = (
+            batch.withdrawn_by.display_name
+            if batch.withdrawn_by and openable
+            else "a programme manager"
+        )
         rows = batch.rows_inserted + batch.rows_updated
         on = f" on {when:%-d %b %Y}" if when else ""
         return f"{name} was withdrawn{on} by {who}: its {rows:,} rows are no longer counted."
@@ -156,7 +161,7 @@ def data_labels(
     return [
         DataLabel(
             batch.pk,
-            _label_text(batch),
+            _label_text(batch, openable=batch.pk in openable),
             reverse("adoption:batch", args=[batch.pk]) if batch.pk in openable else None,
         )
         for batch in candidates

@@ -23,7 +23,7 @@ from adoption.imports.permissions import capability_for
 from adoption.models import ImportBatch
 from golive.access import Access
 from golive.identifiers import mask
-from golive.models import StaffMember
+from golive.models import Area, StaffMember
 
 UPDATABLE = ("full_name", "role_group", "job_title", "start_date", "epr_user_id", "end_date")
 IDENTIFYING = frozenset({"epr_user_id"})
@@ -93,14 +93,16 @@ def _read(work_file: Path) -> StaffLines:
 
 
 def _manageable(batch: ImportBatch) -> QuerySet[StaffMember]:
-    """Staff of the trust the uploader may mark as leavers: all of them for a programme-wide
-    uploader, else only those placed solely in areas the uploader may import staff for."""
+    """Staff of the trust the uploader may mark as leavers: those placed solely in areas the
+    uploader may import staff for; for a programme-wide uploader, the programme's areas (its
+    go-lives' areas: a trust may run other programmes whose staff this list does not cover)."""
     staff = StaffMember.objects.filter(organisation_id=batch.programme.organisation_id)
     access = Access(batch.uploaded_by)
     capability = capability_for("staff")
     if access.has_programme_wide(capability, batch.programme):
-        return staff
-    allowed = access.areas(capability, programme=batch.programme).values("pk")
+        allowed = Area.objects.filter(go_lives__programme=batch.programme).values("pk")
+    else:
+        allowed = access.areas(capability, programme=batch.programme).values("pk")
     placed = StaffMember.areas.through.objects
     inside = placed.filter(area_id__in=allowed).values("staffmember_id")
     outside = placed.exclude(area_id__in=allowed).values("staffmember_id")

@@ -71,6 +71,23 @@ def test_nominee_must_work_in_the_area(trust: Trust) -> None:
     assert error.value.code == "staff_not_in_area"
 
 
+def test_a_leaver_cannot_be_nominated(trust: Trust) -> None:
+    trust.staff_a.end_date = timezone.localdate()
+    trust.staff_a.save()
+
+    with pytest.raises(ValidationError, match="Alice Ward-A left on") as error:
+        nominate(trust, trust.ward_manager, trust.staff_a, trust.ward_a)
+
+    assert error.value.code == "left"
+
+
+def test_someone_leaving_later_can_still_be_nominated(trust: Trust) -> None:
+    trust.staff_a.end_date = timezone.localdate() + dt.timedelta(days=30)
+    trust.staff_a.save()
+
+    assert nominate(trust, trust.ward_manager, trust.staff_a, trust.ward_a).pk
+
+
 def test_the_same_role_cannot_be_nominated_twice(trust: Trust) -> None:
     nominate(trust, trust.ward_manager, trust.staff_a, trust.ward_a)
 

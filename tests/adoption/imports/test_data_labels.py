@@ -143,9 +143,24 @@ def test_a_ward_manager_sees_labels_only_for_batches_in_their_areas_and_without_
     page = client_for(trust.ward_manager, trust).get("/adoption/dashboard/" + RANGE)
 
     text = page.content.decode()
-    assert f"Batch {theirs.pk} (" in text
-    assert f"Batch {elsewhere.pk} (" not in text
+    assert f"Batch {theirs.pk} was committed" in text
+    assert f"Batch {elsewhere.pk} " not in text
     assert f'href="/adoption/imports/{theirs.pk}/"' not in text
+    assert theirs.file_name not in text  # a batch they may not open: no file name
+
+
+def test_a_withdrawn_batchs_label_names_no_file_or_person_to_those_who_cannot_open_it(
+    trust: Trust, import_events: Any
+) -> None:
+    batch = withdrawn(trust, import_events)
+
+    text = client_for(trust.ward_manager, trust).get("/adoption/dashboard/" + RANGE)
+    text = text.content.decode()
+
+    assert f"Batch {batch.pk} was withdrawn on" in text
+    assert "by a programme manager" in text
+    assert batch.file_name not in text
+    assert trust.programme_manager.display_name not in text
 
 
 def test_labels_are_only_for_batches_whose_days_overlap_the_period(

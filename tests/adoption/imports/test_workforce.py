@@ -279,6 +279,25 @@ def test_a_ward_managers_full_list_marks_only_staff_solely_in_their_wards(
     assert any("work outside your areas" in notice for notice in batch.notices)
 
 
+def test_a_programme_managers_full_list_leaves_staff_of_other_programmes_areas_alone(
+    trust: Trust, run: Any
+) -> None:
+    # A trust may run other programmes: their staff are not on this programme's list.
+    elsewhere = f.AreaFactory(site=trust.ward_a.site, code="PHARM", name="Pharmacy")
+    other_programme = f.StaffMemberFactory(organisation=trust.organisation, areas=[elsewhere])
+
+    batch = run(
+        staff_list(
+            row(trust.staff_a, "N/WA"), row(trust.staff_b, "N/WB"), row(trust.staff_c, "S/WC")
+        ),
+        mark_leavers=True,
+    )
+
+    assert batch.status == Status.COMMITTED, batch.message
+    other_programme.refresh_from_db()
+    assert other_programme.end_date is None
+
+
 def test_a_leaver_listed_again_in_a_full_list_has_rejoined(trust: Trust, run: Any) -> None:
     StaffMember.objects.filter(pk=trust.staff_b.pk).update(end_date=dt.date(2026, 1, 31))
 
