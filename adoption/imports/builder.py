@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import io
 import re
 import zlib
@@ -21,12 +22,15 @@ from adoption.imports.fields import FIELDS_BY_KIND, Field, FieldType
 from adoption.imports.files import (
     GZIP_MAGIC,
     FileRefused,
+    LineCapped,
     LineReader,
     check_not_binary,
     human_size,
+    max_line_bytes,
     records,
 )
 from adoption.imports.profiles import ISO, normalise_code
+from adoption.imports.rows import IDENTIFIER_LIKE
 from golive.identifiers import contains_nhs_number, mask, remove_nhs_numbers
 
 SAMPLE_MAX_ROWS = 50_000
@@ -34,6 +38,7 @@ SAMPLE_MAX_BYTES = 20_000_000
 SAMPLES_SHOWN = 3
 MAX_CODES = 300  # a column with more distinct values in the sample holds ids, not codes
 MAX_CODE_LENGTH = 100
+MAX_COLUMNS = 1_000
 CODED_TYPES = (FieldType.CODE, FieldType.AREA, FieldType.COURSE)
 
 # Header names (upper case, words joined by "_") that usually feed each field, best first.
@@ -103,15 +108,18 @@ def header_key(name: str) -> str:
 def read_sample(stream: IO[bytes]) -> tuple[list[str], list[list[str]], bool]:
     """The header and up to ``SAMPLE_MAX_ROWS`` rows (``SAMPLE_MAX_BYTES`` uncompressed) of a
     CSV or .csv.gz, and whether the file went on. File-level problems raise ``FileRefused``
-    as uploads do; nothing is written anywhere."""
+    as uploads do (a line over ``IMPORT_MAX_LINE_KB`` among them), and so does a header the
+    import would refuse (``check_header``); nothing is written anywhere."""
     head = stream.read(2)
     stream.seek(0)
     # At most the limit is decompressed, so a compressed bomb costs no more than a sample.
     source: IO[bytes] | gzip.GzipFile = (
         gzip.GzipFile(fileobj=stream) if head == GZIP_MAGIC else stream
     )
+    # Reading stops at the first over-long line, as the import's own reads do.
+    capped = io.BufferedReader(LineCapped(source, max_line_bytes()))  # type: ignore[arg-type]
     try:
-        data = source.read(SAMPLE_MAX_BYTES + 1)
+        data = capped.read(SAMPLE_MAX_BYTES + 1)
         more = len(data) > SAMPLE_MAX_BYTES
     except (OSError, EOFError, zlib.error):
         raise FileRefused(
@@ -125,6 +133,7 @@ def read_sample(stream: IO[bytes]) -> tuple[list[str], list[list[str]], bool]:
     if header_record is None:
         raise FileRefused("NO_DATA_ROWS", "The file is empty: it has no header and no rows.")
     header = [cell.strip() for cell in header_record.cells]
+    check_header(header)
     rows: list[list[str]] = []
     for record in found:
         if len(rows) >= SAMPLE_MAX_ROWS:
@@ -133,6 +142,40 @@ def read_sample(stream: IO[bytes]) -> tuple[list[str], list[list[str]], bool]:
     if not rows:
         raise FileRefused("NO_DATA_ROWS", "The file has a header but no data rows.")
     return header, rows, more
+
+
+def _looks_like_data(cell: str) -> bool:
+    return bool(IDENTIFIER_LIKE.search(cell)) or contains_nhs_number(cell)
+
+
+def check_header(header: list[str]) -> None:
+    """Refuse a header the builder cannot offer: too many columns, a first line that is data
+    (an NHS or hospital number in a "column name", which would be shown, kept in the session
+    and saved in the spec; quoted back masked), or names repeated (the import refuses them)."""
+    if len(header) > MAX_COLUMNS:
+        raise FileRefused(
+            "HEADER_MISMATCH",
+            f"The first line has {len(header):,} columns; the builder reads at most "
+            f"{MAX_COLUMNS:,}. Check that this is the right file, exported as CSV.",
+            line=1,
+        )
+    data_like = [cell for cell in header if _looks_like_data(cell)]
+    if data_like:
+        raise FileRefused(
+            "HEADER_MISMATCH",
+            f"The first line looks like data, not column names: {mask(data_like[0][:40])} "
+            "looks like an identifier. Export the report with its header line (the column "
+            "names) first.",
+            line=1,
+        )
+    duplicates = sorted(name for name, n in Counter(header).items() if name and n > 1)
+    if duplicates:
+        raise FileRefused(
+            "HEADER_MISMATCH",
+            f"The header repeats column names: {', '.join(name[:40] for name in duplicates)}. "
+            "Each column needs a unique name.",
+            line=1,
+        )
 
 
 def sample_limits() -> str:
@@ -179,15 +222,55 @@ def _identifier_fields(kind: str) -> set[str]:
     return {spec.name for spec in FIELDS_BY_KIND[kind] if spec.is_identifier}
 
 
+def code_key(value: str) -> str:
+    """A short name for a code that stays the same whatever else the list offers, and says
+    nothing of the code: the first 10 hex digits of the SHA-1 of its normalised form."""
+    return hashlib.sha1(normalise_code(value).encode()).hexdigest()[:10]  # noqa: S324
+
+
+def group_codes(counts: Counter[str]) -> list[list[Any]]:
+    """``[value, rows]`` per code, codes differing only by case or surrounding spaces taken
+    as one (as value maps read them): rows summed, written as most rows write it; most rows
+    first."""
+    totals: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for value, n in counts.items():
+        key = normalise_code(value)
+        totals[key] += n
+        spellings.setdefault(key, Counter())[value] += n
+    return [[spellings[key].most_common(1)[0][0], n] for key, n in totals.most_common()]
+
+
+def _coded_columns(kind: str, columns: dict[str, str]) -> set[str]:
+    coded = {spec.name for spec in coded_fields(kind)}
+    return {column for name, column in columns.items() if name in coded}
+
+
 def analyse(
-    kind: str, header: list[str], rows: list[list[str]], *, source: str, truncated: bool
+    kind: str,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    source: str,
+    truncated: bool,
+    columns: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The sample as the builder keeps it: per column its name, masked sample values, the
-    date format its values are written in, and (coded-looking columns only) its distinct
-    values with row counts, most rows first."""
+    date format its values are written in, and, for columns that feed a coded field
+    (``columns``: field -> column, the proposed ones by default), its distinct values with
+    row counts, most rows first; other columns' values are not kept, so the session stays
+    small."""
     proposed = propose_columns(kind, header)
-    identifier_columns = {proposed[name] for name in _identifier_fields(kind) if name in proposed}
-    columns: list[dict[str, Any]] = []
+    mapping = proposed if columns is None else columns
+    identifiers = _identifier_fields(kind)
+    identifier_columns = {
+        column
+        for chosen in (proposed, mapping)
+        for name, column in chosen.items()
+        if name in identifiers
+    }
+    feeds_codes = _coded_columns(kind, mapping)
+    described: list[dict[str, Any]] = []
     for position, name in enumerate(header):
         if not name:
             continue
@@ -204,25 +287,26 @@ def analyse(
             or any(contains_nhs_number(value) for value in counts)
         )
         coded = (
-            not masked
+            name in feeds_codes
+            and not masked
             and len(counts) <= MAX_CODES
             and all(len(value) <= MAX_CODE_LENGTH for value in counts)
         )
         shown = [value for value in dict.fromkeys(values) if value][:SAMPLES_SHOWN]
-        columns.append(
+        described.append(
             {
                 "name": name,
                 "samples": [mask(value) if masked else value for value in shown],
                 "masked": masked,
                 "date_format": None if masked else detect_date_format(values),
-                "distinct": [[value, n] for value, n in counts.most_common()] if coded else None,
+                "distinct": group_codes(counts) if coded else None,
             }
         )
     return {
         "source": remove_nhs_numbers(source)[:200],
         "rows": len(rows),
         "truncated": truncated,
-        "columns": columns,
+        "columns": described,
     }
 
 
@@ -235,8 +319,11 @@ def analysis_of_spec(spec: dict[str, Any], unknown_values: dict[str, Any]) -> di
     distinct: dict[str, list[list[Any]]] = {}
     for entry in unknown_values.values():
         if isinstance(entry, dict) and isinstance(entry.get("column"), str):
-            values = [list(pair) for pair in entry.get("values", []) if len(pair) == 2]
-            distinct[entry["column"]] = values
+            pairs = [pair for pair in entry.get("values", []) if len(pair) == 2]
+            counts: Counter[str] = Counter()
+            for value, n in pairs[:MAX_CODES]:
+                counts[str(value)] += int(n)
+            distinct[entry["column"]] = group_codes(counts)
             if entry["column"] not in names:
                 names.append(entry["column"])
     return {

@@ -1,6 +1,7 @@
 """Forms of the mapping-profile builder's steps. Step forms are built from the analysis kept
-in the session: one select per column (step 1) and one per unmapped value (step 2), named by
-position so no vendor value ever travels in a field name."""
+in the session: one select per column (step 1, named by position) and one per unmapped value
+(step 2, named by a hash of the value, ``builder.code_key``, so a value keeps its name if the
+list changes between showing and posting the form); no vendor value travels in a field name."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from adoption.imports.builder import field_choices
+from adoption.imports.builder import code_key, field_choices
 from adoption.imports.fields import FIELDS_BY_KIND
 from adoption.imports.forms import UniqueProfileName, kind_label
 from adoption.imports.profiles import ISO, PATIENT_ID_TYPES
@@ -155,8 +156,8 @@ class CodesForm(forms.Form):
         self.values = values
         for name, entries in values.items():
             choices = [("", "Leave unmapped"), *((t.code, t.label) for t in targets[name])]
-            for position, (value, rows) in enumerate(entries):
-                self.fields[f"map_{name}_{position}"] = forms.ChoiceField(
+            for value, rows in entries:
+                self.fields[self.key(name, value)] = forms.ChoiceField(
                     label=f"{value} ({rows:,} row{'' if rows == 1 else 's'})",
                     choices=choices,
                     required=False,
@@ -171,13 +172,17 @@ class CodesForm(forms.Form):
                 initial=fallback,
             )
 
+    @staticmethod
+    def key(name: str, value: str) -> str:
+        return f"map_{name}_{code_key(value)}"
+
     def groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         """(heading, field name, a select per value) for each coded field."""
         return [
             (
                 name.replace("_", " ").capitalize(),
                 name.replace("_", " "),
-                [self[f"map_{name}_{i}"] for i in range(len(entries))],
+                [self[self.key(name, value)] for value, _ in entries],
             )
             for name, entries in self.values.items()
         ]
@@ -188,9 +193,9 @@ class CodesForm(forms.Form):
     def additions(self) -> dict[str, dict[str, str]]:
         return {
             name: {
-                value: self.cleaned_data[f"map_{name}_{i}"]
-                for i, (value, _) in enumerate(entries)
-                if self.cleaned_data[f"map_{name}_{i}"]
+                value: self.cleaned_data[self.key(name, value)]
+                for value, _ in entries
+                if self.cleaned_data[self.key(name, value)]
             }
             for name, entries in self.values.items()
         }

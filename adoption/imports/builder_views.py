@@ -134,7 +134,6 @@ def _from_sample(
         return None
     finally:
         upload.close()
-    analysis = builder.analyse(kind, header, rows, source=upload.name or "", truncated=more)
     spec = base or reference_profile(kind).to_spec()
     present = [column for column in header if column]
     columns = {f: c for f, c in spec.get("columns", {}).items() if c in present}
@@ -143,6 +142,9 @@ def _from_sample(
         if name not in columns and column not in columns.values():
             columns[name] = column
     spec = {**spec, "columns": columns}
+    analysis = builder.analyse(
+        kind, header, rows, source=upload.name or "", truncated=more, columns=columns
+    )
     dated = [c for c in analysis["columns"] if c["name"] in columns.values() and c["date_format"]]
     if dated and (base is None or spec.get("date_format", ISO) == ISO):
         spec["date_format"] = dated[0]["date_format"]
@@ -225,6 +227,7 @@ def builder_start(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @csrf_protect
 def _builder_start(request: HttpRequest, pk: int | None) -> HttpResponse:
     access, programme = _programme(request)
+    request.session.pop(STATE_KEY, None)  # starting (over) drops any earlier draft
     profile = _editable_profile(access, pk) if pk is not None else None
     kinds = [profile.kind] if profile else list(FIELDS_BY_KIND)
     sample, start, batch = _start_forms(request, access, programme, kinds)

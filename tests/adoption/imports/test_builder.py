@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -10,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from adoption.imports import builder, services
+from adoption.imports.builder_forms import CodesForm
 from adoption.imports.builder_views import STATE_KEY
 from adoption.imports.demo import BUILT_PROFILE_NAME, seed_built_profile
+from adoption.imports.files import FileRefused
 from adoption.imports.profiles import BUILTIN_NAMES, ProfileError, builtin_profile, parse_spec
 from adoption.models import ImportBatch, MappingProfile
 from golive.models import Area
@@ -57,6 +60,11 @@ def columns_step(client: Client, **changes: str) -> Any:
         **changes,
     }
     return client.post("/adoption/profiles/build/columns/", data)
+
+
+def code_field(name: str, value: str) -> str:
+    """The step-2 form field of a coded value."""
+    return CodesForm.key(name, value)
 
 
 def events_spec(**changes: Any) -> dict[str, Any]:
@@ -170,10 +178,10 @@ def test_a_profile_saved_from_the_builder_imports_the_sample(
         "/adoption/profiles/build/codes/",
         {
             "action": "map",
-            "map_event_type_0": "login",
-            "map_event_type_1": "order_placed",
-            "map_event_type_2": "result_viewed",
-            "map_area_0": "N/WA",
+            code_field("event_type", "LOGON"): "login",
+            code_field("event_type", "Ord Sign"): "order_placed",
+            code_field("event_type", "RES_VIEW"): "result_viewed",
+            code_field("area", "Ward A"): "N/WA",
         },
     )
     response = pm.post(
@@ -418,7 +426,8 @@ def test_checking_a_profile_against_a_sample_keeps_its_maps_and_counts_a_version
     columns_step(pm)
     codes = pm.get("/adoption/profiles/build/codes/").content.decode()
     pm.post(
-        "/adoption/profiles/build/codes/", {"action": "map", "map_event_type_0": "order_placed"}
+        "/adoption/profiles/build/codes/",
+        {"action": "map", code_field("event_type", "Ord Sign"): "order_placed"},
     )
     pm.post("/adoption/profiles/build/save/", {"name": "V", "description": ""})
 
@@ -487,3 +496,114 @@ def test_a_built_in_preset_is_offered_as_a_starting_point(pm: Client) -> None:
 
     assert f"{preset} (built in)" in page
     assert pm.session[STATE_KEY]["spec"] == builtin_profile(preset).to_spec()
+
+
+# Samples the builder refuses, and what it keeps.
+
+
+def test_a_sample_whose_first_line_is_data_is_refused_without_echoing_it(pm: Client) -> None:
+    response = upload_sample(pm, sample("\n".join(vendor_rows()) + "\n"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The first line looks like data, not column names: ********19" in page
+    assert NHS_NUMBER not in page
+    assert STATE_KEY not in pm.session
+
+
+def test_a_hospital_number_in_the_first_line_is_masked_in_the_refusal() -> None:
+    text = "EVENT_TIME,ACTION,H1234567\n01/10/2026 09:00,LOGON,H7654321\n"
+
+    with pytest.raises(FileRefused, match=r"not column names: \*{6}67 ") as refused:
+        builder.read_sample(io.BytesIO(text.encode()))
+
+    assert "1234567" not in refused.value.message
+
+
+def test_a_sample_whose_header_repeats_a_name_is_refused_as_the_import_would(
+    pm: Client,
+) -> None:
+    text = "AUDIT_ID,EVENT_TIME,ACTION,ACTION\nA1,01/10/2026 09:00,LOGON,X\n"
+
+    response = upload_sample(pm, sample(text))
+
+    assert "The header repeats column names: ACTION." in response.content.decode()
+    assert STATE_KEY not in pm.session
+
+
+def test_a_sample_with_a_line_over_the_import_limit_is_refused(
+    settings: Any,
+) -> None:
+    settings.IMPORT_MAX_LINE_BYTES = 1_000
+    text = ",".join(f"C{n}" for n in range(400)) + "\n" + "x," * 399 + "x\n"
+
+    with pytest.raises(FileRefused, match=r"Line 1 is longer than 1\.0 KB"):
+        builder.read_sample(io.BytesIO(text.encode()))
+
+
+def test_a_sample_with_more_than_a_thousand_columns_is_refused_on_the_form(
+    pm: Client,
+) -> None:
+    text = ",".join(f"C{n}" for n in range(1_001)) + "\n" + "x," * 1_000 + "x\n"
+
+    response = upload_sample(pm, sample(text))
+
+    assert "The first line has 1,001 columns; the builder reads at most 1,000." in (
+        response.content.decode()
+    )
+    assert STATE_KEY not in pm.session
+
+
+def test_only_columns_feeding_a_coded_field_keep_their_values_in_the_session(
+    pm: Client,
+) -> None:
+    upload_sample(pm)
+
+    columns = pm.session[STATE_KEY]["analysis"]["columns"]
+
+    assert [c["name"] for c in columns if c["distinct"] is not None] == ["ACTION", "WARD"]
+
+
+def test_starting_over_drops_the_draft_from_the_session(pm: Client) -> None:
+    upload_sample(pm)
+
+    pm.get(BUILD)
+
+    assert STATE_KEY not in pm.session
+
+
+def test_codes_differing_only_by_case_are_listed_once_with_their_rows_summed(
+    pm: Client,
+) -> None:
+    wards = ["Ward 7B", "Ward 7B", " WARD 7B ", "ward 7b"]
+    rows = [f"A{n},01/10/2026 09:00,LOGON,EPR1,{ward},X" for n, ward in enumerate(wards)]
+    upload_sample(pm, sample("\n".join([HEADER, *rows]) + "\n"))
+    columns_step(pm)
+
+    page = pm.get("/adoption/profiles/build/codes/").content.decode()
+
+    assert "Ward 7B (4 rows)" in page
+    assert "WARD 7B (" not in page
+    assert "ward 7b (" not in page
+
+
+def test_a_code_keeps_its_mapping_when_the_offered_list_changes_before_posting(
+    pm: Client,
+) -> None:
+    upload_sample(pm)
+    columns_step(pm)
+    page = pm.get("/adoption/profiles/build/codes/").content.decode()
+    label = re.search(r'<label[^>]*for="id_(map_event_type_\w+)"[^>]*>\s*Ord Sign', page)
+    assert label is not None
+    session = pm.session  # another tab maps LOGON, so it is no longer offered
+    state = session[STATE_KEY]
+    state["spec"]["value_maps"]["event_type"] = {"LOGON": "login"}
+    session[STATE_KEY] = state
+    session.save()
+
+    pm.post("/adoption/profiles/build/codes/", {"action": "map", label[1]: "order_placed"})
+
+    assert pm.session[STATE_KEY]["spec"]["value_maps"]["event_type"] == {
+        "LOGON": "login",
+        "Ord Sign": "order_placed",
+    }
