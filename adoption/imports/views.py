@@ -169,7 +169,11 @@ def upload(request: HttpRequest) -> HttpResponse:
                 checked = "checked (dry run)" if batch.dry_run else "checked"
                 messages.success(request, f"{batch.file_name} was uploaded and is being {checked}.")
             return redirect("adoption:batch", pk=batch.pk)
-    context = {"form": form, "programme": programme}
+    context = {
+        "form": form,
+        "programme": programme,
+        "may_edit_profiles": can_edit_profiles(access, programme),
+    }
     return render(request, "adoption/upload.html", context)
 
 
