@@ -502,3 +502,14 @@ def test_unknown_staff_numbers_are_never_collected_as_unknown_values(
 
     assert batch.issue_counts == {"UNKNOWN_STAFF": 1, "UNKNOWN_COURSE": 1}
     assert list(batch.unknown_values) == ["course"]
+
+
+def test_the_import_list_shows_a_dry_run_as_such(
+    client: Client, trust: Trust, import_file: Any
+) -> None:
+    import_file(events(row(1)), dry_run=True)
+    client.force_login(trust.programme_manager)
+
+    body = client.get("/adoption/imports/").content.decode()
+
+    assert '<strong class="nhsuk-tag nhsuk-tag--purple">Dry run finished</strong>' in body
