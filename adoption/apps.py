@@ -9,3 +9,6 @@ class AdoptionConfig(AppConfig):
         from adoption import wiring  # noqa: PLC0415 - models are loaded only now
 
         wiring.connect()
+        from adoption import definitions  # noqa: PLC0415
+
+        definitions.register_all()

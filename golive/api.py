@@ -9,6 +9,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from golive import definitions
 from golive.access import Capability
 from golive.api_errors import ERROR_RESPONSES
 from golive.api_permissions import api_access
@@ -151,3 +152,22 @@ def me(request: Request) -> Response:
         "is_read_only": access.is_read_only,
     }
     return Response(MeSerializer(data).data)
+
+
+class DefinitionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Stable identifier of the figure.")
+    name = serializers.CharField(help_text="What the figure is called wherever it is shown.")
+    definition = serializers.CharField(help_text="How the figure is computed.")
+
+
+@extend_schema(
+    responses={200: DefinitionSerializer(many=True), **ERROR_RESPONSES},
+    summary="Every figure's name and definition, as pages, exports and board packs show them",
+)
+@api_view(["GET"])
+def figure_definitions(request: Request) -> Response:
+    api_access(request)  # signed in and past the second factor, like every other endpoint
+    body = [
+        {"key": d.key, "name": d.label, "definition": d.text} for d in definitions.all_definitions()
+    ]
+    return Response(DefinitionSerializer(body, many=True).data)

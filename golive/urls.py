@@ -101,6 +101,7 @@ handler404 = views.not_found
 urlpatterns = [
     path("", views.home, name="home"),
     path("go-live/switch/", views.switch_go_live, name="switch_go_live"),
+    path("definitions/", views.figure_definitions, name="definitions"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/export.csv", views.staff_export, name="staff_export"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
@@ -135,6 +136,7 @@ urlpatterns = [
     path("people/", include("administration.people.urls")),
     path("audit/", include("administration.audit.urls")),
     path("api/v1/me/", api.me, name="api-me"),
+    path("api/v1/definitions/", api.figure_definitions, name="api-definitions"),
     path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
     path("api/v1/feedback-scores/", feedback_api.feedback_scores, name="api-feedback-scores"),
     path("api/v1/", include(router.urls)),

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 
-from golive import health
+from golive import definitions, health
 from golive.access import Capability, access_for
 from golive.accounts import second_factor
 from golive.dashboard import home_alerts, summarise_go_live
@@ -67,6 +67,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "alerts": home_alerts(access, go_live),
     }
     return render(request, "golive/home.html", context)
+
+
+@require_GET
+def figure_definitions(request: HttpRequest) -> HttpResponse:
+    """Every figure Golive shows, with its definition: the glossary a board member reads."""
+    return render(
+        request, "golive/definitions.html", {"definitions": definitions.all_definitions()}
+    )
 
 
 @require_POST

@@ -18,3 +18,6 @@ class SupportConfig(AppConfig):
         from support import copying  # noqa: PLC0415
 
         copying.register()
+        from support import definitions  # noqa: PLC0415
+
+        definitions.register_all()

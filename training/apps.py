@@ -26,3 +26,6 @@ class TrainingConfig(AppConfig):
         from training import copying  # noqa: PLC0415
 
         copying.register()
+        from training import definitions  # noqa: PLC0415
+
+        definitions.register_all()

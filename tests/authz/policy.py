@@ -139,6 +139,7 @@ NOT_DATA_WRITES: Mapping[str, str] = {
 API_PAGES: Mapping[str, str] = {
     "api-root": "home",
     "api-me": "home",
+    "api-definitions": "home",
     "area": "home",
     "go-live": "home",
     "staff": "staff_list",
@@ -394,6 +395,7 @@ POLICY: Mapping[str, Row] = {
     "api-docs": {"GET": API_SIGNED_IN},
     "api-feedback-scores": api_read(ADOPTION),
     "api-me": API_READ,
+    "api-definitions": API_READ,
     "api-root": API_READ,
     "api-schema": {"GET": API_SIGNED_IN},
     "area-detail": {"GET": api_in(SIGNED_IN), "PUT": expect(SETUP, anonymous=DENIED)},
@@ -468,6 +470,7 @@ POLICY: Mapping[str, Row] = {
     "go-live-list": {"GET": api_in(SIGNED_IN), "POST": expect(SETUP, anonymous=DENIED)},
     "healthz": {"GET": PUBLIC},
     "home": PAGE,
+    "definitions": PAGE,
     "import-batch-commit-valid-rows": {
         "POST": expect(
             (PM, ADMIN), anonymous=DENIED, overrides={WARD_MANAGER: HIDDEN, TRAINING_LEAD: HIDDEN}

@@ -1,0 +1,7 @@
+"""Training figures: their names and definitions, registered once (``golive.definitions``)."""
+
+from __future__ import annotations
+
+
+def register_all() -> None:
+    """Nothing yet: training's figures are registered as their pages adopt the registry."""
