@@ -139,7 +139,6 @@ NOT_DATA_WRITES: Mapping[str, str] = {
 API_PAGES: Mapping[str, str] = {
     "api-root": "home",
     "api-me": "home",
-    "api-definitions": "home",
     "area": "home",
     "go-live": "home",
     "staff": "staff_list",
@@ -182,7 +181,7 @@ API_PAGES: Mapping[str, str] = {
     "invitation": "people:home",
     "access-request": "request_access",
 }
-API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema"})
+API_WITHOUT_SECTION = frozenset({"api-docs", "api-schema", "api-definitions"})
 
 # Unsafe methods are sent with an empty payload, so OK there means "got past authorisation"
 # (a form re-rendered with messages, a 400, a redirect): services refuse a valid payload
@@ -395,7 +394,7 @@ POLICY: Mapping[str, Row] = {
     "api-docs": {"GET": API_SIGNED_IN},
     "api-feedback-scores": api_read(ADOPTION),
     "api-me": API_READ,
-    "api-definitions": API_READ,
+    "api-definitions": {"GET": API_SIGNED_IN},
     "api-root": API_READ,
     "api-schema": {"GET": API_SIGNED_IN},
     "area-detail": {"GET": api_in(SIGNED_IN), "PUT": expect(SETUP, anonymous=DENIED)},

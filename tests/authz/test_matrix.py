@@ -132,6 +132,9 @@ OUTSIDE_SECTIONS = frozenset(
         "api-docs",
         "api-schema",
         "admin:index",
+        # How figures are defined: a glossary for everyone signed in.
+        "definitions",
+        "api-definitions",
         # People and access: a set-password link is followed before signing in, and asking
         # for access is for anyone signed in, including a new user with no role at all.
         "password_reset_confirm",
