@@ -80,10 +80,14 @@ def order_words(order_types: Sequence[str]) -> str:
     return _either(_labels(OrderType, order_types))
 
 
-def _roles(role_groups: Sequence[str]) -> str:
+def _in_roles(role_groups: Sequence[str]) -> str:
     if not role_groups:
         return ""
-    return f" by people in role group {_either(_labels(RoleGroup, role_groups))}"
+    return f" in role group {_either(_labels(RoleGroup, role_groups))}"
+
+
+def _roles(role_groups: Sequence[str]) -> str:
+    return f" by people{_in_roles(role_groups)}" if role_groups else ""
 
 
 def _counted(s: Settings) -> str:
@@ -109,13 +113,13 @@ def describe(s: Settings) -> str:
         body = f"{_counted(s)} recorded each day, added up over the areas shown."
     elif aggregate == A.ACTIVE_USERS:
         body = (
-            f"Distinct people{_roles(s.role_groups)} who {_did(s)} that day in the areas "
+            f"Distinct people{_in_roles(s.role_groups)} who {_did(s)} that day in the areas "
             f"shown: {COUNTS_ONCE}. {NEVER_ACTIVE_BY_FAILING}"
         )
     elif aggregate == A.PER_ACTIVE_USER:
         body = (
             f"{_counted(s)} recorded each day, divided by that day's active users (distinct "
-            f"people{_roles(s.role_groups)} who did anything in the EPR in the areas shown; "
+            f"people{_in_roles(s.role_groups)} who did anything in the EPR in the areas shown; "
             "someone in two of the areas counts once). No value on a day with no active users."
         )
     elif aggregate == A.RATIO:
@@ -132,7 +136,7 @@ def describe(s: Settings) -> str:
             else ""
         )
         body = (
-            f"Staff on the areas' staff lists{_roles(s.role_groups)}, in post that day"
+            f"Staff on the areas' staff lists{_in_roles(s.role_groups)}, in post that day"
             f"{trained}, who {_did(s)} there that day, as a share of all of them; only staff "
             f"whose staff-list entry carries their EPR user id can count as active. "
             f"{NEVER_ACTIVE_BY_FAILING}"
