@@ -3,21 +3,11 @@ Pages, exports, the API and board packs read them from the registry."""
 
 from __future__ import annotations
 
-from golive.definitions import register
+from adoption.analytics import builtins
 
 
 def register_all() -> None:
-    register(
-        "adoption.active_users",
-        "Active users per day",
-        "Distinct people who recorded at least one EPR event that day in the areas shown "
-        "(failed log-ins aside): someone active in two of the areas counts once, so the "
-        "figure for several areas is not the sum of their figures.",
-    )
-    register(
-        "adoption.share_active",
-        "% of staff active per day",
-        "People on the areas' staff lists, in post that day, who were active that day, as a "
-        "share of everyone on those lists in post that day; needs the staff list to carry "
-        "their EPR user ids.",
-    )
+    # The built-in metrics, "Active users per day" (adoption.active_users) and "Share of
+    # in-scope staff active" (adoption.share_active) among them: each defined in words
+    # generated from its settings, so the text is what the figure computes.
+    builtins.register_builtin_metrics()

@@ -4,6 +4,7 @@ pseudonymised EPR events they load."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -281,6 +282,15 @@ class OrderType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def type_bits(choices: type[models.TextChoices], values: Iterable[str]) -> int:
+    """The bits of ``values`` in a mask of ``choices`` (``DailyUserActivity.event_mask`` and
+    ``order_mask``): a type's bit is its position in the choices. New types are therefore
+    appended to ``EventType`` and ``OrderType``, never inserted or reordered, or every stored
+    mask would change meaning."""
+    order = list(choices.values)
+    return sum(1 << order.index(str(value)) for value in set(values))
+
+
 class Event(models.Model):
     """One pseudonymised EPR event. ``event_key`` is the natural key that makes re-imports
     and overlapping extracts insert nothing twice.
@@ -400,6 +410,13 @@ class DailyUserActivity(models.Model):
     # Active in another area the same day too: the only rows an exact distinct count over
     # several areas needs beyond ``DailyAreaUsers`` (see ``metrics.active_users_per_day``).
     in_several_areas = models.BooleanField(default=False)
+    # What the user did here that day, as bits of ``type_bits``: which event types (a failed
+    # log-in included, when they also did something else) and which order types they placed
+    # orders of. Distinct-user metrics filter people by them with a bitwise AND, so they need
+    # no event-level read; a mask per row rather than a row per type keeps this table one row
+    # per person, area and day, which the exact distinct count across areas relies on.
+    event_mask = models.PositiveIntegerField(default=0)
+    order_mask = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "daily user activity"

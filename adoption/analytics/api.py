@@ -15,8 +15,8 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from adoption.analytics import builtins, comparison, dashboard, markers, metrics
 from adoption.analytics import cache as analytics_cache
-from adoption.analytics import comparison, dashboard, markers, metrics
 from adoption.analytics.forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive.access import Access, Capability
@@ -79,8 +79,25 @@ class AccessContext:
 
 
 class MetricSerializer(serializers.ModelSerializer):
-    event_types = serializers.ListField(child=serializers.CharField(), required=False)
-    order_types = serializers.ListField(child=serializers.CharField(), required=False)
+    event_types = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="For a count: the events counted. For people (active users, shares of "
+        "staff): those who did at least one of these that day. Empty: every type.",
+    )
+    order_types = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="For a count: orders of these types. For people: those who placed an order "
+        "of one of these types (event types then empty or only order_placed). Empty: all.",
+    )
+    definition = serializers.SerializerMethodField(
+        help_text="The metric's definition in words, written from its settings (a built-in "
+        "as shipped: its registered definition, also at /api/v1/definitions/)."
+    )
+    definition_key = serializers.SerializerMethodField(
+        help_text="A built-in as shipped: its key in the definitions registry; else null."
+    )
     role_groups = serializers.ListField(child=serializers.CharField(), required=False)
     numerator = serializers.PrimaryKeyRelatedField(
         queryset=Metric.objects.all(), allow_null=True, required=False
@@ -107,6 +124,8 @@ class MetricSerializer(serializers.ModelSerializer):
             "higher_is_better",
             "is_headline",
             "is_builtin",
+            "definition",
+            "definition_key",
         )
         read_only_fields = ("id", "is_builtin")
         # Uniqueness is checked by the service (full_clean), with the same message as pages.
@@ -115,6 +134,12 @@ class MetricSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope_choices(self, programmes=True, metrics=True)
+
+    def get_definition(self, metric: Metric) -> str:
+        return builtins.definition_text(metric)
+
+    def get_definition_key(self, metric: Metric) -> str | None:
+        return builtins.registered_key(metric)
 
 
 class SeriesQuerySerializer(serializers.Serializer):

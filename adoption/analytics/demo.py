@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from adoption.analytics import metrics, rollups
 from adoption.imports.demo import HEADER, VENDOR_PROFILE_NAME, _csv, _import, nhs_number
-from adoption.models import ChangeMarker
+from adoption.models import ChangeMarker, EventType, Metric
 from golive.models import Area, GoLive, Programme, StaffMember, User
 
 CHANGE_DAY = 70  # days after the live wave's go-live
@@ -71,9 +71,35 @@ def _marker(programme: Programme, user: User, title: str, **fields: object) -> C
     return marker
 
 
+# A programme's own definition of active use, as a vendor's report defines it: people who
+# did clinical work, not those who only logged in or looked at results.
+CLINICAL_USERS = {
+    "name": "Clinical users per day",
+    "aggregate": Metric.Aggregate.ACTIVE_USERS,
+    "event_types": [
+        EventType.ORDER_PLACED.value,
+        EventType.NOTE_SIGNED.value,
+        EventType.DOCUMENTATION.value,
+    ],
+    "unit": Metric.Unit.USERS,
+    "description": "The supplier's definition of an active clinical user, for comparison "
+    "with theirs.",
+}
+
+
+def _clinical_users(programme: Programme, user: User) -> None:
+    values = dict(CLINICAL_USERS)
+    name = values.pop("name")
+    Metric.objects.get_or_create(
+        programme=programme, name=name, defaults={**values, "updated_by": user}
+    )
+
+
 def seed_analytics_demo(*, programme: Programme, user: User) -> list[str]:
-    """Built-in metrics, the pilot extract, markers and a full rollup rebuild."""
+    """Built-in metrics, a programme-defined one, the pilot extract, markers and a full
+    rollup rebuild."""
     metrics.ensure_builtin_metrics(programme)
+    _clinical_users(programme, user)
     lines = []
     live = GoLive.objects.filter(programme=programme).order_by("user_go_live_date").first()
     if live is not None:

@@ -145,10 +145,17 @@ class BeforeAfterForm(forms.Form):
 
 class MetricForm(forms.ModelForm):
     event_types = _checkboxes(
-        "Event types", EventType.choices, "Leave all unticked to count every type."
+        "Event types",
+        EventType.choices,
+        "For a count: the events counted. For people (active users, shares of staff): who "
+        "counts, those who did at least one of these that day. Leave all unticked for every "
+        "type.",
     )
     order_types = _checkboxes(
-        "Order types", OrderType.choices, "Only for orders; leave unticked for all."
+        "Order types",
+        OrderType.choices,
+        "For a count: orders of these types. For people: those who placed an order of one of "
+        "these types (then tick only 'Order placed', or no event type). Leave unticked for all.",
     )
     role_groups = _checkboxes("Role groups", RoleGroup.choices, "Leave unticked for everyone.")
 

@@ -12,13 +12,14 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.lookups import GreaterThan
 
 from adoption.analytics import cache as analytics_cache
+from adoption.analytics.builtins import BUILTINS
 from adoption.models import (
     DailyAreaUsers,
     DailyRollup,
@@ -26,6 +27,7 @@ from adoption.models import (
     EventType,
     Metric,
     OrderType,
+    type_bits,
 )
 from golive.access import Access, Capability
 from golive.models import GoLive, Programme, RoleGroup, StaffMember, User
@@ -33,8 +35,11 @@ from golive.refusals import Conflict
 from training.models import Completion
 
 A = Metric.Aggregate
-# Aggregates over users or staff: event and order type filters do not apply to them.
+# Aggregates over people (users or staff): their event and order types choose who counts, by
+# what they did that day (``DailyUserActivity.event_mask`` / ``order_mask``).
 USER_AGGREGATES = frozenset({A.ACTIVE_USERS, A.STAFF_ACTIVE_SHARE, A.TRAINED_ACTIVE_SHARE})
+# The event types that make someone active: a row of ``DailyUserActivity`` has at least one.
+ACTIVE_EVENT_TYPES = frozenset(t.value for t in EventType if t != EventType.LOGIN_FAILED)
 PERCENT_AGGREGATES = frozenset({A.STAFF_ACTIVE_SHARE, A.TRAINED_ACTIVE_SHARE})
 
 DailyValues = list[tuple[dt.date, float | None]]
@@ -75,9 +80,20 @@ def validate_definition(
     _check_choices(errors, "event_types", event_types, EventType.values)
     _check_choices(errors, "order_types", order_types, OrderType.values)
     _check_choices(errors, "role_groups", role_groups, RoleGroup.values)
-    if aggregate in USER_AGGREGATES and (event_types or order_types):
-        message = "Users are active whatever they did: leave event and order types empty."
-        errors.setdefault("event_types", message)
+    # The activity rows know which order types a person placed, not which types of order
+    # their other events (a result viewed) concerned.
+    if aggregate in USER_AGGREGATES and order_types and set(event_types) - {"order_placed"}:
+        errors.setdefault(
+            "order_types",
+            "For people, order types mean orders they placed: tick only "
+            f"'{EventType.ORDER_PLACED.label}' as the event type, or no event type.",
+        )
+    if aggregate == A.RATIO and (event_types or order_types or role_groups):
+        errors.setdefault(
+            "event_types",
+            "A ratio takes its event types, order types and role groups from its numerator "
+            "and denominator: leave them empty here.",
+        )
     if aggregate == A.RATIO:
         for name, part in (("numerator", numerator), ("denominator", denominator)):
             if part is None:
@@ -164,28 +180,65 @@ def _counts(metric: Metric, scope: Scope) -> dict[dt.date, float]:
     return {day: float(n) for day, n in totals}
 
 
-def _active_users(role_groups: list[str], scope: Scope) -> dict[dt.date, float]:
+def activity_filter(event_types: Iterable[str], order_types: Iterable[str]) -> Q | None:
+    """The activity rows of people who did one of ``event_types`` (placed an order of one of
+    ``order_types``), by a bitwise AND on the rows' masks; None when every row qualifies (no
+    filter, or every type that makes someone active), so callers keep their fast path."""
+    events, orders = set(event_types), set(order_types)
+    if orders:
+        return Q(GreaterThan(F("order_mask").bitand(type_bits(OrderType, orders)), 0))
+    if not events or events >= ACTIVE_EVENT_TYPES:
+        return None
+    return Q(GreaterThan(F("event_mask").bitand(type_bits(EventType, events)), 0))
+
+
+def _active_users(metric: Metric, scope: Scope, *, filtered: bool) -> dict[dt.date, float]:
+    """Active users of the metric's role groups; of its event and order types if
+    ``filtered`` (a per-active-user metric's types are what it counts, not who)."""
     return active_users_per_day(
-        scope.area_ids, scope.start, scope.end, _role_filter(role_groups, scope)
+        scope.area_ids,
+        scope.start,
+        scope.end,
+        _role_filter(metric.role_groups, scope),
+        event_types=metric.event_types if filtered else (),
+        order_types=metric.order_types if filtered else (),
     )
 
 
 def active_users_per_day(
-    area_ids: Iterable[int], start: dt.date, end: dt.date, role_groups: list[str] | None = None
+    area_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    role_groups: list[str] | None = None,
+    *,
+    event_types: Iterable[str] = (),
+    order_types: Iterable[str] = (),
 ) -> dict[dt.date, float]:
     """Distinct people active each day in any of the areas (in ``role_groups``, None for
-    all): someone active on two wards is one active user. The per-area counts are added,
-    then each person active in several of the areas that day has their extra rows taken
-    off, so no read counts distinct users over every activity row."""
+    all; who did one of ``event_types`` or placed an order of ``order_types``, empty for
+    anything): someone active on two wards is one active user. The per-area counts are
+    added, then each person active in several of the areas that day has their extra rows
+    taken off, so no read counts distinct users over every activity row. Unfiltered, the
+    per-area counts come from ``DailyAreaUsers``; filtered, from the matching activity rows
+    (one grouped count), and the correction only from matching rows, so the count stays
+    exact: a row without the flag is its person's only row that day."""
     ids = list(area_ids)
-    counts = DailyAreaUsers.objects.filter(area_id__in=ids, local_date__range=(start, end))
-    several = DailyUserActivity.objects.filter(
-        in_several_areas=True, area_id__in=ids, local_date__range=(start, end)
-    )
+    match = activity_filter(event_types, order_types)
+    rows = DailyUserActivity.objects.filter(area_id__in=ids, local_date__range=(start, end))
+    if match is not None:
+        rows = rows.filter(match)
+    several = rows.filter(in_several_areas=True)
     if role_groups is not None:
-        counts = counts.filter(role_group__in=role_groups)
+        rows = rows.filter(role_group__in=role_groups)
         several = several.filter(role_group__in=role_groups)
-    totals = counts.values("local_date").annotate(n=Sum("users")).values_list("local_date", "n")
+    totals: Iterable[tuple[dt.date, float]]
+    if match is None:
+        counts = DailyAreaUsers.objects.filter(area_id__in=ids, local_date__range=(start, end))
+        if role_groups is not None:
+            counts = counts.filter(role_group__in=role_groups)
+        totals = counts.values("local_date").annotate(n=Sum("users")).values_list("local_date", "n")
+    else:
+        totals = rows.values("local_date").annotate(n=Count("pk")).values_list("local_date", "n")
     per_day = {day: float(n) for day, n in totals}
     if len(ids) > 1:
         extra = several.values("local_date").annotate(
@@ -225,7 +278,11 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
         area_id__in=scope.area_ids,
         local_date__range=(scope.start, scope.end),
         staff_id__in=staff.values("pk"),
-    ).filter(
+    )
+    match = activity_filter(metric.event_types, metric.order_types)
+    if match is not None:
+        active = active.filter(match)
+    active = active.filter(
         Q(staff__start_date__isnull=True) | Q(staff__start_date__lte=F("local_date")),
         StaffMember.in_post(F("local_date"), "staff__"),
     )
@@ -300,9 +357,10 @@ def _values(metric: Metric, scope: Scope) -> dict[dt.date, float]:
     if aggregate == A.COUNT:
         return _counts(metric, scope)
     if aggregate == A.ACTIVE_USERS:
-        return _active_users(metric.role_groups, scope)
+        return _active_users(metric, scope, filtered=True)
     if aggregate == A.PER_ACTIVE_USER:
-        return _divide(_counts(metric, scope), _active_users(metric.role_groups, scope), 1.0)
+        active = _active_users(metric, scope, filtered=False)
+        return _divide(_counts(metric, scope), active, 1.0)
     if aggregate == A.RATIO:
         if metric.numerator is None or metric.denominator is None:
             return {}  # validation refuses this; a half-deleted ratio has no values
@@ -386,98 +444,7 @@ def staff_not_yet_using(
     )
 
 
-# Built-ins.
-
-BUILTINS: list[dict[str, Any]] = [
-    {
-        "name": "Pathology orders per day",
-        "aggregate": A.COUNT,
-        "event_types": [EventType.ORDER_PLACED.value],
-        "order_types": [OrderType.PATHOLOGY.value],
-        "unit": Metric.Unit.PER_DAY,
-        "is_headline": True,
-        "description": "Pathology orders placed in the EPR each day.",
-    },
-    {
-        "name": "Radiology orders per day",
-        "aggregate": A.COUNT,
-        "event_types": [EventType.ORDER_PLACED.value],
-        "order_types": [OrderType.RADIOLOGY.value],
-        "unit": Metric.Unit.PER_DAY,
-        "description": "Radiology orders placed in the EPR each day.",
-    },
-    {
-        "name": "Pharmacy orders per day",
-        "aggregate": A.COUNT,
-        "event_types": [EventType.ORDER_PLACED.value],
-        "order_types": [OrderType.PHARMACY.value],
-        "unit": Metric.Unit.PER_DAY,
-        "description": "Pharmacy orders placed in the EPR each day.",
-    },
-    {
-        "name": "EPR events per day",
-        "aggregate": A.COUNT,
-        "event_types": [t.value for t in EventType if t != EventType.LOGIN_FAILED],
-        "unit": Metric.Unit.PER_DAY,
-        "description": "Everything recorded in the EPR each day apart from failed log-ins: "
-        "the measure of the go-live dip and recovery.",
-    },
-    {
-        "name": "Active users per day",
-        "aggregate": A.ACTIVE_USERS,
-        "unit": Metric.Unit.USERS,
-        "is_headline": True,
-        "description": "Distinct people who did anything in the EPR that day, apart from "
-        "failing to log in.",
-    },
-    {
-        "name": "Log-in attempts per day",
-        "aggregate": A.COUNT,
-        "event_types": [EventType.LOGIN.value, EventType.LOGIN_FAILED.value],
-        "unit": Metric.Unit.PER_DAY,
-        "description": "Successful and failed log-ins.",
-    },
-    {
-        "name": "Failed log-ins per day",
-        "aggregate": A.COUNT,
-        "event_types": [EventType.LOGIN_FAILED.value],
-        "unit": Metric.Unit.PER_DAY,
-        "higher_is_better": False,
-        "description": "Log-ins the EPR refused.",
-    },
-    {
-        "name": "Login failure rate",
-        "aggregate": A.RATIO,
-        "numerator": "Failed log-ins per day",
-        "denominator": "Log-in attempts per day",
-        "unit": Metric.Unit.PERCENT,
-        "higher_is_better": False,
-        "is_headline": True,
-        "description": "Failed log-ins as a share of all log-in attempts.",
-    },
-    {
-        "name": "Documentation events per active user",
-        "aggregate": A.PER_ACTIVE_USER,
-        "event_types": [EventType.DOCUMENTATION.value],
-        "unit": Metric.Unit.PER_USER,
-        "is_headline": True,
-        "description": "Documentation recorded each day, divided by that day's active users.",
-    },
-    {
-        "name": "Share of in-scope staff active",
-        "aggregate": A.STAFF_ACTIVE_SHARE,
-        "unit": Metric.Unit.PERCENT,
-        "is_headline": True,
-        "description": "Staff on the areas' staff lists, in post that day, who used the EPR.",
-    },
-    {
-        "name": "Share of trained staff active",
-        "aggregate": A.TRAINED_ACTIVE_SHARE,
-        "unit": Metric.Unit.PERCENT,
-        "description": "Staff who had completed a course of the programme by that day and "
-        "used the EPR that day.",
-    },
-]
+# Built-ins (``adoption.analytics.builtins``).
 
 
 def ensure_builtin_metrics(programme: Programme) -> list[Metric]:

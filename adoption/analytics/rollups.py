@@ -23,9 +23,18 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import TextChoices
 
 from adoption.analytics import cache as analytics_cache
-from adoption.models import DailyRollup, DailyUserActivity, EventType, ImportBatch, ImportKind
+from adoption.models import (
+    DailyRollup,
+    DailyUserActivity,
+    EventType,
+    ImportBatch,
+    ImportKind,
+    OrderType,
+    type_bits,
+)
 from golive.models import Area, StaffMember
 
 # A year of days per statement keeps the placeholder list well inside SQLite's limits.
@@ -46,35 +55,75 @@ ON CONFLICT (local_date, area_id, event_type, order_type, role_group)
 DO UPDATE SET events = excluded.events, users = excluded.users
 """
 
-# Failed log-ins are not use: someone who only failed to log in was not active. The window
-# counts each user's areas that day (days are always recomputed across every area). Each row
-# is linked to the staff member of the area's trust with the user's EPR id (ignoring case,
-# through the stored keys and ``staff_epr_user_key_idx``): the staff list as it is now, so
-# a list imported after the events counts at once, and recomputing a day never undoes a
-# relink. The outer WHERE is SQLite's: an upsert's SELECT with a join must have one.
+# Failed log-ins are not use: someone who only failed to log in was not active (no row). The
+# window counts each user's areas that day (days are always recomputed across every area).
+# Each row records what the user did there (``event_mask``, ``order_mask``: a failed log-in
+# is in the mask when they also did something else), and is linked to the staff member of
+# the area's trust with the user's EPR id (ignoring case, through the stored keys and
+# ``staff_epr_user_key_idx``): the staff list as it is now, so a list imported after the
+# events counts at once, and recomputing a day never undoes a relink. The masks are sums of
+# per-type maxima rather than ``bit_or``, which SQLite lacks; they hash-aggregate with the
+# rest. The outer WHERE is SQLite's: an upsert's SELECT with a join must have one.
 ACTIVITY_SQL = """
 INSERT INTO adoption_dailyuseractivity
-    (local_date, area_id, epr_user_id, staff_id, role_group, events, in_several_areas)
+    (local_date, area_id, epr_user_id, staff_id, role_group, events, in_several_areas,
+     event_mask, order_mask)
 SELECT u.local_date, u.area_id, u.epr_user_id,
     (SELECT min(s.id) FROM golive_staffmember s
         WHERE s.organisation_id = si.organisation_id AND s.epr_user_key = u.epr_user_key
             AND s.epr_user_id <> ''),
-    u.role_group, u.events, u.in_several_areas
+    u.role_group, u.events, u.in_several_areas, u.event_mask, u.order_mask
 FROM (
     SELECT local_date, area_id, epr_user_id, max(epr_user_key) AS epr_user_key,
-        max(role_group) AS role_group, count(*) AS events,
-        count(*) OVER (PARTITION BY local_date, epr_user_id) > 1 AS in_several_areas
+        max(CASE WHEN event_type <> %s THEN role_group END) AS role_group,
+        sum(CASE WHEN event_type <> %s THEN 1 ELSE 0 END) AS events,
+        count(*) OVER (PARTITION BY local_date, epr_user_id) > 1 AS in_several_areas,
+        {event_mask} AS event_mask, {order_mask} AS order_mask
     FROM adoption_event
-    WHERE {where} AND event_type <> %s
+    WHERE {where}
     GROUP BY local_date, area_id, epr_user_id
+    HAVING sum(CASE WHEN event_type <> %s THEN 1 ELSE 0 END) > 0
 ) u
 LEFT JOIN golive_area a ON a.id = u.area_id
 LEFT JOIN golive_site si ON si.id = a.site_id
 WHERE 1 = 1
 ON CONFLICT (local_date, area_id, epr_user_id)
 DO UPDATE SET staff_id = excluded.staff_id, role_group = excluded.role_group,
-    events = excluded.events, in_several_areas = excluded.in_several_areas
+    events = excluded.events, in_several_areas = excluded.in_several_areas,
+    event_mask = excluded.event_mask, order_mask = excluded.order_mask
 """
+
+
+def _mask_sql(choices: type[TextChoices], condition: str) -> str:
+    """A mask of ``type_bits`` over a group's events: one bit per type of ``choices`` that
+    some event of the group has (``{value}`` in ``condition`` is the type). The values are
+    the code's own choices, checked to be plain words, so they are written into the SQL."""
+    terms = []
+    for value in choices.values:
+        if not value.replace("_", "").isalnum():
+            raise ValueError(f"{value!r} cannot be written into SQL.")
+        bit = type_bits(choices, [value])
+        terms.append(f"max(CASE WHEN {condition.format(value=value)} THEN {bit} ELSE 0 END)")
+    return " + ".join(terms)
+
+
+def _activity_params(where_params: list[int | dt.date]) -> list[int | dt.date | str]:
+    """``ACTIVITY_SQL``'s parameters in order: failed log-ins twice (the select list), the
+    WHERE clause's, failed log-ins again (HAVING)."""
+    failed = EventType.LOGIN_FAILED.value
+    return [failed, failed, *where_params, failed]
+
+
+def _activity_sql(where: str) -> str:
+    # The order mask holds the order types of orders placed: an order type on another event
+    # (a result viewed) is not an order the user placed.
+    placed = EventType.ORDER_PLACED.value
+    return ACTIVITY_SQL.format(
+        where=where,
+        event_mask=_mask_sql(EventType, "event_type = '{value}'"),
+        order_mask=_mask_sql(OrderType, f"event_type = '{placed}' AND order_type = '{{value}}'"),
+    )
+
 
 # Active users per area, day and role group: one activity row is one user in that area.
 AREA_USERS_SQL = """
@@ -245,7 +294,7 @@ def _recompute_group(days: list[dt.date], area_ids: list[int]) -> RollupResult:
         cursor.execute(STALE_ACTIVITY.format(where=where), [*params, EventType.LOGIN_FAILED])
         cursor.execute(ROLLUP_SQL.format(where=where), params)
         rollup_rows = max(cursor.rowcount, 0)
-        cursor.execute(ACTIVITY_SQL.format(where=where), [*params, EventType.LOGIN_FAILED])
+        cursor.execute(_activity_sql(where), _activity_params(params))
         activity_rows = max(cursor.rowcount, 0)
         _count_area_users(cursor, days)
     return RollupResult(len(days), rollup_rows, activity_rows)
@@ -337,7 +386,7 @@ def rebuild_all() -> RollupResult:
     with connection.cursor() as cursor:
         cursor.execute(ROLLUP_SQL.format(where="1 = 1"))
         rollup_rows = max(cursor.rowcount, 0)
-        cursor.execute(ACTIVITY_SQL.format(where="1 = 1"), [EventType.LOGIN_FAILED])
+        cursor.execute(_activity_sql("1 = 1"), _activity_params([]))
         activity_rows = max(cursor.rowcount, 0)
         _count_area_users(cursor, None)
         if connection.vendor == "postgresql":

@@ -36,6 +36,9 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
     assert Metric.objects.filter(programme=programme, is_builtin=True).count() == len(
         metrics.BUILTINS
     )
+    clinical = Metric.objects.get(programme=programme, name="Clinical users per day")
+    assert not clinical.is_builtin
+    assert clinical.event_types  # a distinct-user metric filtered by what people did
     assert sum(DailyRollup.objects.values_list("events", flat=True)) == Event.objects.count()
     assert DailyUserActivity.objects.exists()
     change = ChangeMarker.objects.get(kind="configuration")

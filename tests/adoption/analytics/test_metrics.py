@@ -167,19 +167,19 @@ def test_a_ratio_without_a_denominator_is_refused(known: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_active_users_cannot_be_filtered_by_event_type(known: Any) -> None:
+def test_active_users_by_order_type_refuse_event_types_other_than_orders(known: Any) -> None:
     with pytest.raises(ValidationError) as raised:
         metrics.validate_definition(
             aggregate="active_users",
-            event_types=["login"],
-            order_types=[],
+            event_types=["login", "order_placed"],
+            order_types=["pathology"],
             role_groups=["nursing", "astronaut"],
             numerator=None,
             denominator=None,
             programme=known.programme,
         )
 
-    assert set(raised.value.message_dict) == {"event_types", "role_groups"}
+    assert set(raised.value.message_dict) == {"order_types", "role_groups"}
 
 
 @pytest.mark.django_db

@@ -158,7 +158,7 @@ def figures() -> tuple[list[Any], ...]:
         )),
         sorted(DailyUserActivity.objects.values_list(
             "local_date", "area_id", "epr_user_id", "staff_id", "role_group", "events",
-            "in_several_areas",
+            "in_several_areas", "event_mask", "order_mask",
         )),
         sorted(DailyAreaUsers.objects.values_list("local_date", "area_id", "role_group", "users")),
     )  # fmt: skip

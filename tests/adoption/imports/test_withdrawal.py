@@ -49,7 +49,14 @@ def figures() -> tuple[set[tuple[Any, ...]], ...]:
         ),
         set(
             DailyUserActivity.objects.values_list(
-                "local_date", "area_id", "epr_user_id", "staff_id", "events", "in_several_areas"
+                "local_date",
+                "area_id",
+                "epr_user_id",
+                "staff_id",
+                "events",
+                "in_several_areas",
+                "event_mask",
+                "order_mask",
             )
         ),
         set(DailyAreaUsers.objects.values_list("local_date", "area_id", "role_group", "users")),
