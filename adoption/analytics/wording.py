@@ -76,18 +76,21 @@ def interval(low: float, high: float, *, unit: str = "", least: int = 0) -> str:
 def change_phrase(
     value: float, low: float | None, high: float | None, *, unit: str = "%", least: int = 0
 ) -> str:
-    """ "rose 18% (95% CI 9% to 27%)", "fell 1.4% (95% CI 0.2% to 2.6%)", or "showed no
-    clear change (95% CI −1% to 2%)" when the change rounds to nothing and its interval
-    includes nothing. ``unit`` follows each figure ("%", or " per day" for counts)."""
-    direction = "rose" if value > 0 else "fell"
+    """ "rose 18% (95% CI 9% to 27%)", "fell 1.4% (95% CI −2.6% to −0.2%)", "rose by 12.0
+    per day (95% CI 4.5 to 19.5)", or "showed no clear change (95% CI −1% to 2%)" when the
+    change rounds to nothing and its interval includes nothing. ``unit`` is "%" or a unit
+    written once after the size (" per day")."""
+    percent = unit == "%"
+    ends_unit = unit if percent else ""
+    direction = ("rose" if value > 0 else "fell") + ("" if percent else " by")
     if low is None or high is None:
         if round(value, least) == 0:
             return "showed no clear change"
         return f"{direction} {fixed(abs(value), decimals([value], least=least))}{unit}"
     if round(value, least) == 0 and low <= 0 <= high:
-        return f"showed no clear change ({interval(low, high, unit=unit, least=least)})"
+        return f"showed no clear change ({interval(low, high, unit=ends_unit, least=least)})"
     places = decimals([value, low, high], least=least)
-    ends = f"{fixed(low, places)}{unit} to {fixed(high, places)}{unit}"
+    ends = f"{fixed(low, places)}{ends_unit} to {fixed(high, places)}{ends_unit}"
     return f"{direction} {fixed(abs(value), places)}{unit} (95% CI {ends})"
 
 

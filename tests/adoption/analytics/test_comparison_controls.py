@@ -115,7 +115,7 @@ def test_a_relative_lift_is_recovered_when_the_shared_trend_scales_with_size() -
     assert did.control_percent == pytest.approx((percent(small) + percent(big)) / 2)
     assert did.relative.low < 100 * lift < did.relative.high
     # The sum-based method, read as a % of the ward's level before, is nowhere near.
-    old, _, old_high = sum_based_did(treated, [small, big])
+    _, _, old_high = sum_based_did(treated, [small, big])
     assert old_high / treated[~AFTER].mean() * 100 < 0
 
 
