@@ -4,10 +4,63 @@ Pages, exports, the API and board packs read them from the registry."""
 from __future__ import annotations
 
 from adoption.analytics import builtins
+from golive.definitions import register
 
 
 def register_all() -> None:
+    _comparison()
     # The built-in metrics, "Active users per day" (adoption.active_users) and "Share of
     # in-scope staff active" (adoption.share_active) among them: each defined in words
     # generated from its settings, so the text is what the figure computes.
     builtins.register_builtin_metrics()
+
+
+def _comparison() -> None:
+    """Before and after a change (``adoption.analytics.before_after``)."""
+    register(
+        "adoption.comparison.change",
+        "Change before and after",
+        "The metric's mean per day over the days after the change (once the settling days "
+        "are over) minus its mean over the days before it, with a 95% confidence interval "
+        "from Welch's t-test; as a %, against the mean before.",
+    )
+    register(
+        "adoption.comparison.controls",
+        "Control areas",
+        "Areas the change did not touch, to tell the change's effect from what happened "
+        "everywhere at the time: by default the areas of the same go-live that it did not "
+        "touch and that have data, or the areas an analyst chooses. Everyone asking the same "
+        "question gets the same controls; when some are areas you cannot see, their figures "
+        "are shown pooled, without names.",
+    )
+    register(
+        "adoption.comparison.did",
+        "Difference in differences",
+        "The average touched area's change minus the average control area's change, in the "
+        "metric's unit. The control areas' daily values are averaged day by day, so each "
+        "control area counts once whatever its size. The 95% interval comes from the daily "
+        "gap between the two, with Newey–West errors that allow for day-to-day correlation.",
+    )
+    register(
+        "adoption.comparison.did_relative",
+        "Relative difference in differences",
+        "The touched areas' % change minus the mean of the control areas' % changes, each "
+        "area measured against its own mean before the change, in percentage points: the "
+        "fairer figure when areas differ in size. Newey–West 95% interval, treating each "
+        "area's mean before as fixed; areas with nothing before are left out.",
+    )
+    register(
+        "adoption.comparison.segmented",
+        "Segmented regression",
+        "Straight-line trends fitted to the daily values before and after the change: the "
+        "step at the end of the settling period and the change in the daily trend, with "
+        "Newey–West errors that allow for correlation between nearby days (at least a week "
+        "of lags, at most a quarter of the days).",
+    )
+    register(
+        "adoption.comparison.permutation",
+        "Permutation test",
+        "How often shuffling the days between before and after gives a difference in means "
+        "at least as large as the real one (two-sided). It treats days as interchangeable, "
+        "so it ignores day-to-day correlation.",
+    )

@@ -9,16 +9,19 @@ from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from adoption.analytics import before_after as comparisons
 from adoption.analytics import builtins, comparison, dashboard, markers, metrics
 from adoption.analytics import cache as analytics_cache
 from adoption.analytics.forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
+from golive import definitions
 from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_fields import BoundedDateField
@@ -424,6 +427,30 @@ class ComparisonQuerySerializer(serializers.Serializer):
     days_before = serializers.IntegerField(min_value=3, max_value=180, default=28)
     days_after = serializers.IntegerField(min_value=3, max_value=180, default=28)
     settling_days = serializers.IntegerField(min_value=0, max_value=90, default=7)
+    controls = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=(
+            "Control area ids (repeat the parameter), areas of the programme you may see that "
+            "the change did not touch. Default: the go-live's areas the change did not touch."
+        ),
+    )
+
+
+CONTROLS = "adoption.comparison.controls"
+COMPARISON_FIGURES = (
+    "adoption.comparison.change",
+    CONTROLS,
+    "adoption.comparison.did",
+    "adoption.comparison.did_relative",
+    "adoption.comparison.segmented",
+    "adoption.comparison.permutation",
+)
+
+
+def _definition(key: str) -> Any:
+    """A figure's definition from the registry, read when the schema is drawn."""
+    return lazy(definitions.text, str)(key)
 
 
 class MeanSerializer(serializers.Serializer):
@@ -445,11 +472,19 @@ class ChangeSerializer(serializers.Serializer):
     percent_high = serializers.FloatField(allow_null=True)
 
 
+class EstimateSerializer(serializers.Serializer):
+    value = serializers.FloatField()
+    se = serializers.FloatField(help_text="Newey–West (HAC) standard error.")
+    low = serializers.FloatField(help_text="95% confidence interval, low end.")
+    high = serializers.FloatField()
+    p_value = serializers.FloatField(help_text="Two-sided.")
+
+
 class RegressionSerializer(serializers.Serializer):
-    level_change = serializers.FloatField()
-    slope_change = serializers.FloatField()
-    p_value = serializers.FloatField()
-    n = serializers.IntegerField()
+    level = EstimateSerializer(help_text="The step at the end of the settling period.")
+    slope = EstimateSerializer(help_text="The change in the daily trend.")
+    n = serializers.IntegerField(help_text="Days with data.")
+    maxlags = serializers.IntegerField(help_text="Days of autocorrelation allowed for.")
 
 
 class PermutationSerializer(serializers.Serializer):
@@ -459,18 +494,83 @@ class PermutationSerializer(serializers.Serializer):
     exact = serializers.BooleanField(help_text="true: every split was tried.")
 
 
+class AreaChangeSerializer(serializers.Serializer):
+    before = serializers.FloatField(help_text="Mean per day before.")
+    after = serializers.FloatField(help_text="Mean per day after.")
+    change = serializers.FloatField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class ControlAreaSerializer(AreaChangeSerializer):
+    area_id = serializers.IntegerField()
+    area = serializers.CharField()
+
+
+class DifferenceInDifferencesSerializer(serializers.Serializer):
+    treated = AreaChangeSerializer(help_text="The average touched area, on the days compared.")
+    control = AreaChangeSerializer(help_text="The average control area, on the days compared.")
+    absolute = EstimateSerializer(help_text=_definition("adoption.comparison.did"))
+    treated_percent = serializers.FloatField(allow_null=True)
+    control_percent = serializers.FloatField(
+        allow_null=True, help_text="The mean of the control areas' % changes."
+    )
+    relative = EstimateSerializer(
+        allow_null=True, help_text=_definition("adoption.comparison.did_relative")
+    )
+    days = serializers.IntegerField()
+    maxlags = serializers.IntegerField()
+
+
+class DefinitionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    definition = serializers.CharField()
+
+
 class ComparisonSerializer(serializers.Serializer):
     metric = serializers.IntegerField()
     marker = serializers.CharField()
     marker_date = serializers.DateField()
     area_ids = serializers.ListField(child=serializers.IntegerField())
-    control_area_count = serializers.IntegerField()
+    control_area_count = serializers.IntegerField(help_text=_definition(CONTROLS))
+    controls_chosen = serializers.BooleanField(
+        help_text="true: the controls given; false: the go-live's untouched areas."
+    )
+    controls_named = serializers.BooleanField(
+        help_text="false: some control areas are ones you cannot see, so only pooled figures."
+    )
+    controls = ControlAreaSerializer(
+        many=True,
+        allow_null=True,
+        help_text="Each control area with data, or null when they are not named.",
+    )
     summary = serializers.CharField(allow_null=True, help_text="null when a window has no data.")
-    change = ChangeSerializer(allow_null=True)
-    regression = RegressionSerializer(allow_null=True)
-    permutation = PermutationSerializer(allow_null=True)
-    control = ChangeSerializer(allow_null=True)
-    difference_in_differences = ChangeSerializer(allow_null=True)
+    change = ChangeSerializer(allow_null=True, help_text=_definition("adoption.comparison.change"))
+    regression = RegressionSerializer(
+        allow_null=True, help_text=_definition("adoption.comparison.segmented")
+    )
+    permutation = PermutationSerializer(
+        allow_null=True, help_text=_definition("adoption.comparison.permutation")
+    )
+    difference_in_differences = DifferenceInDifferencesSerializer(
+        allow_null=True, help_text="null without control areas with data on both sides."
+    )
+    definitions = DefinitionSerializer(many=True, help_text="The figures' names and definitions.")
+
+
+def _control_areas(
+    access: Access, programme: Programme, marker: markers.MarkerView, ids: list[int]
+) -> list[Area]:
+    """The chosen control areas, checked as the page's form checks them."""
+    allowed = {a.pk: a for a in comparisons.programme_areas(access, programme)}
+    if any(pk not in allowed for pk in ids):
+        raise serializers.ValidationError(
+            {"controls": "Choose control areas of this programme that you can see."}
+        )
+    chosen = [allowed[pk] for pk in dict.fromkeys(ids)]
+    with service_errors():
+        comparisons.check_controls(marker, chosen)
+    return chosen
 
 
 @extend_schema(
@@ -481,7 +581,8 @@ class ComparisonSerializer(serializers.Serializer):
 @api_view(["GET"])
 def comparison_view(request: Request) -> Response:
     """A metric before and after a marker over the go-live's areas you may see that the
-    change touched; untouched areas you may see (with data) are the controls."""
+    change touched, against control areas: the go-live's untouched areas, or those given.
+    Everyone asking gets the same figures; control areas you cannot see are pooled."""
     query = ComparisonQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     params = dict(query.validated_data)
@@ -510,25 +611,64 @@ def comparison_view(request: Request) -> Response:
         if params.get("area")
         else None
     )
-    outcome = dashboard.before_after(
-        access, go_live, {**params, "metric": metric, "area": area}, marker
+    controls = _control_areas(access, go_live.programme, marker, params.get("controls") or [])
+    outcome = comparisons.before_after(
+        access, go_live, {**params, "metric": metric, "area": area, "controls": controls}, marker
     )
     if outcome is None:
         raise serializers.ValidationError(
             {"marker": "That change did not touch any of the areas you see."}
         )
-    result: comparison.Comparison | None = outcome["result"]
-    body = {
+    return Response(ComparisonSerializer(_comparison_body(metric, marker, outcome)).data)
+
+
+def _comparison_body(
+    metric: Metric, marker: markers.MarkerView, outcome: comparisons.Outcome
+) -> dict[str, Any]:
+    result = outcome.result
+    rows = [
+        {"area_id": row.area.pk, "area": row.area.name, **_area_change(row.figures)}
+        for row in outcome.control_rows
+        if row.figures is not None
+    ]
+    return {
         "metric": metric.pk,
         "marker": marker.key,
         "marker_date": marker.on,
-        "area_ids": [a.pk for a in outcome["treated"]],
-        "control_area_count": outcome["control_count"],
-        "summary": outcome.get("summary"),
+        "area_ids": [a.pk for a in outcome.treated],
+        "control_area_count": outcome.control_count,
+        "controls_chosen": outcome.chosen,
+        "controls_named": outcome.named,
+        "controls": rows if outcome.named else None,
+        "summary": outcome.summary,
         "change": result.change if result else None,
         "regression": result.regression if result else None,
         "permutation": result.permutation if result else None,
-        "control": result.control if result else None,
-        "difference_in_differences": result.did if result else None,
+        "difference_in_differences": _did(outcome.did) if outcome.did else None,
+        "definitions": [
+            {"key": key, "name": definitions.label(key), "definition": definitions.text(key)}
+            for key in COMPARISON_FIGURES
+        ],
     }
-    return Response(ComparisonSerializer(body).data, status=status.HTTP_200_OK)
+
+
+def _area_change(figures: comparison.AreaChange) -> dict[str, Any]:
+    return {
+        "before": figures.before,
+        "after": figures.after,
+        "change": figures.change,
+        "percent": figures.percent,
+    }
+
+
+def _did(did: comparison.DifferenceInDifferences) -> dict[str, Any]:
+    return {
+        "treated": _area_change(did.treated),
+        "control": _area_change(did.control),
+        "absolute": did.absolute,
+        "treated_percent": did.treated_percent,
+        "control_percent": did.control_percent,
+        "relative": did.relative,
+        "days": did.days,
+        "maxlags": did.maxlags,
+    }

@@ -3,9 +3,11 @@ with no Django, so they are tested against independently computed answers.
 
 A daily series is a list of ``(date, value)`` pairs with ``None`` for days without data.
 
-Caveats the summary does not hide: days are treated as independent (daily use is often
-autocorrelated, which makes intervals too narrow), and the percentage interval treats the
-"before" mean as fixed.
+Daily use is autocorrelated (a busy day is followed by busy days, and weekdays differ from
+weekends), so the segmented regression and the difference-in-differences use Newey–West
+(HAC) standard errors from statsmodels. The plain before/after interval (Welch) and the
+permutation test still treat days as independent, and percentage intervals treat the
+"before" mean as fixed: the pages say so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import statsmodels.api as sm
 from scipy import stats
 
 DailySeries = Sequence[tuple[dt.date, float | None]]
@@ -27,6 +30,7 @@ SIGNIFICANCE = 0.05
 PERMUTATIONS = 9999
 PERMUTATION_SEED = 20260301  # fixed: the same data always gives the same p-value
 PERMUTATION_CHUNK = 1000  # relabellings per numpy block (bounds memory at long windows)
+WEEK = 7
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,38 @@ class Change:
 
 
 @dataclass(frozen=True)
-class SegmentedRegression:
-    """Interrupted time series: y = b0 + b1·t + b2·after + b3·after·(t − t_after)."""
+class Estimate:
+    """A coefficient with its Newey–West (HAC) standard error, 95% interval and two-sided
+    p-value (t distribution on the residual degrees of freedom)."""
 
-    level_change: float
-    slope_change: float
-    p_value: float  # for the level change
+    value: float
+    se: float
+    low: float
+    high: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class SegmentedRegression:
+    """Interrupted time series: y = b0 + b1·t + b2·after + b3·after·(t − t_after), fitted by
+    least squares with Newey–West errors using ``maxlags`` days of autocorrelation."""
+
+    level: Estimate  # b2: the step at the end of the settling period
+    slope: Estimate  # b3: the change in the daily trend
     n: int
+    maxlags: int
+
+    @property
+    def level_change(self) -> float:
+        return self.level.value
+
+    @property
+    def slope_change(self) -> float:
+        return self.slope.value
+
+    @property
+    def p_value(self) -> float:
+        return self.level.p_value
 
 
 @dataclass(frozen=True)
@@ -88,9 +117,47 @@ class Comparison:
     settling_days: int
     change: Change
     regression: SegmentedRegression | None
-    control: Change | None
-    did: Change | None  # difference-in-differences: change minus the control's change
     permutation: PermutationTest | None = None
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    """One area's (or the average area's) daily mean before and after."""
+
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.change, self.before)
+
+
+@dataclass(frozen=True)
+class DifferenceInDifferences:
+    """The treated areas' change against the average control area's, on the days both have
+    data. ``absolute`` is in the metric's unit (the average treated area's change minus the
+    average control area's); ``relative`` in percentage points (its % change minus the mean
+    of the control areas' % changes), so a big control area counts as much as a small one.
+    Both intervals are Newey–West; the relative one treats each area's "before" mean as
+    fixed."""
+
+    treated: AreaChange  # the average treated area
+    control: AreaChange  # the average control area
+    controls: list[AreaChange | None]  # each control area, in the order given (None: no data)
+    absolute: Estimate
+    treated_percent: float | None
+    control_percent: float | None
+    relative: Estimate | None  # None when no area had anything before
+    days: int
+    maxlags: int
+
+    @property
+    def control_count(self) -> int:
+        return sum(1 for row in self.controls if row is not None)
 
 
 def _percent(value: float, base: float) -> float | None:
@@ -167,10 +234,46 @@ def _windows(
     return before, after
 
 
+# Newey–West errors.
+
+
+def hac_maxlags(n: int) -> int:
+    """Days of autocorrelation the Newey–West errors allow for, for ``n`` daily values.
+
+    Newey and West's (1994) rule of thumb, floor(4·(n/100)^(2/9)), gives only 3 lags for a
+    month or two of days; daily EPR use also repeats weekly (weekdays against weekends), so
+    at least a week of lags is used. Never more than a quarter of the days: with few days
+    the long-run variance would be estimated from a handful of products and be noisier than
+    the problem it corrects."""
+    rule = math.floor(4 * (n / 100) ** (2 / 9))
+    return max(1, min(max(rule, WEEK), n // 4))
+
+
+def _hac_fit(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """Coefficients, Newey–West standard errors (small-sample corrected) and residual
+    degrees of freedom; None when the design cannot be fitted."""
+    n, k = design.shape
+    if n <= k or np.linalg.matrix_rank(design) < k:
+        return None
+    fit = sm.OLS(y, design).fit(
+        cov_type="HAC", cov_kwds={"maxlags": hac_maxlags(n), "use_correction": True}, use_t=True
+    )
+    return np.asarray(fit.params), np.asarray(fit.bse), float(fit.df_resid)
+
+
+def _estimate(value: float, se: float, df: float) -> Estimate:
+    # A perfect fit leaves a standard error of rounding noise: call it zero, as the data say.
+    if not math.isfinite(se) or se <= 1e-12 * max(1.0, abs(value)):
+        se = 0.0
+    half = _t(CONFIDENCE, df) * se
+    return Estimate(value, se, value - half, value + half, _two_sided_p(value, se, df))
+
+
 def segmented_regression(
     before: Sequence[tuple[int, float]], after: Sequence[tuple[int, float]], start: int
 ) -> SegmentedRegression | None:
-    """OLS fit of the interrupted time series; None with too few days to fit it."""
+    """The interrupted time series with Newey–West errors; None with too few days to fit
+    it. Days without data are skipped, so lags count days with data."""
     points = [(t, y, 0.0) for t, y in before] + [(t, y, 1.0) for t, y in after]
     n = len(points)
     if n < 6 or len(before) < 2 or len(after) < 2:
@@ -179,20 +282,19 @@ def segmented_regression(
     y = np.array([p[1] for p in points], dtype=float)
     post = np.array([p[2] for p in points])
     design = np.column_stack([np.ones(n), t, post, post * (t - start)])
-    coef, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
-    if rank < design.shape[1]:
+    fitted = _hac_fit(y, design)
+    if fitted is None:
         return None
-    residuals = y - design @ coef
-    df = n - design.shape[1]
-    sigma2 = float(residuals @ residuals) / df
-    covariance = sigma2 * np.linalg.pinv(design.T @ design)
-    se = math.sqrt(max(float(covariance[2, 2]), 0.0))
+    coef, se, df = fitted
     return SegmentedRegression(
-        level_change=float(coef[2]),
-        slope_change=float(coef[3]),
-        p_value=_two_sided_p(float(coef[2]), se, df),
+        level=_estimate(float(coef[2]), float(se[2]), df),
+        slope=_estimate(float(coef[3]), float(se[3]), df),
         n=n,
+        maxlags=hac_maxlags(n),
     )
+
+
+# The permutation test.
 
 
 def _split_differences(pooled: np.ndarray, after: np.ndarray, k: int) -> np.ndarray:
@@ -259,26 +361,16 @@ def compare(
     days_before: int,
     days_after: int,
     settling_days: int = 0,
-    control: DailySeries | None = None,
 ) -> Comparison | None:
     """Before/after figures for ``series`` around ``marker``: the window of ``days_before``
-    days before it, and ``days_after`` days starting ``settling_days`` after it. With a
-    ``control`` series (untouched areas), also difference-in-differences. None when either
-    window has no data."""
-    if days_before < 1 or days_after < 1 or settling_days < 0:
-        raise ValueError("windows need at least one day and a settling period of 0 or more")
+    days before it, and ``days_after`` days starting ``settling_days`` after it. None when
+    either window has no data."""
+    _check_windows(days_before, days_after, settling_days)
     before, after = _windows(series, marker, days_before, days_after, settling_days)
     if not before or not after:
         return None
     values_before = [v for _, v in before]
     values_after = [v for _, v in after]
-    control_change = did = None
-    if control is not None:
-        c_before, c_after = _windows(control, marker, days_before, days_after, settling_days)
-        if c_before and c_after:
-            cb, ca = [v for _, v in c_before], [v for _, v in c_after]
-            control_change = _change(cb, ca)
-            did = _difference_in_differences(values_before, values_after, cb, ca)
     return Comparison(
         marker=marker,
         days_before=days_before,
@@ -286,100 +378,129 @@ def compare(
         settling_days=settling_days,
         change=_change(values_before, values_after),
         regression=segmented_regression(before, after, settling_days),
-        control=control_change,
-        did=did,
         permutation=permutation_test(values_before, values_after),
     )
 
 
-def _difference_in_differences(
-    before: Sequence[float],
-    after: Sequence[float],
-    control_before: Sequence[float],
-    control_after: Sequence[float],
-) -> Change:
-    estimate = float(
-        (np.mean(after) - np.mean(before)) - (np.mean(control_after) - np.mean(control_before))
+def _check_windows(days_before: int, days_after: int, settling_days: int) -> None:
+    if days_before < 1 or days_after < 1 or settling_days < 0:
+        raise ValueError("windows need at least one day and a settling period of 0 or more")
+
+
+# Difference-in-differences against the average control area.
+
+ByDay = dict[int, float]  # day offset from the marker -> value, inside the two windows
+
+
+def _by_day(series: DailySeries, marker: dt.date, windows: tuple[int, int, int]) -> ByDay:
+    before, after = _windows(series, marker, *windows)
+    return dict(before + after)
+
+
+def _average_area(areas: Sequence[ByDay]) -> ByDay:
+    """Per day, the mean over the areas with a value that day."""
+    days = sorted({day for area in areas for day in area})
+    return {day: float(np.mean([a[day] for a in areas if day in a])) for day in days}
+
+
+def _area_change(values: ByDay) -> AreaChange | None:
+    before = [v for day, v in values.items() if day < 0]
+    after = [v for day, v in values.items() if day >= 0]
+    if not before or not after:
+        return None
+    return AreaChange(float(np.mean(before)), float(np.mean(after)))
+
+
+def _relative(values: ByDay) -> ByDay | None:
+    """The area's values as % above or below its own "before" mean; None when it had
+    nothing before (no % change can be said of it)."""
+    change = _area_change(values)
+    if change is None or change.before == 0:
+        return None
+    return {day: 100.0 * (v / change.before - 1.0) for day, v in values.items()}
+
+
+@dataclass(frozen=True)
+class _Step:
+    estimate: Estimate
+    treated: AreaChange  # over the days the estimate used, so the figures add up to it
+    control: AreaChange
+    days: int
+    maxlags: int
+
+
+def _step(treated: ByDay, control: ByDay) -> _Step | None:
+    """The after − before step in the daily treated − control gap: least squares on an
+    "after" indicator with Newey–West errors. With the control subtracted day by day, noise
+    the areas share (a busy week for everyone) cancels instead of widening the interval."""
+    days = sorted(treated.keys() & control.keys())
+    post = np.array([1.0 if day >= 0 else 0.0 for day in days])
+    if post.sum() < 2 or len(days) - post.sum() < 2:
+        return None
+    gap = np.array([treated[day] - control[day] for day in days])
+    fitted = _hac_fit(gap, np.column_stack([np.ones(len(days)), post]))
+    if fitted is None:
+        return None
+    coef, se, df = fitted
+
+    def change(values: ByDay) -> AreaChange:
+        before = [values[day] for day in days if day < 0]
+        after = [values[day] for day in days if day >= 0]
+        return AreaChange(float(np.mean(before)), float(np.mean(after)))
+
+    return _Step(
+        _estimate(float(coef[1]), float(se[1]), df),
+        change(treated),
+        change(control),
+        len(days),
+        hac_maxlags(len(days)),
     )
-    low = high = p_value = None
-    spread = _welch([(after, 1), (before, -1), (control_after, -1), (control_before, 1)])
-    if spread is not None:
-        se, df = spread
-        half = _t(CONFIDENCE, df) * se
-        low, high, p_value = estimate - half, estimate + half, _two_sided_p(estimate, se, df)
-    return Change(mean_ci(before), mean_ci(after), estimate, low, high, p_value)
 
 
-# The sentence people read.
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
-
-
-def _signed_percent(change: Change) -> str:
-    if change.percent is None:
-        return f"{change.absolute:+,.1f}"
-    return f"{change.percent:+.0f}%"
-
-
-def summary(
-    comparison: Comparison,
+def difference_in_differences(
+    treated: Sequence[DailySeries],
+    controls: Sequence[DailySeries],
+    marker: dt.date,
     *,
-    metric: str,
-    unit: str,
-    scope: str,
-    marker: str,
-    higher_is_better: bool = True,
-) -> str:
-    """e.g. "Pathology orders per day on Ward 7B rose 18% (95% CI 9% to 27%) after the
-    order-set change on 3 March 2025; control areas: +2%." plus whether it may be noise."""
-    change = comparison.change
-    direction = (
-        "rose" if change.absolute > 0 else "fell" if change.absolute < 0 else "did not change"
+    days_before: int,
+    days_after: int,
+    settling_days: int = 0,
+) -> DifferenceInDifferences | None:
+    """The average treated area's change against the average control area's (each area's
+    own series, averaged per day), in the metric's unit and in % (each area against its own
+    "before" mean, then averaged), with Newey–West intervals. Summing the controls instead
+    would count their shared trend once per area and let one big department swamp a ward.
+    None without two days of treated and control data on each side."""
+    _check_windows(days_before, days_after, settling_days)
+    windows = (days_before, days_after, settling_days)
+    treated_days = [_by_day(s, marker, windows) for s in treated]
+    control_days = [_by_day(s, marker, windows) for s in controls]
+    per_control = [_area_change(values) for values in control_days]
+    usable = [values for values, row in zip(control_days, per_control, strict=True) if row]
+    if not treated_days or not usable:
+        return None
+    absolute = _step(_average_area(treated_days), _average_area(usable))
+    if absolute is None:
+        return None
+    treated_relative = [r for r in map(_relative, treated_days) if r]
+    control_relative = [r for r in map(_relative, usable) if r]
+    relative = (
+        _step(_average_area(treated_relative), _average_area(control_relative))
+        if treated_relative and control_relative
+        else None
     )
-    when = f"{comparison.marker.day} {comparison.marker:%B %Y}"
-    if change.percent is not None and change.absolute:
-        size = f" {abs(change.percent):.0f}%"
-        if change.percent_low is not None and change.percent_high is not None:
-            size += f" (95% CI {change.percent_low:.0f}% to {change.percent_high:.0f}%)"
-    elif change.absolute:
-        size = f" by {_number(abs(change.absolute))} {unit}"
-        if change.low is not None and change.high is not None:
-            size += f" (95% CI {_number(change.low)} to {_number(change.high)})"
-    else:
-        size = ""
-    sentence = (
-        f"{metric} on {scope} {direction}{size}, from {_number(change.before.value)} to "
-        f"{_number(change.after.value)} {unit}, after the {marker} on {when}"
+    return DifferenceInDifferences(
+        treated=absolute.treated,
+        control=absolute.control,
+        controls=per_control,
+        absolute=absolute.estimate,
+        # Relative series are 0 on average before, so their "after" mean is the % change.
+        treated_percent=relative.treated.change if relative else None,
+        control_percent=relative.control.change if relative else None,
+        relative=relative.estimate if relative else None,
+        days=absolute.days,
+        maxlags=absolute.maxlags,
     )
-    if comparison.control is not None:
-        sentence += f"; control areas: {_signed_percent(comparison.control)}"
-    sentence += "."
-    if change.absolute and (change.absolute > 0) != higher_is_better:
-        sentence += " For this metric, that is a change for the worse."
-    regression = comparison.regression
-    if regression is not None:
-        if regression.p_value < SIGNIFICANCE:
-            sentence += (
-                " The step at the change is unlikely to be noise "
-                f"(segmented regression, p = {regression.p_value:.3f})."
-            )
-        else:
-            sentence += (
-                " The step at the change could be noise "
-                f"(segmented regression, p = {regression.p_value:.2f})."
-            )
-    else:
-        sentence += " Too few days to fit a trend to the change."
-    permutation = comparison.permutation
-    if permutation is not None and change.absolute:
-        verdict = "is unlikely to be" if permutation.p_value < SIGNIFICANCE else "could be"
-        sentence += (
-            f" Shuffling the days between before and after, a difference this large "
-            f"{verdict} chance (permutation test, {_p(permutation.p_value)})."
-        )
-    return sentence
 
 
 def _p(value: float) -> str:

@@ -9,7 +9,6 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
@@ -387,68 +386,6 @@ def wave_table(rows: list[WaveRow]) -> list[list[object]]:
         ]
         for row in rows
     ]
-
-
-def areas_with_data(areas: list[Area], start: dt.date, end: dt.date) -> set[int]:
-    """Areas with any events in the range: controls without data would read as zeros."""
-    return set(
-        DailyRollup.objects.filter(
-            area_id__in=[a.pk for a in areas], local_date__range=(start, end)
-        )
-        .values_list("area_id", flat=True)
-        .distinct()
-    )
-
-
-# Before and after a change.
-
-
-def before_after(
-    access: Access, go_live: GoLive, data: dict[str, Any], marker: MarkerView
-) -> dict[str, Any] | None:
-    """Compare a metric before and after a marker over the touched areas the user sees,
-    with the untouched ones (that have data) as controls."""
-    metric: Metric = data["metric"]
-    visible = list(visible_scope(access, go_live))
-    others = list(access.areas(programme=go_live.programme).select_related("site"))
-    treated = [a for a in visible if marker.touches({a.pk})]
-    if data.get("area"):
-        treated = [a for a in treated if a.pk == data["area"].pk]
-    if not treated:
-        return None
-    control = [a for a in others if a.pk not in marker.area_ids] if marker.area_ids else []
-    start = marker.on - dt.timedelta(days=data["days_before"])
-    end = marker.on + dt.timedelta(days=data["settling_days"] + data["days_after"] - 1)
-    scope = metrics.Scope(tuple(a.pk for a in treated), start, end)
-    series = metrics.series(metric, scope)
-    control_ids = tuple(a.pk for a in control if a.pk in areas_with_data(control, start, end))
-    control_series = (
-        metrics.series(metric, metrics.Scope(control_ids, start, end)) if control_ids else None
-    )
-    result = comparison.compare(
-        series,
-        marker.on,
-        days_before=data["days_before"],
-        days_after=data["days_after"],
-        settling_days=data["settling_days"],
-        control=control_series,
-    )
-    if result is None:
-        return {"result": None, "treated": treated, "control_count": len(control_ids)}
-    scope_name = treated[0].name if len(treated) == 1 else f"{len(treated)} areas"
-    return {
-        "result": result,
-        "treated": treated,
-        "control_count": len(control_ids),
-        "summary": comparison.summary(
-            result,
-            metric=metric.name,
-            unit=metric.unit_label,
-            scope=scope_name,
-            marker=marker.phrase,
-            higher_is_better=metric.higher_is_better,
-        ),
-    }
 
 
 # The whole programme: every go-live the user may see, side by side.

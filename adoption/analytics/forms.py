@@ -11,11 +11,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from adoption.analytics import metrics
+from adoption.analytics import before_after, metrics
 from adoption.analytics.markers import MarkerView
 from adoption.models import ChangeMarker, EventType, Metric, OrderType
 from golive.forms import BoundedDateField, QuickSelect
 from golive.models import Area, Programme, RoleGroup, Site
+from golive.refusals import apply_errors
 
 MAX_RANGE_DAYS = 366
 # Dates far outside any extract only make arithmetic overflow; research extracts (MIMIC) are
@@ -97,7 +98,7 @@ class BeforeAfterForm(forms.Form):
         queryset=Area.objects.none(),
         required=False,
         empty_label="All areas the change touched",
-        help_text="Areas the change did not touch, among those you see, are the controls.",
+        help_text="The areas compared: those the change touched, or one of them.",
     )
     days_before = forms.IntegerField(
         label="Days before",
@@ -126,6 +127,17 @@ class BeforeAfterForm(forms.Form):
         initial=7,
         help_text="Days just after the change that are left out while things settle.",
     )
+    controls = forms.ModelMultipleChoiceField(
+        label="Control areas",
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=(
+            "Leave all unticked to compare with the areas of this go-live that the change "
+            "did not touch."
+        ),
+        error_messages={"invalid_choice": "Choose control areas of this programme from the list."},
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes__input"}),
+    )
 
     def __init__(
         self,
@@ -133,14 +145,33 @@ class BeforeAfterForm(forms.Form):
         metrics: QuerySet[Metric],
         markers: list[MarkerView],
         areas: list[Area],
+        control_areas: list[Area],
         **kwargs: Any,
     ) -> None:
+        """``areas``: the go-live's areas the user sees; ``control_areas``: the programme's
+        areas the user sees, which they may pick as controls."""
         super().__init__(*args, **kwargs)
+        self.markers = {m.key: m for m in markers}
         cast(forms.ModelChoiceField, self.fields["metric"]).queryset = metrics
         cast(forms.ChoiceField, self.fields["marker"]).choices = [(m.key, m.label) for m in markers]
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = Area.objects.filter(
             pk__in=[a.pk for a in areas]
         ).order_by("name")
+        cast(forms.ModelMultipleChoiceField, self.fields["controls"]).queryset = (
+            Area.objects.filter(pk__in=[a.pk for a in control_areas])
+            .select_related("site")
+            .order_by("site__name", "name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        marker = self.markers.get(cleaned.get("marker", ""))
+        if marker is not None and cleaned.get("controls"):
+            try:
+                before_after.check_controls(marker, cleaned["controls"])
+            except ValidationError as error:
+                apply_errors(self, error)
+        return cleaned
 
 
 class MetricForm(forms.ModelForm):

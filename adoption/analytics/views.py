@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from adoption.analytics import before_after as comparisons
 from adoption.analytics import cache as analytics_cache
 from adoption.analytics import dashboard, markers, metrics, weekly
 from adoption.analytics.exports import table_response
@@ -408,12 +409,13 @@ def before_after(request: HttpRequest) -> HttpResponse:
         metrics=Metric.objects.filter(programme=go_live.programme),
         markers=shown,
         areas=list(visible_scope(access, go_live)),
+        control_areas=comparisons.programme_areas(access, go_live.programme),
         initial={"days_before": 28, "days_after": 28, "settling_days": 7},
     )
     outcome = None
     if form.is_bound and form.is_valid():
         marker = next(m for m in shown if m.key == form.cleaned_data["marker"])
-        outcome = dashboard.before_after(access, go_live, form.cleaned_data, marker)
+        outcome = comparisons.before_after(access, go_live, form.cleaned_data, marker)
         if outcome is None:
             form.add_error("area", "That change did not touch any of the areas you see.")
     return render(

@@ -76,3 +76,23 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
     assert board.context["waves"]
     assert all(weeks for _, weeks in board.context["charts"])
     assert board.context["charts"]
+
+    # Before and after the order-set change: the pilot wards against the live wave's other
+    # wards, with a lift the relative difference in differences is sure of.
+    pm_client = Client()
+    pm_client.force_login(pm)
+    compared = pm_client.get(
+        "/adoption/before-after/",
+        {
+            "go_live": live.pk,
+            "metric": orders.pk,
+            "marker": f"m{change.pk}",
+            "days_before": 28,
+            "days_after": 28,
+            "settling_days": 7,
+        },
+    ).context["outcome"]
+    assert compared.control_count > 0
+    assert compared.did is not None
+    assert compared.did.relative is not None
+    assert compared.did.relative.low > 0
