@@ -394,7 +394,7 @@ POLICY: Mapping[str, Row] = {
     "api-docs": {"GET": API_SIGNED_IN},
     "api-feedback-scores": api_read(ADOPTION),
     "api-me": API_READ,
-    "api-definitions": {"GET": API_SIGNED_IN},
+    "api-definitions": API_READ,
     "api-root": API_READ,
     "api-schema": {"GET": API_SIGNED_IN},
     "area-detail": {"GET": api_in(SIGNED_IN), "PUT": expect(SETUP, anonymous=DENIED)},
