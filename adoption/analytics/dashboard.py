@@ -245,7 +245,7 @@ def _mean(values: list[float]) -> float | None:
 def area_rows(view: View) -> list[AreaRow]:
     """Each area of the view, ranked by the share of its staff active in the last two
     weeks of the range (then by active users), with its dip around the go-live (in
-    events recorded, whatever the range). Seven queries whatever the number of areas,
+    events recorded, whatever the range). A fixed number of queries whatever the areas,
     and the figures are cached as computed: a year of them per area is a lot to fetch and
     redo on every request (bench/README.md)."""
     key = (tuple(sorted(view.area_ids)), view.start, view.end, view.role_group)
