@@ -27,5 +27,12 @@ def csv_response(
     writer = csv.writer(response)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([escape_formula(cell) for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     return response
+
+
+def _csv_cell(value: object) -> object:
+    """Numbers as they are: a negative one ("-40.0", a fall) is not a formula."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return escape_formula(value)

@@ -97,6 +97,7 @@ SECTIONS: tuple[Section, ...] = (
             "metric-",
             "change-marker-",
             "api-comparison",
+            "api-dip-and-recovery",
             "api-feedback-scores",
         ),
     ),

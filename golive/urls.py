@@ -11,6 +11,7 @@ from administration.people import api as people_api
 from administration.people import views as people_views
 from administration.structure import api as structure_api
 from adoption.analytics import api as analytics_api
+from adoption.analytics import dip_api
 from adoption.feedback import api as feedback_api
 from adoption.imports import api as adoption_api
 from champions import api as champions_api
@@ -138,6 +139,7 @@ urlpatterns = [
     path("api/v1/me/", api.me, name="api-me"),
     path("api/v1/definitions/", api.figure_definitions, name="api-definitions"),
     path("api/v1/comparisons/", analytics_api.comparison_view, name="api-comparison"),
+    path("api/v1/dip-and-recovery/", dip_api.dip_view, name="api-dip-and-recovery"),
     path("api/v1/feedback-scores/", feedback_api.feedback_scores, name="api-feedback-scores"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

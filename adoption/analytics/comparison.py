@@ -1,5 +1,5 @@
-"""Before/after comparisons and go-live dip and recovery: pure statistics on daily series,
-with no Django, so they are tested against independently computed answers.
+"""Before/after comparisons: pure statistics on daily series, with no Django, so they are
+tested against independently computed answers.
 
 A daily series is a list of ``(date, value)`` pairs with ``None`` for days without data.
 
@@ -501,87 +501,3 @@ def difference_in_differences(
         days=absolute.days,
         maxlags=absolute.maxlags,
     )
-
-
-def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
-
-
-# Dip and recovery around a go-live.
-
-
-@dataclass(frozen=True)
-class DipRecovery:
-    baseline: float | None
-    baseline_source: str  # "before go-live", "steady state" or "" when unknown
-    lowest: float | None  # lowest 7-day mean after go-live (highest if lower is better)
-    lowest_day: int | None  # days after go-live, at the end of that 7-day window
-    dip_percent: float | None
-    days_to_recover: int | None  # None: not yet recovered (or unknown)
-
-    @property
-    def recovery_text(self) -> str:
-        if self.baseline is None:
-            return "Not enough data"
-        if self.days_to_recover is None:
-            return "Not yet"
-        if self.days_to_recover == 0:
-            return "No dip"
-        return f"{self.days_to_recover} days"
-
-
-def rolling_means(values: Sequence[float | None], window: int) -> list[float | None]:
-    """Trailing means over ``window`` days; None until a full window of data exists."""
-    means: list[float | None] = []
-    for end in range(len(values)):
-        chunk = values[max(0, end - window + 1) : end + 1]
-        known = [v for v in chunk if v is not None]
-        means.append(sum(known) / len(known) if len(chunk) == window and known else None)
-    return means
-
-
-def dip_and_recovery(
-    series: DailySeries,
-    go_live: dt.date,
-    *,
-    baseline_days: int = 28,
-    smoothing: int = 7,
-    tolerance: float = 0.95,
-    higher_is_better: bool = True,
-) -> DipRecovery:
-    """How deep use fell after ``go_live`` and how many days it took to get back to within
-    ``tolerance`` of the baseline. The baseline is the mean of the ``baseline_days`` before
-    go-live when there is data then (an upgrade or a release); for a first go-live, when
-    there is nothing before, it is the steady state: the mean of the last ``baseline_days``
-    days of data, once there are at least twice that many after go-live."""
-    before = [v for d, v in series if v is not None and -baseline_days <= (d - go_live).days < 0]
-    after_days = sorted((d, v) for d, v in series if (d - go_live).days >= 0)
-    after = [v for _, v in after_days]
-    known_after = [v for v in after if v is not None]
-    baseline: float | None = None
-    source = ""
-    if len(before) >= smoothing:
-        baseline, source = float(np.mean(before)), "before go-live"
-    elif len(known_after) >= 2 * baseline_days:
-        baseline, source = float(np.mean(known_after[-baseline_days:])), "steady state"
-    means = rolling_means(after, smoothing)
-    indexed = [(i, m) for i, m in enumerate(means) if m is not None]
-    if baseline is None or not indexed:
-        return DipRecovery(baseline, source, None, None, None, None)
-    pick = min if higher_is_better else max
-    lowest_day, lowest = pick(indexed, key=lambda pair: pair[1])
-    dip = (
-        _percent(baseline - lowest, baseline)
-        if higher_is_better
-        else _percent(lowest - baseline, baseline)
-    )
-
-    def recovered(mean: float) -> bool:
-        if higher_is_better:
-            return mean >= tolerance * baseline
-        return mean <= baseline / tolerance
-
-    if recovered(lowest):
-        return DipRecovery(baseline, source, lowest, lowest_day, dip, 0)
-    later = next((i for i, m in indexed if i > lowest_day and recovered(m)), None)
-    return DipRecovery(baseline, source, lowest, lowest_day, dip, later)

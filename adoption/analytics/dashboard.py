@@ -1,6 +1,7 @@
 """Read side of the adoption dashboard: the scope a user is looking at, headline charts,
-areas ranked by adoption, and dip and recovery per area and per wave. Everything is read
-from the rollups, and only for areas the user may see."""
+areas ranked by adoption (each with its dip and recovery: ``dip_figures``) and the
+programme's go-lives side by side. Everything is read from the rollups, and only for areas
+the user may see."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 
 from adoption.analytics import cache as analytics_cache
-from adoption.analytics import comparison, metrics
+from adoption.analytics import dip_figures, metrics
+from adoption.analytics.dip import Dip
 from adoption.analytics.markers import MarkerView, chart_markers
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
 from golive.access import Access
@@ -24,10 +26,9 @@ from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 from golive.tiles import Tile, go_live_tiles
 
 ACTIVE_USERS = "Active users per day"
-# Use dips more in volume than in head count: people still log in, but do less.
-DIP_METRIC = "EPR events per day"
 RANKING_DAYS = 14
 HISTORY_DAYS = 28
+FOLLOW_DAYS = 56  # a go-live's default range runs this long after it
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,21 @@ def last_data_day() -> dt.date | None:
 
 
 def default_range(go_live: GoLive, *, today: dt.date) -> tuple[dt.date, dt.date]:
-    """From four weeks before the go-live to the last day with data (at most a year)."""
-    end = min(last_data_day() or today, today)
-    start = go_live.user_go_live_date - dt.timedelta(days=HISTORY_DAYS)
-    if start > end:
-        start = end - dt.timedelta(days=HISTORY_DAYS)
-    return max(start, end - dt.timedelta(days=365)), end
+    """Around the go-live: from four weeks before it to eight weeks after, ending sooner
+    at the last day with data, so a past go-live's charts show that go-live rather than
+    the latest weeks. A go-live with no data since it (one still to come) shows the
+    latest four weeks instead."""
+    return _around(go_live.user_go_live_date, _last_day(today))
+
+
+def _last_day(today: dt.date) -> dt.date:
+    return min(last_data_day() or today, today)
+
+
+def _around(day0: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    if day0 > last:
+        return last - dt.timedelta(days=HISTORY_DAYS), last
+    return day0 - dt.timedelta(days=HISTORY_DAYS), min(day0 + dt.timedelta(days=FOLLOW_DAYS), last)
 
 
 def programme_metrics(go_live: GoLive) -> list[Metric]:
@@ -123,7 +133,7 @@ class AreaRow:
     staff: int
     active_users: float | None  # mean per day over the last RANKING_DAYS days of the range
     share_active: float | None  # mean daily % of the staff list active, same days
-    dip: comparison.DipRecovery
+    dip: Dip  # around the go-live's date, whatever the range (dip_figures)
     trend: list[float | None] = field(default_factory=list)  # events per day, last 28 days
     go_live: GoLive | None = None  # whose go-live date the dip is measured from
 
@@ -191,7 +201,7 @@ def _active_per_area_day(
 
 
 def _events_per_area_day(view: View) -> dict[int, dict[dt.date, int]]:
-    """What the dip is measured on: events recorded (failed log-ins aside) per area and day."""
+    """The trend: events recorded (failed log-ins aside) per area and day."""
     rows = DailyRollup.objects.filter(
         area_id__in=view.area_ids, local_date__range=(view.start, view.end)
     ).exclude(event_type=EventType.LOGIN_FAILED)
@@ -233,26 +243,28 @@ def _mean(values: list[float]) -> float | None:
 
 def area_rows(view: View) -> list[AreaRow]:
     """Each area of the view, ranked by the share of its staff active in the last two
-    weeks of the range (then by active users); the dip is in events recorded. Five queries
-    whatever the number of areas, and the figures are cached as computed: a year of them
-    per area is a lot to fetch and redo on every request (bench/README.md)."""
-    key = (
-        tuple(sorted(view.area_ids)),
-        view.start,
-        view.end,
-        view.role_group,
-        view.go_live.user_go_live_date,
-    )
+    weeks of the range (then by active users), with its dip around the go-live (in
+    events recorded, whatever the range). A fixed number of queries whatever the areas,
+    and the figures are cached as computed: a year of them per area is a lot to fetch and
+    redo on every request (bench/README.md)."""
+    key = (tuple(sorted(view.area_ids)), view.start, view.end, view.role_group)
     figures = analytics_cache.remember("area_rows", key, lambda: _area_figures(view))
-    return ranked([AreaRow(area, *figures[area.pk], go_live=view.go_live) for area in view.areas])
+    dips = dip_figures.area_dips(view.go_live.user_go_live_date, view.area_ids, view.role_group)
+    return ranked(
+        [
+            AreaRow(area, staff, users, share, dips[area.pk], trend, go_live=view.go_live)
+            for area in view.areas
+            for staff, users, share, trend in [figures[area.pk]]
+        ]
+    )
 
 
-AreaFigures = tuple[int, float | None, float | None, comparison.DipRecovery, list[float | None]]
+AreaFigures = tuple[int, float | None, float | None, list[float | None]]
 
 
 def _area_figures(view: View) -> dict[int, AreaFigures]:
     """Per area: staff listed, mean active users and % of staff active over the recent
-    days, the dip around the go-live, and the last weeks' events per day."""
+    days, and the last weeks' events per day."""
     covered = metrics.covered_days(view.start, view.end)
     days = view.scope.days()
     recent = _recent_days(view)
@@ -274,7 +286,6 @@ def _area_figures(view: View) -> dict[int, AreaFigures]:
             listed,
             _mean([float(daily.get(d, 0)) for d in recent]),
             _mean(shares),
-            comparison.dip_and_recovery(series, view.go_live.user_go_live_date),
             [v for _, v in series[-HISTORY_DAYS:]],
         )
     return figures
@@ -292,17 +303,17 @@ def ranked(rows: list[AreaRow]) -> list[AreaRow]:
     )
 
 
-AREA_HEADER = [
-    "rank",
-    "site",
-    "area",
-    "staff on list",
-    f"active users per day (last {RANKING_DAYS} days)",
-    f"% of staff active per day (last {RANKING_DAYS} days)",
-    "baseline events per day",
-    "dip %",
-    "recovery",
-]
+def area_header() -> list[str]:
+    """The areas export's columns (the dip's named from the registry, when exported)."""
+    return [
+        "rank",
+        "site",
+        "area",
+        "staff on list",
+        f"active users per day (last {RANKING_DAYS} days)",
+        f"% of staff active per day (last {RANKING_DAYS} days)",
+        *dip_figures.header(),
+    ]
 
 
 def area_table(rows: list[AreaRow]) -> list[list[object]]:
@@ -314,9 +325,7 @@ def area_table(rows: list[AreaRow]) -> list[list[object]]:
             row.staff,
             _round(row.active_users),
             _round(row.share_active),
-            _round(row.dip.baseline),
-            _round(row.dip.dip_percent),
-            row.dip.recovery_text,
+            *dip_figures.cells(row.dip),
         ]
         for rank, row in enumerate(rows, start=1)
     ]
@@ -324,68 +333,6 @@ def area_table(rows: list[AreaRow]) -> list[list[object]]:
 
 def _round(value: float | None, places: int = 1) -> float | None:
     return None if value is None else round(value, places)
-
-
-# Waves: dip and recovery of each go-live, side by side.
-
-
-@dataclass(frozen=True)
-class WaveRow:
-    go_live: GoLive
-    areas: int
-    dip: comparison.DipRecovery
-
-
-def wave_rows(
-    access: Access, go_live: GoLive, *, today: dt.date, role_group: str = ""
-) -> list[WaveRow]:
-    """EPR events per day around each live wave of the programme, over the areas the user
-    sees."""
-    active = Metric.objects.filter(programme=go_live.programme, name=DIP_METRIC).first()
-    if active is None:
-        return []
-    rows = []
-    waves = access.go_lives().filter(programme=go_live.programme, user_go_live_date__lte=today)
-    for wave in waves.order_by("user_go_live_date"):
-        ids = tuple(a.pk for a in visible_scope(access, wave))
-        if not ids:
-            continue
-        day0 = wave.user_go_live_date
-        scope = metrics.Scope(
-            ids,
-            day0 - dt.timedelta(days=HISTORY_DAYS),
-            min(today, day0 + dt.timedelta(days=180)),
-            (role_group,) if role_group else (),
-        )
-        dip = comparison.dip_and_recovery(metrics.series(active, scope), day0)
-        rows.append(WaveRow(wave, len(ids), dip))
-    return rows
-
-
-WAVE_HEADER = [
-    "go-live",
-    "user go-live date",
-    "areas",
-    "baseline events per day",
-    "baseline from",
-    "dip %",
-    "recovery",
-]
-
-
-def wave_table(rows: list[WaveRow]) -> list[list[object]]:
-    return [
-        [
-            row.go_live.name,
-            row.go_live.user_go_live_date.isoformat(),
-            row.areas,
-            _round(row.dip.baseline),
-            row.dip.baseline_source,
-            _round(row.dip.dip_percent),
-            row.dip.recovery_text,
-        ]
-        for row in rows
-    ]
 
 
 # The whole programme: every go-live the user may see, side by side.
@@ -425,10 +372,15 @@ def section_tiles(access: Access, go_live: GoLive, *, today: dt.date) -> list[Ti
 
 
 def programme_default_range(go_lives: list[GoLive], *, today: dt.date) -> tuple[dt.date, dt.date]:
-    """From four weeks before the first go-live to the last day with data (at most a year)."""
-    end = min(last_data_day() or today, today)
-    first = min((g.user_go_live_date for g in go_lives), default=end)
-    start = min(first - dt.timedelta(days=HISTORY_DAYS), end - dt.timedelta(days=HISTORY_DAYS))
+    """Around the go-lives that have data: from four weeks before the first to eight
+    weeks after the last, ending sooner at the last day with data (at most a year, the
+    latest). Without one, the latest four weeks, as for a go-live still to come."""
+    last = _last_day(today)
+    past = sorted(g.user_go_live_date for g in go_lives if g.user_go_live_date <= last)
+    if not past:
+        return _around(last + dt.timedelta(days=1), last)
+    start, _ = _around(past[0], last)
+    _, end = _around(past[-1], last)
     return max(start, end - dt.timedelta(days=365)), end
 
 
@@ -440,7 +392,7 @@ class GoLiveRow:
     go_live: GoLive
     tiles: list[Tile]
     area_rows: list[AreaRow]
-    dip: comparison.DipRecovery | None
+    dip: Dip | None  # the wave's, over the areas of it the user sees; None: not live yet
     active_users: float | None  # distinct people per day over the areas shown
 
     @property
@@ -462,7 +414,9 @@ def programme_rows(
     the dip measured from that go-live's date, and the wave's dip and recovery."""
     waves = {
         row.go_live.pk: row.dip
-        for row in wave_rows(access, view.go_live, today=today, role_group=view.role_group)
+        for row in dip_figures.wave_rows(
+            access, view.go_live, today=today, role_group=view.role_group
+        )
     }
     shown = set(view.area_ids)
     rows = []
@@ -487,7 +441,8 @@ def programme_area_table(rows: list[AreaRow]) -> tuple[list[str], list[list[obje
         [*cells[:3], row.go_live.name if row.go_live else "", *cells[3:]]
         for row, cells in zip(rows, area_table(rows), strict=True)
     ]
-    return [*AREA_HEADER[:3], "go-live", *AREA_HEADER[3:]], body
+    columns = area_header()
+    return [*columns[:3], "go-live", *columns[3:]], body
 
 
 def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]:
@@ -500,8 +455,7 @@ def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]
         "areas",
         f"active users per day (last {RANKING_DAYS} days)",
         f"% of staff active per day (last {RANKING_DAYS} days)",
-        "dip %",
-        "recovery",
+        *dip_figures.header(),
     ]
     body: list[list[object]] = [
         [
@@ -511,8 +465,7 @@ def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]
             len(row.area_rows),
             _round(row.active_users),
             _round(row.share_active),
-            _round(row.dip.dip_percent) if row.dip else None,
-            row.dip.recovery_text if row.dip else "Not live yet",
+            *dip_figures.cells(row.dip),
         ]
         for row in rows
     ]

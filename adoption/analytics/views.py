@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from adoption.analytics import before_after as comparisons
 from adoption.analytics import cache as analytics_cache
-from adoption.analytics import dashboard, markers, metrics, weekly
+from adoption.analytics import dashboard, dip_figures, markers, metrics, weekly
 from adoption.analytics.exports import table_response
 from adoption.analytics.forms import (
     MAX_RANGE_DAYS,
@@ -104,7 +104,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "charts": dashboard.headline_charts(view, shown) if view.areas else [],
         "area_rows": dashboard.area_rows(view) if view.areas else [],
-        "waves": dashboard.wave_rows(
+        "waves": dip_figures.wave_rows(
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
         "first_use": metrics.first_use(go_live, view.area_ids),
@@ -168,12 +168,13 @@ def programme_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
         raise Http404("Choose a go-live first.")
     view, _, rows = _programme(request, go_live)
     name = f"golive-programme-{table}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    notes = [*_notes(request, view), *dip_figures.notes()]
     if table == "areas":
         areas = dashboard.ranked([r for row in rows for r in row.area_rows])
         header, body = dashboard.programme_area_table(areas)
-        return table_response(fmt, name, "Areas", header, body, notes=_notes(request, view))
+        return table_response(fmt, name, "Areas", header, body, notes=notes)
     header, body = dashboard.go_live_table(rows)
-    return table_response(fmt, name, "Go-lives", header, body, notes=_notes(request, view))
+    return table_response(fmt, name, "Go-lives", header, body, notes=notes)
 
 
 def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View:
@@ -227,11 +228,13 @@ def area_page(request: HttpRequest, pk: int) -> HttpResponse:
         (metric, dashboard.metric_chart(metric, view, shown, f"area-metric-{metric.pk}"))
         for metric in dashboard.programme_metrics(go_live)
     ]
+    dips = dip_figures.area_dips(go_live.user_go_live_date, (area.pk,), view.role_group)
     context = {
         "view": view,
         "area": area,
         "form": form,
         "charts": charts,
+        "dip": dips[area.pk],
         "query": request.GET.urlencode(),
         **_pin(request, go_live),
     }
@@ -277,21 +280,15 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if table == "series":
         header, rows = dashboard.series_table(view)
         return table_response(fmt, name, "Daily metrics", header, rows, notes=notes)
+    notes += dip_figures.notes()
     if table == "areas":
-        return table_response(
-            fmt,
-            name,
-            "Areas",
-            dashboard.AREA_HEADER,
-            dashboard.area_table(dashboard.area_rows(view)),
-            notes=notes,
-        )
-    waves = dashboard.wave_rows(
+        rows = dashboard.area_table(dashboard.area_rows(view))
+        return table_response(fmt, name, "Areas", dashboard.area_header(), rows, notes=notes)
+    waves = dip_figures.wave_rows(
         access_for(request), go_live, today=timezone.localdate(), role_group=view.role_group
     )
-    return table_response(
-        fmt, name, "Waves", dashboard.WAVE_HEADER, dashboard.wave_table(waves), notes=notes
-    )
+    rows = dip_figures.wave_table(waves)
+    return table_response(fmt, name, "Waves", dip_figures.wave_header(), rows, notes=notes)
 
 
 def _notes(request: HttpRequest, view: dashboard.View) -> list[str]:
@@ -321,7 +318,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
         "view": view,
         "charts": _board_charts(view, shown),
         "area_rows": dashboard.area_rows(view) if view.areas else [],
-        "waves": dashboard.wave_rows(
+        "waves": dip_figures.wave_rows(
             access, go_live, today=timezone.localdate(), role_group=view.role_group
         ),
         "markers": _markers_in(view, shown),
@@ -352,7 +349,7 @@ def programme_board_pack(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "charts": _board_charts(view, shown),
         "area_rows": dashboard.ranked([r for row in rows for r in row.area_rows]),
-        "waves": dashboard.wave_rows(access, go_live, today=today, role_group=view.role_group),
+        "waves": dip_figures.wave_rows(access, go_live, today=today, role_group=view.role_group),
         "markers": _markers_in(view, shown),
         "ranking_days": dashboard.RANKING_DAYS,
         "printed": timezone.localtime(),

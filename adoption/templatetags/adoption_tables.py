@@ -16,10 +16,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from adoption.analytics.dashboard import AreaRow
+from adoption.analytics.dip import Dip
+from adoption.analytics.dip_figures import NOT_LIVE_YET
+from adoption.definitions import DIP_KEYS
+from golive import definitions
 
 register = template.Library()
 
 DASH = "–"
+LINE = '<span class="golive-figure-line"><span class="golive-figure-line__name">{}</span> {}</span>'
 
 ROW = (
     '<tr class="nhsuk-table__row">'
@@ -30,9 +35,10 @@ ROW = (
     '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
     '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
     '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
-    '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
-    '<td class="nhsuk-table__cell">{}</td></tr>'
+    "{}</tr>"
 )
+DIP_CELLS = '<td class="nhsuk-table__cell">{}</td><td class="nhsuk-table__cell">{}</td>'
+
 SPARKLINE = (
     '<svg class="golive-sparkline" viewBox="0 0 100 24" role="img" aria-label="{}" '
     'focusable="false"><title>{}</title><polyline points="{}" fill="none" stroke="#005eb8" '
@@ -67,9 +73,50 @@ def _row(rank: int, row: AreaRow, query: str, links: bool, programme: bool) -> S
         row.staff,
         DASH if row.active_users is None else floatformat(row.active_users, 1),
         DASH if row.share_active is None else f"{floatformat(row.share_active, 1)}%",
-        DASH if row.dip.dip_percent is None else f"{floatformat(row.dip.dip_percent, 0)}%",
-        row.dip.recovery_text,
+        dip_cells(row.dip),
     )
+
+
+@register.simple_tag
+def dip_cells(dip: Dip | None) -> SafeString:
+    """Two cells: the dip against the baseline and the recovery, one line per figure,
+    each named from the registry with its day beside it (a column per figure would be a
+    wall of columns on a phone)."""
+    if dip is None:
+        return format_html(DIP_CELLS, NOT_LIVE_YET, NOT_LIVE_YET)
+    figures = dip_figures(dip)
+    return format_html(DIP_CELLS, _lines(figures[:4]), _lines(figures[4:]))
+
+
+def _lines(figures: list[tuple[str, str]]) -> SafeString:
+    return format_html_join(
+        "<br>", LINE, ((f"{definitions.label(key)}:", value) for key, value in figures)
+    )
+
+
+@register.simple_tag
+def dip_figures(dip: Dip | None) -> list[tuple[str, str]]:
+    """(registry key, figure as text) for each dip and recovery figure, in order, for a
+    table that names each figure and gives its definition beside it."""
+    if dip is None:
+        return [(key, NOT_LIVE_YET) for key in DIP_KEYS]
+    source = f" ({dip.baseline_source})" if dip.baseline_source else ""
+    level = DASH if dip.baseline is None else f"{floatformat(dip.baseline, 1)}{source}"
+    values = (
+        level,
+        dip.go_live_day_text,
+        dip.deepest_day_text,
+        dip.deepest_week_text,
+        dip.recovery_daily_text,
+        dip.recovery_smoothed_text,
+    )
+    return list(zip(DIP_KEYS, values, strict=True))
+
+
+@register.inclusion_tag("adoption/_dip_definitions.html")
+def dip_definitions() -> dict[str, object]:
+    """What each dip and recovery figure means, from the registry, to print beside them."""
+    return {"keys": DIP_KEYS}
 
 
 def _name(row: AreaRow, query: str, links: bool, programme: bool) -> SafeString:

@@ -4,13 +4,25 @@ from typing import Any
 
 import pytest
 
-from adoption.analytics.comparison import DipRecovery
 from adoption.analytics.dashboard import AreaRow
+from adoption.analytics.dip import Dip, Point
 from adoption.templatetags.adoption_tables import area_table_rows
+
+DIPPED = Dip(
+    baseline=120.0,
+    baseline_source="before go-live",
+    go_live_day=Point(0, 96.0, -20.0),
+    deepest_day=Point(2, 60.0, -50.0),
+    deepest_week=Point(6, 90.0, -25.0),
+    recovery_daily=7,
+    recovery_smoothed=12,
+    daily_dipped=True,
+    weekly_dipped=True,
+)
 
 
 def row(area: Any, go_live: Any = None, **figures: Any) -> AreaRow:
-    dip = DipRecovery(120.0, "before go-live", 90.0, 4, -25.0, 9)
+    dip = DIPPED
     return AreaRow(
         area=area,
         staff=figures.get("staff", 12),
@@ -47,7 +59,7 @@ def test_area_rows_escape_names_and_the_query_and_link_through_the_drill_down(
 
 @pytest.mark.django_db
 def test_area_rows_show_figures_as_the_template_did_and_dashes_for_none(trust: Any) -> None:
-    empty = DipRecovery(None, "", None, None, None, None)
+    empty = Dip(None, "", None, None, None, None, None)
     html = str(
         area_table_rows(
             [
@@ -58,8 +70,10 @@ def test_area_rows_show_figures_as_the_template_did_and_dashes_for_none(trust: A
     )
 
     cells = [cell.split("</td>")[0] for cell in html.split('numeric">')[1:]]
-    assert cells == ["1", "12", "7.3", "58.3%", "-25%", "2", "12", "–", "–", "–"]
-    assert "9 days" in html
+    assert cells == ["1", "12", "7.3", "58.3%", "2", "12", "–", "–"]
+    assert "Deepest day:</span> \N{MINUS SIGN}50%, day 2" in html
+    assert "Recovered (daily):</span> Day 7" in html
+    assert "Recovered (7-day mean):</span> Day 12" in html
     assert "Not enough data" in html
     assert html.count("<svg") == 1  # a trend needs two known days
     assert "<a " not in html  # no links unless asked

@@ -173,67 +173,6 @@ def test_summary_says_when_a_rise_is_for_the_worse() -> None:
     assert "a change for the worse" in text
 
 
-def go_live_series(
-    after: list[float], before: float | None = 100.0
-) -> list[tuple[dt.date, float | None]]:
-    values: dict[int, float | None] = {}
-    if before is not None:
-        values |= dict.fromkeys(range(-28, 0), before)
-    values |= dict(enumerate(after))
-    return daily(values)
-
-
-def test_dip_depth_and_days_to_recover_against_the_baseline_before_go_live() -> None:
-    # A week at 60, then +10 a day back to 100.
-    after = [60.0] * 7 + [70.0, 80.0, 90.0, 100.0] + [100.0] * 20
-    result = comparison.dip_and_recovery(go_live_series(after), MARKER)
-
-    means = [np.mean(after[i - 6 : i + 1]) for i in range(6, len(after))]
-    first_ok = next(i + 6 for i, m in enumerate(means) if m >= 95)
-    assert result.baseline == 100.0
-    assert result.baseline_source == "before go-live"
-    assert result.lowest == pytest.approx(60.0)
-    assert result.dip_percent == pytest.approx(40.0)
-    assert result.days_to_recover == first_ok
-    assert result.recovery_text == f"{first_ok} days"
-
-
-def test_recovery_is_not_yet_when_use_stays_below_the_baseline() -> None:
-    result = comparison.dip_and_recovery(go_live_series([60.0] * 7 + [80.0] * 20), MARKER)
-
-    assert result.days_to_recover is None
-    assert result.recovery_text == "Not yet"
-
-
-def test_a_first_go_live_measures_the_dip_against_its_steady_state() -> None:
-    after = [50.0] * 10 + [100.0] * 60
-    result = comparison.dip_and_recovery(go_live_series(after, before=None), MARKER)
-
-    assert result.baseline_source == "steady state"
-    assert result.baseline == 100.0
-    assert result.dip_percent == pytest.approx(50.0)
-    # A 7-day mean reaches 95 only when the window holds no 50s: days 10 to 16.
-    assert result.days_to_recover == 16
-
-
-def test_too_little_data_after_a_first_go_live_gives_no_baseline() -> None:
-    result = comparison.dip_and_recovery(go_live_series([50.0] * 20, before=None), MARKER)
-
-    assert result.baseline is None
-    assert result.recovery_text == "Not enough data"
-
-
-def test_for_a_lower_is_better_metric_the_dip_is_a_peak() -> None:
-    after = [20.0] * 7 + [2.0] * 20
-    result = comparison.dip_and_recovery(
-        go_live_series(after, before=2.0), MARKER, higher_is_better=False
-    )
-
-    assert result.lowest == 20.0
-    assert result.dip_percent == pytest.approx(900.0)
-    assert result.days_to_recover == 13
-
-
 # The permutation test, against scipy.stats.permutation_test.
 
 

@@ -74,6 +74,15 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
     assert board.status_code == 200
     assert board.context["area_rows"]
     assert board.context["waves"]
+    # The live wave shows every dip figure (a first go-live: against its steady state), the
+    # 7-day mean shallower than the deepest day and its recovery no earlier.
+    live_wave = board.context["waves"][0].dip
+    assert live_wave.baseline_source == "steady state: no use before go-live"
+    assert live_wave.go_live_day.change < 0
+    assert live_wave.deepest_day.change < live_wave.deepest_week.change < 0
+    assert live_wave.recovery_daily is not None
+    assert live_wave.recovery_smoothed is not None
+    assert live_wave.recovery_daily <= live_wave.recovery_smoothed
     assert all(weeks for _, weeks in board.context["charts"])
     assert board.context["charts"]
 

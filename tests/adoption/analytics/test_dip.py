@@ -1,0 +1,173 @@
+"""Dip and recovery against answers computed here, independently, with numpy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from adoption.analytics import dip
+
+GO_LIVE = dt.date(2025, 3, 3)
+BASELINE_DAYS = 28
+SMOOTHING = 7
+TOLERANCE = 0.95
+HOLD = 3
+
+
+def series(before: np.ndarray | None, after: np.ndarray) -> list[tuple[dt.date, float | None]]:
+    """Daily values: ``before`` ends the day before go-live, ``after`` starts on it."""
+    values: list[tuple[dt.date, float | None]] = []
+    if before is not None:
+        start = GO_LIVE - dt.timedelta(days=len(before))
+        values += [(start + dt.timedelta(days=i), float(v)) for i, v in enumerate(before)]
+    values += [(GO_LIVE + dt.timedelta(days=i), float(v)) for i, v in enumerate(after)]
+    return values
+
+
+def planted_v(seed: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """28 days around 200 a day, then a V: 45% down at the bottom (day 3), back in 10 days,
+    with noise of a few events a day throughout."""
+    rng = np.random.default_rng(seed)
+    before = 200 + rng.normal(0, 3, BASELINE_DAYS)
+    days = np.arange(60)
+    depth = 0.45 * np.clip(1 - np.abs(days - 3) / 10, 0, None)
+    after = 200 * (1 - depth) + rng.normal(0, 3, len(days))
+    return before, after
+
+
+def test_a_planted_v_shaped_dip_gives_the_known_depths_and_recoveries() -> None:
+    before, after = planted_v()
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    base = before.mean()
+    change = 100 * (after - base) / base
+    bottom = int(np.argmin(after))
+    means = np.convolve(after, np.ones(SMOOTHING) / SMOOTHING, mode="valid")
+    week_end = int(np.argmin(means)) + SMOOTHING - 1
+    ok = after >= TOLERANCE * base
+    daily = next(d for d in range(bottom + 1, len(after)) if ok[d : d + HOLD].all())
+    smoothed = next(
+        i + SMOOTHING - 1
+        for i, m in enumerate(means)
+        if i + SMOOTHING - 1 > week_end and m >= TOLERANCE * base
+    )
+    assert result.baseline == pytest.approx(base)
+    assert result.baseline_source == dip.BEFORE_GO_LIVE
+    assert result.go_live_day is not None
+    assert result.go_live_day.change == pytest.approx(change[0])
+    assert result.deepest_day is not None
+    assert (result.deepest_day.day, result.deepest_day.change) == (
+        bottom,
+        pytest.approx(change[bottom]),
+    )
+    assert result.deepest_week is not None
+    assert result.deepest_week.day == week_end
+    assert result.deepest_week.change == pytest.approx(100 * (means.min() - base) / base)
+    assert result.recovery_daily == daily
+    assert result.recovery_smoothed == smoothed
+    assert result.recovery_daily_text == f"Day {daily}"
+    # What the named figures are for: smoothing reads shallower and recovers later.
+    assert result.deepest_week.change > result.deepest_day.change + 5
+    assert smoothed > daily
+
+
+def test_the_figures_read_as_signed_percentages_with_their_days() -> None:
+    after = np.array([72.0, 55.0, 60.0, 90.0, 100.0, 100.0, 100.0] + [100.0] * 20)
+
+    result = dip.dip_and_recovery(series(np.full(28, 100.0), after), GO_LIVE)
+
+    assert result.go_live_day_text == "\N{MINUS SIGN}28%"
+    assert result.deepest_day_text == "\N{MINUS SIGN}45%, day 1"
+    assert result.recovery_daily_text == "Day 4"
+    assert result.deepest_week_text.endswith("days 0\N{EN DASH}6")
+
+
+def test_a_day_without_data_breaks_the_run_of_recovered_days() -> None:
+    after: list[float | None] = [50.0, 100.0, None, 100.0, 100.0, 100.0, 100.0]
+    values = series(np.full(28, 100.0), np.array([]))
+    values += [(GO_LIVE + dt.timedelta(days=i), v) for i, v in enumerate(after)]
+
+    result = dip.dip_and_recovery(values, GO_LIVE)
+
+    assert result.recovery_daily == 3
+
+
+def test_for_a_lower_is_better_metric_the_dip_is_a_peak() -> None:
+    rng = np.random.default_rng(9)
+    before = 10 + rng.normal(0, 0.2, BASELINE_DAYS)
+    after = np.array([30.0, 40.0, 25.0, 12.0, 10.0, 10.0, 10.0, 10.0] + [10.0] * 20)
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE, higher_is_better=False)
+
+    base = before.mean()
+    ok = after <= base / TOLERANCE
+    peak = int(np.argmax(after))
+    daily = next(d for d in range(peak + 1, len(after)) if ok[d : d + HOLD].all())
+    assert result.deepest_day is not None
+    assert result.deepest_day.day == peak
+    assert result.deepest_day.change == pytest.approx(100 * (40.0 - base) / base)
+    assert result.recovery_daily == daily
+
+
+def test_recovery_is_not_yet_when_use_stays_below_the_baseline() -> None:
+    after = np.array([60.0] * 7 + [90.0] * 20)  # 90% of the baseline: not back
+
+    result = dip.dip_and_recovery(series(np.full(28, 100.0), after), GO_LIVE)
+
+    assert (result.recovery_daily, result.recovery_smoothed) == (None, None)
+    assert result.recovery_daily_text == dip.NOT_YET
+    assert result.recovery_smoothed_text == dip.NOT_YET
+
+
+def test_without_a_baseline_every_figure_says_not_enough_data() -> None:
+    result = dip.dip_and_recovery(series(None, np.full(20, 50.0)), GO_LIVE)
+
+    assert result.baseline is None
+    assert result.go_live_day is None
+    assert result.recovery_daily_text == dip.NOT_ENOUGH_DATA
+    assert result.recovery_smoothed_text == dip.NOT_ENOUGH_DATA
+    assert result.go_live_day_text == dip.DASH
+
+
+def test_a_first_go_live_with_only_zeros_before_is_measured_against_its_steady_state() -> None:
+    after = np.array([50.0] * 10 + [100.0] * 60)
+
+    result = dip.dip_and_recovery(series(np.zeros(28), after), GO_LIVE)
+
+    assert result.baseline_source == dip.STEADY_STATE
+    assert result.baseline == pytest.approx(after[-BASELINE_DAYS:].mean())
+    assert result.deepest_day is not None
+    assert result.deepest_day.change == pytest.approx(-50.0)
+    # The 7-day mean is back at 95 only when its window holds no 50s: days 10 to 16.
+    assert result.recovery_smoothed == 16
+    assert result.recovery_daily == 10
+
+
+def test_use_that_never_falls_below_the_tolerance_is_no_dip() -> None:
+    after = np.array([97.0, 96.0, 99.0] + [100.0] * 20)
+
+    result = dip.dip_and_recovery(series(np.full(28, 100.0), after), GO_LIVE)
+
+    assert result.recovery_daily_text == dip.NO_DIP
+    assert result.recovery_smoothed_text == dip.NO_DIP
+    assert result.recovery_daily is None
+
+
+def test_only_the_days_after_go_live_within_the_follow_up_are_searched() -> None:
+    after = np.array([100.0] * dip.FOLLOW_DAYS + [1.0] * 5)  # a data outage much later
+
+    result = dip.dip_and_recovery(series(np.full(28, 100.0), after), GO_LIVE)
+
+    assert result.recovery_daily_text == dip.NO_DIP
+
+
+def test_percent_text_uses_a_true_minus_and_a_plus() -> None:
+    assert [dip.percent_text(v) for v in (-27.6, 4.4, 0.2, None)] == [
+        "\N{MINUS SIGN}28%",
+        "+4%",
+        "0%",
+        dip.DASH,
+    ]
