@@ -29,6 +29,7 @@ from adoption.analytics.forms import (
 from adoption.analytics.markers import MarkerView
 from adoption.imports import selectors as import_selectors
 from adoption.models import ChangeMarker, Metric
+from golive import definitions
 from golive.access import Access, Capability, access_for
 from golive.charts import Chart
 from golive.dashboard import visible_scope
@@ -170,9 +171,11 @@ def programme_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
     if table == "areas":
         areas = dashboard.ranked([r for row in rows for r in row.area_rows])
         header, body = dashboard.programme_area_table(areas)
-        return table_response(fmt, name, "Areas", header, body, notes=_notes(request, view))
+        notes = [*_notes(request, view), *definitions.notes(dashboard.TABLE_FIGURES)]
+        return table_response(fmt, name, "Areas", header, body, notes=notes)
     header, body = dashboard.go_live_table(rows)
-    return table_response(fmt, name, "Go-lives", header, body, notes=_notes(request, view))
+    notes = [*_notes(request, view), *definitions.notes(dashboard.TABLE_FIGURES)]
+    return table_response(fmt, name, "Go-lives", header, body, notes=notes)
 
 
 def _filtered(form: DashboardFilterForm, view: dashboard.View) -> dashboard.View:
@@ -281,9 +284,9 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
             fmt,
             name,
             "Areas",
-            dashboard.AREA_HEADER,
+            dashboard.area_header(),
             dashboard.area_table(dashboard.area_rows(view)),
-            notes=notes,
+            notes=[*notes, *definitions.notes(dashboard.TABLE_FIGURES)],
         )
     waves = dashboard.wave_rows(
         access_for(request), go_live, today=timezone.localdate(), role_group=view.role_group
