@@ -18,7 +18,7 @@ from django.utils import timezone
 from golive.celery import delay_after_commit
 from golive.identifiers import remove_nhs_numbers
 from golive.models import GoLive, Role, RoleGrant, User
-from training import selectors
+from training import selectors, status
 from training.models import TrainingAlert
 
 
@@ -37,9 +37,13 @@ def refresh_alerts(
         return []
     trajectory = selectors.whole_scope_trajectory(go_live, today=today)
     serious = selectors.serious_alerts(trajectory)
+    # Each alert names one trigger ("14 points behind"); the status sentence beside it says
+    # what the other figures make of it (the forecast may still reach the target).
+    sentence = status.status_sentence(trajectory)
     now = timezone.now()
     raised = []
-    for kind, message in selectors.trajectory_alerts(trajectory).items():
+    for kind, trigger in selectors.trajectory_alerts(trajectory).items():
+        message = None if trigger is None else f"{trigger} {sentence}"
         alert = TrainingAlert.objects.filter(go_live=go_live, kind=kind, closed_at=None).first()
         if message is None:
             if alert is not None:

@@ -571,12 +571,10 @@ def trajectory_alerts(trajectory: Trajectory) -> dict[str, str | None]:
             f"{trajectory.planned_percent_today:.1f}% planned for today: "
             f"{behind} points behind (alert margin {margin})."
         )
-    if result.misses_target:
-        needed = result.weekly_needed
+    if result.misses_target:  # the completions a week needed: in the status sentence after it
         messages[TrainingAlert.Kind.FORECAST_MISS] = (
             f"At the current rate {result.percent(result.projected)}% will be trained by "
-            f"go-live against a target of {trajectory.plan.target_percent}%"
-            + (f"; {needed:.0f} people a week are needed." if needed is not None else ".")
+            f"go-live against a target of {trajectory.plan.target_percent}%."
         )
     return messages
 

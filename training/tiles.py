@@ -1,5 +1,6 @@
-"""Training as the core's pages show it: the trained-staff tile on the dashboards and the open
-training alerts on the home page (both registered in ``TrainingConfig.ready``)."""
+"""Training as the core's pages show it: the trained-staff tile (with training's status) on
+the dashboards and the open training alerts on the home page (both registered in
+``TrainingConfig.ready``)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ from golive.access import Access
 from golive.dashboard import HomeAlerts
 from golive.models import GoLive
 from golive.tiles import Tile, percent_figure
-from training import selectors
+from training import selectors, status
 from training.models import TrainingAlert
 
 
 def training_tile(access: Access, go_live: GoLive, today: dt.date) -> Tile:
+    """Trained now (figure and count from the same tally, so they agree), then training's
+    status sentence: a board reading the tile sees the plan and the forecast reconciled."""
     scope = selectors.scope_for(access, go_live)
-    figures = selectors.totals(selectors.staff_in_scope(scope), go_live, today=today)
+    staff = selectors.staff_in_scope(scope)
+    figures = selectors.totals(staff, go_live, today=today)
+    trajectory = selectors.trajectory_for(staff, go_live, today=today)
     return Tile(
         "Training",
         percent_figure(figures.percent),
-        f"{figures.trained:,} of {figures.required:,} staff trained; {figures.overdue:,} overdue",
+        f"{figures.trained:,} of {figures.required:,} staff trained; {figures.overdue:,} "
+        f"overdue. {status.status_sentence(trajectory)}",
         reverse("training:home"),
     )
 

@@ -20,7 +20,7 @@ from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_
 from golive.models import GoLive, StaffMember
 from golive.navigation import current_go_live
 from golive.refusals import apply_errors
-from training import exports, selectors, services
+from training import exports, selectors, services, status
 from training.charts import compliance_chart, trajectory_chart
 from training.confidence import MIN_GROUP_SIZE
 from training.forms import (
@@ -78,6 +78,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "week_last": go_live.user_go_live_date + selectors.GO_LIVE_WEEK - dt.timedelta(days=1),
         "by_group": selectors.breakdown(scope, by="role_group", today=today),
         "trajectory": trajectory,
+        "status": status.status_sentence(trajectory),
+        "needed": status.completions_needed(trajectory.forecast),
         "chart": trajectory_chart(trajectory),
         "alerts": selectors.open_alerts(GoLive.objects.filter(pk=go_live.pk)),
         "may_manage": _may_manage(access, go_live),

@@ -19,13 +19,13 @@ from adoption.analytics import dip_figures, metrics
 from adoption.analytics.dip import Dip
 from adoption.analytics.markers import MarkerView, chart_markers
 from adoption.models import DailyRollup, DailyUserActivity, EventType, Metric
+from golive import definitions
 from golive.access import Access
 from golive.charts import Chart, Series
 from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, Programme, RoleGroup, StaffMember
 from golive.tiles import Tile, go_live_tiles
 
-ACTIVE_USERS = "Active users per day"
 RANKING_DAYS = 14
 HISTORY_DAYS = 28
 FOLLOW_DAYS = 56  # a go-live's default range runs this long after it
@@ -303,15 +303,24 @@ def ranked(rows: list[AreaRow]) -> list[AreaRow]:
     )
 
 
+# The registered figures the area and go-live tables show (their notes go with the exports).
+TABLE_FIGURES = ("adoption.active_users", "adoption.share_active")
+
+
+def _recent(key: str) -> str:
+    """A registered figure's name as a column header, over the days it is averaged on."""
+    return f"{definitions.label(key)} (last {RANKING_DAYS} days)"
+
+
 def area_header() -> list[str]:
-    """The areas export's columns (the dip's named from the registry, when exported)."""
+    """The area table's columns; the figures' names are read from the registry."""
     return [
         "rank",
         "site",
         "area",
         "staff on list",
-        f"active users per day (last {RANKING_DAYS} days)",
-        f"% of staff active per day (last {RANKING_DAYS} days)",
+        _recent("adoption.active_users"),
+        _recent("adoption.share_active"),
         *dip_figures.header(),
     ]
 
@@ -441,8 +450,8 @@ def programme_area_table(rows: list[AreaRow]) -> tuple[list[str], list[list[obje
         [*cells[:3], row.go_live.name if row.go_live else "", *cells[3:]]
         for row, cells in zip(rows, area_table(rows), strict=True)
     ]
-    columns = area_header()
-    return [*columns[:3], "go-live", *columns[3:]], body
+    header = area_header()
+    return [*header[:3], "go-live", *header[3:]], body
 
 
 def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]:
@@ -453,8 +462,8 @@ def go_live_table(rows: list[GoLiveRow]) -> tuple[list[str], list[list[object]]]
         "user go-live date",
         *(f"{title} ({i})" for title in titles for i in ("figure", "detail")),
         "areas",
-        f"active users per day (last {RANKING_DAYS} days)",
-        f"% of staff active per day (last {RANKING_DAYS} days)",
+        _recent("adoption.active_users"),
+        _recent("adoption.share_active"),
         *dip_figures.header(),
     ]
     body: list[list[object]] = [

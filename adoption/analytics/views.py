@@ -30,6 +30,7 @@ from adoption.analytics.forms import (
 from adoption.analytics.markers import MarkerView
 from adoption.imports import selectors as import_selectors
 from adoption.models import ChangeMarker, Metric
+from golive import definitions
 from golive.access import Access, Capability, access_for
 from golive.charts import Chart
 from golive.dashboard import visible_scope
@@ -168,7 +169,11 @@ def programme_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
         raise Http404("Choose a go-live first.")
     view, _, rows = _programme(request, go_live)
     name = f"golive-programme-{table}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
-    notes = [*_notes(request, view), *dip_figures.notes()]
+    notes = [
+        *_notes(request, view),
+        *definitions.notes(dashboard.TABLE_FIGURES),
+        *dip_figures.notes(),
+    ]
     if table == "areas":
         areas = dashboard.ranked([r for row in rows for r in row.area_rows])
         header, body = dashboard.programme_area_table(areas)
@@ -282,6 +287,7 @@ def export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         return table_response(fmt, name, "Daily metrics", header, rows, notes=notes)
     notes += dip_figures.notes()
     if table == "areas":
+        notes += definitions.notes(dashboard.TABLE_FIGURES)
         rows = dashboard.area_table(dashboard.area_rows(view))
         return table_response(fmt, name, "Areas", dashboard.area_header(), rows, notes=notes)
     waves = dip_figures.wave_rows(

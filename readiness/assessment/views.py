@@ -168,7 +168,8 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
             created = services.apply_template_set(
                 access=access, go_live=go_live, template_set=apply_form.cleaned_data["template_set"]
             )
-            messages.success(request, f"{created} criteria were added to {go_live.name}.")
+            added = "1 criterion was" if created == 1 else f"{created} criteria were"
+            messages.success(request, f"{added} added to {go_live.name}.")
             return redirect("readiness:board")
     trend = selectors.score_trend(access, go_live, today=timezone.localdate())
     chart = Chart(

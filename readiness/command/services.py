@@ -239,7 +239,8 @@ def draft_summary(figures: dict[str, Any]) -> str:
             f"{i['title']} ({i['open_tickets']} open)" for i in figures["top_issues"]
         )
         lines.append(f"Top issues: {issues}.")
-    lines.append(f"Readiness exceptions: {len(figures['readiness_exceptions'])} red criteria.")
+    red = len(figures["readiness_exceptions"])
+    lines.append(f"Readiness exceptions: {red} red {'criterion' if red == 1 else 'criteria'}.")
     coverage = figures["coverage"]
     lines.append(
         f"Champion cover: {coverage['shifts_with_gaps']} of {coverage['shifts']} shifts with "
@@ -251,9 +252,17 @@ def draft_summary(figures: dict[str, Any]) -> str:
         lines.append(f"Training alerts: {' '.join(alerts)}")
     adoption = figures.get("adoption")
     if adoption:
+        # The latest day may be the first with data: then there is no week to compare with.
+        previous = adoption["previous_mean"]
+        before = (
+            "no data for the previous 7 days"
+            if previous is None
+            else f"previous 7 days: {previous} a day"
+        )
+        users = adoption["active_users"]
         lines.append(
-            f"Adoption: {adoption['active_users']} EPR users active on {adoption['day']} "
-            f"(previous 7 days: {adoption['previous_mean']} a day)."
+            f"Adoption: {users} EPR user{'' if users == 1 else 's'} active on "
+            f"{adoption['day']} ({before})."
         )
     return "\n".join(lines)
 

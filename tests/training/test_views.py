@@ -313,7 +313,7 @@ def test_a_plan_line_that_is_not_a_number_is_a_field_error(training: TrainingTru
 def test_refreshing_alerts_keeps_an_acknowledgement_saved_meanwhile(
     training: TrainingTrust, monkeypatch: Any
 ) -> None:
-    from training import selectors, services  # noqa: PLC0415
+    from training import selectors, services, status  # noqa: PLC0415
     from training.models import TrainingAlert  # noqa: PLC0415
 
     now = timezone.now()
@@ -323,6 +323,7 @@ def test_refreshing_alerts_keeps_an_acknowledgement_saved_meanwhile(
     )
     monkeypatch.setattr(selectors, "whole_scope_trajectory", lambda go_live, today: None)
     monkeypatch.setattr(selectors, "serious_alerts", lambda t: set())
+    monkeypatch.setattr(status, "status_sentence", lambda t: "Behind plan now.")
     monkeypatch.setattr(
         selectors,
         "trajectory_alerts",
@@ -340,4 +341,4 @@ def test_refreshing_alerts_keeps_an_acknowledgement_saved_meanwhile(
     services.refresh_alerts(go_live_id=training.go_live.pk, today=timezone.localdate())
 
     alert.refresh_from_db()
-    assert (alert.message, alert.acknowledged_by) == ("still behind", lead)
+    assert (alert.message, alert.acknowledged_by) == ("still behind Behind plan now.", lead)

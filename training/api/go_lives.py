@@ -15,11 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from golive import definitions
 from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_permissions import api_access
 from golive.models import GoLive, RoleGroup
-from training import selectors, services
+from training import selectors, services, status
 from training.confidence import MIN_GROUP_SIZE
 from training.models import Course
 
@@ -47,7 +48,7 @@ class TrajectorySerializer(serializers.Serializer):
     go_live = serializers.IntegerField()
     as_of = serializers.DateField()
     population = serializers.IntegerField(help_text="Staff in scope with a required course.")
-    trained = serializers.IntegerField()
+    trained = serializers.IntegerField(help_text="Trained by `as_of` (go-live day once live).")
     trained_percent = serializers.FloatField(allow_null=True)
     planned_percent_today = serializers.FloatField(allow_null=True)
     behind_plan_by = serializers.FloatField(allow_null=True, help_text="Percentage points.")
@@ -62,6 +63,20 @@ class TrajectorySerializer(serializers.Serializer):
     plan = PlanPointSerializer(many=True)
     actual = ActualPointSerializer(many=True)
     forecast = ForecastPointSerializer(many=True)
+    status = serializers.CharField()
+
+    # Fields that carry a registered figure: their help text is its definition, read when
+    # the serializer is built (the schema too), never copied here.
+    FIGURES = {
+        "projected": "training.forecast_at_go_live",
+        "weekly_needed": "training.weekly_needed",
+        "status": "training.status",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, key in self.FIGURES.items():
+            self.fields[name].help_text = f"{definitions.label(key)}: {definitions.text(key)}"
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -200,6 +215,7 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
             "plan": [{"on": d, "planned_percent": v} for d, v in result.planned],
             "actual": [{"on": d, "newly_trained": n} for d, n in result.actual],
             "forecast": f.points,
+            "status": status.status_sentence(result),
         }
         return Response(TrajectorySerializer(body).data)
 

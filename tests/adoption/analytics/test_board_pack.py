@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
 
+from golive import definitions
 from tests import factories as f
 from tests.adoption.analytics.test_pages import RANGE, client_for, live  # noqa: F401 - the fixture
 
@@ -122,3 +124,21 @@ def test_filtering_the_programme_dashboard_with_htmx_updates_the_board_pack_link
     assert f"{URL}?start=2025-03-29&amp;end=2025-03-31&amp;area={live.ward_c.pk}" in (
         response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_board_pack_and_programme_page_define_active_users_in_the_same_words(
+    live: Any,  # noqa: F811
+) -> None:
+    """The contradiction: the board pack said "summed over the areas" where the programme
+    page said "counts once", for the same distinct count."""
+    client = client_for(live.executive, live.wave_1)
+
+    pack = html.unescape(client.get(URL + RANGE).content.decode())
+    page = html.unescape(client.get("/adoption/programme/" + RANGE).content.decode())
+
+    counts_once = definitions.text("adoption.active_users")
+    assert "counts once" in counts_once
+    assert counts_once in pack
+    assert counts_once in page
+    assert "Summed over the areas" not in pack
