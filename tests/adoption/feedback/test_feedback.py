@@ -192,7 +192,6 @@ def test_a_flood_of_submissions_from_one_client_is_refused_with_a_429_page(
     trust: Any, survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "SURVEY_SUBMISSIONS_PER_MINUTE", 2)
-    url = f"/adoption/feedback/s/{survey.token}/"
     client = Client(REMOTE_ADDR="192.0.2.10")
 
     statuses = [send(client, survey, trust.ward_a).status_code for _ in range(3)]

@@ -27,8 +27,8 @@ FEEDBACK_KEYS = [
     "adoption.feedback.repeat_responses",
     "golive.small_numbers",
 ]
-AGREE = {name: "5" for name in SurveyResponse.ITEMS}
-DISAGREE = {name: "1" for name in SurveyResponse.ITEMS}
+AGREE = dict.fromkeys(SurveyResponse.ITEMS, "5")
+DISAGREE = dict.fromkeys(SurveyResponse.ITEMS, "1")
 
 
 @pytest.fixture
@@ -192,7 +192,7 @@ def test_a_later_week_counts_again(trust: Any, survey: Survey) -> None:
         "respondent": "same person",
         "area": trust.ward_a,
         "role_group": "",
-        "answers": {name: 4 for name in SurveyResponse.ITEMS},
+        "answers": dict.fromkeys(SurveyResponse.ITEMS, 4),
         "comment": "",
     }
 
@@ -214,7 +214,7 @@ def test_the_database_refuses_two_counted_responses_from_one_respondent_in_a_wee
         "respondent": "same person",
         "period": timezone.localdate(),
         "area": trust.ward_a,
-        **{name: 4 for name in SurveyResponse.ITEMS},
+        **dict.fromkeys(SurveyResponse.ITEMS, 4),
     }
     SurveyResponse.objects.create(submission=uuid.uuid4(), **fields)
 
