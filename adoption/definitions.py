@@ -122,3 +122,26 @@ def _register_dip() -> None:
         f"{dip.SMOOTHING} days is back at or above {tolerance} of the baseline, in days "
         "after go-live. It lags the daily figure: the mean still holds the low days.",
     )
+    _register_feedback()
+
+
+def _register_feedback() -> None:
+    register(
+        "adoption.feedback.net_experience_score",
+        "Net experience score",
+        "The percentage of answers that agree (4 or 5 of 5) minus the percentage that "
+        "disagree (1 or 2), over every item of every counted response: from −100 to +100. "
+        "Neutral answers count in the total but on neither side.",
+    )
+    register(
+        "adoption.feedback.responses",
+        "Responses",
+        "Survey responses counted: one per person per survey per week (Monday to Sunday). "
+        "A person is known only as the browser and page they answered from, never by name.",
+    )
+    register(
+        "adoption.feedback.repeat_responses",
+        "Repeat responses excluded",
+        "Responses from a browser or page that had already answered the same survey that "
+        "week: kept, but left out of every score, count and comment.",
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from golive.fields import FreeCharField, FreeTextField
@@ -614,7 +615,14 @@ class Agreement(models.IntegerChoices):
 
 class SurveyResponse(models.Model):
     """One submitted answer sheet. ``submission`` comes from the form, so a double submit
-    (or a resent request) is stored once."""
+    (or a resent request) is stored once.
+
+    One response per respondent per survey per ``period`` (the ISO week, Monday to Sunday,
+    in the trust's time zone) counts. ``respondent`` is a hash of a random id the survey
+    page issued to the browser (never a person, never an address); a later response from
+    the same respondent in the same period is stored with ``is_repeat`` set, and left out
+    of scores, counts and comments (see ``adoption.feedback.services.record_response``).
+    Responses from before respondents were recorded have an empty ``respondent``."""
 
     ITEMS = {
         "quality": "The EPR enables me to deliver quality care",
@@ -628,7 +636,10 @@ class SurveyResponse(models.Model):
     submission = models.UUIDField(unique=True)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    respondent = models.CharField(max_length=64, blank=True, editable=False)
+    period = models.DateField(help_text="The Monday of the week the response counts for.")
+    is_repeat = models.BooleanField(default=False, editable=False)
     quality = models.PositiveSmallIntegerField(choices=Agreement.choices)
     available = models.PositiveSmallIntegerField(choices=Agreement.choices)
     fast = models.PositiveSmallIntegerField(choices=Agreement.choices)
@@ -642,6 +653,15 @@ class SurveyResponse(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["survey", "area"], name="survey_response_area_idx")]
+        constraints = [
+            # The database, not a check-then-insert, decides which of two racing responses
+            # from one respondent counts: the loser is stored as a repeat.
+            models.UniqueConstraint(
+                fields=["survey", "respondent", "period"],
+                condition=Q(is_repeat=False) & ~Q(respondent=""),
+                name="survey_response_one_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.survey}"

@@ -91,6 +91,7 @@ urlpatterns += [
 # Staff feedback; the survey link works without an account.
 urlpatterns += [
     path("feedback/", feedback_views.home, name="feedback"),
+    path("feedback/export.<str:fmt>", feedback_views.export, name="feedback_export"),
     path("feedback/surveys/", feedback_views.open_survey, name="survey_open"),
     path("feedback/surveys/<int:pk>/toggle/", feedback_views.toggle_survey, name="survey_toggle"),
     path("feedback/themes/", feedback_views.save_theme, name="theme_save"),

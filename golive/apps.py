@@ -17,7 +17,11 @@ class GoliveConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import pre_create_historical_record  # noqa: PLC0415
 
-        from golive import audit, worker_heartbeat  # noqa: PLC0415 - models are loaded only now
+        from golive import (  # noqa: PLC0415 - models are loaded only now
+            audit,
+            small_numbers,
+            worker_heartbeat,
+        )
         from golive.api_fields import make_request_types_strict  # noqa: PLC0415
         from golive.fields import scrub_history_change_reason  # noqa: PLC0415
 
@@ -26,3 +30,4 @@ class GoliveConfig(AppConfig):
         # Every history table, whichever app's model it records.
         pre_create_historical_record.connect(scrub_history_change_reason)
         audit.register_core_types()
+        small_numbers.register_definition()

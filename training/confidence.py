@@ -1,8 +1,9 @@
 """Aggregating confidence checks without revealing individuals, with no Django.
 
-A group (an area, a role group) with fewer than ``min_size`` responses is suppressed: its
-count, mean and worries are withheld. The overall figure is built only from groups that are
-shown, so a hidden group cannot be recovered by subtracting the shown ones from the total.
+A group (an area, a role group) below the small-number rule (``golive.small_numbers``, the
+same rule as staff surveys) is suppressed: its count, mean and worries are withheld. The
+overall figure is built only from groups that are shown, so a hidden group cannot be
+recovered by subtracting the shown ones from the total.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-MIN_GROUP_SIZE = 5
+from golive import small_numbers
+
+# Low confidence (registered as "training.confidence.low"): an average under 3, or 30% or
+# more of the group's respondents (not of its staff) scoring 1 or 2.
 LOW_MEAN = 3.0
 LOW_SCORE = 2  # 1 or 2 out of 5 is "not ready"
 LOW_SHARE = 0.3
@@ -52,9 +56,7 @@ def _summarise(group: str, scores: list[int], worries: Counter[str]) -> GroupSum
     )
 
 
-def summarise(
-    responses: Iterable[Response], *, min_size: int = MIN_GROUP_SIZE
-) -> tuple[list[GroupSummary], GroupSummary | None]:
+def summarise(responses: Iterable[Response]) -> tuple[list[GroupSummary], GroupSummary | None]:
     """(one summary per group, in group order; the overall summary of shown groups or None)."""
     scores: dict[str, list[int]] = {}
     worries: dict[str, Counter[str]] = {}
@@ -65,7 +67,7 @@ def summarise(
     shown_scores: list[int] = []
     shown_worries: Counter[str] = Counter()
     for group in sorted(scores):
-        if len(scores[group]) < min_size:
+        if not small_numbers.is_shown(len(scores[group])):
             groups.append(GroupSummary(group=group, suppressed=True))
             continue
         groups.append(_summarise(group, scores[group], worries[group]))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
 
+from golive import definitions, small_numbers
 from golive.exports import csv_response, escape_formula
 from golive.models import GoLive, RoleGroup
 from training.models import Completion, ConfidenceResponse, Requirement
@@ -145,19 +146,26 @@ def gaps_as_xlsx(go_live: GoLive, rows: list[list[object]], *, with_names: bool)
     return _xlsx(name, "Training gaps by area", gap_header(with_names=with_names), rows)
 
 
-CONFIDENCE_HEADER = (
-    "Grouping",
-    "Group",
-    "Responses",
-    "Average (1 to 5)",
-    "Not ready (1 or 2), %",
-    "Low confidence",
-    "Worries (count)",
-)
+def confidence_header() -> list[str]:
+    return [
+        "Grouping",
+        "Group",
+        "Responses",
+        "Average (1 to 5)",
+        f"{definitions.label('training.confidence.not_ready_share')}, %",
+        definitions.label("training.confidence.low"),
+        "Worries (count)",
+    ]
 
 
-def confidence_rows(view: ConfidenceView, *, min_size: int) -> list[list[object]]:
-    """Aggregates only: a group below ``min_size`` answers is a row saying so, with no
+def confidence_notes() -> list[str]:
+    return definitions.notes(
+        ["training.confidence.not_ready_share", "training.confidence.low", small_numbers.KEY]
+    )
+
+
+def confidence_rows(view: ConfidenceView) -> list[list[object]]:
+    """Aggregates only: a group below the small-number rule is a row saying so, with no
     figures; the overall row is built from shown groups only. No names, no comments."""
     labels = dict(ConfidenceResponse.Worry.choices)
     groups = [("Area", g) for g in view.by_area] + [("Role group", g) for g in view.by_role_group]
@@ -166,7 +174,7 @@ def confidence_rows(view: ConfidenceView, *, min_size: int) -> list[list[object]
     rows: list[list[object]] = []
     for grouping, group in groups:
         if group.suppressed:
-            note = f"Fewer than {min_size} responses: not shown"
+            note = definitions.label(small_numbers.KEY)
             rows.append([grouping, group.group, note, "", "", "", ""])
             continue
         worries = "; ".join(f"{labels.get(key, key)} ({n})" for key, n in group.worries)
@@ -177,10 +185,14 @@ def confidence_rows(view: ConfidenceView, *, min_size: int) -> list[list[object]
 
 
 def confidence_as_csv(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    """The table, then a blank row and the definitions as "Note:" rows."""
     name = f"confidence-{slugify(go_live.name)}.csv"
-    return csv_response(name, CONFIDENCE_HEADER, rows)
+    trailer = [[], *([f"Note: {note}"] for note in confidence_notes())]
+    return csv_response(name, confidence_header(), [*rows, *trailer])
 
 
 def confidence_as_xlsx(go_live: GoLive, rows: list[list[object]]) -> HttpResponse:
+    """The table, then a blank row and the definitions as "Note:" rows."""
     name = f"confidence-{slugify(go_live.name)}.xlsx"
-    return _xlsx(name, "Confidence", CONFIDENCE_HEADER, rows)
+    trailer = [[], *([f"Note: {note}"] for note in confidence_notes())]
+    return _xlsx(name, "Confidence", confidence_header(), [*rows, *trailer])

@@ -22,7 +22,6 @@ from golive.navigation import current_go_live
 from golive.refusals import apply_errors
 from training import exports, selectors, services, status
 from training.charts import compliance_chart, trajectory_chart
-from training.confidence import MIN_GROUP_SIZE
 from training.forms import (
     ConfidenceForm,
     CourseForm,
@@ -499,7 +498,6 @@ def confidence(request: HttpRequest) -> HttpResponse:
         "form": form,
         "may_record": may_record,
         "view": selectors.confidence_for(scope, access),
-        "min_size": MIN_GROUP_SIZE,
         "worry_labels": dict(ConfidenceResponse.Worry.choices),
     }
     return render(request, "training/confidence.html", context)
@@ -509,7 +507,7 @@ def _confidence_rows(request: HttpRequest) -> tuple[GoLive, list[list[object]]]:
     access = section_access(request, SECTION)
     go_live = _go_live(request)
     view = selectors.confidence_for(selectors.scope_for(access, go_live), access)
-    return go_live, exports.confidence_rows(view, min_size=MIN_GROUP_SIZE)
+    return go_live, exports.confidence_rows(view)
 
 
 @require_GET

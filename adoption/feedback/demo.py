@@ -1,5 +1,7 @@
 """Demo staff feedback for ``seed_demo``: a survey of the live wave with answers over its
-first weeks. Idempotent: fixed seeds and submission ids."""
+first weeks, so the feedback page shows the small-number rule at work (busy areas shown,
+quiet area-weeks and one quiet area withheld) and a few repeat responses left out.
+Idempotent: fixed seeds and submission ids."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ import uuid
 
 from django.utils import timezone
 
-from adoption.feedback import services
+from adoption.feedback import respondents, services
 from adoption.models import Survey, SurveyResponse
-from golive.models import GoLive, Programme, User
+from golive.models import Area, GoLive, Programme, User
 
 SURVEY_TITLE = "How is the new EPR working for you?"
-SURVEY_RESPONSES = 240
+SURVEY_RESPONSES = 240  # spread over every area but the last, over eight weeks
+QUIET_AREA_RESPONSES = 3  # the last area: below the small-number rule
+REPEATS = 6  # respondents who sent the survey again the same week: kept, not counted
 DEMO_COMMENTS = [
     "Logging in takes too long at the start of a shift.",
     "Ordering bloods is much quicker with the new order sets.",
@@ -25,38 +29,65 @@ DEMO_COMMENTS = [
 ]
 
 
+def _moment(live: GoLive, week: int, rng: random.Random) -> dt.datetime:
+    day = live.user_go_live_date + dt.timedelta(days=7 * week + rng.randint(0, 6))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10 + rng.randint(0, 8))))
+
+
+def _answer(
+    survey: Survey, *, n: int, respondent: int, area: Area, at: dt.datetime, rng: random.Random
+) -> bool:
+    """One demo response (``n`` fixes its submission id); True when it was new."""
+    week = (at.date() - survey.go_live.user_go_live_date).days // 7
+    mood = min(5, max(1, round(rng.gauss(2.6 + 0.25 * week, 1.0))))
+    answers = {
+        name: min(5, max(1, mood + rng.choice((-1, 0, 0, 1)))) for name in SurveyResponse.ITEMS
+    }
+    recorded = services.record_response(
+        survey=survey,
+        submission=uuid.uuid5(uuid.NAMESPACE_URL, f"golive-demo-survey-{n}"),
+        respondent=respondents.respondent_hash(
+            survey_token=survey.token, respondent_id=f"golive-demo-respondent-{respondent}"
+        ),
+        at=at,
+        area=area,
+        role_group=rng.choice(["nursing", "medical", "ahp", ""]),
+        answers=answers,
+        comment=rng.choice(DEMO_COMMENTS),
+    )
+    return recorded.created
+
+
 def _seed_survey(live: GoLive, user: User) -> str:
-    """A survey of the live wave with answers spread over its first weeks, improving as
-    staff settle in; submission ids are fixed, so re-seeding adds nothing."""
+    """Answers spread over the wave's first eight weeks, improving as staff settle in; the
+    last area answers only a few times; a few respondents answer twice in one week."""
     survey, _ = Survey.objects.get_or_create(
         go_live=live, title=SURVEY_TITLE, defaults={"created_by": user}
     )
     areas = list(live.areas.order_by("pk"))
+    busy, quiet = (areas[:-1], areas[-1]) if len(areas) > 1 else (areas, None)
     rng = random.Random(31)  # noqa: S311 - demo data, not security
-    made = 0
+    made, sent = 0, []
     for n in range(SURVEY_RESPONSES):
-        week = n * 8 // SURVEY_RESPONSES  # weeks 0 to 7 after go-live
-        mood = min(5, max(1, round(rng.gauss(2.6 + 0.25 * week, 1.0))))
-        answers = {
-            name: min(5, max(1, mood + rng.choice((-1, 0, 0, 1)))) for name in SurveyResponse.ITEMS
-        }
-        response, created = services.record_response(
-            survey=survey,
-            submission=uuid.uuid5(uuid.NAMESPACE_URL, f"golive-demo-survey-{n}"),
-            area=areas[n % len(areas)],
-            role_group=rng.choice(["nursing", "medical", "ahp", ""]),
-            answers=answers,
-            comment=rng.choice(DEMO_COMMENTS),
+        at = _moment(live, n * 8 // SURVEY_RESPONSES, rng)
+        sent.append((busy[n % len(busy)], at))
+        made += _answer(survey, n=n, respondent=n, area=busy[n % len(busy)], at=at, rng=rng)
+    if quiet is not None:
+        for k in range(QUIET_AREA_RESPONSES):
+            n = SURVEY_RESPONSES + k
+            made += _answer(
+                survey, n=n, respondent=n, area=quiet, at=_moment(live, k, rng), rng=rng
+            )
+    for k in range(REPEATS):
+        # Respondent r sends the survey again an hour later: the same week, so a repeat.
+        r = (k + 1) * SURVEY_RESPONSES // (REPEATS + 1)
+        area, at = sent[r]
+        n = SURVEY_RESPONSES + QUIET_AREA_RESPONSES + k
+        made += _answer(
+            survey, n=n, respondent=r, area=area, at=at + dt.timedelta(hours=1), rng=rng
         )
-        if created:
-            moment = timezone.now().replace(
-                year=live.user_go_live_date.year,
-                month=live.user_go_live_date.month,
-                day=live.user_go_live_date.day,
-            ) + dt.timedelta(days=7 * week + rng.randint(0, 6))
-            SurveyResponse.objects.filter(pk=response.pk).update(submitted_at=moment)
-            made += 1
-    return f"Staff survey: {made} new responses"
+    repeats = SurveyResponse.objects.filter(survey=survey, is_repeat=True).count()
+    return f"Staff survey: {made} new responses ({repeats} repeats, not counted)"
 
 
 def seed_feedback_demo(*, programme: Programme, user: User) -> list[str]:

@@ -8,8 +8,11 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
+from adoption.feedback import respondents
 from adoption.models import Agreement, FeedbackTheme, SurveyResponse
 from golive.models import Area, RoleGroup
+
+EXPIRED = "This page had expired. Check your answers and send them again."
 
 
 def _agreement(label: str) -> forms.TypedChoiceField:
@@ -29,6 +32,12 @@ class SurveyAnswerForm(forms.Form):
     """The phone-sized survey: five agreement items, an area, optional role and comment."""
 
     submission = forms.UUIDField(widget=forms.HiddenInput)
+    # The signed token issued with the page (``respondents.issue_token``); the page renders
+    # a fresh one each time, so it is not the posted value that is shown back.
+    respondent = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": EXPIRED},
+    )
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(),
         label="Where do you mostly work?",
@@ -51,11 +60,22 @@ class SurveyAnswerForm(forms.Form):
         error_messages={"max_length": "Keep your comment to 1,000 characters or fewer."},
     )
 
-    def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: QuerySet[Area], survey_token: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.survey_token = survey_token
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
         for name, label in SurveyResponse.ITEMS.items():
             self.fields[name] = _agreement(label)
+
+    def clean_respondent(self) -> str:
+        """The respondent id in the page's token; a token that is forged, expired or for
+        another survey link is refused, and the page is shown again with a fresh one."""
+        respondent_id = respondents.read_token(
+            self.cleaned_data["respondent"], survey_token=self.survey_token
+        )
+        if respondent_id is None:
+            raise forms.ValidationError(EXPIRED, code="expired")
+        return respondent_id
 
     def item_fields(self) -> list[Any]:
         return [self[name] for name in SurveyResponse.ITEMS]

@@ -1,9 +1,12 @@
-"""The net experience score: pure arithmetic on survey answers (1 to 5), no Django."""
+"""The net experience score and the week a response counts for: arithmetic on survey answers
+(1 to 5) and dates."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+
+from django.utils import timezone
 
 AGREE = frozenset({4, 5})
 DISAGREE = frozenset({1, 2})
@@ -22,3 +25,11 @@ def net_experience_score(answers: Iterable[int]) -> int | None:
 
 def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def period_of(moment: dt.datetime) -> dt.date:
+    """The period a response counts for: the ISO week (Monday to Sunday) of the day it was
+    sent, in the trust's time zone, given by its Monday. One response per respondent per
+    survey per period counts. A week, because scores are shown per week: a second answer in
+    the same week would count one person twice in the same figure."""
+    return week_of(timezone.localtime(moment).date())

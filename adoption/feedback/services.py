@@ -4,22 +4,29 @@ answered."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from adoption.feedback.score import period_of
 from adoption.feedback.selectors import can_manage_feedback
 from adoption.models import FeedbackTheme, Survey, SurveyResponse
 from golive.access import Access
 from golive.models import Area, GoLive, User
 
-# Submissions one client may send to one survey link per minute. Generous: a ward's shared
-# computers (or a whole hospital behind one address) may answer in a burst after a huddle;
-# the limit is there to stop scripted floods of junk, not colleagues.
-SURVEY_SUBMISSIONS_PER_MINUTE = 30
+# Submissions one client (an address; an IPv6 /64) may send to one survey link per minute.
+# Answering takes a person about a minute, so 10 a minute from one address is ten people
+# answering at once behind one network address: a busy huddle on the ward's Wi-Fi, or a
+# trust's staff behind one proxy. Repeats from one browser are caught by the respondent
+# check (``respondents``), not here; this limit bounds the one thing that check cannot
+# stop, a script that clears its cookies and loads a fresh page for every submission, to
+# 10 a minute per address (it was 30, which let a script post a ward's week in seconds).
+SURVEY_SUBMISSIONS_PER_MINUTE = 10
 THROTTLE_SECONDS = 60
 
 
@@ -39,35 +46,67 @@ def set_survey_open(*, access: Access, survey: Survey, is_open: bool) -> Survey:
     return survey
 
 
+@dataclass(frozen=True)
+class Recorded:
+    response: SurveyResponse
+    created: bool  # False: this submission was already stored (a double click, a resend)
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.response.is_repeat
+
+
 def record_response(
     *,
     survey: Survey,
     submission: uuid.UUID,
+    respondent: str,
+    at: dt.datetime,
     area: Area,
     role_group: str,
     answers: dict[str, int],
     comment: str,
-) -> tuple[SurveyResponse, bool]:
-    """Store one anonymous response; returns (response, created). The same submission id
-    twice (a double click, a resent form) stores nothing new. The caller has checked that
-    the survey is open and the area is in its go-live."""
+) -> Recorded:
+    """Store one anonymous response. The same ``submission`` twice (a double click, a resent
+    form) stores nothing new. ``respondent`` is the hash from ``respondents.respondent_hash``
+    (empty: unknown, always counted); a second response from one respondent to one survey in
+    one period (``score.period_of(at)``) is stored with ``is_repeat`` set, so nothing is
+    lost and it is left out of scores, counts and comments. The caller has checked that the
+    survey is open and the area is in its go-live."""
     existing = SurveyResponse.objects.filter(submission=submission).first()
     if existing is not None:
-        return existing, False
+        return Recorded(existing, created=False)
+    period = period_of(at)
+    fields = {
+        "survey": survey,
+        "submission": submission,
+        "respondent": respondent,
+        "period": period,
+        "submitted_at": at,
+        "area": area,
+        "role_group": role_group,
+        "comment": comment,
+        **answers,
+    }
+    already_counted = (
+        bool(respondent)
+        and SurveyResponse.objects.filter(
+            survey=survey, respondent=respondent, period=period, is_repeat=False
+        ).exists()
+    )
     try:
         with transaction.atomic():
-            response = SurveyResponse.objects.create(
-                survey=survey,
-                submission=submission,
-                area=area,
-                role_group=role_group,
-                comment=comment,
-                **answers,
+            return Recorded(
+                SurveyResponse.objects.create(**fields, is_repeat=already_counted), True
             )
     except IntegrityError:
-        # Two copies of one submission raced: the other one was stored.
-        return SurveyResponse.objects.get(submission=submission), False
-    return response, True
+        # A race: either two copies of this submission (the other was stored) or two
+        # responses from one respondent (the other counts; this one is a repeat).
+        stored = SurveyResponse.objects.filter(submission=submission).first()
+        if stored is not None:
+            return Recorded(stored, created=False)
+    with transaction.atomic():
+        return Recorded(SurveyResponse.objects.create(**fields, is_repeat=True), True)
 
 
 @transaction.atomic

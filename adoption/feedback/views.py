@@ -8,64 +8,103 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adoption.feedback import selectors, services
+from adoption.analytics.exports import table_response
+from adoption.feedback import exports, respondents, selectors, services
 from adoption.feedback.forms import OpenSurveyForm, SurveyAnswerForm, TagForm, ThemeForm
 from adoption.models import FeedbackTheme, Survey
+from golive import definitions, small_numbers
 from golive.access import access_for
-from golive.client_address import client_address
+from golive.client_address import client_address, sign_in_address
 from golive.http import signed_in_user
 from golive.models import GoLive
 from golive.navigation import current_go_live, require_section
 
-COMMENTS_SHOWN = 50
+FEEDBACK_FIGURES = (
+    "adoption.feedback.net_experience_score",
+    "adoption.feedback.responses",
+    "adoption.feedback.repeat_responses",
+    small_numbers.KEY,
+)
 
 
 def _open_survey(token: str) -> Survey:
     return get_object_or_404(Survey.objects.select_related("go_live"), token=token, is_open=True)
 
 
+def _throttled(request: HttpRequest, survey: Survey) -> HttpResponse:
+    response = render(
+        request,
+        "adoption/survey_throttled.html",
+        {"survey": survey, "seconds": services.THROTTLE_SECONDS},
+        status=429,
+    )
+    response["Retry-After"] = str(services.THROTTLE_SECONDS)
+    return response
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: anyone with the link may answer, once per submission, for its go-live only;
-    a client sending too many submissions to one link in a minute gets a 429 page."""
+    """Public: anyone with the link may answer, for its go-live only. One response per
+    respondent (this browser's cookie, else the page's signed token) per week counts; later
+    ones are kept as repeats. A client sending too many submissions to one link in a minute
+    gets a 429 page."""
     survey = _open_survey(token)
+    client = sign_in_address(client_address(request.META))
     if request.method == "POST" and not services.count_survey_submission(
-        token=token, client=client_address(request.META)
+        token=token, client=client
     ):
-        response = render(
-            request,
-            "adoption/survey_throttled.html",
-            {"survey": survey, "seconds": services.THROTTLE_SECONDS},
-            status=429,
-        )
-        response["Retry-After"] = str(services.THROTTLE_SECONDS)
-        return response
+        return _throttled(request, survey)
     areas = survey.go_live.areas.select_related("site").order_by("name")
-    form = SurveyAnswerForm(request.POST or None, areas=areas, initial={"submission": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
+    form = SurveyAnswerForm(
+        request.POST or None, areas=areas, survey_token=token, initial={"submission": uuid.uuid4()}
+    )
+    valid = request.method == "POST" and form.is_valid()
+    response: HttpResponse
+    # The cookie first: it spans page loads. Without it, the id in the page's token.
+    token_id = form.cleaned_data.get("respondent") if form.is_bound else None
+    respondent_id = respondents.from_cookie(request) or token_id or respondents.new_id()
+    if valid:
         data = form.cleaned_data
-        services.record_response(
+        recorded = services.record_response(
             survey=survey,
             submission=data["submission"],
+            respondent=respondents.respondent_hash(survey_token=token, respondent_id=respondent_id),
+            at=timezone.now(),
             area=data["area"],
             role_group=data["role_group"],
             answers=form.answers(),
             comment=data["comment"],
         )
-        return redirect("adoption:survey_thanks", token=token)
-    return render(request, "adoption/survey_answer.html", {"survey": survey, "form": form})
+        thanks_url = reverse("adoption:survey_thanks", kwargs={"token": token})
+        response = redirect(f"{thanks_url}?repeat=1" if recorded.is_repeat else thanks_url)
+    else:
+        context = {
+            "survey": survey,
+            "form": form,
+            "respondent_token": respondents.issue_token(
+                survey_token=token, respondent_id=respondent_id
+            ),
+        }
+        response = render(request, "adoption/survey_answer.html", context)
+    respondents.remember(response, request, respondent_id)
+    return response
 
 
 @login_not_required
 @require_GET
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
     survey = get_object_or_404(Survey, token=token)
-    return render(request, "adoption/survey_thanks.html", {"survey": survey})
+    context = {"survey": survey, "repeat": request.GET.get("repeat") == "1"}
+    return render(request, "adoption/survey_thanks.html", context)
 
 
 def _go_live(request: HttpRequest) -> GoLive:
@@ -84,25 +123,54 @@ def home(request: HttpRequest) -> HttpResponse:
     rows, weeks = selectors.scores_by_area(responses)
     can_manage = selectors.can_manage_feedback(access, go_live)
     themes = FeedbackTheme.objects.filter(programme=go_live.programme)
+    said = selectors.comments(responses, rows)
     comments = [
         (
             response,
+            week,
             TagForm(initial={"theme": response.theme_id}, themes=themes, prefix=f"r{response.pk}"),
         )
-        for response in responses.exclude(comment="")[:COMMENTS_SHOWN]
+        for response, week in said.shown
     ]
     context = {
         "go_live": go_live,
-        "surveys": Survey.objects.filter(go_live=go_live),
+        "surveys": Survey.objects.filter(go_live=go_live).annotate(
+            counted=Count("responses", filter=Q(responses__is_repeat=False)),
+            repeats=Count("responses", filter=Q(responses__is_repeat=True)),
+        ),
         "rows": rows,
         "weeks": weeks,
         "comments": comments,
+        "comments_withheld": said.withheld,
+        "repeats_excluded": selectors.repeats_excluded(access, go_live),
+        "min_responses": small_numbers.MIN_RESPONSES,
         "themes": themes,
         "can_manage": can_manage,
         "survey_form": OpenSurveyForm(),
         "theme_form": ThemeForm(),
     }
     return render(request, "adoption/feedback.html", context)
+
+
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Net experience score per area, overall and by week, as CSV or XLSX: the page's
+    figures under the same small-number rule, no comments; the definitions and the repeats
+    left out as notes."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Exports are CSV or XLSX.")
+    go_live = _go_live(request)
+    access = access_for(request)
+    rows, _ = selectors.scores_by_area(selectors.visible_responses(access, go_live))
+    repeats = selectors.repeats_excluded(access, go_live)
+    notes = [
+        f"{definitions.label('adoption.feedback.repeat_responses')}: {repeats}",
+        *definitions.notes(FEEDBACK_FIGURES),
+    ]
+    name = f"feedback-{slugify(go_live.name)}"
+    return table_response(
+        fmt, name, "Staff feedback", exports.header(), exports.rows(rows), notes=notes
+    )
 
 
 @require_POST

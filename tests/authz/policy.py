@@ -330,6 +330,7 @@ POLICY: Mapping[str, Row] = {
         "GET": expect((PM, ADMIN), others=HIDDEN, overrides={DESK: DENIED, CHAMPION: DENIED})
     },
     "adoption:feedback": {"GET": expect(ADOPTION)},
+    "adoption:feedback_export": {"GET": expect(ADOPTION)},
     "adoption:home": {"GET": expect(ADOPTION)},
     "adoption:imports": {"GET": expect(ADOPTION)},
     "adoption:marker_delete": {"POST": expect((PM, ADMIN))},

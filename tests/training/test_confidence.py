@@ -13,7 +13,7 @@ def _responses(group: str, scores: list[int], worry: str = "") -> list[Response]
 
 
 def test_a_group_below_the_minimum_size_is_suppressed_entirely() -> None:
-    groups, _ = summarise(_responses("Ward A", [1, 1, 2, 5], "job_at_risk"), min_size=5)
+    groups, _ = summarise(_responses("Ward A", [1, 1, 2, 5], "job_at_risk"))
 
     (ward,) = groups
     assert ward.suppressed
@@ -23,7 +23,7 @@ def test_a_group_below_the_minimum_size_is_suppressed_entirely() -> None:
 def test_a_group_at_the_minimum_size_shows_its_mean_low_share_and_worries() -> None:
     scores = [1, 2, 3, 4, 2]
 
-    groups, _ = summarise(_responses("Ward A", scores, "no_time"), min_size=5)
+    groups, _ = summarise(_responses("Ward A", scores, "no_time"))
 
     (ward,) = groups
     assert ward.responses == 5
@@ -37,7 +37,7 @@ def test_the_overall_figure_leaves_out_suppressed_groups_so_they_cannot_be_deriv
     shown = [4, 4, 5, 5, 4]
     hidden = [1, 1]
 
-    _, overall = summarise(_responses("A", shown) + _responses("B", hidden), min_size=5)
+    _, overall = summarise(_responses("A", shown) + _responses("B", hidden))
 
     assert overall is not None
     assert overall.responses == 5
@@ -45,12 +45,12 @@ def test_the_overall_figure_leaves_out_suppressed_groups_so_they_cannot_be_deriv
 
 
 def test_with_every_group_too_small_there_is_no_overall_figure() -> None:
-    _, overall = summarise(_responses("A", [3, 3]) + _responses("B", [4]), min_size=5)
+    _, overall = summarise(_responses("A", [3, 3]) + _responses("B", [4]))
 
     assert overall is None
 
 
 def test_a_confident_group_is_not_flagged_as_low() -> None:
-    groups, _ = summarise(_responses("A", [4, 5, 4, 5, 3]), min_size=5)
+    groups, _ = summarise(_responses("A", [4, 5, 4, 5, 3]))
 
     assert not groups[0].is_low

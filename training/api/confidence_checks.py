@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from golive import small_numbers
 from golive.access import Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_permissions import api_access
@@ -18,7 +19,6 @@ from golive.http import signed_in_user
 from golive.models import StaffMember
 from training import services
 from training.api.scoping import visible_go_live
-from training.confidence import MIN_GROUP_SIZE
 from training.models import ConfidenceResponse
 
 C = Capability
@@ -56,7 +56,8 @@ class ConfidenceReceiptSerializer(serializers.Serializer):
         summary="Record a confidence check",
         description="Answers are read back only as aggregates, through "
         "/api/v1/training/go-lives/{id}/confidence/, where groups with fewer than "
-        f"{MIN_GROUP_SIZE} answers are suppressed.",
+        f"{small_numbers.MIN_RESPONSES} answers are suppressed (the small-number rule shared "
+        "with staff surveys).",
         request=ConfidenceCheckSerializer,
         responses={201: ConfidenceReceiptSerializer, **ERROR_RESPONSES},
     ),

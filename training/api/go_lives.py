@@ -15,13 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from golive import definitions
+from golive import definitions, small_numbers
 from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_permissions import api_access
 from golive.models import GoLive, RoleGroup
 from training import selectors, services, status
-from training.confidence import MIN_GROUP_SIZE
 from training.models import Course
 
 C = Capability
@@ -121,17 +120,25 @@ class PeoplePageSerializer(serializers.Serializer):
 
 
 class ConfidenceGroupSerializer(serializers.Serializer):
+    """Help texts of the defined figures come from the registry when the fields are built."""
+
     group = serializers.CharField()
-    suppressed = serializers.BooleanField(
-        help_text="True when the group has too few answers to show (its figures are null)."
-    )
+    suppressed = serializers.BooleanField()
     responses = serializers.IntegerField(allow_null=True)
     mean = serializers.FloatField(allow_null=True)
-    low_share = serializers.FloatField(allow_null=True, help_text="Share scoring 1 or 2.")
+    low_share = serializers.FloatField(allow_null=True)
     is_low = serializers.BooleanField()
     worries = serializers.SerializerMethodField(
         help_text="How many chose each worry, most first (empty when suppressed)."
     )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        rule = definitions.label(small_numbers.KEY).lower()
+        fields["suppressed"].help_text = f"True: {rule}; the group's figures are null."
+        fields["low_share"].help_text = definitions.text("training.confidence.not_ready_share")
+        fields["is_low"].help_text = definitions.text("training.confidence.low")
+        return fields
 
     def get_worries(self, group: Any) -> list[dict[str, Any]]:
         return [{"worry": worry, "count": count} for worry, count in group.worries]
@@ -142,6 +149,11 @@ class ConfidenceSummarySerializer(serializers.Serializer):
     by_area = ConfidenceGroupSerializer(many=True)
     by_role_group = ConfidenceGroupSerializer(many=True)
     overall = ConfidenceGroupSerializer(allow_null=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["min_group_size"].help_text = definitions.text(small_numbers.KEY)
+        return fields
 
 
 class GapSerializer(serializers.Serializer):
@@ -316,7 +328,7 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
         access, scope = self._scope()
         result = selectors.confidence_for(scope, access)
         body = {
-            "min_group_size": MIN_GROUP_SIZE,
+            "min_group_size": small_numbers.MIN_RESPONSES,
             "by_area": result.by_area,
             "by_role_group": result.by_role_group,
             "overall": result.overall,

@@ -80,10 +80,12 @@ def test_a_manager_of_one_ward_cannot_change_or_delete_a_marker_for_another(
 def test_a_survey_comment_never_keeps_an_nhs_number(trust: Trust) -> None:
     survey = Survey.objects.create(go_live=trust.wave_1, title="How is it going")
     client = Client()
-    form = client.get(f"/adoption/feedback/s/{survey.token}/").context["form"]
+    page = client.get(f"/adoption/feedback/s/{survey.token}/")
+    form = page.context["form"]
     data: dict[str, Any] = {
         "submission": str(uuid.uuid4()), "area": trust.ward_a.pk, "role_group": "nursing",
         "comment": "pt 943 476 5919 allergy missed",
+        "respondent": page.context["respondent_token"],
     }  # fmt: skip
     for name, field in form.fields.items():
         choices = [value for value, _ in getattr(field, "choices", []) if value != ""]

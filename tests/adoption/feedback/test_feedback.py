@@ -38,6 +38,13 @@ def answers(area: Any, **changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+def send(client: Client, survey: Survey, area: Any, **changes: Any) -> Any:
+    """Load the survey page as a browser would, then send it with the page's token."""
+    url = f"/adoption/feedback/s/{survey.token}/"
+    page = client.get(url)
+    return client.post(url, answers(area, respondent=page.context["respondent_token"], **changes))
+
+
 def member(user: Any, go_live: Any) -> Client:
     client = Client()
     client.force_login(user)
@@ -55,7 +62,11 @@ def test_the_survey_link_works_without_an_account(trust: Any, survey: Survey) ->
 
     response = client.post(
         f"/adoption/feedback/s/{survey.token}/",
-        {**answers(trust.ward_a), "csrfmiddlewaretoken": token},
+        {
+            **answers(trust.ward_a),
+            "csrfmiddlewaretoken": token,
+            "respondent": page.context["respondent_token"],
+        },
     )
 
     assert page.status_code == 200
@@ -66,7 +77,8 @@ def test_the_survey_link_works_without_an_account(trust: Any, survey: Survey) ->
 
 @pytest.mark.django_db
 def test_one_submission_is_stored_once_however_often_it_is_sent(trust: Any, survey: Survey) -> None:
-    body = answers(trust.ward_a)
+    page = Client().get(f"/adoption/feedback/s/{survey.token}/")
+    body = answers(trust.ward_a, respondent=page.context["respondent_token"])
 
     Client().post(f"/adoption/feedback/s/{survey.token}/", body)
     Client().post(f"/adoption/feedback/s/{survey.token}/", body)
@@ -77,7 +89,7 @@ def test_one_submission_is_stored_once_however_often_it_is_sent(trust: Any, surv
 @pytest.mark.django_db
 def test_the_survey_accepts_only_areas_of_its_own_go_live(trust: Any, survey: Survey) -> None:
     # Ward C is in wave 2 only.
-    response = Client().post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_c))
+    response = send(Client(), survey, trust.ward_c)
 
     assert response.status_code == 200
     assert "Choose an area from the list." in response.content.decode()
@@ -111,24 +123,27 @@ def test_a_closed_or_unknown_survey_link_is_not_found(trust: Any, survey: Survey
 def test_ward_manager_sees_scores_and_comments_for_their_areas_only(
     trust: Any, survey: Survey
 ) -> None:
-    Client().post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a))
-    Client().post(
-        f"/adoption/feedback/s/{survey.token}/",
-        answers(trust.ward_b, comment="Ward B cannot log in"),
-    )
+    for n in range(5):  # five people each, on their own phones: enough to show
+        send(Client(REMOTE_ADDR=f"198.51.100.{n}"), survey, trust.ward_a)
+        send(
+            Client(REMOTE_ADDR=f"198.51.101.{n}"),
+            survey,
+            trust.ward_b,
+            comment="Ward B cannot log in",
+        )
 
     page = member(trust.ward_manager, trust.wave_1).get("/adoption/feedback/").content.decode()
 
     assert "Order sets save me time." in page
     assert "Ward B cannot log in" not in page
-    assert "+40" in page  # Ward A: 3 agree, 1 disagree, of 5 answers
+    assert "+40" in page  # Ward A: 3 agree, 1 disagree, of 5 answers on each sheet
 
 
 @pytest.mark.django_db
 def test_programme_manager_opens_a_survey_and_links_feedback_to_an_action(
     trust: Any, survey: Survey
 ) -> None:
-    Client().post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a))
+    send(Client(), survey, trust.ward_a)
     client = member(trust.programme_manager, trust.wave_1)
 
     client.post("/adoption/feedback/surveys/", {"title": "Six weeks in"})
@@ -160,12 +175,13 @@ def test_executives_may_not_open_surveys(trust: Any) -> None:
 
 @pytest.mark.django_db
 def test_feedback_scores_api_is_scoped_to_the_callers_areas(trust: Any, survey: Survey) -> None:
-    Client().post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a))
-    Client().post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_b))
+    for n in range(5):
+        send(Client(REMOTE_ADDR=f"198.51.100.{n}"), survey, trust.ward_a)
+        send(Client(REMOTE_ADDR=f"198.51.101.{n}"), survey, trust.ward_b)
     url = f"/api/v1/feedback-scores/?go_live={trust.wave_1.pk}"
 
-    everyone = member(trust.executive, trust.wave_1).get(url).json()
-    ward = member(trust.ward_manager, trust.wave_1).get(url).json()
+    everyone = member(trust.executive, trust.wave_1).get(url).json()["areas"]
+    ward = member(trust.ward_manager, trust.wave_1).get(url).json()["areas"]
 
     assert [row["area_name"] for row in everyone] == ["Ward A", "Ward B"]
     assert [(row["area_name"], row["score"]) for row in ward] == [("Ward A", 40)]
@@ -176,11 +192,10 @@ def test_a_flood_of_submissions_from_one_client_is_refused_with_a_429_page(
     trust: Any, survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "SURVEY_SUBMISSIONS_PER_MINUTE", 2)
-    url = f"/adoption/feedback/s/{survey.token}/"
     client = Client(REMOTE_ADDR="192.0.2.10")
 
-    statuses = [client.post(url, answers(trust.ward_a)).status_code for _ in range(3)]
-    refused = client.post(url, answers(trust.ward_a))
+    statuses = [send(client, survey, trust.ward_a).status_code for _ in range(3)]
+    refused = send(client, survey, trust.ward_a)
 
     assert statuses == [302, 302, 429]
     assert refused["Retry-After"] == "60"
@@ -195,17 +210,11 @@ def test_the_survey_throttle_counts_each_client_and_link_separately(
     monkeypatch.setattr(services, "SURVEY_SUBMISSIONS_PER_MINUTE", 1)
     other_survey = Survey.objects.create(go_live=trust.wave_1, title="Four weeks in")
     busy = Client(REMOTE_ADDR="192.0.2.20")
-    busy.post(f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a))
+    send(busy, survey, trust.ward_a)
 
-    same_link_other_client = Client(REMOTE_ADDR="192.0.2.21").post(
-        f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a)
-    )
-    other_link_same_client = busy.post(
-        f"/adoption/feedback/s/{other_survey.token}/", answers(trust.ward_a)
-    )
-    same_link_same_client = busy.post(
-        f"/adoption/feedback/s/{survey.token}/", answers(trust.ward_a)
-    )
+    same_link_other_client = send(Client(REMOTE_ADDR="192.0.2.21"), survey, trust.ward_a)
+    other_link_same_client = send(busy, other_survey, trust.ward_a)
+    same_link_same_client = send(busy, survey, trust.ward_a)
 
     assert same_link_other_client.status_code == 302
     assert other_link_same_client.status_code == 302

@@ -1,0 +1,61 @@
+"""One survey response per respondent per week: the respondent's hash, the period a response
+counts for, and the repeat flag. Earlier responses get their period from when they were
+sent and no respondent (they all count, as they did)."""
+
+import datetime as dt
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+def fill_periods(apps, schema_editor):
+    SurveyResponse = apps.get_model("adoption", "SurveyResponse")
+    for response in SurveyResponse.objects.only("pk", "submitted_at").iterator():
+        day = django.utils.timezone.localtime(response.submitted_at).date()
+        monday = day - dt.timedelta(days=day.weekday())
+        SurveyResponse.objects.filter(pk=response.pk).update(period=monday)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("adoption", "0012_user_activity_event_types"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="surveyresponse",
+            name="submitted_at",
+            field=models.DateTimeField(default=django.utils.timezone.now),
+        ),
+        migrations.AddField(
+            model_name="surveyresponse",
+            name="respondent",
+            field=models.CharField(blank=True, editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="surveyresponse",
+            name="is_repeat",
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.AddField(
+            model_name="surveyresponse",
+            name="period",
+            field=models.DateField(
+                null=True, help_text="The Monday of the week the response counts for."
+            ),
+        ),
+        migrations.RunPython(fill_periods, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="surveyresponse",
+            name="period",
+            field=models.DateField(help_text="The Monday of the week the response counts for."),
+        ),
+        migrations.AddConstraint(
+            model_name="surveyresponse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_repeat", False), models.Q(("respondent", ""), _negated=True)),
+                fields=("survey", "respondent", "period"),
+                name="survey_response_one_per_period",
+            ),
+        ),
+    ]
