@@ -3,35 +3,62 @@ Django, so they are tested against answers computed independently.
 
 A daily series is a list of ``(date, value)`` pairs with ``None`` for days without data.
 Every figure is measured against one fixed baseline, the 28 days before go-live, so it
-does not move with the dates a page shows. A V-shaped drop is reported three ways because
-smoothing hides it: the go-live day itself, the deepest single day, and the deepest 7-day
-mean (which flattens the bottom and reads shallower). Recovery is reported daily (3 days
-running back at 95 % of the baseline) and smoothed (the 7-day mean back at 95 %), which
-lags the daily figure by a few days.
+does not move with the dates a page shows. Each day is compared with the mean of the same
+weekday in the baseline (28 days hold 4 of each), so a quiet weekend is not read as a dip;
+a 7-day mean covers each weekday once and is compared with the flat mean.
+
+Recovery is measured from the go-live day, as the issue defines it: daily, the first day
+from which 3 days running are back at 95 % of the baseline; smoothed, the first day the
+7-day mean is back at 95 %. The depth of the dip is then looked for only between go-live
+and that recovery, so a bank holiday months later is not reported as the go-live dip. A
+V-shaped drop is reported three ways because smoothing hides it: the go-live day itself,
+the deepest single day, and the deepest 7-day mean (which flattens the bottom and reads
+shallower).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 DailySeries = Sequence[tuple[dt.date, float | None]]
 
-BASELINE_DAYS = 28  # the baseline: the mean of the days before go-live
+BASELINE_DAYS = 28  # the baseline: the mean of the days before go-live (4 of each weekday)
 SMOOTHING = 7  # days in a smoothed (trailing) mean
 TOLERANCE = 0.95  # recovered: back at 95 % of the baseline
 HOLD_DAYS = 3  # daily recovery: days running at or above the tolerance
 FOLLOW_DAYS = 180  # how long after go-live the dip is looked for
+# Use before go-live counts as the baseline only with at least this many days of it ...
+MIN_BASELINE_DAYS = 7
+# ... and at least this share of the mean use after go-live. A real baseline (an upgrade,
+# a later release) runs near the level after go-live: even a go-live that halved use for
+# all 180 days stays far above 10 %. Test events after a technical go-live, a pilot user
+# or two, run at a few events a day against hundreds: measured against them every later
+# day reads "+5000 %" and no dip could show, so the steady state is the honest baseline.
+MIN_BASELINE_SHARE = 0.10
+WEEKDAYS = 7
 MINUS = "\N{MINUS SIGN}"
 DASH = "\N{EN DASH}"
 
 BEFORE_GO_LIVE = "before go-live"
-STEADY_STATE = "steady state: no use before go-live"
+STEADY_STATE = "steady state: little or no use before go-live"
 
 NOT_ENOUGH_DATA = "Not enough data"
 NOT_YET = "Not yet"
 NO_DIP = "No dip"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    level: float  # the flat mean per day: the figure shown
+    source: str  # BEFORE_GO_LIVE or STEADY_STATE
+    by_weekday: tuple[float, ...] | None  # the mean of each weekday (Monday first), if known
+
+    def expected(self, day: dt.date) -> float:
+        """What a usual ``day`` holds: its weekday's mean when every weekday is known."""
+        return self.by_weekday[day.weekday()] if self.by_weekday else self.level
 
 
 @dataclass(frozen=True)
@@ -49,15 +76,16 @@ class Point:
 
 @dataclass(frozen=True)
 class Dip:
-    baseline: float | None
+    baseline: float | None  # the flat mean per day
     baseline_source: str  # BEFORE_GO_LIVE, STEADY_STATE, or "" when there is none
     go_live_day: Point | None  # the go-live day itself
-    deepest_day: Point | None  # lowest daily value after go-live (highest if lower is better)
-    deepest_week: Point | None  # lowest 7-day mean, at the last day of its window
-    recovery_daily: int | None  # first day of HOLD_DAYS running back in tolerance
-    recovery_smoothed: int | None  # first day the 7-day mean is back in tolerance
+    deepest_day: Point | None  # lowest day from go-live to recovery (highest if lower is better)
+    deepest_week: Point | None  # lowest 7-day mean up to its recovery, at its window's last day
+    recovery_daily: int | None  # first day from go-live of HOLD_DAYS running in tolerance
+    recovery_smoothed: int | None  # first day from go-live the 7-day mean is in tolerance
     daily_dipped: bool = False  # the deepest day fell outside the tolerance
     weekly_dipped: bool = False  # the deepest 7-day mean fell outside the tolerance
+    by_weekday: bool = False  # days were compared with their weekday's baseline mean
 
     @property
     def go_live_day_text(self) -> str:
@@ -111,21 +139,44 @@ def rolling_means(values: Sequence[float | None], window: int) -> list[float | N
     return means
 
 
-def baseline(series: DailySeries, go_live: dt.date) -> tuple[float | None, str]:
-    """The mean of the ``BASELINE_DAYS`` before go-live, when a week of them has data and
-    there was some use (an upgrade or a later release). For a first go-live there is
-    nothing before (or only zeros: the area did not use the EPR yet), so the baseline is
-    the steady state: the mean of the last ``BASELINE_DAYS`` days of data, once there are
-    at least twice that many after go-live."""
-    before = [v for d, v in series if v is not None and -BASELINE_DAYS <= (d - go_live).days < 0]
-    if len(before) >= SMOOTHING and sum(before) > 0:
-        return sum(before) / len(before), BEFORE_GO_LIVE
-    after = [v for d, v in sorted(series) if v is not None and (d - go_live).days >= 0]
+def baseline(series: DailySeries, go_live: dt.date) -> Baseline | None:
+    """The mean of the ``BASELINE_DAYS`` before go-live, when there was real use then (an
+    upgrade or a later release; see ``MIN_BASELINE_SHARE``). For a first go-live there is
+    nothing before (or only zeros, or a trickle of test events), so the baseline is the
+    steady state: the mean of the last ``BASELINE_DAYS`` days of data, once there are at
+    least twice that many after go-live."""
+    before = [
+        (d, v) for d, v in series if v is not None and -BASELINE_DAYS <= (d - go_live).days < 0
+    ]
+    if _real_use([v for _, v in before], [v for v in _after(series, go_live) if v is not None]):
+        return _baseline_of(before, BEFORE_GO_LIVE)
+    after = sorted((d, v) for d, v in series if v is not None and (d - go_live).days >= 0)
     if len(after) >= 2 * BASELINE_DAYS:
         tail = after[-BASELINE_DAYS:]
-        if sum(tail) > 0:
-            return sum(tail) / len(tail), STEADY_STATE
-    return None, ""
+        if sum(v for _, v in tail) > 0:
+            return _baseline_of(tail, STEADY_STATE)
+    return None
+
+
+def _real_use(before: list[float], after: list[float]) -> bool:
+    if sum(1 for v in before if v > 0) < MIN_BASELINE_DAYS:
+        return False
+    level = sum(before) / len(before)
+    return not after or level >= MIN_BASELINE_SHARE * sum(after) / len(after)
+
+
+def _baseline_of(days: list[tuple[dt.date, float]], source: str) -> Baseline:
+    """The flat mean of ``days`` and, when every weekday has data among them, each
+    weekday's own mean."""
+    by_weekday: dict[int, list[float]] = defaultdict(list)
+    for day, value in days:
+        by_weekday[day.weekday()].append(value)
+    means = (
+        tuple(sum(by_weekday[w]) / len(by_weekday[w]) for w in range(WEEKDAYS))
+        if len(by_weekday) == WEEKDAYS
+        else None
+    )
+    return Baseline(sum(v for _, v in days) / len(days), source, means)
 
 
 def dip_and_recovery(
@@ -135,42 +186,52 @@ def dip_and_recovery(
     Only the ``FOLLOW_DAYS`` after go-live are searched. When lower is better (waiting
     times, failed log-ins) the "dip" is a peak and recovery is falling back to within
     the tolerance of the baseline."""
-    level, source = baseline(series, go_live)
-    values = _after(series, go_live)
-    if level is None:
+    base = baseline(series, go_live)
+    if base is None:
         return Dip(None, "", None, None, None, None, None)
+    values = _after(series, go_live)
+    expected = [base.expected(go_live + dt.timedelta(days=i)) for i in range(len(values))]
 
-    def point(day: int, value: float) -> Point:
-        return Point(day, value, 100.0 * (value - level) / level)
-
-    def recovered(value: float) -> bool:
+    def within(value: float, usual: float) -> bool:
         if higher_is_better:
-            return value >= TOLERANCE * level
-        return value <= level / TOLERANCE
+            return value >= TOLERANCE * usual
+        return value <= usual / TOLERANCE
+
+    def point(day: int, value: float, usual: float) -> Point:
+        return Point(day, value, 100.0 * (value - usual) / usual)
 
     pick = min if higher_is_better else max
-    daily = [(i, v) for i, v in enumerate(values) if v is not None]
+    # Daily: each day against its weekday. A weekday with no use in the baseline (a
+    # clinic shut on Sundays) expects nothing, so it is never the deepest day.
+    recovery_daily = _held_from(values, expected, within)
+    days = [
+        point(i, v, e)
+        for i, (v, e) in enumerate(zip(values, expected, strict=True))
+        if v is not None and e > 0 and (recovery_daily is None or i <= recovery_daily)
+    ]
+    deepest_day = pick(days, key=lambda p: p.change) if days else None
+    # Smoothed: a full week covers each weekday once, so against the flat mean.
     weekly = [(i, m) for i, m in enumerate(rolling_means(values, SMOOTHING)) if m is not None]
-    deepest_day = point(*pick(daily, key=lambda p: p[1])) if daily else None
-    deepest_week = point(*pick(weekly, key=lambda p: p[1])) if weekly else None
-    daily_dipped = deepest_day is not None and not recovered(deepest_day.value)
-    weekly_dipped = deepest_week is not None and not recovered(deepest_week.value)
-    first = values[0] if values else None
+    recovery_smoothed = next((i for i, m in weekly if within(m, base.level)), None)
+    weeks = [
+        point(i, m, base.level)
+        for i, m in weekly
+        if recovery_smoothed is None or i <= recovery_smoothed
+    ]
+    deepest_week = pick(weeks, key=lambda p: p.change) if weeks else None
+    first, usual = (values[0], expected[0]) if values else (None, 0.0)
     return Dip(
-        baseline=level,
-        baseline_source=source,
-        go_live_day=point(0, first) if first is not None else None,
+        baseline=base.level,
+        baseline_source=base.source,
+        go_live_day=point(0, first, usual) if first is not None and usual > 0 else None,
         deepest_day=deepest_day,
         deepest_week=deepest_week,
-        recovery_daily=_held_from(values, deepest_day, recovered) if daily_dipped else None,
-        recovery_smoothed=next(
-            (i for i, m in weekly if deepest_week and i > deepest_week.day and recovered(m)),
-            None,
-        )
-        if weekly_dipped
-        else None,
-        daily_dipped=daily_dipped,
-        weekly_dipped=weekly_dipped,
+        recovery_daily=recovery_daily,
+        recovery_smoothed=recovery_smoothed,
+        daily_dipped=deepest_day is not None
+        and not within(deepest_day.value, expected[deepest_day.day]),
+        weekly_dipped=deepest_week is not None and not within(deepest_week.value, base.level),
+        by_weekday=base.by_weekday is not None,
     )
 
 
@@ -185,14 +246,14 @@ def _after(series: DailySeries, go_live: dt.date) -> list[float | None]:
 
 
 def _held_from(
-    values: Sequence[float | None], deepest: Point | None, recovered: Callable[[float], bool]
+    values: Sequence[float | None],
+    expected: Sequence[float],
+    within: Callable[[float, float], bool],
 ) -> int | None:
-    """The first day after the deepest day from which ``HOLD_DAYS`` days running (each
-    with data) are back within the tolerance."""
-    if deepest is None:
-        return None
-    for start in range(deepest.day + 1, len(values) - HOLD_DAYS + 1):
-        run = values[start : start + HOLD_DAYS]
-        if all(v is not None and recovered(v) for v in run):
+    """The first day from go-live from which ``HOLD_DAYS`` days running (each with data)
+    are back within the tolerance of what a usual such day holds."""
+    for start in range(len(values) - HOLD_DAYS + 1):
+        run = range(start, start + HOLD_DAYS)
+        if all((v := values[i]) is not None and within(v, expected[i]) for i in run):
             return start
     return None

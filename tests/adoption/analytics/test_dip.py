@@ -1,4 +1,9 @@
-"""Dip and recovery against answers computed here, independently, with numpy."""
+"""Dip and recovery against answers computed here, independently, with numpy.
+
+The baseline is the 28 days before go-live (``before``), so 4 weeks: each day after go-live
+is compared with the mean of its weekday, ``before.reshape(4, 7).mean(axis=0)[day % 7]``
+(28 is a whole number of weeks, so day ``d`` after go-live falls on the weekday of baseline
+days ``d % 7``, ``d % 7 + 7`` ...), and a 7-day mean with the flat mean."""
 
 from __future__ import annotations
 
@@ -26,6 +31,16 @@ def series(before: np.ndarray | None, after: np.ndarray) -> list[tuple[dt.date, 
     return values
 
 
+def usual(before: np.ndarray, n: int) -> np.ndarray:
+    """What each of the ``n`` days from go-live is compared with: its weekday's mean."""
+    return before.reshape(-1, SMOOTHING).mean(axis=0)[np.arange(n) % SMOOTHING]
+
+
+def first_held(ok: np.ndarray) -> int:
+    """The first day from go-live from which ``HOLD`` days running are ``ok``."""
+    return next(d for d in range(len(ok) - HOLD + 1) if ok[d : d + HOLD].all())
+
+
 def planted_v(seed: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """28 days around 200 a day, then a V: 45% down at the bottom (day 3), back in 10 days,
     with noise of a few events a day throughout."""
@@ -43,19 +58,16 @@ def test_a_planted_v_shaped_dip_gives_the_known_depths_and_recoveries() -> None:
     result = dip.dip_and_recovery(series(before, after), GO_LIVE)
 
     base = before.mean()
-    change = 100 * (after - base) / base
-    bottom = int(np.argmin(after))
+    expected = usual(before, len(after))
+    change = 100 * (after - expected) / expected
+    daily = first_held(after >= TOLERANCE * expected)
+    bottom = int(np.argmin(change[: daily + 1]))
     means = np.convolve(after, np.ones(SMOOTHING) / SMOOTHING, mode="valid")
-    week_end = int(np.argmin(means)) + SMOOTHING - 1
-    ok = after >= TOLERANCE * base
-    daily = next(d for d in range(bottom + 1, len(after)) if ok[d : d + HOLD].all())
-    smoothed = next(
-        i + SMOOTHING - 1
-        for i, m in enumerate(means)
-        if i + SMOOTHING - 1 > week_end and m >= TOLERANCE * base
-    )
+    smoothed = int(np.argmax(means >= TOLERANCE * base)) + SMOOTHING - 1
+    lowest = int(np.argmin(means[: smoothed - SMOOTHING + 2]))
     assert result.baseline == pytest.approx(base)
     assert result.baseline_source == dip.BEFORE_GO_LIVE
+    assert result.by_weekday
     assert result.go_live_day is not None
     assert result.go_live_day.change == pytest.approx(change[0])
     assert result.deepest_day is not None
@@ -64,14 +76,89 @@ def test_a_planted_v_shaped_dip_gives_the_known_depths_and_recoveries() -> None:
         pytest.approx(change[bottom]),
     )
     assert result.deepest_week is not None
-    assert result.deepest_week.day == week_end
-    assert result.deepest_week.change == pytest.approx(100 * (means.min() - base) / base)
+    assert result.deepest_week.day == lowest + SMOOTHING - 1
+    assert result.deepest_week.change == pytest.approx(100 * (means[lowest] - base) / base)
     assert result.recovery_daily == daily
     assert result.recovery_smoothed == smoothed
     assert result.recovery_daily_text == f"Day {daily}"
     # What the named figures are for: smoothing reads shallower and recovers later.
     assert result.deepest_week.change > result.deepest_day.change + 5
     assert smoothed > daily
+
+
+def test_a_weekly_pattern_without_a_dip_is_no_dip_recovered_from_go_live() -> None:
+    # Weekends at 60% of weekdays before and after go-live; GO_LIVE is a Monday.
+    rng = np.random.default_rng(7)
+    week = np.array([200.0] * 5 + [120.0] * 2)
+    before = np.tile(week, 4) + rng.normal(0, 2, BASELINE_DAYS)
+    after = np.tile(week, 10) + rng.normal(0, 2, 70)
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    expected = usual(before, len(after))
+    assert (after >= TOLERANCE * expected).all()  # no day is below its weekday's usual
+    assert result.recovery_daily == 0
+    assert result.recovery_daily_text == dip.NO_DIP
+    assert result.recovery_smoothed == SMOOTHING - 1
+    assert result.recovery_smoothed_text == dip.NO_DIP
+    assert result.deepest_day is not None
+    assert result.deepest_day.day <= result.recovery_daily
+    assert result.baseline == pytest.approx(before.mean())  # shown as the flat mean
+
+
+def test_a_bank_holiday_months_later_is_not_the_go_live_dip() -> None:
+    before, after = planted_v()
+    after = np.concatenate([after, 200 + np.random.default_rng(5).normal(0, 3, 60)])
+    after[100] = 0.5 * after[100]  # a bank holiday at half the usual
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    expected = usual(before, len(after))
+    change = 100 * (after - expected) / expected
+    daily = first_held(after >= TOLERANCE * expected)
+    assert daily < 20
+    assert result.recovery_daily == daily
+    assert result.deepest_day is not None
+    assert 0 <= result.deepest_day.day <= daily
+    assert result.deepest_day.change == pytest.approx(change[: daily + 1].min())
+    assert result.deepest_week is not None
+    assert result.recovery_smoothed is not None
+    assert result.deepest_week.day <= result.recovery_smoothed < 30
+
+
+def test_a_trickle_of_test_events_before_go_live_is_not_the_baseline() -> None:
+    # A technical go-live: 2 test events a day for the 28 days, then real use of ~200.
+    before = np.full(BASELINE_DAYS, 2.0)
+    after = np.array([120.0] * 5 + [200.0] * 65)
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    assert before.mean() < dip.MIN_BASELINE_SHARE * after.mean()
+    assert result.baseline_source == dip.STEADY_STATE
+    assert result.baseline == pytest.approx(after[-BASELINE_DAYS:].mean())
+    assert result.go_live_day is not None
+    assert result.go_live_day.change == pytest.approx(-40.0)
+    assert result.recovery_daily == 5
+
+
+def test_a_few_days_of_use_before_go_live_are_not_the_baseline() -> None:
+    before = np.array([0.0] * 22 + [150.0] * 6)  # 6 days of use: fewer than a week
+
+    result = dip.dip_and_recovery(series(before, np.full(20, 200.0)), GO_LIVE)
+
+    assert result.baseline is None  # and not yet 56 days for a steady state
+    assert result.recovery_daily_text == dip.NOT_ENOUGH_DATA
+
+
+def test_real_use_before_go_live_stays_the_baseline_even_after_a_deep_dip() -> None:
+    before = np.full(BASELINE_DAYS, 100.0)
+    after = np.array([15.0] * 10 + [100.0] * 60)
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    assert result.baseline_source == dip.BEFORE_GO_LIVE
+    assert result.go_live_day is not None
+    assert result.go_live_day.change == pytest.approx(-85.0)
 
 
 def test_the_figures_read_as_signed_percentages_with_their_days() -> None:
@@ -102,13 +189,13 @@ def test_for_a_lower_is_better_metric_the_dip_is_a_peak() -> None:
 
     result = dip.dip_and_recovery(series(before, after), GO_LIVE, higher_is_better=False)
 
-    base = before.mean()
-    ok = after <= base / TOLERANCE
-    peak = int(np.argmax(after))
-    daily = next(d for d in range(peak + 1, len(after)) if ok[d : d + HOLD].all())
+    expected = usual(before, len(after))
+    daily = first_held(after <= expected / TOLERANCE)
+    change = 100 * (after - expected) / expected
+    peak = int(np.argmax(change[: daily + 1]))
     assert result.deepest_day is not None
-    assert result.deepest_day.day == peak
-    assert result.deepest_day.change == pytest.approx(100 * (40.0 - base) / base)
+    assert result.deepest_day.day == peak == 1
+    assert result.deepest_day.change == pytest.approx(change[1])
     assert result.recovery_daily == daily
 
 
@@ -153,7 +240,7 @@ def test_use_that_never_falls_below_the_tolerance_is_no_dip() -> None:
 
     assert result.recovery_daily_text == dip.NO_DIP
     assert result.recovery_smoothed_text == dip.NO_DIP
-    assert result.recovery_daily is None
+    assert result.recovery_daily == 0  # recovered from the go-live day
 
 
 def test_only_the_days_after_go_live_within_the_follow_up_are_searched() -> None:
