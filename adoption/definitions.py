@@ -79,48 +79,59 @@ def _comparison() -> None:
 
 def _register_dip() -> None:
     tolerance = f"{dip.TOLERANCE:.0%}"
+    weekday = (
+        f"Each day is compared with the mean of the same weekday over the {dip.BASELINE_DAYS} "
+        f"days before go-live ({dip.BASELINE_DAYS // 7} of each), so quieter weekends are not "
+        "read as a dip; if a weekday has no data there, with the flat mean."
+    )
     register(
         "adoption.dip.baseline",
         "Baseline events per day",
         f"EPR events per day (failed log-ins aside) over the {dip.BASELINE_DAYS} days before "
         "go-live, whatever dates the page shows; every dip and recovery figure is against it. "
-        "For a first go-live, with no use before it, the steady state instead: the mean of "
-        f"the last {dip.BASELINE_DAYS} days of data once there are "
-        f'{2 * dip.BASELINE_DAYS} days after go-live (marked "steady state").',
+        "Shown as the mean of all those days; each single day is compared with the mean of "
+        f"its own weekday among them. Use before go-live counts only on at least "
+        f"{dip.MIN_BASELINE_DAYS} days and at {dip.MIN_BASELINE_SHARE:.0%} or more of the "
+        "mean use after go-live; otherwise (a first go-live, or only test events before "
+        f"it) the steady state instead: the mean of the last {dip.BASELINE_DAYS} days of "
+        f'data once there are {2 * dip.BASELINE_DAYS} days after go-live (marked "steady '
+        'state").',
     )
     register(
         "adoption.dip.go_live_day",
         "Change on go-live day",
-        "EPR events on the go-live day itself against the baseline: \u221228% means 28% "
-        "fewer events than a usual day before go-live.",
+        "EPR events on the go-live day itself against a usual day of the same weekday "
+        "before go-live: \u221228% means 28% fewer events.",
     )
     register(
         "adoption.dip.deepest_day",
         "Deepest day",
-        f"The single day in the {dip.FOLLOW_DAYS} days after go-live with the fewest "
-        "events, against the baseline, and which day after go-live it was (day 0 is the "
-        "go-live day).",
+        "The day with the largest fall against the baseline between go-live and daily "
+        f"recovery (or the {dip.FOLLOW_DAYS} days after go-live if not recovered), and which "
+        f"day after go-live it was (day 0 is the go-live day). {weekday}",
     )
     register(
         "adoption.dip.deepest_week",
         "Deepest 7-day mean",
-        f"The lowest mean of {dip.SMOOTHING} days running after go-live against the baseline, "
-        "with the days it covers. Averaging flattens a sharp drop, so it reads shallower "
-        "than the deepest day.",
+        f"The lowest mean of {dip.SMOOTHING} days running between go-live and its recovery "
+        "against the baseline's flat mean (a week holds each weekday once), with the days "
+        "it covers. Averaging flattens a sharp drop, so it reads shallower than the "
+        "deepest day.",
     )
     register(
         "adoption.recovery.daily",
         "Recovered (daily)",
-        f"The first day after the deepest day from which events stay at or above {tolerance} "
-        f"of the baseline for {dip.HOLD_DAYS} days running, in days after go-live. "
-        f'"Not yet" until then; "No dip" if no day fell below {tolerance}.',
+        f"The first day from go-live from which events stay at or above {tolerance} of the "
+        f"baseline for {dip.HOLD_DAYS} days running, in days after go-live. {weekday} "
+        f'"Not yet" until then; "No dip" if no day before it fell below {tolerance}.',
     )
     register(
         "adoption.recovery.smoothed",
         "Recovered (7-day mean)",
-        f"The first day after the deepest 7-day mean on which the mean of the last "
-        f"{dip.SMOOTHING} days is back at or above {tolerance} of the baseline, in days "
-        "after go-live. It lags the daily figure: the mean still holds the low days.",
+        f"The first day from go-live (from day {dip.SMOOTHING - 1}, the first full week) on "
+        f"which the mean of the last {dip.SMOOTHING} days is at or above {tolerance} of the "
+        "baseline's flat mean, in days after go-live. It lags the daily figure: the mean "
+        "still holds the low days.",
     )
     _register_feedback()
 

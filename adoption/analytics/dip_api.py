@@ -14,7 +14,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adoption.analytics import dip_figures
+from adoption.analytics import dip, dip_figures
 from adoption.analytics.dip import Dip
 from adoption.definitions import DIP_KEYS
 from golive import definitions
@@ -27,6 +27,7 @@ from golive.models import RoleGroup
 FIELD_KEYS = {
     "baseline": "adoption.dip.baseline",
     "baseline_source": "adoption.dip.baseline",
+    "baseline_by_weekday": "adoption.dip.baseline",
     "go_live_day_change_percent": "adoption.dip.go_live_day",
     "deepest_day_change_percent": "adoption.dip.deepest_day",
     "deepest_day": "adoption.dip.deepest_day",
@@ -40,15 +41,19 @@ FIELD_KEYS = {
 # What each field holds, beyond its figure's definition.
 FIELD_NOTES = {
     "baseline": "Events per day; null when there is not enough data.",
-    "baseline_source": '"before go-live", "steady state: no use before go-live", or "".',
-    "go_live_day_change_percent": "% change from the baseline; null without data that day.",
-    "deepest_day_change_percent": "% change from the baseline.",
+    "baseline_source": f'"{dip.BEFORE_GO_LIVE}", "{dip.STEADY_STATE}", or "".',
+    "baseline_by_weekday": "Whether single days were compared with their weekday's mean.",
+    "go_live_day_change_percent": "% change from the baseline (that weekday's mean); null "
+    "without data that day.",
+    "deepest_day_change_percent": "% change from the baseline (that weekday's mean).",
     "deepest_day": "Days after go-live (0 is the go-live day).",
     "deepest_7_day_mean_change_percent": "% change from the baseline.",
     "deepest_7_day_mean_last_day": "Days after go-live of the last of the 7 days.",
-    "recovered_daily_day": "Days after go-live; null unless recovered.",
+    "recovered_daily_day": "Days after go-live, counted from the go-live day (0 when there "
+    "was no dip); null unless recovered.",
     "recovered_daily": 'As shown: "Day N", "Not yet", "No dip" or "Not enough data".',
-    "recovered_7_day_mean_day": "Days after go-live; null unless recovered.",
+    "recovered_7_day_mean_day": "Days after go-live, counted from the first full week; null "
+    "unless recovered.",
     "recovered_7_day_mean": 'As shown: "Day N", "Not yet", "No dip" or "Not enough data".',
 }
 
@@ -56,6 +61,7 @@ FIELD_NOTES = {
 class DipSerializer(serializers.Serializer):
     baseline = serializers.FloatField(allow_null=True)
     baseline_source = serializers.CharField()
+    baseline_by_weekday = serializers.BooleanField()
     go_live_day_change_percent = serializers.FloatField(allow_null=True)
     deepest_day_change_percent = serializers.FloatField(allow_null=True)
     deepest_day = serializers.IntegerField(allow_null=True)
@@ -121,6 +127,7 @@ def dip_body(figures: Dip) -> dict[str, Any]:
     return {
         "baseline": None if figures.baseline is None else round(figures.baseline, 2),
         "baseline_source": figures.baseline_source,
+        "baseline_by_weekday": figures.by_weekday,
         "go_live_day_change_percent": change(figures.go_live_day),
         "deepest_day_change_percent": change(figures.deepest_day),
         "deepest_day": figures.deepest_day.day if figures.deepest_day else None,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from adoption.analytics import dashboard, dip
 from adoption.analytics.dashboard import AreaRow
 from adoption.analytics.dip import Dip
 from adoption.analytics.dip_figures import NOT_LIVE_YET
@@ -111,6 +112,34 @@ def dip_figures(dip: Dip | None) -> list[tuple[str, str]]:
         dip.recovery_smoothed_text,
     )
     return list(zip(DIP_KEYS, values, strict=True))
+
+
+# The spans the captions name, from the constants the figures are computed with, so the
+# words cannot drift from the calculation.
+
+
+@register.simple_tag
+def baseline_days() -> int:
+    """Days before go-live that make the dip's baseline."""
+    return dip.BASELINE_DAYS
+
+
+@register.simple_tag
+def recovery_tolerance() -> str:
+    """The share of the baseline that counts as recovered, as "95%"."""
+    return f"{dip.TOLERANCE:.0%}"
+
+
+@register.simple_tag
+def ranking_days() -> int:
+    """The last days of the range the areas are ranked over."""
+    return dashboard.RANKING_DAYS
+
+
+@register.simple_tag
+def history_days() -> int:
+    """Days of events each area's sparkline shows."""
+    return dashboard.HISTORY_DAYS
 
 
 @register.inclusion_tag("adoption/_dip_definitions.html")

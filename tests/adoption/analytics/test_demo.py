@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from adoption.analytics import metrics
+from adoption.analytics import dip, metrics
 from adoption.analytics.demo import CHANGE_DAY, seed_analytics_demo
 from adoption.imports.demo import seed_adoption_demo
 from adoption.models import ChangeMarker, DailyRollup, DailyUserActivity, Event, Metric
@@ -77,7 +77,7 @@ def test_demo_seeds_metrics_markers_and_rollups_once_with_a_visible_order_set_ef
     # The live wave shows every dip figure (a first go-live: against its steady state), the
     # 7-day mean shallower than the deepest day and its recovery no earlier.
     live_wave = board.context["waves"][0].dip
-    assert live_wave.baseline_source == "steady state: no use before go-live"
+    assert live_wave.baseline_source == dip.STEADY_STATE
     assert live_wave.go_live_day.change < 0
     assert live_wave.deepest_day.change < live_wave.deepest_week.change < 0
     assert live_wave.recovery_daily is not None

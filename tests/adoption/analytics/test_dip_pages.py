@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from adoption.analytics import dashboard, dip_figures, rollups
+from adoption.analytics import dashboard, dip, dip_figures, rollups
 from adoption.definitions import DIP_KEYS
 from golive.access import Access
 from golive.navigation import SESSION_GO_LIVE_KEY
@@ -137,6 +137,7 @@ def test_the_api_gives_each_areas_and_waves_dip_with_definitions(dipped: Any) ->
     assert (figures["deepest_day"], figures["deepest_day_change_percent"]) == (1, -60.0)
     assert (figures["recovered_daily_day"], figures["recovered_daily"]) == (4, "Day 4")
     assert figures["recovered_7_day_mean_day"] == 9
+    assert figures["baseline_by_weekday"] is True  # every weekday has data before go-live
     assert body["waves"][0]["areas"] == 1
     assert [d["key"] for d in body["definitions"]] == list(DIP_KEYS)
 
@@ -226,6 +227,28 @@ def test_the_api_describes_each_dip_field_from_the_registry(dipped: Any) -> None
 
     assert missing_wording(body.decode(), DIP_KEYS) == []
     assert missing_wording(schema.decode(), DIP_KEYS) == []
+
+
+@pytest.mark.django_db
+def test_the_captions_state_the_spans_the_figures_are_computed_over(
+    dipped: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dashboard, "RANKING_DAYS", 10)
+    monkeypatch.setattr(dashboard, "HISTORY_DAYS", 21)
+    client = client_for(dipped.programme_manager, dipped.wave_1)
+
+    programme = client.get("/adoption/programme/" + WHOLE).content.decode()
+    board = client.get("/adoption/dashboard/" + WHOLE).content.decode()
+    area = client.get(f"/adoption/dashboard/areas/{dipped.ward_a.pk}/").content.decode()
+
+    assert "last 10 days of the range" in programme
+    assert "last 10 days shown" in programme
+    assert "Events, last 21 days" in board
+    tolerance = f"within {dip.TOLERANCE:.0%} of it"
+    assert tolerance in board
+    for content in (programme, board, area):
+        assert f"from {dip.BASELINE_DAYS} days before it" in content
+        assert "14 days" not in content
 
 
 # The queries do not grow with the number of areas or waves.
