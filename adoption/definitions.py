@@ -3,7 +3,7 @@ Pages, exports, the API and board packs read them from the registry."""
 
 from __future__ import annotations
 
-from adoption.analytics import builtins, dip
+from adoption.analytics import before_after, builtins, dip
 from golive.definitions import register
 
 # The figures of the go-live dip and the recovery from it, in the order they are shown.
@@ -42,23 +42,29 @@ def _comparison() -> None:
         "everywhere at the time: by default the areas of the same go-live that it did not "
         "touch and that have data, or the areas an analyst chooses. Everyone asking the same "
         "question gets the same controls; when some are areas you cannot see, their figures "
-        "are shown pooled, without names.",
+        "are shown pooled, without names, and with fewer than "
+        f"{before_after.FEWEST_POOLED} of them only the difference in differences (their "
+        "average would be an area's own figures).",
     )
     register(
         "adoption.comparison.did",
         "Difference in differences",
-        "The average touched area's change minus the average control area's change, in the "
-        "metric's unit. The control areas' daily values are averaged day by day, so each "
-        "control area counts once whatever its size. The 95% interval comes from the daily "
-        "gap between the two, with Newey–West errors that allow for day-to-day correlation.",
+        "The mean touched area's change minus the mean control area's change, in the metric's "
+        "unit, over the days every area compared has data. It is a mean of levels, so big "
+        "areas weigh more in it: an emergency department up 100 a day and three wards up 2 "
+        "make the mean control area up 26.5 a day. The relative difference in differences is "
+        "the one that counts each area once whatever its size. The 95% interval comes from "
+        "the daily gap between the two, with Newey–West errors that allow for day-to-day "
+        "correlation.",
     )
     register(
         "adoption.comparison.did_relative",
         "Relative difference in differences",
-        "The touched areas' % change minus the mean of the control areas' % changes, each "
-        "area measured against its own mean before the change, in percentage points: the "
-        "fairer figure when areas differ in size. Newey–West 95% interval, treating each "
-        "area's mean before as fixed; areas with nothing before are left out.",
+        "The mean of the touched areas' % changes minus the mean of the control areas' % "
+        "changes, each area measured against its own mean before the change, in percentage "
+        "points. Each area counts once whatever its size, so it is the figure shown first. "
+        "Newey–West 95% interval, treating each area's mean before as fixed; areas with "
+        "nothing before are left out.",
     )
     register(
         "adoption.comparison.segmented",

@@ -474,10 +474,12 @@ class ChangeSerializer(serializers.Serializer):
 
 class EstimateSerializer(serializers.Serializer):
     value = serializers.FloatField()
-    se = serializers.FloatField(help_text="Newey–West (HAC) standard error.")
-    low = serializers.FloatField(help_text="95% confidence interval, low end.")
-    high = serializers.FloatField()
-    p_value = serializers.FloatField(help_text="Two-sided.")
+    se = serializers.FloatField(
+        allow_null=True, help_text="Newey–West (HAC) standard error; null: cannot be estimated."
+    )
+    low = serializers.FloatField(allow_null=True, help_text="95% confidence interval, low end.")
+    high = serializers.FloatField(allow_null=True)
+    p_value = serializers.FloatField(allow_null=True, help_text="Two-sided.")
 
 
 class RegressionSerializer(serializers.Serializer):
@@ -508,14 +510,19 @@ class ControlAreaSerializer(AreaChangeSerializer):
 
 class DifferenceInDifferencesSerializer(serializers.Serializer):
     treated = AreaChangeSerializer(help_text="The average touched area, on the days compared.")
-    control = AreaChangeSerializer(help_text="The average control area, on the days compared.")
-    absolute = EstimateSerializer(help_text=_definition("adoption.comparison.did"))
-    treated_percent = serializers.FloatField(allow_null=True)
-    control_percent = serializers.FloatField(
-        allow_null=True, help_text="The mean of the control areas' % changes."
+    control = AreaChangeSerializer(
+        allow_null=True,
+        help_text="The average control area, on the days compared; null when some control "
+        f"areas are ones you cannot see and fewer than {comparisons.FEWEST_POOLED} are "
+        "averaged (it would give away an area's own figures).",
     )
     relative = EstimateSerializer(
         allow_null=True, help_text=_definition("adoption.comparison.did_relative")
+    )
+    absolute = EstimateSerializer(help_text=_definition("adoption.comparison.did"))
+    treated_percent = serializers.FloatField(allow_null=True)
+    control_percent = serializers.FloatField(
+        allow_null=True, help_text="The mean of the control areas' % changes; null as control."
     )
     days = serializers.IntegerField()
     maxlags = serializers.IntegerField()
@@ -644,7 +651,9 @@ def _comparison_body(
         "change": result.change if result else None,
         "regression": result.regression if result else None,
         "permutation": result.permutation if result else None,
-        "difference_in_differences": _did(outcome.did) if outcome.did else None,
+        "difference_in_differences": _did(outcome.did, outcome.control_figures)
+        if outcome.did
+        else None,
         "definitions": [
             {"key": key, "name": definitions.label(key), "definition": definitions.text(key)}
             for key in COMPARISON_FIGURES
@@ -661,14 +670,14 @@ def _area_change(figures: comparison.AreaChange) -> dict[str, Any]:
     }
 
 
-def _did(did: comparison.DifferenceInDifferences) -> dict[str, Any]:
+def _did(did: comparison.DifferenceInDifferences, control_figures: bool) -> dict[str, Any]:
     return {
         "treated": _area_change(did.treated),
-        "control": _area_change(did.control),
+        "control": _area_change(did.control) if control_figures else None,
+        "relative": did.relative,
         "absolute": did.absolute,
         "treated_percent": did.treated_percent,
-        "control_percent": did.control_percent,
-        "relative": did.relative,
+        "control_percent": did.control_percent if control_figures else None,
         "days": did.days,
         "maxlags": did.maxlags,
     }

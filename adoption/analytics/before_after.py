@@ -6,7 +6,9 @@ The controls are chosen the same way whoever asks, so the same question gets the
 answer: by default the areas of the go-live that the change did not touch (all of them, not
 only those the user sees), or the areas an analyst picks. A user who cannot see every
 control area (a ward manager) gets the same figures pooled, without the per-area rows that
-would name areas they may not see."""
+would name areas they may not see; and when fewer than ``FEWEST_POOLED`` control areas are
+pooled, without the average control area's own figures either, since "the average" of one
+area is that area: only the difference in differences and its interval."""
 
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ from golive.access import Access
 from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, Programme, Release
 
+# Fewest control areas whose average may be shown to a user who cannot see them all.
+FEWEST_POOLED = 3
+
 
 @dataclass(frozen=True)
 class ControlRow:
@@ -36,9 +41,12 @@ class Outcome:
     treated: list[Area]
     result: comparison.Comparison | None  # None: a window has no data
     did: comparison.DifferenceInDifferences | None  # None: no usable controls
-    control_count: int  # control areas with data
+    control_count: int  # control areas compared: the DiD's when there is one
     chosen: bool  # the analyst chose the controls (else: the go-live's untouched areas)
     named: bool  # the user may see every control area, so rows name them
+    # The average control area's own figures (means, changes) may be shown: the user sees
+    # every control, or at least FEWEST_POOLED are averaged.
+    control_figures: bool
     control_rows: list[ControlRow]  # empty unless ``named``
     summary: str | None
 
@@ -140,18 +148,27 @@ def before_after(
     seen = set(access.areas().filter(pk__in=[a.pk for a in controls]).values_list("pk", flat=True))
     named = len(seen) == len(controls)
     rows = did.controls if did else [None] * len(controls)
+    count = did.control_count if did else len(controls)
+    shown = named or count >= FEWEST_POOLED
     return Outcome(
         treated=treated,
         result=result,
         did=did,
-        control_count=len(controls),
+        control_count=count,
         chosen=bool(chosen),
         named=named,
+        control_figures=shown,
         control_rows=(
             [ControlRow(a, r) for a, r in zip(controls, rows, strict=True)] if named else []
         ),
         summary=_summary(
-            result, did, metric=metric, treated=treated, marker=marker, control_count=len(controls)
+            result,
+            did,
+            metric=metric,
+            treated=treated,
+            marker=marker,
+            control_count=count,
+            control_figures=shown,
         ),
     )
 
@@ -164,17 +181,25 @@ def _summary(
     treated: list[Area],
     marker: MarkerView,
     control_count: int,
+    control_figures: bool,
 ) -> str | None:
     if result is None:
         return None
-    average = f"the average of {control_count} control area{'s' if control_count != 1 else ''}"
+    several = len(treated) > 1
+    if control_figures:
+        controls = f"the {control_count} control areas on average"
+    else:
+        controls = f"the {control_count} control areas"
     return stats_wording.summary(
         result,
         did,
         metric=metric.name,
         unit=metric.unit_label,
-        scope=treated[0].name if len(treated) == 1 else f"{len(treated)} areas",
+        # The headline is the touched areas' total; the comparison, their average.
+        scope=f"{len(treated)} areas together" if several else treated[0].name,
+        touched=f"the {len(treated)} touched areas on average" if several else treated[0].name,
         marker=marker.phrase,
-        controls=average if control_count > 1 else "the control area",
+        controls=controls if control_count > 1 else "the control area",
+        show_controls=control_figures,
         higher_is_better=metric.higher_is_better,
     )

@@ -66,13 +66,15 @@ class Change:
 @dataclass(frozen=True)
 class Estimate:
     """A coefficient with its Newey–West (HAC) standard error, 95% interval and two-sided
-    p-value (t distribution on the residual degrees of freedom)."""
+    p-value (t distribution on the residual degrees of freedom). The error, interval and
+    p-value are None when the error cannot be estimated (it came out infinite or undefined,
+    e.g. from values too large to square): the estimate stands, its uncertainty is unknown."""
 
     value: float
-    se: float
-    low: float
-    high: float
-    p_value: float
+    se: float | None
+    low: float | None
+    high: float | None
+    p_value: float | None
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class SegmentedRegression:
         return self.slope.value
 
     @property
-    def p_value(self) -> float:
+    def p_value(self) -> float | None:
         return self.level.p_value
 
 
@@ -138,16 +140,19 @@ class AreaChange:
 
 @dataclass(frozen=True)
 class DifferenceInDifferences:
-    """The treated areas' change against the average control area's, on the days both have
-    data. ``absolute`` is in the metric's unit (the average treated area's change minus the
-    average control area's); ``relative`` in percentage points (its % change minus the mean
-    of the control areas' % changes), so a big control area counts as much as a small one.
-    Both intervals are Newey–West; the relative one treats each area's "before" mean as
-    fixed."""
+    """The treated areas' change against the average control area's, on the days every
+    area compared has data. ``absolute`` is in the metric's unit (the average treated area's
+    change minus the average control area's): a mean of levels, so a big area moves it more
+    than a small one. ``relative`` is in percentage points (the mean of the treated areas' %
+    changes minus the mean of the control areas' % changes), so a big control area counts
+    as much as a small one; ``treated_percent − control_percent == relative.value``. Both
+    intervals are Newey–West; the relative one treats each area's "before" mean as fixed."""
 
     treated: AreaChange  # the average treated area
     control: AreaChange  # the average control area
-    controls: list[AreaChange | None]  # each control area, in the order given (None: no data)
+    # Each control area, in the order given, on the days compared, so they average to
+    # ``control`` (None: no data in a window, or none on the days compared).
+    controls: list[AreaChange | None]
     absolute: Estimate
     treated_percent: float | None
     control_percent: float | None
@@ -173,7 +178,10 @@ def mean_ci(values: Sequence[float], confidence: float = CONFIDENCE) -> Mean:
     mean = float(data.mean())
     if n < 2:
         return Mean(mean, None, None, n)
-    half = _t(confidence, n - 1) * float(data.std(ddof=1)) / math.sqrt(n)
+    with np.errstate(all="ignore"):  # an infinite spread is reported as no interval
+        half = _t(confidence, n - 1) * float(data.std(ddof=1)) / math.sqrt(n)
+    if not math.isfinite(half):
+        return Mean(mean, None, None, n)
     return Mean(mean, mean - half, mean + half, n)
 
 
@@ -183,13 +191,18 @@ def _t(confidence: float, df: float) -> float:
 
 def _welch(parts: Sequence[tuple[Sequence[float], float]]) -> tuple[float, float] | None:
     """Standard error and Welch–Satterthwaite degrees of freedom of a signed sum of means
-    (``(values, sign)`` pairs). None when a group has fewer than two values."""
+    (``(values, sign)`` pairs). None when a group has fewer than two values, or when the
+    spread cannot be estimated (values too large to square): no interval, rather than an
+    infinite one."""
     terms = []
     for values, _sign in parts:
         if len(values) < 2:
             return None
-        terms.append((float(np.var(values, ddof=1)) / len(values), len(values) - 1))
+        with np.errstate(all="ignore"):
+            terms.append((float(np.var(values, ddof=1)) / len(values), len(values) - 1))
     variance = sum(v for v, _ in terms)
+    if not math.isfinite(variance):
+        return None
     if variance == 0:
         return 0.0, float(sum(df for _, df in terms))
     df = variance**2 / sum(v**2 / df for v, df in terms)
@@ -251,19 +264,27 @@ def hac_maxlags(n: int) -> int:
 
 def _hac_fit(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Coefficients, Newey–West standard errors (small-sample corrected) and residual
-    degrees of freedom; None when the design cannot be fitted."""
+    degrees of freedom; None when the design cannot be fitted. A degenerate series can give
+    non-finite errors: ``_estimate`` reports those as unknown, so numpy's warnings about
+    them are silenced here."""
     n, k = design.shape
     if n <= k or np.linalg.matrix_rank(design) < k:
         return None
-    fit = sm.OLS(y, design).fit(
-        cov_type="HAC", cov_kwds={"maxlags": hac_maxlags(n), "use_correction": True}, use_t=True
-    )
+    with np.errstate(all="ignore"):
+        fit = sm.OLS(y, design).fit(
+            cov_type="HAC",
+            cov_kwds={"maxlags": hac_maxlags(n), "use_correction": True},
+            use_t=True,
+        )
     return np.asarray(fit.params), np.asarray(fit.bse), float(fit.df_resid)
 
 
 def _estimate(value: float, se: float, df: float) -> Estimate:
+    # A non-finite error is not a small one: calling it zero would print "p < 0.001".
+    if not math.isfinite(se):
+        return Estimate(value, None, None, None, None)
     # A perfect fit leaves a standard error of rounding noise: call it zero, as the data say.
-    if not math.isfinite(se) or se <= 1e-12 * max(1.0, abs(value)):
+    if se <= 1e-12 * max(1.0, abs(value)):
         se = 0.0
     half = _t(CONFIDENCE, df) * se
     return Estimate(value, se, value - half, value + half, _two_sided_p(value, se, df))
@@ -398,9 +419,14 @@ def _by_day(series: DailySeries, marker: dt.date, windows: tuple[int, int, int])
 
 
 def _average_area(areas: Sequence[ByDay]) -> ByDay:
-    """Per day, the mean over the areas with a value that day."""
-    days = sorted({day for area in areas for day in area})
-    return {day: float(np.mean([a[day] for a in areas if day in a])) for day in days}
+    """Per day, the mean over the areas, on the days every area has a value. Averaging
+    whichever areas have data each day would let the mix of areas change from day to day
+    (a ratio metric has no value on a day without users), and a big area missing before
+    but present after would read as a change."""
+    if not areas:
+        return {}
+    days = sorted(set.intersection(*(set(area) for area in areas)))
+    return {day: float(np.mean([a[day] for a in areas])) for day in days}
 
 
 def _area_change(values: ByDay) -> AreaChange | None:
@@ -425,7 +451,7 @@ class _Step:
     estimate: Estimate
     treated: AreaChange  # over the days the estimate used, so the figures add up to it
     control: AreaChange
-    days: int
+    days: list[int]  # the day offsets compared
     maxlags: int
 
 
@@ -442,19 +468,20 @@ def _step(treated: ByDay, control: ByDay) -> _Step | None:
     if fitted is None:
         return None
     coef, se, df = fitted
-
-    def change(values: ByDay) -> AreaChange:
-        before = [values[day] for day in days if day < 0]
-        after = [values[day] for day in days if day >= 0]
-        return AreaChange(float(np.mean(before)), float(np.mean(after)))
-
     return _Step(
         _estimate(float(coef[1]), float(se[1]), df),
-        change(treated),
-        change(control),
-        len(days),
+        _change_on(treated, days),
+        _change_on(control, days),
+        days,
         hac_maxlags(len(days)),
     )
+
+
+def _change_on(values: ByDay, days: Sequence[int]) -> AreaChange:
+    """Means before and after over ``days`` (each of them in ``values``)."""
+    before = [values[day] for day in days if day < 0]
+    after = [values[day] for day in days if day >= 0]
+    return AreaChange(float(np.mean(before)), float(np.mean(after)))
 
 
 def difference_in_differences(
@@ -467,16 +494,18 @@ def difference_in_differences(
     settling_days: int = 0,
 ) -> DifferenceInDifferences | None:
     """The average treated area's change against the average control area's (each area's
-    own series, averaged per day), in the metric's unit and in % (each area against its own
-    "before" mean, then averaged), with Newey–West intervals. Summing the controls instead
-    would count their shared trend once per area and let one big department swamp a ward.
-    None without two days of treated and control data on each side."""
+    own series, averaged per day over the days every area has), in the metric's unit and in
+    % (each area against its own "before" mean, then averaged), with Newey–West intervals.
+    Summing the controls instead would count their shared trend once per area. The mean in
+    the metric's unit still leans towards the big areas (an emergency department up 100 a
+    day and three wards up 2 make the mean control area up 26.5); only the % figure counts
+    each area once whatever its size. None without two days of treated and control data on
+    each side."""
     _check_windows(days_before, days_after, settling_days)
     windows = (days_before, days_after, settling_days)
     treated_days = [_by_day(s, marker, windows) for s in treated]
     control_days = [_by_day(s, marker, windows) for s in controls]
-    per_control = [_area_change(values) for values in control_days]
-    usable = [values for values, row in zip(control_days, per_control, strict=True) if row]
+    usable = [values for values in control_days if _area_change(values)]
     if not treated_days or not usable:
         return None
     absolute = _step(_average_area(treated_days), _average_area(usable))
@@ -492,12 +521,15 @@ def difference_in_differences(
     return DifferenceInDifferences(
         treated=absolute.treated,
         control=absolute.control,
-        controls=per_control,
+        controls=[
+            _change_on(values, absolute.days) if _area_change(values) else None
+            for values in control_days
+        ],
         absolute=absolute.estimate,
         # Relative series are 0 on average before, so their "after" mean is the % change.
         treated_percent=relative.treated.change if relative else None,
         control_percent=relative.control.change if relative else None,
         relative=relative.estimate if relative else None,
-        days=absolute.days,
+        days=len(absolute.days),
         maxlags=absolute.maxlags,
     )

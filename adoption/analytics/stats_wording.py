@@ -94,14 +94,31 @@ def change_phrase(
     return f"{direction} {fixed(abs(value), places)}{unit} (95% CI {ends})"
 
 
-def signed_estimate(value: float, low: float, high: float, *, unit: str = "") -> str:
+def signed_estimate(
+    value: float, low: float | None, high: float | None, *, unit: str = "", least: int = 0
+) -> str:
     """ "+16 percentage points (95% CI +9 to +23)": a difference, signed, and its interval
-    at the same decimals."""
-    places = decimals([value, low, high], least=0)
+    at the same decimals; "+16 percentage points (interval cannot be estimated)" without
+    one."""
+    if low is None or high is None:
+        places = decimals([value], least=least)
+        return f"{fixed(value, places, sign=True)}{unit} (interval cannot be estimated)"
+    places = decimals([value, low, high], least=least)
     return (
         f"{fixed(value, places, sign=True)}{unit} (95% CI {fixed(low, places, sign=True)} to "
         f"{fixed(high, places, sign=True)})"
     )
+
+
+def adding_decimals(first: float, second: float, difference: float, *, least: int) -> int:
+    """The fewest decimals, at least ``least``, at which ``first`` and ``second`` as shown
+    differ by ``difference`` as shown (``difference == first − second``), so a reader who
+    subtracts gets the figure printed (at most three)."""
+    for places in range(least, MOST_DECIMALS + 1):
+        shown = round(round(first, places) - round(second, places), places)
+        if shown == round(difference, places):
+            return places
+    return MOST_DECIMALS
 
 
 # The summary sentence.
@@ -119,25 +136,65 @@ def _headline(comparison: Comparison, unit: str) -> str:
     return change_phrase(change.absolute, change.low, change.high, unit=f" {unit}", least=least)
 
 
-def _against_controls(did: DifferenceInDifferences, controls: str) -> str:
-    relative = did.relative
-    if relative is None or did.control_percent is None:
-        estimate = did.absolute
-        return (
-            f" Against {controls}, the difference in differences is "
-            f"{signed_estimate(estimate.value, estimate.low, estimate.high)}."
-        )
-    movement = change_phrase(did.control_percent, None, None)
-    if round(relative.value) == 0 and relative.low <= 0 <= relative.high:
-        verdict = (
-            "there is no clear difference from them "
-            f"({interval(relative.low, relative.high, unit=' percentage points')})"
-        )
+def _moved(value: float, places: int, unit: str) -> str:
+    """ "rose 18%", "fell by 2.5 per day" or "did not change", at ``places`` decimals."""
+    size = fixed(abs(value), places)
+    if round(value, places) == 0:
+        return "did not change"
+    return f"{'rose' if value > 0 else 'fell'}{'' if unit == '%' else ' by'} {size}{unit}"
+
+
+def _against_controls(
+    did: DifferenceInDifferences, *, controls: str, touched: str, unit: str, show_controls: bool
+) -> str:
+    """The difference in differences, relative first (each area counts once whatever its
+    size), in the metric's unit when no area had anything before. With ``show_controls``,
+    the touched and control areas' mean changes it is the difference of, at decimals at
+    which the printed figures add up; without, only the estimate."""
+    if did.relative is not None and did.treated_percent is not None:
+        estimate, unit_after, difference_unit = did.relative, "%", " percentage points"
+        first, second = did.treated_percent, did.control_percent or 0.0
     else:
-        verdict = "the difference in differences is " + signed_estimate(
-            relative.value, relative.low, relative.high, unit=" percentage points"
+        estimate, unit_after, difference_unit = did.absolute, f" {unit}", f" {unit}"
+        first, second = did.treated.change, did.control.change
+    least = 0 if unit_after == "%" else base_decimals(max(abs(first), abs(second)))
+    ends = [v for v in (estimate.low, estimate.high) if v is not None]
+    places = adding_decimals(
+        first, second, estimate.value, least=decimals([estimate.value, *ends], least=least)
+    )
+    figure = signed_estimate(
+        estimate.value, estimate.low, estimate.high, unit=difference_unit, least=places
+    )
+    clear = estimate.low is None or estimate.high is None or not estimate.low <= 0 <= estimate.high
+    verdict = "" if clear else ": no clear difference"
+    if not show_controls:
+        return (
+            f" Against {controls}, whose own figures are not shown, the difference in "
+            f"differences is {figure}{verdict}."
         )
-    return f" In {controls} the metric {movement}, so {verdict}."
+    measured = "each area against its own mean before, " if unit_after == "%" else ""
+    return (
+        f" Over the {did.days} days every area compared has data, {measured}{touched} "
+        f"{_moved(first, places, unit_after)} and {controls} {_moved(second, places, unit_after)}, "
+        f"so the difference in differences is {figure}{verdict}."
+    )
+
+
+def _regression_sentence(comparison: Comparison) -> str:
+    regression = comparison.regression
+    if regression is None:
+        return " Too few days to fit a trend to the change."
+    p = regression.p_value
+    if p is None:
+        return (
+            " Whether the step at the change could be noise cannot be estimated from these "
+            "days (segmented regression)."
+        )
+    verdict = "is unlikely to be" if p < SIGNIFICANCE else "could be"
+    return (
+        f" The step at the change {verdict} noise (segmented regression allowing for "
+        f"day-to-day correlation, {p_value(p)})."
+    )
 
 
 def summary(
@@ -148,14 +205,20 @@ def summary(
     unit: str,
     scope: str,
     marker: str,
-    controls: str = "",
+    controls: str = "the control areas on average",
+    touched: str = "",
+    show_controls: bool = True,
     higher_is_better: bool = True,
 ) -> str:
     """e.g. "Pathology orders per day on Ward 7B rose 18% (95% CI 9% to 27%), from 100 to
-    118 per day, after the order-set change on 3 March 2025. In the average of 4 control
-    areas the metric rose 2%, so the difference in differences is +16 percentage points
-    (95% CI +9 to +23)." and whether the step may be noise. ``controls`` names the control
-    areas as the reader may see them ("the average of 4 control areas")."""
+    118 per day, after the order-set change on 3 March 2025. Over the 56 days every area
+    compared has data, each area against its own mean before, Ward 7B rose 18% and the 4
+    control areas on average rose 2%, so the difference in differences is +16 percentage
+    points (95% CI +9 to +23)." and whether the step may be noise. ``touched`` and
+    ``controls`` name the areas in the difference in differences ("the 3 touched areas on
+    average"); the three figures there add up. ``show_controls``: False states only the
+    difference in differences, when the controls' own figures would identify an area the
+    reader may not see."""
     change = comparison.change
     sentence = (
         f"{metric} on {scope} {_headline(comparison, unit)}, from "
@@ -163,18 +226,16 @@ def summary(
         f"{marker} on {_when(comparison)}."
     )
     if did is not None:
-        sentence += _against_controls(did, controls or "the average control area")
+        sentence += _against_controls(
+            did,
+            controls=controls,
+            touched=touched or scope,
+            unit=unit,
+            show_controls=show_controls,
+        )
     if change.absolute and (change.absolute > 0) != higher_is_better:
         sentence += " For this metric, that is a change for the worse."
-    regression = comparison.regression
-    if regression is not None:
-        verdict = "is unlikely to be" if regression.p_value < SIGNIFICANCE else "could be"
-        sentence += (
-            f" The step at the change {verdict} noise (segmented regression allowing for "
-            f"day-to-day correlation, {p_value(regression.p_value)})."
-        )
-    else:
-        sentence += " Too few days to fit a trend to the change."
+    sentence += _regression_sentence(comparison)
     permutation = comparison.permutation
     if permutation is not None and change.absolute:
         verdict = "is unlikely to be" if permutation.p_value < SIGNIFICANCE else "could be"

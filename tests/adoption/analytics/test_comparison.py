@@ -147,9 +147,10 @@ def test_summary_reads_as_a_plain_english_sentence() -> None:
     assert text.startswith(
         "Pathology orders per day on Ward 7B rose 18% "
         f"(95% CI {change.percent_low:.0f}% to {change.percent_high:.0f}%), from 100 to 118 "
-        "per day, after the order-set change on 3 March 2025. In the control area the metric "
-        "rose 2%, so the difference in differences is +15.9 percentage points (95% CI +15.3 "
-        "to +16.5)."
+        "per day, after the order-set change on 3 March 2025. Over the 8 days every area "
+        "compared has data, each area against its own mean before, Ward 7B rose 17.9% and "
+        "the control area rose 2.0%, so the difference in differences is +15.9 percentage "
+        "points (95% CI +15.3 to +16.5)."
     )
     assert "segmented regression allowing for day-to-day correlation" in text
 

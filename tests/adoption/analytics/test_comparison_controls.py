@@ -5,13 +5,14 @@ effect."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from adoption.analytics import comparison
+from adoption.analytics import comparison, stats_wording
 
 MARKER = dt.date(2025, 3, 3)
 DAYS = 28
@@ -223,3 +224,105 @@ def test_difference_in_differences_errors_are_newey_west_on_the_daily_gap() -> N
 )
 def test_lags_are_at_least_a_week_but_at_most_a_quarter_of_the_days(days: int, lags: int) -> None:
     assert comparison.hac_maxlags(days) == lags
+
+
+# The summary sentence, days every area has, and errors that cannot be estimated.
+
+
+def shown_percents(text: str) -> list[float]:
+    """The signed or unsigned % figures and the difference, in order, after "Over the"."""
+    tail = text[text.index("Over the") :]
+    found = re.findall(r"(rose|fell) (\d+(?:\.\d+)?)%", tail)
+    values = [float(size) * (1 if word == "rose" else -1) for word, size in found]
+    difference = re.search(r"differences is ([+\N{MINUS SIGN}]\d+(?:\.\d+)?) percentage", tail)
+    assert difference is not None
+    return [*values, float(difference.group(1).replace("\N{MINUS SIGN}", "-"))]
+
+
+def test_with_several_touched_areas_the_sentences_figures_add_up() -> None:
+    rng = np.random.default_rng(17)
+    n = 2 * DAYS
+    # A big touched area up 5%, a small one up 40%: together up about 8%, on average 22.5%.
+    big = as_series(1000 * (1 + 0.05 * AFTER) + rng.normal(0, 5, n))
+    small = as_series(20 * (1 + 0.40 * AFTER) + rng.normal(0, 0.5, n))
+    controls = [as_series(size * (1 + 0.02 * AFTER) + rng.normal(0, 1, n)) for size in (50, 60)]
+    total = as_series(np.array([b[1] + s[1] for b, s in zip(big, small, strict=True)], dtype=float))
+    result = comparison.compare(total, MARKER, days_before=DAYS, days_after=DAYS)
+    did = comparison.difference_in_differences(
+        [big, small], controls, MARKER, days_before=DAYS, days_after=DAYS
+    )
+    assert result is not None
+    assert did is not None
+    assert did.treated_percent is not None
+    assert did.control_percent is not None
+
+    text = stats_wording.summary(
+        result,
+        did,
+        metric="Orders per day",
+        unit="per day",
+        scope="2 areas together",
+        touched="the 2 touched areas on average",
+        marker="change",
+        controls="the 2 control areas on average",
+    )
+
+    touched, control, difference = shown_percents(text)
+    assert touched == pytest.approx(did.treated_percent, abs=0.5)
+    assert touched == pytest.approx(22.5, abs=1)
+    assert control == pytest.approx(did.control_percent, abs=0.5)
+    assert touched - control == pytest.approx(difference)
+    # The headline is the two areas' total (the big one's 5% dominates it), and says so.
+    together = stats_wording.change_phrase(
+        result.change.percent or 0.0, result.change.percent_low, result.change.percent_high
+    )
+    assert together.startswith("rose 5.")
+    assert f"2 areas together {together}" in text
+
+
+def test_the_average_area_uses_only_days_every_area_has() -> None:
+    treated = as_series(np.full(2 * DAYS, 20.0))
+    small = as_series(np.full(2 * DAYS, 10.0))
+    # A big area with no value on alternate days before: averaging whichever areas report
+    # each day would make the mean control area rise from 32.5 to 55.
+    big = as_series(np.where((np.arange(2 * DAYS) % 2 == 1) & ~AFTER, np.nan, 100.0))
+
+    did = comparison.difference_in_differences(
+        [treated], [small, big], MARKER, days_before=DAYS, days_after=DAYS
+    )
+
+    assert did is not None
+    assert did.days == DAYS // 2 + DAYS
+    assert did.control == comparison.AreaChange(55.0, 55.0)
+    assert did.absolute.value == pytest.approx(0.0)
+    # Each control area's row is on the same days, so the rows average to the control row.
+    rows = [row for row in did.controls if row is not None]
+    assert np.mean([r.before for r in rows]) == pytest.approx(did.control.before)
+    assert np.mean([r.after for r in rows]) == pytest.approx(did.control.after)
+
+
+def test_an_error_that_cannot_be_estimated_gives_no_interval_and_no_p_value() -> None:
+    # Values so large their squares overflow: the Newey–West error comes out undefined.
+    n = 2 * DAYS
+    wobble = np.arange(n) % 2
+    treated = as_series(1e160 * (1 + AFTER + wobble / 3))
+    control = as_series(1e160 * (1 + wobble / 5))
+
+    did = comparison.difference_in_differences(
+        [treated], [control], MARKER, days_before=DAYS, days_after=DAYS
+    )
+    result = comparison.compare(treated, MARKER, days_before=DAYS, days_after=DAYS)
+
+    assert did is not None
+    assert result is not None
+    assert result.regression is not None
+    assert did.absolute.value > 0
+    assert (did.absolute.se, did.absolute.low, did.absolute.p_value) == (None, None, None)
+    assert result.regression.level.p_value is None
+    text = stats_wording.summary(
+        result, did, metric="Orders per day", unit="per day", scope="Ward 7B", marker="change"
+    )
+    assert "p < 0.001" not in text.split("permutation test")[0]
+    assert "unlikely to be noise" not in text
+    assert result.change.low is None  # the Welch interval cannot be estimated either
+    assert "cannot be estimated" in text

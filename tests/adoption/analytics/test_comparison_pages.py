@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from adoption.analytics import metrics, rollups
+from adoption.analytics import metrics, rollups, stats_wording
 from adoption.models import ChangeMarker
 from golive.navigation import SESSION_GO_LIVE_KEY
 from tests import factories as f
@@ -27,10 +27,10 @@ FIGURES = [
 ]
 
 
-def _rows() -> list[str]:
+def _rows(*extra: str) -> list[str]:
     """Documentation events a day from a week before the change to a week after: Ward A
     (touched) gains two a day, Ward B (the same go-live, untouched) and Ward C (wave 2)
-    carry on with a weekly wobble."""
+    carry on with a weekly wobble; so do the ``extra`` wards (codes) of the North site."""
     rows = []
     for offset in range(-7, 7):
         day = CHANGE + dt.timedelta(days=offset)
@@ -38,6 +38,7 @@ def _rows() -> list[str]:
             "WA": 4 + offset % 2 + (2 if offset >= 0 else 0),
             "WB": 12 + offset % 3,
             "WC": 6 + offset % 2,
+            **{code: 8 + n + offset % 2 for n, code in enumerate(extra)},
         }
         for code, count in counts.items():
             site = "S" if code == "WC" else "N"
@@ -49,11 +50,10 @@ def _rows() -> list[str]:
     return rows
 
 
-@pytest.fixture
-def changed(trust: Any, import_events: Any) -> Any:
+def _set_up(trust: Any, import_events: Any, *extra: str) -> Any:
     trust.wave_1.user_go_live_date = dt.date(2025, 3, 1)
     trust.wave_1.save()
-    rollups.rollup_batch(import_events(*_rows()).pk)
+    rollups.rollup_batch(import_events(*_rows(*extra)).pk)
     trust.metric = {m.name: m for m in metrics.ensure_builtin_metrics(trust.programme)}[
         "EPR events per day"
     ]
@@ -62,6 +62,20 @@ def changed(trust: Any, import_events: Any) -> Any:
     )
     trust.marker.areas.set([trust.ward_a])
     return trust
+
+
+@pytest.fixture
+def changed(trust: Any, import_events: Any) -> Any:
+    return _set_up(trust, import_events)
+
+
+@pytest.fixture
+def changed_among_three(trust: Any, import_events: Any) -> Any:
+    """As ``changed``, with Wards D and E also in wave 1: three untouched control areas."""
+    site = trust.ward_b.site
+    for code in ("WD", "WE"):
+        trust.wave_1.areas.add(f.AreaFactory(site=site, code=code, name=f"Ward {code[1]}"))
+    return _set_up(trust, import_events, "WD", "WE")
 
 
 def signed_in(user: Any, go_live: Any) -> Client:
@@ -112,16 +126,33 @@ def test_by_default_the_controls_are_the_untouched_areas_of_the_same_go_live(
     assert did["absolute"]["low"] < 2 < did["absolute"]["high"]
 
 
+ESTIMATES = ("treated", "relative", "absolute", "treated_percent", "days", "maxlags")
+
+
 @pytest.mark.django_db
-def test_a_ward_manager_gets_the_same_difference_in_differences_pooled_and_unnamed(
+def test_a_ward_manager_gets_the_same_estimates_but_not_one_unseen_control_areas_figures(
     changed: Any,
 ) -> None:
     manager = api_body(changed, changed.programme_manager)
     ward = api_body(changed, changed.ward_manager)
 
-    assert ward["difference_in_differences"] == manager["difference_in_differences"]
-    assert ward["summary"] == manager["summary"]
+    ward_did, manager_did = ward["difference_in_differences"], manager["difference_in_differences"]
+    assert {k: ward_did[k] for k in ESTIMATES} == {k: manager_did[k] for k in ESTIMATES}
     assert ward["control_area_count"] == manager["control_area_count"] == 1
+    # "The average" of one area would be Ward B's own means and % change.
+    assert manager_did["control"] is not None
+    assert ward_did["control"] is None
+    assert ward_did["control_percent"] is None
+    ward_b = manager_did["control"]
+    assert stats_wording.number(ward_b["before"]) not in ward["summary"]
+    assert "whose own figures are not shown" in ward["summary"]
+    relative = ward_did["relative"]
+    assert (
+        stats_wording.signed_estimate(
+            relative["value"], relative["low"], relative["high"], unit=" percentage points"
+        )
+        in ward["summary"]
+    )
     assert ward["controls"] is None
     assert ward["controls_named"] is False
     text = str(ward)
@@ -131,20 +162,47 @@ def test_a_ward_manager_gets_the_same_difference_in_differences_pooled_and_unnam
 
 
 @pytest.mark.django_db
-def test_a_ward_managers_page_shows_the_pooled_controls_without_naming_them(
+def test_a_ward_managers_page_shows_only_the_estimates_against_one_unseen_control_area(
     changed: Any,
 ) -> None:
+    manager = api_body(changed, changed.programme_manager)["difference_in_differences"]
     page = (
         signed_in(changed.ward_manager, changed.wave_1)
         .get("/adoption/before-after/?" + query(changed))
         .content.decode()
     )
 
-    assert "Average of 1 control area" in page
-    assert "pooled here, without names" in page
+    assert "Average of 1 control area" not in page
+    assert "only the difference in differences is shown" in page
     assert "Each control area" not in page
     assert "Ward B" not in page
     assert "Ward C" not in page
+    # Ward B's means appear nowhere on the page.
+    for mean in (manager["control"]["before"], manager["control"]["after"]):
+        assert f">{stats_wording.number(mean)}<" not in page
+
+
+@pytest.mark.django_db
+def test_a_ward_manager_sees_the_average_of_three_unseen_control_areas_unnamed(
+    changed_among_three: Any,
+) -> None:
+    changed = changed_among_three
+    manager = api_body(changed, changed.programme_manager)
+    ward = api_body(changed, changed.ward_manager)
+    page = (
+        signed_in(changed.ward_manager, changed.wave_1)
+        .get("/adoption/before-after/?" + query(changed))
+        .content.decode()
+    )
+
+    assert ward["control_area_count"] == 3
+    assert ward["difference_in_differences"] == manager["difference_in_differences"]
+    assert ward["summary"] == manager["summary"]
+    assert ward["controls"] is None
+    assert "Average of 3 control areas" in page
+    assert "pooled here, without names" in page
+    assert "Ward B" not in page
+    assert "Ward D" not in page
 
 
 @pytest.mark.django_db

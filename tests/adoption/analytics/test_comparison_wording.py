@@ -67,3 +67,23 @@ def test_a_signed_difference_keeps_its_interval_at_the_same_decimals() -> None:
         "+15.9 percentage points (95% CI +15.3 to +16.5)"
     )
     assert stats_wording.signed_estimate(-4.2, -9.8, 1.4) == f"{MINUS}4 (95% CI {MINUS}10 to +1)"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "least", "places"),
+    [
+        (17.6, 2.4, 0, 1),  # 18 − 2 would not read as 15
+        (18.2, 2.1, 0, 0),  # 18 − 2 = 16
+        (17.94, 2.45, 1, 2),  # 17.9 − 2.5 would not read as 15.5
+    ],
+)
+def test_figures_meant_to_be_subtracted_get_the_decimals_at_which_they_add_up(
+    first: float, second: float, least: int, places: int
+) -> None:
+    assert stats_wording.adding_decimals(first, second, first - second, least=least) == places
+
+
+def test_an_estimate_without_an_interval_says_so() -> None:
+    assert stats_wording.signed_estimate(3.2, None, None, unit=" per day", least=1) == (
+        "+3.2 per day (interval cannot be estimated)"
+    )
