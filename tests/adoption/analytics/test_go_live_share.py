@@ -49,5 +49,6 @@ def test_the_programme_page_export_and_board_pack_show_the_same_share_active(
     wave_1 = next(row for row in exported[1:] if row[0] == "Wave 1")
     assert wave_1[column] == "28.3"
     row = re.search(r"Wave 1</a></th>.*?</tr>", page, re.S)
-    assert row is not None and "28.3%" in row.group(0)
+    assert row is not None
+    assert "28.3%" in row.group(0)
     assert "28.3%" in pack

@@ -19,7 +19,8 @@ def assert_reads_as_sentences(text: str) -> None:
     assert DOUBLED.search(text) is None, text
     assert text[0].isupper(), text
     assert text.endswith("."), text
-    assert "  " not in text and " ," not in text and " ." not in text, text
+    for stray in ("  ", " ,", " ."):
+        assert stray not in text, text
 
 
 @pytest.mark.parametrize("spec", builtins.BUILTINS, ids=lambda spec: spec["name"])
@@ -45,7 +46,9 @@ def test_every_event_types_label_reads_as_a_name_in_every_definition(
 
 def test_a_documentation_count_no_longer_says_recorded_twice() -> None:
     text = wording.describe(
-        wording.Settings(aggregate=A.PER_ACTIVE_USER, unit="per_user", event_types=("documentation",))
+        wording.Settings(
+            aggregate=A.PER_ACTIVE_USER, unit="per_user", event_types=("documentation",)
+        )
     )
 
     assert text.startswith(
