@@ -529,11 +529,13 @@ class Trajectory:
         return round(planned - actual, 1)
 
 
-def trajectory_for(staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date) -> Trajectory:
-    """Plan, actual and forecast for ``staff``: the population is those with a required
-    course; the actual series counts each person on the day they became trained."""
+def trajectory_for(
+    staff: QuerySet[StaffMember], go_live: GoLive, *, today: dt.date, figures: Figures | None = None
+) -> Trajectory:
+    """Plan, actual and forecast for ``staff`` (``figures``: its tally, if already made):
+    over people with a required course, each counted on the day they became trained."""
     plan = plan_for(go_live)
-    population = with_status(staff, go_live, today=today).filter(required_n__gt=0).count()
+    population = (figures or totals(staff, go_live, today=today)).required
     actual = trained_series(staff, go_live)
     result = forecast.forecast(
         actual,

@@ -22,7 +22,8 @@ def training_tile(access: Access, go_live: GoLive, today: dt.date) -> Tile:
     scope = selectors.scope_for(access, go_live)
     staff = selectors.staff_in_scope(scope)
     figures = selectors.totals(staff, go_live, today=today)
-    trajectory = selectors.trajectory_for(staff, go_live, today=today)
+    # The tally's "required" is the trajectory's population: not counted a second time.
+    trajectory = selectors.trajectory_for(staff, go_live, today=today, figures=figures)
     return Tile(
         "Training",
         percent_figure(figures.percent),

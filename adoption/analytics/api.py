@@ -253,8 +253,11 @@ class MetricViewSet(AccessContext, viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Metric]:
         access = api_access(self.request)
-        return Metric.objects.filter(programme__in=access.programmes()).order_by(
-            "programme_id", "name"
+        # A ratio's definition names its parts: joined here, not fetched per metric.
+        return (
+            Metric.objects.filter(programme__in=access.programmes())
+            .select_related("numerator", "denominator")
+            .order_by("programme_id", "name")
         )
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:

@@ -237,6 +237,23 @@ def mean_active_users(view: View) -> float | None:
     return _mean([daily.get(d, 0.0) for d in recent])
 
 
+def mean_share_active(view: View) -> float | None:
+    """The share of in-scope staff active (``adoption.share_active``) over all the view's
+    areas together, as a mean daily % over its recent days, as the area rows are: someone
+    on two of the areas' lists counts once. Days with nobody eligible are left out."""
+    recent = _recent_days(view)
+    if not recent or not view.area_ids:
+        return None
+    groups = (view.role_group,) if view.role_group else ()
+    ids = tuple(sorted(view.area_ids))
+    daily = analytics_cache.remember(
+        "share_active",
+        (ids, recent[0], recent[-1], view.role_group),
+        lambda: metrics.staff_share_per_day(ids, recent[0], recent[-1], groups),
+    )
+    return _mean([daily[d] for d in recent if d in daily])
+
+
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
@@ -403,17 +420,13 @@ class GoLiveRow:
     area_rows: list[AreaRow]
     dip: Dip | None  # the wave's, over the areas of it the user sees; None: not live yet
     active_users: float | None  # distinct people per day over the areas shown
+    # The registered share of in-scope staff active over the areas shown, each person once
+    # (not an average of the area rows, which would count someone on two lists twice).
+    share_active: float | None = None
 
     @property
     def staff(self) -> int:
         return sum(row.staff for row in self.area_rows)
-
-    @property
-    def share_active(self) -> float | None:
-        """% of the areas' staff lists active per day, weighted by list size."""
-        weighted = [(r.share_active, r.staff) for r in self.area_rows if r.share_active is not None]
-        listed = sum(staff for _, staff in weighted)
-        return sum(share * staff for share, staff in weighted) / listed if listed else None
 
 
 def programme_rows(
@@ -439,6 +452,7 @@ def programme_rows(
                 area_rows=area_rows(part) if areas else [],
                 dip=waves.get(go_live.pk),
                 active_users=mean_active_users(part),
+                share_active=mean_share_active(part),
             )
         )
     return rows

@@ -273,7 +273,8 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
     of the programme completed by then). The active count is one grouped query; the eligible
     count per day comes from the sorted dates people became eligible and left."""
     staff = _in_scope_staff(metric, scope)
-    since = {pk: start or dt.date.min for pk, start in staff.values_list("pk", "start_date")}
+    dates = list(staff.values_list("pk", "start_date", "end_date"))
+    since = {pk: start or dt.date.min for pk, start, _ in dates}
     active = DailyUserActivity.objects.filter(
         area_id__in=scope.area_ids,
         local_date__range=(scope.start, scope.end),
@@ -305,9 +306,7 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
     )
     # Leavers are eligible from their start until their end date; one who left before
     # becoming eligible (e.g. before training) never is.
-    left: dict[int, dt.date] = {
-        pk: end for pk, end in staff.values_list("pk", "end_date") if end is not None
-    }
+    left: dict[int, dt.date] = {pk: end for pk, _, end in dates if end is not None}
     since = {pk: day for pk, day in since.items() if pk not in left or left[pk] > day}
     starts = sorted(since.values())
     ends = sorted(left[pk] for pk in since if pk in left)
@@ -317,6 +316,18 @@ def _staff_share(metric: Metric, scope: Scope, *, trained_only: bool) -> dict[dt
         if eligible:
             values[day] = 100.0 * counts.get(day, 0) / eligible
     return values
+
+
+def staff_share_per_day(
+    area_ids: Iterable[int], start: dt.date, end: dt.date, role_groups: Iterable[str] = ()
+) -> dict[dt.date, float]:
+    """The registered "share of in-scope staff active" (``adoption.share_active``, the
+    built-in's aggregate with no filters) each day over several areas at once: someone on
+    two of the areas' lists is one person, in the eligible count and the active count.
+    Days with nobody eligible have no value. Two queries."""
+    metric = Metric(aggregate=A.STAFF_ACTIVE_SHARE, unit=Metric.Unit.PERCENT)
+    scope = Scope(tuple(area_ids), start, end, tuple(role_groups))
+    return _staff_share(metric, scope, trained_only=False)
 
 
 def definition(metric: Metric) -> tuple[object, ...]:

@@ -76,6 +76,14 @@ def event_words(event_types: Sequence[str]) -> str:
     return _either(_labels(EventType, event_types))
 
 
+def of_types(event_types: Sequence[str]) -> str:
+    """'of every type', 'of every type except Login failed' or 'of type Login or Note
+    signed': event type labels read as names ("Documentation recorded"), so they follow
+    "of type" rather than standing as verbs in a sentence."""
+    words = event_words(event_types)
+    return f"of {words}" if words.startswith("every type") else f"of type {words}"
+
+
 def order_words(order_types: Sequence[str]) -> str:
     return _either(_labels(OrderType, order_types))
 
@@ -94,7 +102,7 @@ def _counted(s: Settings) -> str:
     orders = ""
     if s.order_types:
         orders = f" with order type {order_words(s.order_types)}"
-    return f"EPR events of {event_words(s.event_types)}{orders}{_roles(s.role_groups)}"
+    return f"EPR events {of_types(s.event_types)}{orders}{_roles(s.role_groups)}"
 
 
 def _did(s: Settings) -> str:
@@ -103,14 +111,14 @@ def _did(s: Settings) -> str:
         return f"placed a {order_words(s.order_types)} order"
     if not s.event_types:
         return "did anything in the EPR"
-    return f"recorded an EPR event of {event_words(s.event_types)}"
+    return f"had an EPR event {of_types(s.event_types)}"
 
 
 def describe(s: Settings) -> str:
     """One short paragraph: what is counted, how it is combined, and the unit."""
     aggregate = s.aggregate
     if aggregate == A.COUNT:
-        body = f"{_counted(s)} recorded each day, added up over the areas shown."
+        body = f"Each day, the number of {_counted(s)}, added up over the areas shown."
     elif aggregate == A.ACTIVE_USERS:
         body = (
             f"Distinct people{_in_roles(s.role_groups)} who {_did(s)} that day in the areas "
@@ -118,9 +126,10 @@ def describe(s: Settings) -> str:
         )
     elif aggregate == A.PER_ACTIVE_USER:
         body = (
-            f"{_counted(s)} recorded each day, divided by that day's active users (distinct "
-            f"people{_in_roles(s.role_groups)} who did anything in the EPR in the areas shown; "
-            "someone in two of the areas counts once). No value on a day with no active users."
+            f"Each day, the number of {_counted(s)}, divided by that day's active users "
+            f"(distinct people{_in_roles(s.role_groups)} who did anything in the EPR in the "
+            "areas shown; someone in two of the areas counts once). No value on a day with no "
+            "active users."
         )
     elif aggregate == A.RATIO:
         scale = " times 100" if s.unit == U.PERCENT else ""

@@ -50,7 +50,7 @@ def test_a_distinct_user_metric_says_who_counts_and_that_they_count_once() -> No
     )
 
     assert text == (
-        "Distinct people in role group Medical and dental who recorded an EPR event of Order "
+        "Distinct people in role group Medical and dental who had an EPR event of type Order "
         "placed or Note signed that day in the areas shown: someone active in two of the "
         "areas counts once, so the figure for several areas is not the sum of their figures. "
         "A failed log-in on its own never makes someone active. Shown as a number of people."
@@ -101,7 +101,7 @@ def test_the_catalogue_states_a_programmes_own_metric_in_words_from_its_settings
 
     page = client_for(live.executive, live.wave_1).get("/adoption/metrics/").content.decode()
 
-    assert "Distinct people who recorded an EPR event of Order placed or Note signed" in page
+    assert "Distinct people who had an EPR event of type Order placed or Note signed" in page
 
 
 @pytest.mark.django_db
