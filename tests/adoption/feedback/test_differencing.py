@@ -67,7 +67,7 @@ def test_an_areas_total_less_its_weeks_shown_gives_back_no_small_week_in_the_exp
 
     rows = _export(trust)
 
-    weeks = [int(row[2]) if row[4] == "No" else None for key, row in rows.items() if key != "All weeks"]
+    weeks = [int(r[2]) if r[4] == "No" else None for k, r in rows.items() if k != "All weeks"]
     assert rows["All weeks"][2:5] == ["7", "43", "No"]
     # Before: the week of 5 was shown, and 7 - 5 = 2 gave last week's count (and score).
     assert _left_over(7, weeks) not in range(1, 5)
@@ -75,9 +75,7 @@ def test_an_areas_total_less_its_weeks_shown_gives_back_no_small_week_in_the_exp
 
 
 @pytest.mark.django_db
-def test_the_api_and_the_page_hide_the_same_weeks_as_the_export(
-    trust: Any, survey: Survey
-) -> None:
+def test_the_api_and_the_page_hide_the_same_weeks_as_the_export(trust: Any, survey: Survey) -> None:
     _seven_in_ward_a(trust, survey)
     client = member(trust.programme_manager)
 
@@ -144,9 +142,7 @@ def test_no_comment_from_a_hidden_week_is_shown_though_its_area_is(
 
 
 @pytest.mark.django_db
-def test_comments_from_shown_weeks_are_shown_with_their_week(
-    trust: Any, survey: Survey
-) -> None:
+def test_comments_from_shown_weeks_are_shown_with_their_week(trust: Any, survey: Survey) -> None:
     for _ in range(5):
         send(phone(), survey, trust.ward_a, AGREE, "Order sets are quicker")
     for _ in range(5):

@@ -29,6 +29,7 @@ FEEDBACK_KEYS = [
 ]
 AGREE = dict.fromkeys(SurveyResponse.ITEMS, "5")
 DISAGREE = dict.fromkeys(SurveyResponse.ITEMS, "1")
+NOT_SHOWN = "Not shown, to protect a group of fewer than 5"
 
 
 @pytest.fixture
@@ -283,7 +284,7 @@ def test_an_area_week_below_five_responses_is_withheld_though_its_area_is_shown(
     rows = list(csv.reader(io.StringIO(body)))
     ward_a = [row for row in rows if row[:1] == ["Ward A"]]
     assert ["Ward A", "All weeks", "5", "100", "No"] in ward_a
-    assert ["Ward A", monday.isoformat(), "Not shown, to protect a group of fewer than 5", "", "Yes"] in ward_a
+    assert ["Ward A", monday.isoformat(), NOT_SHOWN, "", "Yes"] in ward_a
 
 
 @pytest.mark.django_db
@@ -300,7 +301,7 @@ def test_the_feedback_export_withholds_small_areas_and_notes_the_repeats(
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == ["Area", "Week starting", "Responses", "Net experience score", "Suppressed"]
     assert ["Ward A", "All weeks", "6", "100", "No"] in rows
-    assert ["Ward B", "All weeks", "Not shown, to protect a group of fewer than 5", "", "Yes"] in rows
+    assert ["Ward B", "All weeks", NOT_SHOWN, "", "Yes"] in rows
     assert ["Note: Repeat responses excluded: 1"] in rows
     assert "cannot log in" not in body
 
@@ -314,7 +315,7 @@ def test_the_feedback_xlsx_has_the_same_rows(trust: Any, survey: Survey) -> None
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert ("Ward B", "All weeks", "Not shown, to protect a group of fewer than 5", None, "Yes") in rows
+    assert ("Ward B", "All weeks", NOT_SHOWN, None, "Yes") in rows
 
 
 @pytest.mark.django_db
@@ -364,4 +365,4 @@ def test_the_feedback_page_reads_its_figures_wording_from_the_registry(
 
 
 def test_the_small_number_rule_is_registered_as_one_sentence() -> None:
-    assert definitions.label("golive.small_numbers") == "Not shown, to protect a group of fewer than 5"
+    assert definitions.label("golive.small_numbers") == NOT_SHOWN
