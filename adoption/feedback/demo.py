@@ -97,9 +97,7 @@ def _busiest(sent: list[tuple[Area, dt.datetime]]) -> list[int]:
     """Respondents in the area-weeks with most answers first: repeats are counted only in
     the area-weeks whose figures are shown, and the demo should show some."""
     sizes = Counter((area.pk, period_of(at)) for area, at in sent)
-    return sorted(
-        range(len(sent)), key=lambda n: (-sizes[sent[n][0].pk, period_of(sent[n][1])], n)
-    )
+    return sorted(range(len(sent)), key=lambda n: (-sizes[sent[n][0].pk, period_of(sent[n][1])], n))
 
 
 def seed_feedback_demo(*, programme: Programme, user: User) -> list[str]:
