@@ -3,7 +3,8 @@
 A group (an area, a role group) below the small-number rule (``golive.small_numbers``, the
 same rule as staff surveys) is suppressed: its count, mean and worries are withheld. The
 overall figure is built only from groups that are shown, so a hidden group cannot be
-recovered by subtracting the shown ones from the total.
+recovered by subtracting the shown ones from the total; role groups are built only from the
+areas shown, and hidden further where they would give a small group back (``checks``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ LOW_SHARE = 0.3
 @dataclass(frozen=True)
 class Response:
     group: str
+    score: int
+    worries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One confidence check: its area's label and, for a named check, its role group's."""
+
+    area: str
+    role_group: str | None
     score: int
     worries: tuple[str, ...] = ()
 
@@ -75,3 +86,28 @@ def summarise(responses: Iterable[Response]) -> tuple[list[GroupSummary], GroupS
         shown_worries += worries[group]
     overall = _summarise("Overall", shown_scores, shown_worries) if shown_scores else None
     return groups, overall
+
+
+def checks(
+    responses: Iterable[Check],
+) -> tuple[list[GroupSummary], list[GroupSummary], GroupSummary | None]:
+    """(by area, by role group, overall). The overall row holds the areas shown; role groups
+    hold only the named checks from those areas, since checks from a hidden area would
+    come back as role-group totals less the overall (count, mean and worries). And the
+    overall less the role groups shown is what they leave out (anonymous checks and
+    hidden role groups): when that is 1 to 4 checks, the smallest role groups shown are
+    hidden too, as with weeks under an area's total in staff surveys."""
+    rows = list(responses)
+    by_area, overall = summarise(Response(r.area, r.score, r.worries) for r in rows)
+    shown_areas = {group.group for group in by_area if not group.suppressed}
+    by_role, _ = summarise(
+        Response(r.role_group, r.score, r.worries)
+        for r in rows
+        if r.role_group is not None and r.area in shown_areas
+    )
+    shown = {g.group: g.responses for g in by_role if not g.suppressed and g.responses}
+    counted = overall.responses or 0 if overall is not None else 0
+    left_out = counted - sum(shown.values())
+    extra = small_numbers.complementary(shown, left_out)
+    by_role = [GroupSummary(g.group, suppressed=True) if g.group in extra else g for g in by_role]
+    return by_area, by_role, overall

@@ -17,8 +17,9 @@ from openpyxl import Workbook
 from golive import definitions, small_numbers
 from golive.exports import csv_response, escape_formula
 from golive.models import GoLive, RoleGroup
+from training.confidence_checks import ConfidenceView
 from training.models import Completion, ConfidenceResponse, Requirement
-from training.selectors import STATUS_LABELS, ConfidenceView, GapRow
+from training.selectors import STATUS_LABELS, GapRow
 
 HEADER = (
     "Staff number",

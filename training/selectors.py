@@ -36,11 +36,10 @@ from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, RoleGroup, StaffMember
 from support.models import Ticket
 from support.selectors import training_gaps_by_course
-from training import confidence, forecast
+from training import forecast
 from training.models import (
     Booking,
     Completion,
-    ConfidenceResponse,
     Course,
     Requirement,
     ScopeChange,
@@ -662,39 +661,3 @@ def compliance_over_time(scope: Scope, *, today: dt.date, max_weeks: int = 12) -
 
 def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-@dataclass(frozen=True)
-class ConfidenceView:
-    by_area: list[confidence.GroupSummary]
-    by_role_group: list[confidence.GroupSummary]
-    overall: confidence.GroupSummary | None
-    follow_up: list[ConfidenceResponse]
-
-    @property
-    def low_areas(self) -> list[confidence.GroupSummary]:
-        return [group for group in self.by_area if group.is_low]
-
-
-def confidence_for(scope: Scope, access: Access) -> ConfidenceView:
-    """Confidence by area (anonymous and named alike) and by role group (named only), with
-    small groups suppressed; and the named people who feel least ready, for those who may
-    see them."""
-    responses = ConfidenceResponse.objects.filter(
-        go_live=scope.go_live, area__in=scope.area_ids
-    ).select_related("area__site", "staff")
-    rows = list(responses)
-    labels = dict(RoleGroup.choices)
-    by_area, overall = confidence.summarise(
-        confidence.Response(f"{r.area.name} ({r.area.site.name})", r.score, tuple(r.worries))
-        for r in rows
-    )
-    by_group, _ = confidence.summarise(
-        confidence.Response(str(labels[r.staff.role_group]), r.score, tuple(r.worries))
-        for r in rows
-        if r.staff is not None
-    )
-    named = [r.staff_id for r in rows if r.staff_id]
-    visible_staff = set(access.staff().filter(pk__in=named).values_list("pk", flat=True))
-    follow_up = [r for r in rows if r.staff_id in visible_staff and r.score <= confidence.LOW_SCORE]
-    return ConfidenceView(by_area, by_group, overall, follow_up)

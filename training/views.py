@@ -20,7 +20,7 @@ from golive.http import HtmxHttpRequest, render_page, section_access, signed_in_
 from golive.models import GoLive, StaffMember
 from golive.navigation import current_go_live
 from golive.refusals import apply_errors
-from training import exports, selectors, services, status
+from training import confidence_checks, exports, selectors, services, status
 from training.charts import compliance_chart, trajectory_chart
 from training.forms import (
     ConfidenceForm,
@@ -497,7 +497,7 @@ def confidence(request: HttpRequest) -> HttpResponse:
         "go_live": go_live,
         "form": form,
         "may_record": may_record,
-        "view": selectors.confidence_for(scope, access),
+        "view": confidence_checks.confidence_for(scope, access),
         "worry_labels": dict(ConfidenceResponse.Worry.choices),
     }
     return render(request, "training/confidence.html", context)
@@ -506,7 +506,7 @@ def confidence(request: HttpRequest) -> HttpResponse:
 def _confidence_rows(request: HttpRequest) -> tuple[GoLive, list[list[object]]]:
     access = section_access(request, SECTION)
     go_live = _go_live(request)
-    view = selectors.confidence_for(selectors.scope_for(access, go_live), access)
+    view = confidence_checks.confidence_for(selectors.scope_for(access, go_live), access)
     return go_live, exports.confidence_rows(view)
 
 

@@ -90,7 +90,7 @@ def feedback_scores(request: Request) -> Response:
     body = {
         "go_live": go_live.pk,
         "min_responses": small_numbers.MIN_RESPONSES,
-        "repeat_responses_excluded": selectors.repeats_excluded(access, go_live),
+        "repeat_responses_excluded": selectors.repeats_excluded(access, go_live, rows),
         "areas": [
             {
                 "area": row.area.pk,

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections import Counter
 
 from django.utils import timezone
 
 from adoption.feedback import respondents, services
+from adoption.feedback.score import period_of
 from adoption.models import Survey, SurveyResponse
 from golive.models import Area, GoLive, Programme, User
 
@@ -69,7 +71,9 @@ def _seed_survey(live: GoLive, user: User) -> str:
     rng = random.Random(31)  # noqa: S311 - demo data, not security
     made, sent = 0, []
     for n in range(SURVEY_RESPONSES):
-        at = _moment(live, n * 8 // SURVEY_RESPONSES, rng)
+        # Fewer answer as weeks pass (most in the first weeks, a few by week 8), so busy
+        # areas' early weeks are shown and their late weeks withheld.
+        at = _moment(live, int(8 * (n / SURVEY_RESPONSES) ** 2), rng)
         sent.append((busy[n % len(busy)], at))
         made += _answer(survey, n=n, respondent=n, area=busy[n % len(busy)], at=at, rng=rng)
     if quiet is not None:
@@ -78,9 +82,8 @@ def _seed_survey(live: GoLive, user: User) -> str:
             made += _answer(
                 survey, n=n, respondent=n, area=quiet, at=_moment(live, k, rng), rng=rng
             )
-    for k in range(REPEATS):
+    for k, r in enumerate(_busiest(sent)[:REPEATS]):
         # Respondent r sends the survey again an hour later: the same week, so a repeat.
-        r = (k + 1) * SURVEY_RESPONSES // (REPEATS + 1)
         area, at = sent[r]
         n = SURVEY_RESPONSES + QUIET_AREA_RESPONSES + k
         made += _answer(
@@ -88,6 +91,13 @@ def _seed_survey(live: GoLive, user: User) -> str:
         )
     repeats = SurveyResponse.objects.filter(survey=survey, is_repeat=True).count()
     return f"Staff survey: {made} new responses ({repeats} repeats, not counted)"
+
+
+def _busiest(sent: list[tuple[Area, dt.datetime]]) -> list[int]:
+    """Respondents in the area-weeks with most answers first: repeats are counted only in
+    the area-weeks whose figures are shown, and the demo should show some."""
+    sizes = Counter((area.pk, period_of(at)) for area, at in sent)
+    return sorted(range(len(sent)), key=lambda n: (-sizes[sent[n][0].pk, period_of(sent[n][1])], n))
 
 
 def seed_feedback_demo(*, programme: Programme, user: User) -> list[str]:

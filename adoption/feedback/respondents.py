@@ -16,7 +16,7 @@ unrelated hashes.
 
 What it cannot stop, honestly: someone who clears cookies AND loads the page afresh before
 each submission (or uses several browsers or devices) is a new respondent each time. The
-per-client rate limit (``services.count_survey_submission``) bounds how fast that can go
+per-client rate limit (``services.survey_submission_wait``) bounds how fast that can go
 from one network address, and the programme manager sees the repeat count. In the other
 direction, colleagues sharing one browser (a ward computer on a shared login) look like
 one respondent: only the first answer each week counts; the later ones are kept, counted as

@@ -28,6 +28,14 @@ from golive.models import Area, GoLive, User
 # 10 a minute per address (it was 30, which let a script post a ward's week in seconds).
 SURVEY_SUBMISSIONS_PER_MINUTE = 10
 THROTTLE_SECONDS = 60
+# And per hour: a minute's limit alone still let one address send 14,400 a day. The hour
+# is sized for a ward's shared computers, which sit behind one address: a large ward has
+# about 60 staff across all its shifts, and the most that answer within one hour is the
+# whole team handed the link at a huddle or handover. 60 an hour lets all of them through
+# from one address and holds a script to 60 an hour (a ward's week of responses takes it
+# an hour, not seconds, and shows up in the repeat and response counts meanwhile).
+SURVEY_SUBMISSIONS_PER_HOUR = 60
+HOUR_SECONDS = 3600
 
 
 @transaction.atomic
@@ -145,16 +153,26 @@ def save_theme(
 # Throttling the public survey link.
 
 
-def count_survey_submission(*, token: str, client: str) -> bool:
-    """Count one submission to a survey link from a client; False once the client has sent
-    more than ``SURVEY_SUBMISSIONS_PER_MINUTE`` within a minute of its first. The count lives
-    in the cache under a hash (the address is not stored) and expires with the minute."""
-    digest = hashlib.sha256(f"{token}|{client}".encode()).hexdigest()
-    key = f"golive:survey-submissions:{digest}"
-    cache.add(key, 0, timeout=THROTTLE_SECONDS)
+def _count(key: str, seconds: int) -> int:
+    cache.add(key, 0, timeout=seconds)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this is the first of a new minute
-        cache.set(key, 1, timeout=THROTTLE_SECONDS)
-        count = 1
-    return count <= SURVEY_SUBMISSIONS_PER_MINUTE
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr: this is the first of a new window
+        cache.set(key, 1, timeout=seconds)
+        return 1
+
+
+def survey_submission_wait(*, token: str, client: str) -> int:
+    """Count one submission to a survey link from a client, in the minute and in the hour
+    since the client's first in each; the seconds it must wait when either limit
+    (``SURVEY_SUBMISSIONS_PER_MINUTE``, ``SURVEY_SUBMISSIONS_PER_HOUR``) is passed, the
+    longer window first, else 0. The counts live in the cache under a hash (the address is
+    not stored) and expire with their window."""
+    digest = hashlib.sha256(f"{token}|{client}".encode()).hexdigest()
+    minute = _count(f"golive:survey-submissions:{digest}", THROTTLE_SECONDS)
+    hour = _count(f"golive:survey-submissions-hour:{digest}", HOUR_SECONDS)
+    if hour > SURVEY_SUBMISSIONS_PER_HOUR:
+        return HOUR_SECONDS
+    if minute > SURVEY_SUBMISSIONS_PER_MINUTE:
+        return THROTTLE_SECONDS
+    return 0

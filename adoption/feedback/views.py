@@ -8,7 +8,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,14 +38,12 @@ def _open_survey(token: str) -> Survey:
     return get_object_or_404(Survey.objects.select_related("go_live"), token=token, is_open=True)
 
 
-def _throttled(request: HttpRequest, survey: Survey) -> HttpResponse:
+def _throttled(request: HttpRequest, survey: Survey, seconds: int) -> HttpResponse:
+    window = "hour" if seconds >= services.HOUR_SECONDS else "minute"
     response = render(
-        request,
-        "adoption/survey_throttled.html",
-        {"survey": survey, "seconds": services.THROTTLE_SECONDS},
-        status=429,
+        request, "adoption/survey_throttled.html", {"survey": survey, "window": window}, status=429
     )
-    response["Retry-After"] = str(services.THROTTLE_SECONDS)
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -56,13 +53,13 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     """Public: anyone with the link may answer, for its go-live only. One response per
     respondent (this browser's cookie, else the page's signed token) per week counts; later
     ones are kept as repeats. A client sending too many submissions to one link in a minute
-    gets a 429 page."""
+    gets a 429 page, as does one sending too many in an hour."""
     survey = _open_survey(token)
     client = sign_in_address(client_address(request.META))
-    if request.method == "POST" and not services.count_survey_submission(
-        token=token, client=client
-    ):
-        return _throttled(request, survey)
+    if request.method == "POST":
+        wait = services.survey_submission_wait(token=token, client=client)
+        if wait:
+            return _throttled(request, survey, wait)
     areas = survey.go_live.areas.select_related("site").order_by("name")
     form = SurveyAnswerForm(
         request.POST or None, areas=areas, survey_token=token, initial={"submission": uuid.uuid4()}
@@ -127,23 +124,18 @@ def home(request: HttpRequest) -> HttpResponse:
     comments = [
         (
             response,
-            week,
             TagForm(initial={"theme": response.theme_id}, themes=themes, prefix=f"r{response.pk}"),
         )
-        for response, week in said.shown
+        for response in said.shown
     ]
     context = {
         "go_live": go_live,
-        "surveys": Survey.objects.filter(go_live=go_live).annotate(
-            counted=Count("responses", filter=Q(responses__is_repeat=False)),
-            repeats=Count("responses", filter=Q(responses__is_repeat=True)),
-        ),
+        "surveys": selectors.survey_counts(access, go_live, rows),
         "rows": rows,
         "weeks": weeks,
         "comments": comments,
         "comments_withheld": said.withheld,
-        "repeats_excluded": selectors.repeats_excluded(access, go_live),
-        "min_responses": small_numbers.MIN_RESPONSES,
+        "repeats_excluded": selectors.repeats_excluded(access, go_live, rows),
         "themes": themes,
         "can_manage": can_manage,
         "survey_form": OpenSurveyForm(),
@@ -162,7 +154,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     go_live = _go_live(request)
     access = access_for(request)
     rows, _ = selectors.scores_by_area(selectors.visible_responses(access, go_live))
-    repeats = selectors.repeats_excluded(access, go_live)
+    repeats = selectors.repeats_excluded(access, go_live, rows)
     notes = [
         f"{definitions.label('adoption.feedback.repeat_responses')}: {repeats}",
         *definitions.notes(FEEDBACK_FIGURES),

@@ -8,12 +8,27 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+BATCH = 1000
+
+
 def fill_periods(apps, schema_editor):
+    """Each response's period, written in batches of BATCH rows (one UPDATE per batch, not
+    per row). The week is worked out in Python, in the trust's time zone as
+    ``score.period_of`` does, so SQLite and PostgreSQL give the same answer without
+    database time-zone functions."""
     SurveyResponse = apps.get_model("adoption", "SurveyResponse")
-    for response in SurveyResponse.objects.only("pk", "submitted_at").iterator():
+    batch = []
+    for response in SurveyResponse.objects.only("pk", "submitted_at").order_by("pk").iterator(
+        chunk_size=BATCH
+    ):
         day = django.utils.timezone.localtime(response.submitted_at).date()
-        monday = day - dt.timedelta(days=day.weekday())
-        SurveyResponse.objects.filter(pk=response.pk).update(period=monday)
+        response.period = day - dt.timedelta(days=day.weekday())
+        batch.append(response)
+        if len(batch) == BATCH:
+            SurveyResponse.objects.bulk_update(batch, ["period"])
+            batch = []
+    if batch:
+        SurveyResponse.objects.bulk_update(batch, ["period"])
 
 
 class Migration(migrations.Migration):

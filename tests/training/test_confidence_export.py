@@ -46,7 +46,7 @@ def test_the_confidence_csv_withholds_groups_below_the_minimum_size(
     response = _client(training.lead).get(reverse("training:confidence_csv"))
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    hidden = ["Fewer than 5 responses", "", "", "", ""]
+    hidden = ["Not shown, to protect a group of fewer than 5", "", "", "", ""]
     shown = ["6", "2.67", "50.0", "Yes", "I have no time to practise (5)"]
     assert rows[1:5] == [
         ["Area", "Ward A (North Hospital)", *shown],

@@ -61,7 +61,7 @@ def test_the_confidence_page_says_not_ready_means_a_share_of_respondents(
 
     assert "of their staff say" not in page
     assert "30% or more of respondents (people who answered, not all staff)" in page
-    assert "Fewer than 5 responses: not shown" in page
+    assert "Not shown, to protect a group of fewer than 5" in page
 
 
 def test_the_confidence_page_reads_its_wording_from_the_registry(

@@ -72,7 +72,7 @@ def test_an_area_with_too_few_answers_shows_no_figures(training: TrainingTrust) 
 
     page = _client(training.lead).get(reverse("training:confidence")).content.decode()
 
-    assert "Fewer than 5 responses: not shown" in page
+    assert "Not shown, to protect a group of fewer than 5" in page
     assert "Areas with low confidence" not in page
 
 

@@ -20,7 +20,7 @@ from golive.access import Access, Capability
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_permissions import api_access
 from golive.models import GoLive, RoleGroup
-from training import selectors, services, status
+from training import confidence_checks, selectors, services, status
 from training.models import Course
 
 C = Capability
@@ -326,7 +326,7 @@ class TrainingGoLiveViewSet(viewsets.GenericViewSet):
     def confidence(self, request: Request, pk: int) -> Response:
         """Confidence checks by area and role group; small groups are suppressed."""
         access, scope = self._scope()
-        result = selectors.confidence_for(scope, access)
+        result = confidence_checks.confidence_for(scope, access)
         body = {
             "min_group_size": small_numbers.MIN_RESPONSES,
             "by_area": result.by_area,

@@ -29,6 +29,7 @@ FEEDBACK_KEYS = [
 ]
 AGREE = dict.fromkeys(SurveyResponse.ITEMS, "5")
 DISAGREE = dict.fromkeys(SurveyResponse.ITEMS, "1")
+NOT_SHOWN = "Not shown, to protect a group of fewer than 5"
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_one_browser_sending_the_survey_eight_times_counts_once(trust: Any, surv
     # The seven disagreeing repeats are not in the score, overall or for the week.
     assert _score_cells(page) == ["+100", "+100"]
     assert "Repeat responses excluded: 7." in page
-    assert "5 responses counted, 7 repeats not counted" in page
+    assert "5 responses counted in the figures shown, 7 repeats not counted" in page
 
 
 @pytest.mark.django_db
@@ -262,9 +263,9 @@ def test_the_feedback_page_withholds_areas_and_comments_below_five_responses(
 
     assert "Ward A likes order sets" in page
     assert "Ward B cannot log in" not in page  # not even for the programme manager
-    assert "4 comments not shown: fewer than 5 responses from their areas so far" in page
+    assert "4 comments not shown: they come from an area's week whose figures are not shown" in page
     assert _score_cells(page) == ["+100", "+100"]  # Ward A only: Ward B's -100 is withheld
-    assert "Fewer than 5 responses</td>" in page
+    assert "Not shown, to protect a group of fewer than 5</td>" in page
 
 
 @pytest.mark.django_db
@@ -283,7 +284,7 @@ def test_an_area_week_below_five_responses_is_withheld_though_its_area_is_shown(
     rows = list(csv.reader(io.StringIO(body)))
     ward_a = [row for row in rows if row[:1] == ["Ward A"]]
     assert ["Ward A", "All weeks", "5", "100", "No"] in ward_a
-    assert ["Ward A", monday.isoformat(), "Fewer than 5 responses", "", "Yes"] in ward_a
+    assert ["Ward A", monday.isoformat(), NOT_SHOWN, "", "Yes"] in ward_a
 
 
 @pytest.mark.django_db
@@ -300,7 +301,7 @@ def test_the_feedback_export_withholds_small_areas_and_notes_the_repeats(
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == ["Area", "Week starting", "Responses", "Net experience score", "Suppressed"]
     assert ["Ward A", "All weeks", "6", "100", "No"] in rows
-    assert ["Ward B", "All weeks", "Fewer than 5 responses", "", "Yes"] in rows
+    assert ["Ward B", "All weeks", NOT_SHOWN, "", "Yes"] in rows
     assert ["Note: Repeat responses excluded: 1"] in rows
     assert "cannot log in" not in body
 
@@ -314,7 +315,7 @@ def test_the_feedback_xlsx_has_the_same_rows(trust: Any, survey: Survey) -> None
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert ("Ward B", "All weeks", "Fewer than 5 responses", None, "Yes") in rows
+    assert ("Ward B", "All weeks", NOT_SHOWN, None, "Yes") in rows
 
 
 @pytest.mark.django_db
@@ -364,4 +365,4 @@ def test_the_feedback_page_reads_its_figures_wording_from_the_registry(
 
 
 def test_the_small_number_rule_is_registered_as_one_sentence() -> None:
-    assert definitions.label("golive.small_numbers") == "Fewer than 5 responses"
+    assert definitions.label("golive.small_numbers") == NOT_SHOWN
