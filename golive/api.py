@@ -154,14 +154,14 @@ def me(request: Request) -> Response:
     return Response(MeSerializer(data).data)
 
 
-class DefinitionSerializer(serializers.Serializer):
+class FigureDefinitionSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Stable identifier of the figure.")
     name = serializers.CharField(help_text="What the figure is called wherever it is shown.")
     definition = serializers.CharField(help_text="How the figure is computed.")
 
 
 @extend_schema(
-    responses={200: DefinitionSerializer(many=True), **ERROR_RESPONSES},
+    responses={200: FigureDefinitionSerializer(many=True), **ERROR_RESPONSES},
     summary="Every figure's name and definition, as pages, exports and board packs show them",
 )
 @api_view(["GET"])
@@ -170,4 +170,4 @@ def figure_definitions(request: Request) -> Response:
     body = [
         {"key": d.key, "name": d.label, "definition": d.text} for d in definitions.all_definitions()
     ]
-    return Response(DefinitionSerializer(body, many=True).data)
+    return Response(FigureDefinitionSerializer(body, many=True).data)

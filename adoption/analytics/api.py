@@ -23,6 +23,7 @@ from adoption.analytics.forms import EARLIEST_DAY, LATEST_DAY
 from adoption.models import ChangeMarker, Metric
 from golive import definitions
 from golive.access import Access, Capability
+from golive.api import FigureDefinitionSerializer
 from golive.api_errors import ERROR_RESPONSES, service_errors
 from golive.api_fields import BoundedDateField
 from golive.api_permissions import api_access
@@ -531,12 +532,6 @@ class DifferenceInDifferencesSerializer(serializers.Serializer):
     maxlags = serializers.IntegerField()
 
 
-class DefinitionSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    name = serializers.CharField()
-    definition = serializers.CharField()
-
-
 class ComparisonSerializer(serializers.Serializer):
     metric = serializers.IntegerField()
     marker = serializers.CharField()
@@ -565,7 +560,9 @@ class ComparisonSerializer(serializers.Serializer):
     difference_in_differences = DifferenceInDifferencesSerializer(
         allow_null=True, help_text="null without control areas with data on both sides."
     )
-    definitions = DefinitionSerializer(many=True, help_text="The figures' names and definitions.")
+    definitions = FigureDefinitionSerializer(
+        many=True, help_text="The figures' names and definitions."
+    )
 
 
 def _control_areas(

@@ -18,6 +18,7 @@ from adoption.analytics import dip, dip_figures
 from adoption.analytics.dip import Dip
 from adoption.definitions import DIP_KEYS
 from golive import definitions
+from golive.api import FigureDefinitionSerializer
 from golive.api_errors import ERROR_RESPONSES
 from golive.api_permissions import api_access
 from golive.dashboard import visible_scope
@@ -98,12 +99,6 @@ class WaveDipSerializer(serializers.Serializer):
     dip = DipSerializer()
 
 
-class DefinitionSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    name = serializers.CharField()
-    definition = serializers.CharField()
-
-
 class DipResponseSerializer(serializers.Serializer):
     go_live = serializers.IntegerField()
     user_go_live_date = serializers.DateField()
@@ -112,7 +107,7 @@ class DipResponseSerializer(serializers.Serializer):
     waves = WaveDipSerializer(
         many=True, help_text="Each live wave of the programme, over the areas you may see."
     )
-    definitions = DefinitionSerializer(many=True, help_text="What each figure means.")
+    definitions = FigureDefinitionSerializer(many=True, help_text="What each figure means.")
 
 
 class DipQuerySerializer(serializers.Serializer):

@@ -45,6 +45,7 @@ NOT_FREE_TEXT: dict[str, str] = {
     "adoption.ImportIssue.code": "code",
     "adoption.ImportIssue.expected": "system",
     "adoption.Survey.token": "token",
+    "adoption.SurveyResponse.respondent": "hash",
     # knox's hash of an API token, and its first characters (to find the row).
     "golive.ApiToken.digest": "hash",
     "golive.ApiToken.token_key": "token",
