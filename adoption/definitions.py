@@ -127,17 +127,20 @@ def _register_dip() -> None:
     register(
         "adoption.recovery.daily",
         "Recovered (daily)",
-        f"The first day from go-live from which events stay at or above {tolerance} of the "
-        f"baseline for {dip.HOLD_DAYS} days running, in days after go-live. {weekday} "
-        f'"Not yet" until then; "No dip" if no day before it fell below {tolerance}.',
+        f"The first day, from the start of the dip (the first day within "
+        f"{dip.DIP_START_DAYS} days of go-live below {tolerance} of the baseline), from which "
+        f"events stay at or above {tolerance} for {dip.HOLD_DAYS} days running, in days after "
+        f'go-live. {weekday} "Not yet" until then; "No dip" if no day in the first '
+        f"{dip.DIP_START_DAYS} fell below {tolerance}.",
     )
     register(
         "adoption.recovery.smoothed",
         "Recovered (7-day mean)",
-        f"The first day from go-live (from day {dip.SMOOTHING - 1}, the first full week) on "
-        f"which the mean of the last {dip.SMOOTHING} days is at or above {tolerance} of the "
-        "baseline's flat mean, in days after go-live. It lags the daily figure: the mean "
-        "still holds the low days.",
+        f"The first day, from the first full week after go-live (day {dip.SMOOTHING - 1}) and "
+        f"from the first 7-day mean within {dip.DIP_START_DAYS} days of go-live below "
+        f"{tolerance} of the baseline's flat mean, on which the mean of the last "
+        f"{dip.SMOOTHING} days is back at or above {tolerance}, in days after go-live. It "
+        "lags the daily figure: the mean still holds the low days.",
     )
     _register_feedback()
 

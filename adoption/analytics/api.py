@@ -544,6 +544,10 @@ class ComparisonSerializer(serializers.Serializer):
     controls_named = serializers.BooleanField(
         help_text="false: some control areas are ones you cannot see, so only pooled figures."
     )
+    controls_withheld = serializers.BooleanField(
+        help_text="true: one or two control areas are ones you cannot see, so the comparison "
+        "with controls (difference_in_differences) is null: it would give their figures away."
+    )
     controls = ControlAreaSerializer(
         many=True,
         allow_null=True,
@@ -558,7 +562,8 @@ class ComparisonSerializer(serializers.Serializer):
         allow_null=True, help_text=_definition("adoption.comparison.permutation")
     )
     difference_in_differences = DifferenceInDifferencesSerializer(
-        allow_null=True, help_text="null without control areas with data on both sides."
+        allow_null=True,
+        help_text="null without control areas with data on both sides, or when withheld.",
     )
     definitions = FigureDefinitionSerializer(
         many=True, help_text="The figures' names and definitions."
@@ -646,6 +651,7 @@ def _comparison_body(
         "control_area_count": outcome.control_count,
         "controls_chosen": outcome.chosen,
         "controls_named": outcome.named,
+        "controls_withheld": outcome.withheld,
         "controls": rows if outcome.named else None,
         "summary": outcome.summary,
         "change": result.change if result else None,

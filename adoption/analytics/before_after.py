@@ -6,9 +6,10 @@ The controls are chosen the same way whoever asks, so the same question gets the
 answer: by default the areas of the go-live that the change did not touch (all of them, not
 only those the user sees), or the areas an analyst picks. A user who cannot see every
 control area (a ward manager) gets the same figures pooled, without the per-area rows that
-would name areas they may not see; and when fewer than ``FEWEST_POOLED`` control areas are
-pooled, without the average control area's own figures either, since "the average" of one
-area is that area: only the difference in differences and its interval."""
+would name areas they may not see. When one or two of the control areas are ones the user
+cannot see, no comparison with controls is shown to them at all: the touched areas' change
+minus the difference in differences is the average control's change, and with the areas
+they can see taken out, that leaves the figures of one or two areas they may not see."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from golive.access import Access
 from golive.dashboard import visible_scope
 from golive.models import Area, GoLive, Programme, Release
 
-# Fewest control areas whose average may be shown to a user who cannot see them all.
+# Fewest unseen control areas whose pooled figures may reach a user who cannot see them.
 FEWEST_POOLED = 3
 
 
@@ -45,8 +46,11 @@ class Outcome:
     chosen: bool  # the analyst chose the controls (else: the go-live's untouched areas)
     named: bool  # the user may see every control area, so rows name them
     # The average control area's own figures (means, changes) may be shown: the user sees
-    # every control, or at least FEWEST_POOLED are averaged.
+    # every control, or at least FEWEST_POOLED unseen ones are pooled.
     control_figures: bool
+    # One or two controls are areas the user cannot see: the comparison with controls is
+    # withheld from them (``did`` is None), since it would give those areas' figures away.
+    withheld: bool
     control_rows: list[ControlRow]  # empty unless ``named``
     summary: str | None
 
@@ -147,9 +151,12 @@ def before_after(
     )
     seen = set(access.areas().filter(pk__in=[a.pk for a in controls]).values_list("pk", flat=True))
     named = len(seen) == len(controls)
+    withheld = 0 < len(controls) - len(seen) < FEWEST_POOLED
+    if withheld:
+        did = None
     rows = did.controls if did else [None] * len(controls)
     count = did.control_count if did else len(controls)
-    shown = named or count >= FEWEST_POOLED
+    shown = named or not withheld
     return Outcome(
         treated=treated,
         result=result,
@@ -158,6 +165,7 @@ def before_after(
         chosen=bool(chosen),
         named=named,
         control_figures=shown,
+        withheld=withheld,
         control_rows=(
             [ControlRow(a, r) for a, r in zip(controls, rows, strict=True)] if named else []
         ),

@@ -7,10 +7,12 @@ does not move with the dates a page shows. Each day is compared with the mean of
 weekday in the baseline (28 days hold 4 of each), so a quiet weekend is not read as a dip;
 a 7-day mean covers each weekday once and is compared with the flat mean.
 
-Recovery is measured from the go-live day, as the issue defines it: daily, the first day
-from which 3 days running are back at 95 % of the baseline; smoothed, the first day the
-7-day mean is back at 95 %. The depth of the dip is then looked for only between go-live
-and that recovery, so a bank holiday months later is not reported as the go-live dip. A
+Recovery is measured from the start of the dip, the first day within 28 days of go-live
+that falls below 95 % of the baseline (from the go-live day itself when there is none):
+daily, the first day from which 3 days running are back at 95 %; smoothed, the first day
+the 7-day mean is back at 95 %. The depth of the dip is then looked for only between
+go-live and that recovery, so a bank holiday months later is not reported as the go-live
+dip, and a dip that starts on the third working day is not missed. A
 V-shaped drop is reported three ways because smoothing hides it: the go-live day itself,
 the deepest single day, and the deepest 7-day mean (which flattens the bottom and reads
 shallower).
@@ -30,6 +32,10 @@ SMOOTHING = 7  # days in a smoothed (trailing) mean
 TOLERANCE = 0.95  # recovered: back at 95 % of the baseline
 HOLD_DAYS = 3  # daily recovery: days running at or above the tolerance
 FOLLOW_DAYS = 180  # how long after go-live the dip is looked for
+# The dip must start within this many days of go-live (hypercare): a dip that begins on the
+# first working days after a weekend go-live is the go-live's; a quiet day months later
+# (a bank holiday) is not.
+DIP_START_DAYS = 28
 # Use before go-live counts as the baseline only with at least this many days of it ...
 MIN_BASELINE_DAYS = 7
 # ... and at least this share of the mean use after go-live. A real baseline (an upgrade,
@@ -203,7 +209,10 @@ def dip_and_recovery(
     pick = min if higher_is_better else max
     # Daily: each day against its weekday. A weekday with no use in the baseline (a
     # clinic shut on Sundays) expects nothing, so it is never the deepest day.
-    recovery_daily = _held_from(values, expected, within)
+    start = _first_out(
+        [(i, v, e) for i, (v, e) in enumerate(zip(values, expected, strict=True))], within
+    )
+    recovery_daily = _held_from(values, expected, within, start)
     days = [
         point(i, v, e)
         for i, (v, e) in enumerate(zip(values, expected, strict=True))
@@ -212,7 +221,10 @@ def dip_and_recovery(
     deepest_day = pick(days, key=lambda p: p.change) if days else None
     # Smoothed: a full week covers each weekday once, so against the flat mean.
     weekly = [(i, m) for i, m in enumerate(rolling_means(values, SMOOTHING)) if m is not None]
-    recovery_smoothed = next((i for i, m in weekly if within(m, base.level)), None)
+    week_start = _first_out([(i, m, base.level) for i, m in weekly], within)
+    recovery_smoothed = next(
+        (i for i, m in weekly if i >= week_start and within(m, base.level)), None
+    )
     weeks = [
         point(i, m, base.level)
         for i, m in weekly
@@ -245,14 +257,32 @@ def _after(series: DailySeries, go_live: dt.date) -> list[float | None]:
     return [by_day.get(k) for k in range(max(known) + 1)]
 
 
+def _first_out(
+    days: Sequence[tuple[int, float | None, float]], within: Callable[[float, float], bool]
+) -> int:
+    """Where the dip starts: the first of ``(day, value, usual)`` within ``DIP_START_DAYS``
+    of go-live outside the tolerance (a day whose weekday had no use before is never
+    out); 0, the go-live day, when none is."""
+    return next(
+        (
+            day
+            for day, value, usual in days
+            if day < DIP_START_DAYS and value is not None and usual > 0 and not within(value, usual)
+        ),
+        0,
+    )
+
+
 def _held_from(
     values: Sequence[float | None],
     expected: Sequence[float],
     within: Callable[[float, float], bool],
+    first: int = 0,
 ) -> int | None:
-    """The first day from go-live from which ``HOLD_DAYS`` days running (each with data)
-    are back within the tolerance of what a usual such day holds."""
-    for start in range(len(values) - HOLD_DAYS + 1):
+    """The first day from ``first`` (the start of the dip) from which ``HOLD_DAYS`` days
+    running (each with data) are back within the tolerance of what a usual such day
+    holds."""
+    for start in range(first, len(values) - HOLD_DAYS + 1):
         run = range(start, start + HOLD_DAYS)
         if all((v := values[i]) is not None and within(v, expected[i]) for i in run):
             return start

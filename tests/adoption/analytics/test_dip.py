@@ -126,6 +126,45 @@ def test_a_bank_holiday_months_later_is_not_the_go_live_dip() -> None:
     assert result.deepest_week.day <= result.recovery_smoothed < 30
 
 
+def test_a_dip_that_starts_on_the_fourth_day_is_found_and_recovered_from() -> None:
+    # A Friday go-live: the weekend is fine, then Monday to Wednesday run at 40%.
+    rng = np.random.default_rng(11)
+    before = 200 + rng.normal(0, 2, BASELINE_DAYS)
+    after = 200 + rng.normal(0, 2, 60)
+    after[3:6] = 0.4 * after[3:6]
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    expected = usual(before, len(after))
+    ok = after >= TOLERANCE * expected
+    start = int(np.argmin(ok))  # the first day below the tolerance
+    daily = start + first_held(ok[start:])
+    change = 100 * (after - expected) / expected
+    assert (start, daily) == (3, 6)
+    assert result.recovery_daily == daily
+    assert result.recovery_daily_text == f"Day {daily}"
+    assert result.deepest_day is not None
+    assert result.deepest_day.change == pytest.approx(change[: daily + 1].min())
+    means = np.convolve(after, np.ones(SMOOTHING) / SMOOTHING, mode="valid")  # ends on day i+6
+    week_ok = means >= TOLERANCE * before.mean()
+    week_start = int(np.argmin(week_ok))
+    smoothed = week_start + int(np.argmax(week_ok[week_start:])) + SMOOTHING - 1
+    assert result.recovery_smoothed == smoothed
+    assert result.recovery_smoothed_text == f"Day {smoothed}"
+
+
+def test_a_quiet_day_after_the_first_four_weeks_is_no_go_live_dip() -> None:
+    rng = np.random.default_rng(12)
+    before = 200 + rng.normal(0, 2, BASELINE_DAYS)
+    after = 200 + rng.normal(0, 2, 60)
+    after[40] = 0.3 * after[40]
+
+    result = dip.dip_and_recovery(series(before, after), GO_LIVE)
+
+    assert result.recovery_daily_text == dip.NO_DIP
+    assert result.recovery_smoothed_text == dip.NO_DIP
+
+
 def test_a_trickle_of_test_events_before_go_live_is_not_the_baseline() -> None:
     # A technical go-live: 2 test events a day for the 28 days, then real use of ~200.
     before = np.full(BASELINE_DAYS, 2.0)
