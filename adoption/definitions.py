@@ -40,7 +40,8 @@ def _comparison() -> None:
         "Control areas",
         "Areas the change did not touch, to tell the change's effect from what happened "
         "everywhere at the time: by default the areas of the same go-live that it did not "
-        "touch and that have data, or the areas an analyst chooses. Everyone asking the same "
+        "touch and that have data, or the areas an analyst chooses; an area with data on "
+        "fewer than half the days of either window is left out. Everyone asking the same "
         "question gets the same controls; when some are areas you cannot see, their figures "
         "are shown pooled, without names, and with fewer than "
         f"{before_after.FEWEST_POOLED} of them only the difference in differences (their "

@@ -429,6 +429,20 @@ def _average_area(areas: Sequence[ByDay]) -> ByDay:
     return {day: float(np.mean([a[day] for a in areas])) for day in days}
 
 
+# An area is compared only with data on at least this share of each window's days: the
+# average area is taken on the days every area has, so one area with two days of data
+# would otherwise cut every other area's comparison down to those two days.
+MIN_COVERAGE = 0.5
+
+
+def _covered(values: ByDay, days_before: int, days_after: int) -> bool:
+    before = sum(1 for day in values if day < 0)
+    after = len(values) - before
+    return before >= max(2, math.ceil(MIN_COVERAGE * days_before)) and after >= max(
+        2, math.ceil(MIN_COVERAGE * days_after)
+    )
+
+
 def _area_change(values: ByDay) -> AreaChange | None:
     before = [v for day, v in values.items() if day < 0]
     after = [v for day, v in values.items() if day >= 0]
@@ -503,9 +517,13 @@ def difference_in_differences(
     each side."""
     _check_windows(days_before, days_after, settling_days)
     windows = (days_before, days_after, settling_days)
-    treated_days = [_by_day(s, marker, windows) for s in treated]
+    treated_days = [
+        values
+        for values in (_by_day(s, marker, windows) for s in treated)
+        if _covered(values, days_before, days_after)
+    ]
     control_days = [_by_day(s, marker, windows) for s in controls]
-    usable = [values for values in control_days if _area_change(values)]
+    usable = [values for values in control_days if _covered(values, days_before, days_after)]
     if not treated_days or not usable:
         return None
     absolute = _step(_average_area(treated_days), _average_area(usable))
@@ -522,7 +540,7 @@ def difference_in_differences(
         treated=absolute.treated,
         control=absolute.control,
         controls=[
-            _change_on(values, absolute.days) if _area_change(values) else None
+            _change_on(values, absolute.days) if _covered(values, days_before, days_after) else None
             for values in control_days
         ],
         absolute=absolute.estimate,

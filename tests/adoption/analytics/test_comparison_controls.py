@@ -301,6 +301,24 @@ def test_the_average_area_uses_only_days_every_area_has() -> None:
     assert np.mean([r.after for r in rows]) == pytest.approx(did.control.after)
 
 
+def test_a_control_with_data_on_a_few_days_is_left_out_rather_than_cutting_the_days() -> None:
+    treated = as_series(np.where(AFTER, 24.0, 20.0))
+    steady = as_series(np.full(2 * DAYS, 10.0))
+    sparse_values = np.full(2 * DAYS, np.nan)
+    sparse_values[[0, 1, DAYS, DAYS + 1]] = 50.0  # two days on each side
+    sparse = as_series(sparse_values)
+
+    did = comparison.difference_in_differences(
+        [treated], [steady, sparse], MARKER, days_before=DAYS, days_after=DAYS
+    )
+
+    assert did is not None
+    assert did.days == 2 * DAYS  # every day, not the sparse area's four
+    assert did.control_count == 1
+    assert did.controls[1] is None  # shown as left out
+    assert did.absolute.value == pytest.approx(4.0)
+
+
 def test_an_error_that_cannot_be_estimated_gives_no_interval_and_no_p_value() -> None:
     # Values so large their squares overflow: the Newey–West error comes out undefined.
     n = 2 * DAYS
